@@ -1,0 +1,42 @@
+# Ironclad: the two commands of the README, and a few more.
+#   make run            install what is missing, build (Release), run the main demo
+#   make test           install what is missing, build, run every test through ctest
+#   make test-sanitize  the same tests in an ASan+UBSan build
+#   make bench          the benchmark table (bench/run.sh)
+JOBS ?= 2
+CXX := clang++-19
+CC := clang-19
+BUILD ?= build
+SAN_BUILD ?= build-sanitize
+CMAKE_FLAGS := -G Ninja -DCMAKE_C_COMPILER=$(CC) -DCMAKE_CXX_COMPILER=$(CXX)
+
+.PHONY: deps build run test test-sanitize fuzz bench clean format
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Release
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@bash scripts/demo.sh $(BUILD)
+
+test: build
+	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 600
+
+test-sanitize: deps
+	cmake -S . -B $(SAN_BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DIRONCLAD_SANITIZE=ON
+	cmake --build $(SAN_BUILD) -j $(JOBS)
+	cd $(SAN_BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 1200
+
+bench: build
+	bash bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD)
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i

@@ -1,0 +1,52 @@
+# Test fixtures are built from source at build time: .wat/.wast with wabt, C with clang-19
+# targeting wasm32-wasi. Outputs land in ${CMAKE_BINARY_DIR}/fixtures.
+find_program(WAT2WASM wat2wasm REQUIRED)
+find_program(WAST2JSON wast2json REQUIRED)
+find_program(CLANG19 clang-19 REQUIRED)
+set(IRONCLAD_FIXTURE_DIR ${CMAKE_BINARY_DIR}/fixtures)
+file(MAKE_DIRECTORY ${IRONCLAD_FIXTURE_DIR})
+
+# wat_fixture(<target-list-var> file.wat ...): file.wat -> fixtures/file.wasm
+function(wat_fixtures out_var)
+  set(outputs)
+  foreach(src ${ARGN})
+    get_filename_component(stem ${src} NAME_WE)
+    set(out ${IRONCLAD_FIXTURE_DIR}/${stem}.wasm)
+    add_custom_command(OUTPUT ${out}
+      COMMAND ${WAT2WASM} --enable-all ${src} -o ${out}
+      DEPENDS ${src} COMMENT "wat2wasm ${stem}" VERBATIM)
+    list(APPEND outputs ${out})
+  endforeach()
+  set(${out_var} ${${out_var}} ${outputs} PARENT_SCOPE)
+endfunction()
+
+# wast_fixtures(<var> file.wast ...): file.wast -> fixtures/wast/<stem>/<stem>.json (+ .wasm files)
+function(wast_fixtures out_var)
+  set(outputs)
+  foreach(src ${ARGN})
+    get_filename_component(stem ${src} NAME_WE)
+    set(dir ${IRONCLAD_FIXTURE_DIR}/wast/${stem})
+    set(out ${dir}/${stem}.json)
+    add_custom_command(OUTPUT ${out}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
+      COMMAND ${WAST2JSON} ${src} -o ${out}
+      DEPENDS ${src} COMMENT "wast2json ${stem}" VERBATIM)
+    list(APPEND outputs ${out})
+  endforeach()
+  set(${out_var} ${${out_var}} ${outputs} PARENT_SCOPE)
+endfunction()
+
+# c_wasm_fixtures(<var> file.c ...): file.c -> fixtures/<stem>.wasm, a WASI command built -O2.
+function(c_wasm_fixtures out_var)
+  set(outputs)
+  foreach(src ${ARGN})
+    get_filename_component(stem ${src} NAME_WE)
+    set(out ${IRONCLAD_FIXTURE_DIR}/${stem}.wasm)
+    add_custom_command(OUTPUT ${out}
+      COMMAND ${CLANG19} --target=wasm32-wasi --sysroot=/usr -O2
+              -D_WASI_EMULATED_PROCESS_CLOCKS ${src} -o ${out} -lwasi-emulated-process-clocks
+      DEPENDS ${src} COMMENT "clang wasm32-wasi ${stem}" VERBATIM)
+    list(APPEND outputs ${out})
+  endforeach()
+  set(${out_var} ${${out_var}} ${outputs} PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,181 @@
+// Errors are values (DESIGN.md invariant 1): nothing crosses the public API as an
+// exception, an abort or an exit. An Error has a kind, a message that says what, where and
+// why, and optional context.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace ironclad {
+
+enum class ErrorKind : uint8_t {
+  Malformed,           // the bytes are not a WebAssembly binary (decode error)
+  Invalid,             // well-formed but fails validation
+  Link,                // an import is missing or has the wrong type
+  Trap,                // a wasm trap: see TrapKind
+  Exhausted,           // a resource limit: memory cap, fuel/step budget
+  Exit,                // the program asked to exit (WASI proc_exit); see Error::exit_code
+  Io,                  // a file could not be read or written
+  Usage,               // the caller passed something unusable (bad argument, unknown export)
+  CpuIncompatibility,  // the CPU refused an instruction the code was compiled for
+  EngineFault,         // an unexpected fault inside engine-generated code
+  Internal,            // a bug in Ironclad, reported instead of crashing
+};
+
+inline const char* to_string(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::Malformed: return "malformed module";
+    case ErrorKind::Invalid: return "invalid module";
+    case ErrorKind::Link: return "link error";
+    case ErrorKind::Trap: return "trap";
+    case ErrorKind::Exhausted: return "resource exhausted";
+    case ErrorKind::Exit: return "exit";
+    case ErrorKind::Io: return "i/o error";
+    case ErrorKind::Usage: return "usage error";
+    case ErrorKind::CpuIncompatibility: return "CPU incompatibility";
+    case ErrorKind::EngineFault: return "engine fault";
+    case ErrorKind::Internal: return "internal error";
+  }
+  return "unknown error";
+}
+
+// The spec's trap kinds.
+enum class TrapKind : uint8_t {
+  None,
+  Unreachable,
+  IntegerDivideByZero,
+  IntegerOverflow,
+  InvalidConversionToInteger,
+  OutOfBoundsMemoryAccess,
+  OutOfBoundsTableAccess,
+  UndefinedElement,
+  UninitializedElement,
+  IndirectCallTypeMismatch,
+  CallStackExhausted,
+  NullReference,
+  HostTrap,  // a host function asked to trap
+};
+
+// The message the official spec tests expect for a trap kind, e.g. "integer divide by zero".
+inline const char* to_string(TrapKind kind) {
+  switch (kind) {
+    case TrapKind::None: return "no trap";
+    case TrapKind::Unreachable: return "unreachable";
+    case TrapKind::IntegerDivideByZero: return "integer divide by zero";
+    case TrapKind::IntegerOverflow: return "integer overflow";
+    case TrapKind::InvalidConversionToInteger: return "invalid conversion to integer";
+    case TrapKind::OutOfBoundsMemoryAccess: return "out of bounds memory access";
+    case TrapKind::OutOfBoundsTableAccess: return "out of bounds table access";
+    case TrapKind::UndefinedElement: return "undefined element";
+    case TrapKind::UninitializedElement: return "uninitialized element";
+    case TrapKind::IndirectCallTypeMismatch: return "indirect call type mismatch";
+    case TrapKind::CallStackExhausted: return "call stack exhausted";
+    case TrapKind::NullReference: return "null reference";
+    case TrapKind::HostTrap: return "host trap";
+  }
+  return "unknown trap";
+}
+
+// One frame of a wasm backtrace, innermost first.
+struct BacktraceFrame {
+  uint32_t function_index = 0;
+  std::string function_name;  // from the name section, or empty
+  uint32_t code_offset = 0;   // byte offset in the module of the instruction
+};
+
+struct Error {
+  ErrorKind kind = ErrorKind::Internal;
+  std::string message;
+  TrapKind trap = TrapKind::None;
+  int exit_code = 0;  // for ErrorKind::Exit
+  std::vector<BacktraceFrame> backtrace;
+
+  static Error make(ErrorKind kind, std::string message) {
+    Error e;
+    e.kind = kind;
+    e.message = std::move(message);
+    return e;
+  }
+  static Error make_trap(TrapKind trap, std::string message = {}) {
+    Error e;
+    e.kind = ErrorKind::Trap;
+    e.trap = trap;
+    e.message = message.empty() ? std::string(to_string(trap)) : std::move(message);
+    return e;
+  }
+  static Error make_exit(int code) {
+    Error e;
+    e.kind = ErrorKind::Exit;
+    e.exit_code = code;
+    e.message = "exit with status " + std::to_string(code);
+    return e;
+  }
+
+  // "kind: message", for one-line reports.
+  std::string describe() const { return std::string(to_string(kind)) + ": " + message; }
+};
+
+// Result<T>: a value or an Error. (C++20 has no std::expected.)
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : data_(std::move(value)) {}
+  Result(Error error) : data_(std::move(error)) {}
+
+  bool ok() const { return data_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { return std::get<0>(data_); }
+  const T& value() const& { return std::get<0>(data_); }
+  T&& value() && { return std::get<0>(std::move(data_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+  Error& error() & { return std::get<1>(data_); }
+  const Error& error() const& { return std::get<1>(data_); }
+  Error&& error() && { return std::get<1>(std::move(data_)); }
+
+ private:
+  std::variant<T, Error> data_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)) {}
+
+  bool ok() const { return !error_.has_value(); }
+  explicit operator bool() const { return ok(); }
+  Error& error() & { return *error_; }
+  const Error& error() const& { return *error_; }
+  Error&& error() && { return std::move(*error_); }
+
+ private:
+  std::optional<Error> error_;
+};
+
+}  // namespace ironclad
+
+// Propagate an error: IRONCLAD_TRY(expr) for Result<void>, IRONCLAD_TRY_ASSIGN(var, expr).
+#define IRONCLAD_TRY(expr)                        \
+  do {                                            \
+    auto ironclad_try_result_ = (expr);           \
+    if (!ironclad_try_result_.ok())               \
+      return std::move(ironclad_try_result_).error(); \
+  } while (0)
+
+#define IRONCLAD_CONCAT_INNER(a, b) a##b
+#define IRONCLAD_CONCAT(a, b) IRONCLAD_CONCAT_INNER(a, b)
+#define IRONCLAD_TRY_ASSIGN(lhs, expr) \
+  IRONCLAD_TRY_ASSIGN_IMPL(IRONCLAD_CONCAT(ironclad_result_, __LINE__), lhs, expr)
+#define IRONCLAD_TRY_ASSIGN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                             \
+  if (!tmp.ok()) return std::move(tmp).error();  \
+  lhs = std::move(tmp).value()

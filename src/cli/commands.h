@@ -1,0 +1,10 @@
+// Each `ironclad` subcommand lives in its own cmd_*.cpp and registers itself here.
+// A register function adds a CLI11 subcommand whose callback stores its exit status in
+// `exit_status`; main() returns that status.
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace ironclad::cli {
+
+
+}  // namespace ironclad::cli

@@ -1,0 +1,22 @@
+// The ironclad command: one subcommand per job, each registered from its own file.
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ironclad: a WebAssembly engine that keeps its application alive on any CPU"};
+  app.require_subcommand(1);
+  int exit_status = 0;
+  // Subcommands, in the order `ironclad --help` lists them.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    // The library returns errors as values; this is the last line of defence of the CLI.
+    std::fprintf(stderr, "ironclad: internal error: %s\n", e.what());
+    return 70;
+  }
+  return exit_status;
+}
