@@ -1,0 +1,216 @@
+// The runtime data model shared by every tier (DESIGN.md invariant 6): store, instances,
+// functions, memories, tables, globals, host functions, and the Tier interface through
+// which the store runs wasm code. An instance can move between tiers because nothing here
+// belongs to one tier.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ironclad/error.h"
+#include "ironclad/value.h"
+#include "wasm/module.h"
+
+namespace ironclad::runtime {
+
+class Store;
+class Instance;
+class Memory;
+
+// Limits a store enforces on everything created in it.
+struct StoreLimits {
+  uint64_t max_memory_pages = 65536;          // per memory (a 4 GiB cap by default)
+  uint64_t max_table_elements = 10'000'000;   // per table
+  uint32_t max_call_depth = 10'000;           // wasm frames; deeper is a CallStackExhausted trap
+  uint64_t fuel = 0;                          // instruction budget per call; 0 = unlimited
+};
+
+constexpr uint64_t kPageSize = 65536;
+
+// A linear memory. Its base never moves: the whole addressable range is reserved up front
+// (PROT_NONE beyond the current size), so growth only changes protections. Tiers read
+// `base` and `size_bytes` directly.
+class Memory {
+ public:
+  static Result<std::unique_ptr<Memory>> create(const wasm::MemoryType& type,
+                                                const StoreLimits& limits);
+  ~Memory();
+  Memory(const Memory&) = delete;
+  Memory& operator=(const Memory&) = delete;
+
+  uint8_t* base = nullptr;
+  uint64_t size_bytes = 0;
+
+  uint64_t pages() const { return size_bytes / kPageSize; }
+  // The type as an importer sees it: min is the current size.
+  wasm::MemoryType current_type() const;
+  // Grows by `delta` pages; returns the old size in pages, or -1 when the declared max,
+  // the store's cap or the host refuses (memory.grow's failure value).
+  int64_t grow(uint64_t delta);
+  // Bounds-checked access for host functions: nullptr if [offset, offset+len) is outside.
+  uint8_t* checked(uint64_t offset, uint64_t len) {
+    return (offset <= size_bytes && len <= size_bytes - offset) ? base + offset : nullptr;
+  }
+
+ private:
+  Memory() = default;
+  std::optional<uint64_t> max_pages_;
+  uint64_t reserved_bytes_ = 0;
+  uint64_t cap_pages_ = 0;
+};
+
+class Table {
+ public:
+  Table(const wasm::TableType& type, Ref init, const StoreLimits& limits);
+  std::vector<Ref> elements;
+  ValType elem_type() const { return type_.elem_type; }
+  wasm::TableType current_type() const;
+  // Returns the old size, or -1 on failure (table.grow's failure value).
+  int64_t grow(uint64_t delta, Ref init);
+
+ private:
+  wasm::TableType type_;
+  uint64_t cap_ = 0;
+};
+
+struct Global {
+  wasm::GlobalType type;
+  Value value;
+};
+
+// What a host function sees of its caller.
+struct HostContext {
+  Store& store;
+  Instance* caller;  // the instance whose code called, or null when called from the host
+  // The caller's memory 0 (what WASI functions operate on), or null.
+  Memory* memory() const;
+};
+
+// A host function: reads args (as many as its type has params), writes results. Returning
+// an Error (e.g. Error::make_trap(TrapKind::HostTrap, "...") or Error::make_exit(code))
+// unwinds the whole wasm call and is returned to whoever called into wasm.
+using HostFunction =
+    std::function<Result<void>(HostContext& ctx, const Value* args, Value* results)>;
+
+// A function as a funcref points at it: Ref::bits is a FunctionInstance*.
+struct FunctionInstance {
+  const wasm::FuncType* type = nullptr;
+  uint32_t type_id = 0;        // the store's canonical id: equal ids <=> equal types
+  Instance* instance = nullptr;  // the defining instance; null for host functions
+  uint32_t func_index = 0;       // index in the defining instance's module
+  HostFunction host;             // set for host functions
+  void* tier_code = nullptr;     // a tier's compiled/lowered code, owned by the tier
+
+  bool is_host() const { return instance == nullptr; }
+  Ref as_ref() { return Ref{reinterpret_cast<uintptr_t>(this)}; }
+  static FunctionInstance* from_ref(Ref r) { return reinterpret_cast<FunctionInstance*>(r.bits); }
+};
+
+// An export or import value.
+struct Extern {
+  wasm::ExternKind kind = wasm::ExternKind::Func;
+  FunctionInstance* func = nullptr;
+  Table* table = nullptr;
+  Memory* memory = nullptr;
+  Global* global = nullptr;
+};
+
+class Instance {
+ public:
+  std::shared_ptr<const wasm::Module> module;
+  std::vector<FunctionInstance*> funcs;  // the function index space, imports first
+  std::vector<Table*> tables;
+  std::vector<Memory*> memories;
+  std::vector<Global*> globals;
+  std::vector<bool> elem_dropped;  // elem.drop, and active/declarative segments after init
+  std::vector<bool> data_dropped;  // data.drop, and active segments after init
+  void* tier_state = nullptr;      // per-instance state a tier may keep, owned by the tier
+
+  // An export by name, or a Usage error naming it.
+  Result<Extern> get_export(std::string_view name) const;
+};
+
+// An execution tier: the interpreter now, the JIT later. The store calls wasm code only
+// through this interface; host functions are called by the tier directly.
+class Tier {
+ public:
+  virtual ~Tier() = default;
+  virtual const char* name() const = 0;
+  // Runs `func` (a wasm or host function) with args (exactly its params) and writes its
+  // results. Traps, exits and host errors come back as Error values.
+  virtual Result<void> call(Store& store, FunctionInstance& func, const Value* args,
+                            Value* results) = 0;
+  // Called once per new instance, before its start function runs (a place to prepare code).
+  virtual Result<void> on_instantiate(Store&, Instance&) { return {}; }
+  virtual void on_destroy(Instance&) {}
+};
+
+// Owns everything it creates. Not thread-safe: one store per thread.
+class Store {
+ public:
+  Store(std::unique_ptr<Tier> tier, StoreLimits limits = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Tier& tier() { return *tier_; }
+  const StoreLimits& limits() const { return limits_; }
+  StoreLimits& limits() { return limits_; }
+
+  // The canonical id of a function type (structural equality).
+  uint32_t intern_type(const wasm::FuncType& type);
+  const wasm::FuncType& type_of(uint32_t type_id) const { return *types_[type_id]; }
+
+  FunctionInstance* create_host_function(const wasm::FuncType& type, HostFunction fn);
+  Result<Memory*> create_memory(const wasm::MemoryType& type);
+  Table* create_table(const wasm::TableType& type, Ref init);
+  Global* create_global(const wasm::GlobalType& type, Value init);
+
+  // Instantiates a validated module against resolved imports (one Extern per import, in
+  // order): checks import types, allocates, initialises globals, tables (element segments)
+  // and memories (data segments), then runs the start function. Errors: Link for import
+  // mismatches ("incompatible import type", "unknown import" is the Linker's), Trap for a
+  // failing segment initialisation or start function.
+  Result<Instance*> instantiate(std::shared_ptr<const wasm::Module> module,
+                                const std::vector<Extern>& imports);
+
+  // Calls a function with type-checked arguments; returns its results.
+  Result<std::vector<Value>> invoke(FunctionInstance& func, std::span<const Value> args);
+
+ private:
+  std::unique_ptr<Tier> tier_;
+  StoreLimits limits_;
+  std::vector<std::unique_ptr<wasm::FuncType>> types_;
+  std::unordered_map<std::string, uint32_t> type_ids_;
+  std::deque<std::unique_ptr<FunctionInstance>> funcs_;
+  std::deque<std::unique_ptr<Memory>> memories_;
+  std::deque<std::unique_ptr<Table>> tables_;
+  std::deque<std::unique_ptr<Global>> globals_;
+  std::deque<std::unique_ptr<Instance>> instances_;
+};
+
+// Imports by (module, field) name, like wasmtime's Linker.
+class Linker {
+ public:
+  void define(std::string module, std::string field, Extern value);
+  void define_function(Store& store, std::string module, std::string field,
+                       const wasm::FuncType& type, HostFunction fn);
+  // Registers every export of `instance` under `module` (the spec tests' `register`).
+  void define_instance(std::string module, const Instance& instance);
+  // Resolves the module's imports ("unknown import: env.f") and instantiates it.
+  Result<Instance*> instantiate(Store& store, std::shared_ptr<const wasm::Module> module);
+  const Extern* find(std::string_view module, std::string_view field) const;
+
+ private:
+  std::unordered_map<std::string, Extern> defs_;  // key: module + '\0' + field
+};
+
+}  // namespace ironclad::runtime
