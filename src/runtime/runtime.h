@@ -60,11 +60,29 @@ class Memory {
     return (offset <= size_bytes && len <= size_bytes - offset) ? base + offset : nullptr;
   }
 
+  // The declared maximum, if any.
+  std::optional<uint64_t> max_pages() const { return max_pages_; }
+  // How many pages grow() may reach at most: the declared max, the store's cap, the
+  // 32-bit address space and the reservation, whichever is smallest.
+  uint64_t limit_pages() const { return limit_pages_; }
+  // Bytes of address space reserved at `base` (committed or not).
+  uint64_t reserved_bytes() const { return reserved_bytes_; }
+  // True when the full 8 GiB (4 GiB + a 4 GiB guard) is reserved, so any 32-bit address
+  // plus a 32-bit offset stays inside the reservation: a JIT may then skip bounds checks.
+  bool has_guard_region() const { return guard_region_; }
+  // Why the guard reservation could not be made (empty when it was), e.g. under RLIMIT_AS.
+  const std::string& reservation_note() const { return reservation_note_; }
+
+  static constexpr uint64_t kGuardedReservation = uint64_t{8} << 30;
+
  private:
   Memory() = default;
   std::optional<uint64_t> max_pages_;
   uint64_t reserved_bytes_ = 0;
   uint64_t cap_pages_ = 0;
+  uint64_t limit_pages_ = 0;
+  bool guard_region_ = false;
+  std::string reservation_note_;
 };
 
 class Table {
@@ -131,6 +149,9 @@ class Instance {
   std::vector<Memory*> memories;
   std::vector<Global*> globals;
   std::vector<bool> elem_dropped;  // elem.drop, and active/declarative segments after init
+  // The evaluated items of each element segment (what table.init copies from); a dropped
+  // segment's list is emptied.
+  std::vector<std::vector<Ref>> elem_refs;
   std::vector<bool> data_dropped;  // data.drop, and active segments after init
   void* tier_state = nullptr;      // per-instance state a tier may keep, owned by the tier
 
@@ -171,6 +192,7 @@ class Store {
 
   FunctionInstance* create_host_function(const wasm::FuncType& type, HostFunction fn);
   Result<Memory*> create_memory(const wasm::MemoryType& type);
+  // Null when the table's min exceeds the store's max_table_elements.
   Table* create_table(const wasm::TableType& type, Ref init);
   Global* create_global(const wasm::GlobalType& type, Value init);
 
