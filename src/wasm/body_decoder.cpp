@@ -34,6 +34,10 @@ BodyDecoder::BodyDecoder(const Module& m, uint32_t func_index)
 BodyDecoder::BodyDecoder(std::span<const uint8_t> module_bytes, uint32_t begin, uint32_t end)
     : reader_(module_bytes, begin, end), whole_range_(false) {}
 
+BodyDecoder::BodyDecoder(const ConstExpr& expr)
+    : reader_(Reader::with_base(expr.bytes, expr.offset)), whole_range_(false),
+      implicit_end_(true) {}
+
 Result<void> BodyDecoder::zero_byte() {
   uint32_t at = reader_.offset();
   IRONCLAD_TRY_ASSIGN(uint8_t b, reader_.u8());
@@ -68,8 +72,15 @@ Result<void> BodyDecoder::next(Instr& out) {
   if (done_) return reader_.error("instruction after the end of the sequence");
   out.offset = reader_.offset();
   if (reader_.at_end()) {
-    // The body ran out before the `end` closing the function.
-    return reader_.error("END opcode expected");
+    if (implicit_end_ && depth_ == 1) {
+      out.op = Opcode::End;
+      depth_ = 0;
+      done_ = true;
+      return {};
+    }
+    // The body ran out before the `end` closing it (the spec's reference decoder reports
+    // either phrase depending on what follows; both are true here).
+    return reader_.error("unexpected end of section or function: END opcode expected");
   }
   uint8_t byte = reader_.u8().value();
   Opcode op;

@@ -23,6 +23,9 @@ class BodyDecoder {
   // An instruction sequence in module_bytes[begin, end) closed by its own `end`, such as a
   // constant expression; bytes after that `end` are left unread (see offset()).
   BodyDecoder(std::span<const uint8_t> module_bytes, uint32_t begin, uint32_t end);
+  // A decoded constant expression (kept without its final `end`): the decoder yields its
+  // instructions, then the closing `end`, at the module offsets they came from.
+  explicit BodyDecoder(const ConstExpr& expr);
 
   // True once the `end` that closes the sequence has been decoded.
   bool at_end() const { return done_; }
@@ -40,6 +43,7 @@ class BodyDecoder {
 
   Reader reader_;
   bool whole_range_;  // the closing `end` must be the last byte of the range
+  bool implicit_end_ = false;  // the range ends where the closing `end` would be
   bool done_ = false;
   uint32_t depth_ = 1;
   std::vector<uint32_t> targets_;  // reused for every br_table

@@ -12,7 +12,10 @@ Error malformed_at(uint32_t offset, std::string_view what) {
 }
 
 Error Reader::truncated() const {
-  return error(end_ >= module_size_ ? "unexpected end" : "unexpected end of section or function");
+  // Inside a section the spec says "unexpected end of section or function"; that phrase
+  // also contains the whole-module "unexpected end".
+  bool whole_module = begin_ == 0 && end_ == module_size_ && base_ == 0;
+  return error(whole_module ? "unexpected end" : "unexpected end of section or function");
 }
 
 Result<uint32_t> Reader::u32_slow() {
@@ -24,7 +27,7 @@ Result<uint32_t> Reader::u32_slow() {
 // The spec bounds an N-bit LEB128 at ceil(N/7) bytes ("integer representation too long"),
 // and the unused high bits of the last byte must be zero ("integer too large").
 Result<uint64_t> Reader::unsigned_leb(unsigned bits) {
-  const uint32_t start = pos_;
+  const uint32_t start = offset();
   const unsigned max_bytes = (bits + 6) / 7;
   uint64_t result = 0;
   for (unsigned i = 0;; ++i) {
@@ -44,7 +47,7 @@ Result<uint64_t> Reader::unsigned_leb(unsigned bits) {
 // For signed LEBs the unused bits of the last byte must be a sign extension of the last
 // payload bit.
 Result<int64_t> Reader::signed_leb(unsigned bits) {
-  const uint32_t start = pos_;
+  const uint32_t start = offset();
   const unsigned max_bytes = (bits + 6) / 7;
   uint64_t result = 0;
   for (unsigned i = 0;; ++i) {
@@ -102,7 +105,7 @@ Result<std::span<const uint8_t>> Reader::bytes(uint32_t n) {
   if (remaining() < n) {
     // A length that overruns its section is "length out of bounds"; one that overruns the
     // whole module is a truncation.
-    if (end_ >= module_size_) return error("unexpected end");
+    if (end_ >= module_size_) return truncated();
     return error("length out of bounds");
   }
   std::span<const uint8_t> s(data_ + pos_, n);
@@ -117,7 +120,7 @@ Result<void> Reader::skip(uint32_t n) {
 
 Result<std::string> Reader::name() {
   IRONCLAD_TRY_ASSIGN(uint32_t n, u32());
-  uint32_t at = pos_;
+  uint32_t at = offset();
   IRONCLAD_TRY_ASSIGN(auto s, bytes(n));
   if (!is_valid_utf8(s)) return malformed_at(at, "malformed UTF-8 encoding");
   return std::string(reinterpret_cast<const char*>(s.data()), s.size());

@@ -21,11 +21,19 @@ class Reader {
   // Reads module[begin, end). `module` is the whole binary: offsets are module offsets.
   Reader(std::span<const uint8_t> module, uint32_t begin, uint32_t end)
       : data_(module.data()), module_size_(static_cast<uint32_t>(module.size())),
-        pos_(begin), end_(end) {}
+        pos_(begin), begin_(begin), end_(end) {}
+  // Reads a copy of module bytes that began at module offset `base` (a constant
+  // expression kept apart from the module): offsets reported are base + position.
+  static Reader with_base(std::span<const uint8_t> bytes, uint32_t base) {
+    Reader r(bytes);
+    r.base_ = base;
+    return r;
+  }
   explicit Reader(std::span<const uint8_t> module)
       : Reader(module, 0, static_cast<uint32_t>(module.size())) {}
 
-  uint32_t offset() const { return pos_; }
+  uint32_t offset() const { return base_ + pos_; }
+  uint32_t position() const { return pos_; }  // index into the span
   uint32_t end() const { return end_; }
   uint32_t remaining() const { return end_ - pos_; }
   bool at_end() const { return pos_ >= end_; }
@@ -63,7 +71,7 @@ class Reader {
   // The error for a read past the end: "unexpected end" when the whole module is
   // exhausted, else "unexpected end of section or function" (the spec's two messages).
   Error truncated() const;
-  Error error(std::string_view what) const { return malformed_at(pos_, what); }
+  Error error(std::string_view what) const { return malformed_at(offset(), what); }
 
  private:
   Result<uint32_t> u32_slow();
@@ -73,7 +81,9 @@ class Reader {
   const uint8_t* data_;
   uint32_t module_size_;
   uint32_t pos_;
+  uint32_t begin_;
   uint32_t end_;
+  uint32_t base_ = 0;
 };
 
 bool is_valid_utf8(std::span<const uint8_t> bytes);

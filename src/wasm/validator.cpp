@@ -1,0 +1,248 @@
+#include "wasm/validator.h"
+
+#include <cstdio>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "wasm/body_decoder.h"
+#include "wasm/function_validator.h"
+
+namespace ironclad::wasm {
+namespace {
+
+constexpr uint64_t kMaxMemoryPages = 65536;  // 4 GiB of 64 KiB pages
+
+Error invalid_at(uint32_t offset, const std::string& what) {
+  char where[40];
+  std::snprintf(where, sizeof where, "at offset 0x%x: ", offset);
+  return Error::make(ErrorKind::Invalid, where + what);
+}
+
+class ModuleValidator {
+ public:
+  ModuleValidator(const Module& m, std::string_view name) : m_(m), name_(name) {}
+  Result<void> run();
+
+ private:
+  // "app.wasm: <where> at offset ...: what".
+  Error located(Error e, const std::string& where) const {
+    e.message = std::string(name_) + ": " + where + " " + e.message;
+    return e;
+  }
+  Result<void> type_index(uint32_t index, uint32_t at) const;
+  Result<void> table_limits(const Limits& l, uint32_t at) const;
+  Result<void> memory_limits(const Limits& l, uint32_t at) const;
+  Result<void> const_expr(const ConstExpr& e, ValType expected, size_t visible_globals);
+  Result<void> module_fields();
+  Result<void> segments();
+
+  const Module& m_;
+  std::string_view name_;
+  std::vector<ValType> stack_;  // reused by const_expr
+};
+
+Result<void> ModuleValidator::type_index(uint32_t index, uint32_t at) const {
+  if (index >= m_.types.size()) return invalid_at(at, "unknown type " + std::to_string(index));
+  return {};
+}
+
+Result<void> ModuleValidator::table_limits(const Limits& l, uint32_t at) const {
+  if (l.max && l.min > *l.max) {
+    return invalid_at(at, "size minimum must not be greater than maximum");
+  }
+  return {};
+}
+
+Result<void> ModuleValidator::memory_limits(const Limits& l, uint32_t at) const {
+  if (l.min > kMaxMemoryPages || (l.max && *l.max > kMaxMemoryPages)) {
+    return invalid_at(at, "memory size must be at most 65536 pages (4GiB)");
+  }
+  return table_limits(l, at);
+}
+
+// A constant expression: only constants, ref.null, ref.func and global.get of an
+// immutable global among the first `visible_globals`, leaving exactly one `expected`.
+Result<void> ModuleValidator::const_expr(const ConstExpr& e, ValType expected,
+                                         size_t visible_globals) {
+  stack_.clear();
+  BodyDecoder d(e);
+  Instr in;
+  while (!d.at_end()) {
+    IRONCLAD_TRY(d.next(in));
+    switch (in.op) {
+      case Opcode::I32Const: stack_.push_back(ValType::I32); break;
+      case Opcode::I64Const: stack_.push_back(ValType::I64); break;
+      case Opcode::F32Const: stack_.push_back(ValType::F32); break;
+      case Opcode::F64Const: stack_.push_back(ValType::F64); break;
+      case Opcode::V128Const: stack_.push_back(ValType::V128); break;
+      case Opcode::RefNull: stack_.push_back(in.ref_type); break;
+      case Opcode::RefFunc:
+        if (in.index >= m_.func_types.size()) {
+          return invalid_at(in.offset, "unknown function " + std::to_string(in.index));
+        }
+        stack_.push_back(ValType::FuncRef);
+        break;
+      case Opcode::GlobalGet: {
+        if (in.index >= visible_globals) {
+          return invalid_at(in.offset, "unknown global " + std::to_string(in.index));
+        }
+        const GlobalType& g = m_.globals[in.index].type;
+        if (g.mutable_) {
+          return invalid_at(in.offset, "constant expression required (global.get of mutable global " +
+                                           std::to_string(in.index) + ")");
+        }
+        stack_.push_back(g.type);
+        break;
+      }
+      case Opcode::End:
+        break;
+      default:
+        return invalid_at(in.offset, std::string("constant expression required (") +
+                                         to_string(in.op) + " is not constant)");
+    }
+  }
+  if (stack_.size() != 1 || stack_[0] != expected) {
+    std::string got;
+    for (ValType t : stack_) got += std::string(got.empty() ? "" : " ") + to_string(t);
+    return invalid_at(e.offset, std::string("type mismatch: constant expression must produce ") +
+                                    to_string(expected) + ", got [" + got + "]");
+  }
+  return {};
+}
+
+Result<void> ModuleValidator::module_fields() {
+  for (size_t i = 0; i < m_.imports.size(); ++i) {
+    const Import& im = m_.imports[i];
+    Result<void> r;
+    if (im.kind == ExternKind::Func) r = type_index(im.func_type_index, 0);
+    else if (im.kind == ExternKind::Table) r = table_limits(im.table.limits, 0);
+    else if (im.kind == ExternKind::Memory) r = memory_limits(im.memory.limits, 0);
+    if (!r.ok()) {
+      return located(std::move(r).error(), "import section, import " + std::to_string(i) + " (" +
+                                               im.module + "." + im.field + ")");
+    }
+  }
+  for (size_t f = m_.num_imported_funcs; f < m_.func_types.size(); ++f) {
+    if (auto r = type_index(m_.func_types[f], 0); !r.ok()) {
+      return located(std::move(r).error(), "function section, function " + std::to_string(f));
+    }
+  }
+  for (size_t t = m_.num_imported_tables; t < m_.tables.size(); ++t) {
+    if (auto r = table_limits(m_.tables[t].limits, 0); !r.ok()) {
+      return located(std::move(r).error(), "table section, table " + std::to_string(t));
+    }
+  }
+  for (size_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
+    if (auto r = memory_limits(m_.memories[i].limits, 0); !r.ok()) {
+      return located(std::move(r).error(), "memory section, memory " + std::to_string(i));
+    }
+  }
+  if (m_.memories.size() > 1) {
+    return located(invalid_at(0, "multiple memories (" + std::to_string(m_.memories.size()) +
+                                     " declared, at most 1)"),
+                   "memory section");
+  }
+  for (size_t g = m_.num_imported_globals; g < m_.globals.size(); ++g) {
+    // Initialisers see only the imported globals.
+    if (auto r = const_expr(m_.globals[g].init, m_.globals[g].type.type, m_.num_imported_globals);
+        !r.ok()) {
+      return located(std::move(r).error(), "global section, global " + std::to_string(g));
+    }
+  }
+  std::unordered_set<std::string_view> names;
+  for (size_t i = 0; i < m_.exports.size(); ++i) {
+    const Export& e = m_.exports[i];
+    size_t limit = 0;
+    switch (e.kind) {
+      case ExternKind::Func: limit = m_.func_types.size(); break;
+      case ExternKind::Table: limit = m_.tables.size(); break;
+      case ExternKind::Memory: limit = m_.memories.size(); break;
+      case ExternKind::Global: limit = m_.globals.size(); break;
+    }
+    std::string where = "export section, export \"" + e.name + "\"";
+    if (e.index >= limit) {
+      return located(invalid_at(0, std::string("unknown ") + to_string(e.kind) + " " +
+                                       std::to_string(e.index)),
+                     where);
+    }
+    if (!names.insert(e.name).second) return located(invalid_at(0, "duplicate export name"), where);
+  }
+  if (m_.start) {
+    uint32_t f = *m_.start;
+    if (f >= m_.func_types.size()) {
+      return located(invalid_at(0, "unknown function " + std::to_string(f)), "start section");
+    }
+    const FuncType& t = m_.func_type(f);
+    if (!t.params.empty() || !t.results.empty()) {
+      return located(invalid_at(0, "start function must have type () -> (), not " + t.to_string()),
+                     "start section");
+    }
+  }
+  return {};
+}
+
+Result<void> ModuleValidator::segments() {
+  for (size_t i = 0; i < m_.elements.size(); ++i) {
+    const ElementSegment& seg = m_.elements[i];
+    std::string where = "element section, segment " + std::to_string(i);
+    if (seg.mode == SegmentMode::Active) {
+      if (seg.table_index >= m_.tables.size()) {
+        return located(invalid_at(seg.module_offset, "unknown table " + std::to_string(seg.table_index)),
+                       where);
+      }
+      if (m_.tables[seg.table_index].elem_type != seg.elem_type) {
+        return located(invalid_at(seg.module_offset,
+                                  std::string("type mismatch: segment of ") +
+                                      to_string(seg.elem_type) + " for a table of " +
+                                      to_string(m_.tables[seg.table_index].elem_type)),
+                       where);
+      }
+      if (auto r = const_expr(seg.offset, ValType::I32, m_.globals.size()); !r.ok()) {
+        return located(std::move(r).error(), where);
+      }
+    }
+    for (const ConstExpr& item : seg.items) {
+      if (auto r = const_expr(item, seg.elem_type, m_.globals.size()); !r.ok()) {
+        return located(std::move(r).error(), where);
+      }
+    }
+  }
+  for (size_t i = 0; i < m_.data.size(); ++i) {
+    const DataSegment& seg = m_.data[i];
+    if (seg.mode != SegmentMode::Active) continue;
+    std::string where = "data section, segment " + std::to_string(i);
+    if (seg.memory_index >= m_.memories.size()) {
+      return located(invalid_at(seg.module_offset, "unknown memory " + std::to_string(seg.memory_index)),
+                     where);
+    }
+    if (auto r = const_expr(seg.offset, ValType::I32, m_.globals.size()); !r.ok()) {
+      return located(std::move(r).error(), where);
+    }
+  }
+  return {};
+}
+
+Result<void> ModuleValidator::run() {
+  IRONCLAD_TRY(module_fields());
+  IRONCLAD_TRY(segments());
+  FunctionValidator fv(m_);
+  for (uint32_t f = m_.num_imported_funcs; f < m_.func_types.size(); ++f) {
+    if (auto r = fv.validate(f); !r.ok()) {
+      std::string where = "code section, function " + std::to_string(f);
+      auto it = m_.function_names.find(f);
+      if (it != m_.function_names.end()) where += " (" + it->second + ")";
+      return located(std::move(r).error(), where);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> validate_module(const Module& m, std::string_view name_for_errors) {
+  ModuleValidator v(m, name_for_errors);
+  return v.run();
+}
+
+}  // namespace ironclad::wasm
