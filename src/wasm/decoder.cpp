@@ -232,7 +232,9 @@ Result<void> ModuleDecoder::types(Reader& r) {
 
 Result<Limits> ModuleDecoder::limits(Reader& r) {
   uint32_t at = r.offset();
-  IRONCLAD_TRY_ASSIGN(uint32_t flags, r.u32());
+  // The flags are a single byte, which the spec reads as a u32 LEB of one byte.
+  IRONCLAD_TRY_ASSIGN(uint8_t flags, r.u8());
+  if (flags & 0x80) return malformed_at(at, "integer representation too long (limits flags)");
   if (flags > 1) return malformed_at(at, "integer too large (malformed limits flags)");
   Limits l;
   IRONCLAD_TRY_ASSIGN(uint32_t min, r.u32());

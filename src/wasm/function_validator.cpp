@@ -234,12 +234,15 @@ Result<void> FunctionValidator::memory_checks(const Instr& in) {
       break;
     case ImmKind::MemoryInit:
     case ImmKind::DataIdx:
+      if (in.op == Opcode::MemoryInit && m_.memories.empty()) return fail(in, "unknown memory 0");
       if (!m_.data_count) {
+        // The binary format needs the count to decode these before the data section. A
+        // module with no data at all is merely naming a segment that does not exist.
+        if (m_.data.empty()) return fail(in, "unknown data segment " + std::to_string(in.index));
         Error e = fail(in, "data count section required");
         e.kind = ErrorKind::Malformed;
         return e;
       }
-      if (in.op == Opcode::MemoryInit && m_.memories.empty()) return fail(in, "unknown memory 0");
       if (in.index >= *m_.data_count) {
         return fail(in, "unknown data segment " + std::to_string(in.index));
       }

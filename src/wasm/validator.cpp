@@ -7,6 +7,7 @@
 
 #include "wasm/body_decoder.h"
 #include "wasm/function_validator.h"
+#include "wasm/reader.h"
 
 namespace ironclad::wasm {
 namespace {
@@ -23,6 +24,10 @@ class ModuleValidator {
  public:
   ModuleValidator(const Module& m, std::string_view name) : m_(m), name_(name) {}
   Result<void> run();
+
+ private:
+  Result<void> check();
+  Result<void> first_malformed_body() const;
 
  private:
   // "app.wasm: <where> at offset ...: what".
@@ -143,8 +148,8 @@ Result<void> ModuleValidator::module_fields() {
                                      " declared, at most 1)"),
                    "memory section");
   }
+  // Constant expressions see only the imported globals (C' in the spec's module rules).
   for (size_t g = m_.num_imported_globals; g < m_.globals.size(); ++g) {
-    // Initialisers see only the imported globals.
     if (auto r = const_expr(m_.globals[g].init, m_.globals[g].type.type, m_.num_imported_globals);
         !r.ok()) {
       return located(std::move(r).error(), "global section, global " + std::to_string(g));
@@ -162,7 +167,8 @@ Result<void> ModuleValidator::module_fields() {
     }
     std::string where = "export section, export \"" + e.name + "\"";
     if (e.index >= limit) {
-      return located(invalid_at(0, std::string("unknown ") + to_string(e.kind) + " " +
+      static const char* const kKinds[] = {"function", "table", "memory", "global"};
+      return located(invalid_at(0, std::string("unknown ") + kKinds[static_cast<int>(e.kind)] + " " +
                                        std::to_string(e.index)),
                      where);
     }
@@ -198,12 +204,12 @@ Result<void> ModuleValidator::segments() {
                                       to_string(m_.tables[seg.table_index].elem_type)),
                        where);
       }
-      if (auto r = const_expr(seg.offset, ValType::I32, m_.globals.size()); !r.ok()) {
+      if (auto r = const_expr(seg.offset, ValType::I32, m_.num_imported_globals); !r.ok()) {
         return located(std::move(r).error(), where);
       }
     }
     for (const ConstExpr& item : seg.items) {
-      if (auto r = const_expr(item, seg.elem_type, m_.globals.size()); !r.ok()) {
+      if (auto r = const_expr(item, seg.elem_type, m_.num_imported_globals); !r.ok()) {
         return located(std::move(r).error(), where);
       }
     }
@@ -216,14 +222,42 @@ Result<void> ModuleValidator::segments() {
       return located(invalid_at(seg.module_offset, "unknown memory " + std::to_string(seg.memory_index)),
                      where);
     }
-    if (auto r = const_expr(seg.offset, ValType::I32, m_.globals.size()); !r.ok()) {
+    if (auto r = const_expr(seg.offset, ValType::I32, m_.num_imported_globals); !r.ok()) {
       return located(std::move(r).error(), where);
     }
   }
   return {};
 }
 
+// Decoding precedes validation in the spec, so a malformed body anywhere outranks an
+// invalid construct found earlier. Bodies are decoded while they are validated (one pass);
+// only when validation fails are the remaining bodies decoded to look for a malformation.
+Result<void> ModuleValidator::first_malformed_body() const {
+  for (uint32_t f = m_.num_imported_funcs; f < m_.func_types.size(); ++f) {
+    BodyDecoder d(m_, f);
+    Instr in;
+    while (!d.at_end()) {
+      auto r = d.next(in);
+      if (!r.ok()) {
+        return located(std::move(r).error(), "code section, function " + std::to_string(f));
+      }
+      if ((in.op == Opcode::MemoryInit || in.op == Opcode::DataDrop) && !m_.data_count &&
+          !m_.data.empty()) {
+        return located(malformed_at(in.offset, "data count section required"),
+                       "code section, function " + std::to_string(f));
+      }
+    }
+  }
+  return {};
+}
+
 Result<void> ModuleValidator::run() {
+  auto r = check();
+  if (!r.ok() && r.error().kind == ErrorKind::Invalid) IRONCLAD_TRY(first_malformed_body());
+  return r;
+}
+
+Result<void> ModuleValidator::check() {
   IRONCLAD_TRY(module_fields());
   IRONCLAD_TRY(segments());
   FunctionValidator fv(m_);
