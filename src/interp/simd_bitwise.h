@@ -1,0 +1,109 @@
+// SIMD operators that ignore lane shapes or only move lanes: v128 bitwise logic, splat,
+// extract_lane/replace_lane, shuffle and swizzle.
+#pragma once
+
+#include <cstdint>
+
+#include "interp/simd_lanes.h"
+
+namespace ironclad::interp::simd {
+
+// ---- v128 bitwise ----------------------------------------------------------------------
+// On two 64-bit halves: the shape does not matter for bitwise operations.
+
+inline V128 v128_not(V128 a) { return detail::map1<uint64_t>(a, [](uint64_t x) { return ~x; }); }
+inline V128 v128_and(V128 a, V128 b) {
+  return detail::map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x & y; });
+}
+// a AND NOT b (the operand order of the spec; the reverse of x86's pandn).
+inline V128 v128_andnot(V128 a, V128 b) {
+  return detail::map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x & ~y; });
+}
+inline V128 v128_or(V128 a, V128 b) {
+  return detail::map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x | y; });
+}
+inline V128 v128_xor(V128 a, V128 b) {
+  return detail::map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x ^ y; });
+}
+// Bits of a where c is 1, bits of b where c is 0.
+inline V128 v128_bitselect(V128 a, V128 b, V128 c) {
+  auto x = detail::lanes<uint64_t>(a), y = detail::lanes<uint64_t>(b), m = detail::lanes<uint64_t>(c);
+  detail::Lanes<uint64_t> r;
+  for (int i = 0; i < 2; ++i) r.v[i] = (x.v[i] & m.v[i]) | (y.v[i] & ~m.v[i]);
+  return detail::to_v128(r);
+}
+inline uint32_t v128_any_true(V128 a) {
+  auto x = detail::lanes<uint64_t>(a);
+  return (x.v[0] | x.v[1]) != 0 ? 1u : 0u;
+}
+
+// ---- splat -------------------------------------------------------------------------------
+// The integer splats take the wasm operand type (i32) and use its low bits.
+
+inline V128 i8x16_splat(uint32_t x) { return detail::splat<uint8_t>(static_cast<uint8_t>(x)); }
+inline V128 i16x8_splat(uint32_t x) { return detail::splat<uint16_t>(static_cast<uint16_t>(x)); }
+inline V128 i32x4_splat(uint32_t x) { return detail::splat<uint32_t>(x); }
+inline V128 i64x2_splat(uint64_t x) { return detail::splat<uint64_t>(x); }
+inline V128 f32x4_splat(float x) { return detail::splat<float>(x); }
+inline V128 f64x2_splat(double x) { return detail::splat<double>(x); }
+
+// ---- extract_lane / replace_lane ------------------------------------------------------------
+// Narrow lanes extract to i32 with sign (_s) or zero (_u) extension. Floats move as bits, so
+// a NaN payload is kept exactly (the caller must not pass it through float arithmetic).
+
+inline uint32_t i8x16_extract_lane_s(V128 a, uint32_t lane) {
+  return static_cast<uint32_t>(static_cast<int32_t>(detail::extract<int8_t>(a, lane)));
+}
+inline uint32_t i8x16_extract_lane_u(V128 a, uint32_t lane) { return detail::extract<uint8_t>(a, lane); }
+inline uint32_t i16x8_extract_lane_s(V128 a, uint32_t lane) {
+  return static_cast<uint32_t>(static_cast<int32_t>(detail::extract<int16_t>(a, lane)));
+}
+inline uint32_t i16x8_extract_lane_u(V128 a, uint32_t lane) { return detail::extract<uint16_t>(a, lane); }
+inline uint32_t i32x4_extract_lane(V128 a, uint32_t lane) { return detail::extract<uint32_t>(a, lane); }
+inline uint64_t i64x2_extract_lane(V128 a, uint32_t lane) { return detail::extract<uint64_t>(a, lane); }
+inline float f32x4_extract_lane(V128 a, uint32_t lane) { return detail::extract<float>(a, lane); }
+inline double f64x2_extract_lane(V128 a, uint32_t lane) { return detail::extract<double>(a, lane); }
+
+inline V128 i8x16_replace_lane(V128 a, uint32_t lane, uint32_t x) {
+  return detail::replace<uint8_t>(a, lane, static_cast<uint8_t>(x));
+}
+inline V128 i16x8_replace_lane(V128 a, uint32_t lane, uint32_t x) {
+  return detail::replace<uint16_t>(a, lane, static_cast<uint16_t>(x));
+}
+inline V128 i32x4_replace_lane(V128 a, uint32_t lane, uint32_t x) {
+  return detail::replace<uint32_t>(a, lane, x);
+}
+inline V128 i64x2_replace_lane(V128 a, uint32_t lane, uint64_t x) {
+  return detail::replace<uint64_t>(a, lane, x);
+}
+inline V128 f32x4_replace_lane(V128 a, uint32_t lane, float x) { return detail::replace<float>(a, lane, x); }
+inline V128 f64x2_replace_lane(V128 a, uint32_t lane, double x) {
+  return detail::replace<double>(a, lane, x);
+}
+
+// ---- shuffle / swizzle -------------------------------------------------------------------------
+
+// r[i] = (a ++ b)[lanes[i]]. The validator guarantees lanes[i] < 32; `& 31` keeps a bad
+// immediate memory-safe.
+inline V128 i8x16_shuffle(V128 a, V128 b, const uint8_t lanes[16]) {
+  uint8_t both[32];
+  for (int i = 0; i < 16; ++i) {
+    both[i] = a.bytes[i];
+    both[16 + i] = b.bytes[i];
+  }
+  V128 r;
+  for (int i = 0; i < 16; ++i) r.bytes[i] = both[lanes[i] & 31];
+  return r;
+}
+
+// r[i] = a[b[i]] for an index below 16, else 0 (the index is a runtime value, any byte).
+inline V128 i8x16_swizzle(V128 a, V128 b) {
+  V128 r;
+  for (int i = 0; i < 16; ++i) {
+    uint8_t index = b.bytes[i];
+    r.bytes[i] = index < 16 ? a.bytes[index & 15] : uint8_t{0};
+  }
+  return r;
+}
+
+}  // namespace ironclad::interp::simd
