@@ -1,0 +1,127 @@
+// Binds the preview1 functions of functions.h to wasm imports: each becomes a host
+// function whose wasm type is derived from its C++ parameters (u32 -> i32, u64 -> i64)
+// and whose single i32 result is the errno.
+#include <utility>
+
+#include "wasi/functions.h"
+#include "wasi/wasi.h"
+
+namespace ironclad::wasi {
+namespace {
+
+template <typename T>
+constexpr ValType wasm_type_of() {
+  static_assert(std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>);
+  return std::is_same_v<T, uint32_t> ? ValType::I32 : ValType::I64;
+}
+
+template <typename T>
+T arg_as(const Value& v) {
+  if constexpr (std::is_same_v<T, uint32_t>)
+    return v.i32;
+  else
+    return v.i64;
+}
+
+template <typename... Args, size_t... I>
+Errno call_with_args(Errno (*fn)(Ctx&, const Mem&, Args...), WasiContext& wasi,
+                     const GuestMemory& mem, [[maybe_unused]] const Value* args,
+                     std::index_sequence<I...>) {
+  return fn(wasi, mem, arg_as<Args>(args[I])...);
+}
+
+template <typename... Args>
+void define(runtime::Linker& linker, runtime::Store& store, WasiContext& wasi, const char* name,
+            Errno (*fn)(Ctx&, const Mem&, Args...)) {
+  wasm::FuncType type;
+  type.params = {wasm_type_of<Args>()...};
+  type.results = {ValType::I32};
+  linker.define_function(
+      store, kPreview1Module, name, type,
+      [&wasi, fn](runtime::HostContext& host, const Value* args, Value* results) -> Result<void> {
+        GuestMemory mem(host.memory());
+        Errno e = call_with_args(fn, wasi, mem, args, std::index_sequence_for<Args...>{});
+        results[0] = Value::from_i32(static_cast<uint32_t>(e));
+        return {};
+      });
+}
+
+// Functions this implementation does not offer (sockets, signals): they link, so a program
+// that merely references them runs, and answer ENOSYS if called.
+void define_unsupported(runtime::Linker& linker, runtime::Store& store, const char* name,
+                        std::vector<ValType> params) {
+  wasm::FuncType type;
+  type.params = std::move(params);
+  type.results = {ValType::I32};
+  linker.define_function(store, kPreview1Module, name, type,
+                         [](runtime::HostContext&, const Value*, Value* results) -> Result<void> {
+                           results[0] = Value::from_i32(static_cast<uint32_t>(Errno::NoSys));
+                           return {};
+                         });
+}
+
+}  // namespace
+
+Result<void> add_to_linker(runtime::Linker& linker, runtime::Store& store, WasiContext& wasi) {
+  define(linker, store, wasi, "args_get", &args_get);
+  define(linker, store, wasi, "args_sizes_get", &args_sizes_get);
+  define(linker, store, wasi, "environ_get", &environ_get);
+  define(linker, store, wasi, "environ_sizes_get", &environ_sizes_get);
+  define(linker, store, wasi, "clock_res_get", &clock_res_get);
+  define(linker, store, wasi, "clock_time_get", &clock_time_get);
+  define(linker, store, wasi, "random_get", &random_get);
+  define(linker, store, wasi, "sched_yield", &sched_yield);
+  define(linker, store, wasi, "poll_oneoff", &poll_oneoff);
+  define(linker, store, wasi, "fd_advise", &fd_advise);
+  define(linker, store, wasi, "fd_allocate", &fd_allocate);
+  define(linker, store, wasi, "fd_close", &fd_close);
+  define(linker, store, wasi, "fd_datasync", &fd_datasync);
+  define(linker, store, wasi, "fd_sync", &fd_sync);
+  define(linker, store, wasi, "fd_fdstat_get", &fd_fdstat_get);
+  define(linker, store, wasi, "fd_fdstat_set_flags", &fd_fdstat_set_flags);
+  define(linker, store, wasi, "fd_fdstat_set_rights", &fd_fdstat_set_rights);
+  define(linker, store, wasi, "fd_filestat_get", &fd_filestat_get);
+  define(linker, store, wasi, "fd_filestat_set_size", &fd_filestat_set_size);
+  define(linker, store, wasi, "fd_filestat_set_times", &fd_filestat_set_times);
+  define(linker, store, wasi, "fd_read", &fd_read);
+  define(linker, store, wasi, "fd_pread", &fd_pread);
+  define(linker, store, wasi, "fd_write", &fd_write);
+  define(linker, store, wasi, "fd_pwrite", &fd_pwrite);
+  define(linker, store, wasi, "fd_prestat_get", &fd_prestat_get);
+  define(linker, store, wasi, "fd_prestat_dir_name", &fd_prestat_dir_name);
+  define(linker, store, wasi, "fd_readdir", &fd_readdir);
+  define(linker, store, wasi, "fd_renumber", &fd_renumber);
+  define(linker, store, wasi, "fd_seek", &fd_seek);
+  define(linker, store, wasi, "fd_tell", &fd_tell);
+  define(linker, store, wasi, "path_create_directory", &path_create_directory);
+  define(linker, store, wasi, "path_filestat_get", &path_filestat_get);
+  define(linker, store, wasi, "path_filestat_set_times", &path_filestat_set_times);
+  define(linker, store, wasi, "path_link", &path_link);
+  define(linker, store, wasi, "path_open", &path_open);
+  define(linker, store, wasi, "path_readlink", &path_readlink);
+  define(linker, store, wasi, "path_remove_directory", &path_remove_directory);
+  define(linker, store, wasi, "path_rename", &path_rename);
+  define(linker, store, wasi, "path_symlink", &path_symlink);
+  define(linker, store, wasi, "path_unlink_file", &path_unlink_file);
+
+  // proc_exit has no result: it ends the program by unwinding the wasm call with an Exit
+  // error carrying the code; the embedder reads it from the error or the context.
+  wasm::FuncType exit_type;
+  exit_type.params = {ValType::I32};
+  linker.define_function(store, kPreview1Module, "proc_exit", exit_type,
+                         [&wasi](runtime::HostContext&, const Value* args, Value*) -> Result<void> {
+                           int code = static_cast<int>(args[0].i32);
+                           wasi.set_exit_code(code);
+                           return Error::make_exit(code);
+                         });
+
+  constexpr ValType I32 = ValType::I32;
+  define_unsupported(linker, store, "proc_raise", {I32});
+  define_unsupported(linker, store, "sock_accept", {I32, I32, I32});
+  define_unsupported(linker, store, "sock_recv", {I32, I32, I32, I32, I32, I32});
+  define_unsupported(linker, store, "sock_send", {I32, I32, I32, I32, I32});
+  define_unsupported(linker, store, "sock_shutdown", {I32, I32});
+  return {};
+}
+
+}  // namespace ironclad::wasi

@@ -1,0 +1,68 @@
+// WASI preview1 (wasi_snapshot_preview1) for C programs built with wasi-libc, scoped by
+// capabilities: a program reaches the host file system only inside directories the
+// embedder preopened, and every guest pointer is bounds-checked (EFAULT, never a crash).
+//
+//   WasiContext wasi;
+//   wasi.set_args({"prog.wasm", "arg"});
+//   IRONCLAD_TRY(wasi.preopen_dir("/tmp/data", "data"));
+//   IRONCLAD_TRY(wasi::add_to_linker(linker, store, wasi));
+//   ... instantiate, call _start: an Error of kind Exit carries proc_exit's code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ironclad/error.h"
+#include "runtime/runtime.h"
+#include "wasi/fd_table.h"
+#include "wasi/path_resolve.h"
+
+namespace ironclad::wasi {
+
+// The state one WASI program sees: its arguments, environment, file descriptors (stdio
+// and preopens first) and, once it called proc_exit, its exit code. The context must
+// outlive the store functions registered with add_to_linker.
+class WasiContext {
+ public:
+  // Stdio is the host process's fds 0, 1, 2 (not closed by the context).
+  WasiContext();
+  WasiContext(const WasiContext&) = delete;
+  WasiContext& operator=(const WasiContext&) = delete;
+
+  void set_args(std::vector<std::string> args) { args_ = std::move(args); }
+  // Each entry is "KEY=VALUE", as environ holds them.
+  void set_env(std::vector<std::string> env) { env_ = std::move(env); }
+  // Uses host fd `host_fd` (not owned) as the guest's stdin (0), stdout (1) or stderr (2).
+  void set_stdio(uint32_t guest_fd, int host_fd);
+  // Opens the host directory and gives it to the guest under `guest_path` as the next
+  // fd (3, 4, ...). Io error naming the directory when it cannot be opened.
+  Result<void> preopen_dir(const std::string& host_path, const std::string& guest_path);
+  // How paths are resolved beneath preopens (tests force the manual fallback).
+  void set_resolve_strategy(ResolveStrategy s) { resolve_strategy_ = s; }
+
+  const std::vector<std::string>& args() const { return args_; }
+  const std::vector<std::string>& env() const { return env_; }
+  FdTable& fds() { return fds_; }
+  ResolveStrategy resolve_strategy() const { return resolve_strategy_; }
+  // The code passed to proc_exit, once the program called it.
+  std::optional<int> exit_code() const { return exit_code_; }
+  void set_exit_code(int code) { exit_code_ = code; }
+
+ private:
+  std::vector<std::string> args_;
+  std::vector<std::string> env_;
+  FdTable fds_;
+  ResolveStrategy resolve_strategy_ = ResolveStrategy::Auto;
+  std::optional<int> exit_code_;
+};
+
+// The module name WASI functions are imported from.
+inline constexpr const char* kPreview1Module = "wasi_snapshot_preview1";
+
+// Defines every wasi_snapshot_preview1 function in `linker` (functions this implementation
+// does not support, such as sockets, return ENOSYS rather than failing to link).
+Result<void> add_to_linker(runtime::Linker& linker, runtime::Store& store, WasiContext& wasi);
+
+}  // namespace ironclad::wasi
