@@ -94,14 +94,12 @@ Result<Value> evaluate_const_expr(const wasm::Module& module, const wasm::ConstE
         }
         break;
       default:
-        return const_expr_error(expr, what,
-                                std::string("instruction ") + wasm::to_string(in.op) +
-                                    " is not constant");
+        return const_expr_error(
+            expr, what, std::string("instruction ") + wasm::to_string(in.op) + " is not constant");
     }
   }
   if (stack.size() != 1) {
-    return const_expr_error(expr, what,
-                            "expected one value, got " + std::to_string(stack.size()));
+    return const_expr_error(expr, what, "expected one value, got " + std::to_string(stack.size()));
   }
   if (stack[0].type != expected) {
     return const_expr_error(expr, what,

@@ -37,7 +37,9 @@ Error incompatible(const wasm::Module& module, uint32_t index, const std::string
                                           ": expected " + expected + ", got " + got);
 }
 
-const char* extern_kind_name(const Extern& value) { return wasm::to_string(value.kind); }
+const char* extern_kind_name(const Extern& value) {
+  return wasm::to_string(value.kind);
+}
 
 }  // namespace
 
@@ -51,8 +53,7 @@ Result<void> check_import(const wasm::Module& module, uint32_t index, const Exte
     case wasm::ExternKind::Func: {
       if (value.func == nullptr || value.func->type == nullptr) break;
       if (imp.func_type_index >= module.types.size()) {
-        return Error::make(ErrorKind::Internal, import_name(module, index) +
-                                                    " has type index " +
+        return Error::make(ErrorKind::Internal, import_name(module, index) + " has type index " +
                                                     std::to_string(imp.func_type_index) +
                                                     " outside the type section");
       }
@@ -65,7 +66,8 @@ Result<void> check_import(const wasm::Module& module, uint32_t index, const Exte
     case wasm::ExternKind::Table: {
       if (value.table == nullptr) break;
       wasm::TableType actual = value.table->current_type();
-      if (actual.elem_type != imp.table.elem_type || !limits_match(actual.limits, imp.table.limits)) {
+      if (actual.elem_type != imp.table.elem_type ||
+          !limits_match(actual.limits, imp.table.limits)) {
         return incompatible(module, index, "table " + describe(imp.table),
                             "table " + describe(actual));
       }
@@ -90,8 +92,8 @@ Result<void> check_import(const wasm::Module& module, uint32_t index, const Exte
       return {};
     }
   }
-  return Error::make(ErrorKind::Usage, import_name(module, index) + " was given a null " +
-                                           extern_kind_name(value));
+  return Error::make(ErrorKind::Usage,
+                     import_name(module, index) + " was given a null " + extern_kind_name(value));
 }
 
 }  // namespace ironclad::runtime

@@ -17,10 +17,10 @@ Result<Extern> Instance::get_export(std::string_view name) const {
   x.kind = e->kind;
   // The validator guarantees the index is in range; check anyway rather than trust it.
   auto out_of_range = [&](size_t size) -> Result<Extern> {
-    return Error::make(ErrorKind::Internal,
-                       "export \"" + std::string(name) + "\" names " + wasm::to_string(e->kind) +
-                           " " + std::to_string(e->index) + " but the instance has " +
-                           std::to_string(size));
+    return Error::make(ErrorKind::Internal, "export \"" + std::string(name) + "\" names " +
+                                                wasm::to_string(e->kind) + " " +
+                                                std::to_string(e->index) +
+                                                " but the instance has " + std::to_string(size));
   };
   switch (e->kind) {
     case wasm::ExternKind::Func:

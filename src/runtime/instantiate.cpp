@@ -13,8 +13,8 @@ namespace ironclad::runtime {
 namespace {
 
 Error internal(std::string what) {
-  return Error::make(ErrorKind::Internal, "instantiate: " + std::move(what) +
-                                              " (was the module validated?)");
+  return Error::make(ErrorKind::Internal,
+                     "instantiate: " + std::move(what) + " (was the module validated?)");
 }
 
 // The module's index spaces must agree with its declarations; a validated module always
@@ -25,7 +25,8 @@ Result<void> check_shape(const wasm::Module& m) {
     return internal("function and body counts disagree");
   }
   for (uint32_t t : m.func_types) {
-    if (t >= m.types.size()) return internal("function type index " + std::to_string(t) + " out of range");
+    if (t >= m.types.size())
+      return internal("function type index " + std::to_string(t) + " out of range");
   }
   if (m.tables.size() < m.num_imported_tables || m.memories.size() < m.num_imported_memories ||
       m.globals.size() < m.num_imported_globals) {
@@ -34,10 +35,18 @@ Result<void> check_shape(const wasm::Module& m) {
   uint32_t funcs = 0, tables = 0, memories = 0, globals = 0;
   for (const wasm::Import& imp : m.imports) {
     switch (imp.kind) {
-      case wasm::ExternKind::Func: ++funcs; break;
-      case wasm::ExternKind::Table: ++tables; break;
-      case wasm::ExternKind::Memory: ++memories; break;
-      case wasm::ExternKind::Global: ++globals; break;
+      case wasm::ExternKind::Func:
+        ++funcs;
+        break;
+      case wasm::ExternKind::Table:
+        ++tables;
+        break;
+      case wasm::ExternKind::Memory:
+        ++memories;
+        break;
+      case wasm::ExternKind::Global:
+        ++globals;
+        break;
     }
   }
   if (funcs != m.num_imported_funcs || tables != m.num_imported_tables ||
@@ -82,9 +91,8 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
   IRONCLAD_TRY(check_shape(m));
   if (imports.size() != m.imports.size()) {
     return Error::make(ErrorKind::Link, "instantiate: the module has " +
-                                            std::to_string(m.imports.size()) +
-                                            " imports but " + std::to_string(imports.size()) +
-                                            " values were given");
+                                            std::to_string(m.imports.size()) + " imports but " +
+                                            std::to_string(imports.size()) + " values were given");
   }
   for (uint32_t i = 0; i < imports.size(); ++i) IRONCLAD_TRY(check_import(m, i, imports[i]));
 
@@ -92,10 +100,18 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
   inst->module = module;
   for (const Extern& x : imports) {
     switch (x.kind) {
-      case wasm::ExternKind::Func: inst->funcs.push_back(x.func); break;
-      case wasm::ExternKind::Table: inst->tables.push_back(x.table); break;
-      case wasm::ExternKind::Memory: inst->memories.push_back(x.memory); break;
-      case wasm::ExternKind::Global: inst->globals.push_back(x.global); break;
+      case wasm::ExternKind::Func:
+        inst->funcs.push_back(x.func);
+        break;
+      case wasm::ExternKind::Table:
+        inst->tables.push_back(x.table);
+        break;
+      case wasm::ExternKind::Memory:
+        inst->memories.push_back(x.memory);
+        break;
+      case wasm::ExternKind::Global:
+        inst->globals.push_back(x.global);
+        break;
     }
   }
 
@@ -118,10 +134,10 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
   for (uint32_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
     const wasm::TableType& t = m.tables[i];
     if (t.limits.min > limits_.max_table_elements) {
-      return Error::make(ErrorKind::Exhausted,
-                         "table " + std::to_string(i) + " of " + std::to_string(t.limits.min) +
-                             " elements exceeds the store's cap of " +
-                             std::to_string(limits_.max_table_elements));
+      return Error::make(ErrorKind::Exhausted, "table " + std::to_string(i) + " of " +
+                                                   std::to_string(t.limits.min) +
+                                                   " elements exceeds the store's cap of " +
+                                                   std::to_string(limits_.max_table_elements));
     }
     new_tables.push_back(std::make_unique<Table>(t, Ref{}, limits_));
     inst->tables.push_back(new_tables.back().get());
@@ -149,10 +165,10 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
     const wasm::ElementSegment& seg = m.elements[s];
     inst->elem_refs[s].reserve(seg.items.size());
     for (size_t k = 0; k < seg.items.size(); ++k) {
-      IRONCLAD_TRY_ASSIGN(Value v, evaluate_const_expr(m, seg.items[k], seg.elem_type, *inst,
-                                                       "item " + std::to_string(k) +
-                                                           " of element segment " +
-                                                           std::to_string(s)));
+      IRONCLAD_TRY_ASSIGN(
+          Value v, evaluate_const_expr(
+                       m, seg.items[k], seg.elem_type, *inst,
+                       "item " + std::to_string(k) + " of element segment " + std::to_string(s)));
       inst->elem_refs[s].push_back(v.ref);
     }
   }
@@ -161,16 +177,16 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
   std::vector<uint32_t> elem_offsets(m.elements.size()), data_offsets(m.data.size());
   for (size_t s = 0; s < m.elements.size(); ++s) {
     if (m.elements[s].mode != wasm::SegmentMode::Active) continue;
-    IRONCLAD_TRY_ASSIGN(Value v, evaluate_const_expr(m, m.elements[s].offset, ValType::I32, *inst,
-                                                     "offset of element segment " +
-                                                         std::to_string(s)));
+    IRONCLAD_TRY_ASSIGN(Value v,
+                        evaluate_const_expr(m, m.elements[s].offset, ValType::I32, *inst,
+                                            "offset of element segment " + std::to_string(s)));
     elem_offsets[s] = v.i32;
   }
   for (size_t s = 0; s < m.data.size(); ++s) {
     if (m.data[s].mode != wasm::SegmentMode::Active) continue;
-    IRONCLAD_TRY_ASSIGN(Value v, evaluate_const_expr(m, m.data[s].offset, ValType::I32, *inst,
-                                                     "offset of data segment " +
-                                                         std::to_string(s)));
+    IRONCLAD_TRY_ASSIGN(Value v,
+                        evaluate_const_expr(m, m.data[s].offset, ValType::I32, *inst,
+                                            "offset of data segment " + std::to_string(s)));
     data_offsets[s] = v.i32;
   }
 
@@ -212,12 +228,11 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
     std::span<const uint8_t> bytes(m.bytes.data() + seg.bytes_offset, seg.bytes_size);
     auto done = memory_init(memory, data_offsets[s], bytes, 0, bytes.size());
     if (!done.ok()) {
-      return segment_trap(std::move(done).error(),
-                          "data segment " + std::to_string(s) + ": " +
-                              std::to_string(bytes.size()) + " bytes at " +
-                              std::to_string(data_offsets[s]) + " in memory " +
-                              std::to_string(seg.memory_index) + " of " +
-                              std::to_string(memory.size_bytes) + " bytes");
+      return segment_trap(
+          std::move(done).error(),
+          "data segment " + std::to_string(s) + ": " + std::to_string(bytes.size()) + " bytes at " +
+              std::to_string(data_offsets[s]) + " in memory " + std::to_string(seg.memory_index) +
+              " of " + std::to_string(memory.size_bytes) + " bytes");
     }
     instance->data_dropped[s] = true;
   }

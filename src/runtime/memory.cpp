@@ -29,13 +29,13 @@ Result<std::unique_ptr<Memory>> Memory::create(const wasm::MemoryType& type,
                                                const StoreLimits& limits) {
   const uint64_t min = type.limits.min;
   if (min > limits.max_memory_pages) {
-    return Error::make(ErrorKind::Exhausted,
-                       "memory of " + pages_text(min) + " exceeds the store's cap of " +
-                           pages_text(limits.max_memory_pages));
+    return Error::make(ErrorKind::Exhausted, "memory of " + pages_text(min) +
+                                                 " exceeds the store's cap of " +
+                                                 pages_text(limits.max_memory_pages));
   }
   if (min > kMaxPages32) {
-    return Error::make(ErrorKind::Exhausted, "memory of " + pages_text(min) +
-                                                 " exceeds the 32-bit limit of 65536 pages");
+    return Error::make(ErrorKind::Exhausted,
+                       "memory of " + pages_text(min) + " exceeds the 32-bit limit of 65536 pages");
   }
   if (type.limits.max && *type.limits.max < min) {
     return Error::make(ErrorKind::Usage, "memory type has max " + pages_text(*type.limits.max) +
@@ -58,8 +58,8 @@ Result<std::unique_ptr<Memory>> Memory::create(const wasm::MemoryType& type,
     m->reserved_bytes_ = kGuardedReservation;
     m->guard_region_ = true;
   } else {
-    std::string why = std::string("the 8 GiB guarded reservation failed (") +
-                      std::strerror(errno) + ")";
+    std::string why =
+        std::string("the 8 GiB guarded reservation failed (") + std::strerror(errno) + ")";
     const uint64_t candidates[] = {limit, min};
     for (uint64_t pages : candidates) {
       uint64_t bytes = std::max<uint64_t>(pages * kPageSize, kPageSize);
@@ -71,8 +71,8 @@ Result<std::unique_ptr<Memory>> Memory::create(const wasm::MemoryType& type,
         limit = std::min(limit, pages);
         break;
       }
-      why += std::string("; reserving ") + pages_text(pages) + " failed (" +
-             std::strerror(errno) + ")";
+      why += std::string("; reserving ") + pages_text(pages) + " failed (" + std::strerror(errno) +
+             ")";
     }
     if (!p) return Error::make(ErrorKind::Exhausted, "cannot reserve a linear memory: " + why);
   }

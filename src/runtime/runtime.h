@@ -27,10 +27,10 @@ class Memory;
 
 // Limits a store enforces on everything created in it.
 struct StoreLimits {
-  uint64_t max_memory_pages = 65536;          // per memory (a 4 GiB cap by default)
-  uint64_t max_table_elements = 10'000'000;   // per table
-  uint32_t max_call_depth = 10'000;           // wasm frames; deeper is a CallStackExhausted trap
-  uint64_t fuel = 0;                          // instruction budget per call; 0 = unlimited
+  uint64_t max_memory_pages = 65536;         // per memory (a 4 GiB cap by default)
+  uint64_t max_table_elements = 10'000'000;  // per table
+  uint32_t max_call_depth = 10'000;          // wasm frames; deeper is a CallStackExhausted trap
+  uint64_t fuel = 0;                         // instruction budget per call; 0 = unlimited
 };
 
 constexpr uint64_t kPageSize = 65536;
@@ -121,7 +121,7 @@ using HostFunction =
 // A function as a funcref points at it: Ref::bits is a FunctionInstance*.
 struct FunctionInstance {
   const wasm::FuncType* type = nullptr;
-  uint32_t type_id = 0;        // the store's canonical id: equal ids <=> equal types
+  uint32_t type_id = 0;          // the store's canonical id: equal ids <=> equal types
   Instance* instance = nullptr;  // the defining instance; null for host functions
   uint32_t func_index = 0;       // index in the defining instance's module
   HostFunction host;             // set for host functions
@@ -225,9 +225,14 @@ class Linker {
   void define(std::string module, std::string field, Extern value);
   void define_function(Store& store, std::string module, std::string field,
                        const wasm::FuncType& type, HostFunction fn);
+  // A host function whose wasm type is deduced from the C++ signature of `fn`; defined in
+  // runtime/typed_host.h (include it to use this).
+  template <class F>
+  void define_typed(Store& store, std::string module, std::string field, F fn);
   // Registers every export of `instance` under `module` (the spec tests' `register`).
   void define_instance(std::string module, const Instance& instance);
-  // Resolves the module's imports ("unknown import: env.f") and instantiates it.
+  // Resolves the module's imports by name (a Link error "unknown import: \"env\" \"f\""
+  // for a missing one) and instantiates it.
   Result<Instance*> instantiate(Store& store, std::shared_ptr<const wasm::Module> module);
   const Extern* find(std::string_view module, std::string_view field) const;
 

@@ -22,8 +22,8 @@ Result<void> table_init(Table& table, uint64_t dst, std::span<const Ref> items, 
   return {};
 }
 
-Result<void> memory_init(Memory& memory, uint64_t dst, std::span<const uint8_t> data,
-                         uint64_t src, uint64_t n) {
+Result<void> memory_init(Memory& memory, uint64_t dst, std::span<const uint8_t> data, uint64_t src,
+                         uint64_t n) {
   if (!range_inside(src, n, data.size()) || !range_inside(dst, n, memory.size_bytes)) {
     return Error::make_trap(TrapKind::OutOfBoundsMemoryAccess);
   }

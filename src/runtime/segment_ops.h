@@ -19,7 +19,7 @@ Result<void> table_init(Table& table, uint64_t dst, std::span<const Ref> items, 
 
 // Copies data[src, src+n) to memory[dst, dst+n); traps "out of bounds memory access" when
 // either range is outside (also for n == 0 with dst > size or src > data.size()).
-Result<void> memory_init(Memory& memory, uint64_t dst, std::span<const uint8_t> data,
-                         uint64_t src, uint64_t n);
+Result<void> memory_init(Memory& memory, uint64_t dst, std::span<const uint8_t> data, uint64_t src,
+                         uint64_t n);
 
 }  // namespace ironclad::runtime

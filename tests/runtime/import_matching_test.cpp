@@ -1,8 +1,9 @@
 // Import matching (WebAssembly 2.0 "import subtyping"): every rule accepts what it should
 // and rejects, with "incompatible import type", what breaks it.
+#include "runtime/import_matching.h"
+
 #include <gtest/gtest.h>
 
-#include "runtime/import_matching.h"
 #include "test_support.h"
 
 namespace ironclad::runtime {

@@ -69,7 +69,8 @@ TEST(Instantiate, AnIllTypedInitialiserIsAnErrorNotACrash) {
   b.global(ValType::I32, false, i64_const(1));
   auto r = store->instantiate(b.build(), {});
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("initialiser of global 0"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("initialiser of global 0"), std::string::npos)
+      << r.error().message;
   EXPECT_NE(r.error().message.find("expected a value of type i32, got i64"), std::string::npos);
 }
 
@@ -83,7 +84,8 @@ TEST(Instantiate, ANonConstantInstructionIsRejected) {
   b.global(ValType::I32, false, add);
   auto r = store->instantiate(b.build(), {});
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("i32.add is not constant"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("i32.add is not constant"), std::string::npos)
+      << r.error().message;
 }
 
 TEST(Instantiate, ConstantExpressionsAreReadFromTheModuleBytes) {
@@ -156,8 +158,8 @@ TEST(Instantiate, ADataSegmentOutOfBoundsTrapsAndKeepsEarlierWrites) {
   EXPECT_EQ(r.error().message.rfind("out of bounds memory access", 0), 0u) << r.error().message;
   EXPECT_NE(r.error().message.find("data segment 1"), std::string::npos) << r.error().message;
   EXPECT_EQ(std::memcmp(shared->base, "first", 5), 0);  // the earlier segment stays
-  EXPECT_EQ(shared->base[kPageSize - 2], 0);             // nothing of the failing one
-  EXPECT_EQ(shared->base[100], 0);                       // nor of later ones
+  EXPECT_EQ(shared->base[kPageSize - 2], 0);            // nothing of the failing one
+  EXPECT_EQ(shared->base[100], 0);                      // nor of later ones
 }
 
 TEST(Instantiate, ANegativeOffsetIsReadUnsignedAndTraps) {
@@ -226,10 +228,11 @@ TEST(Instantiate, TheStartFunctionRunsAfterSegmentsThroughTheTier) {
   auto store = make_store();
   Memory* mem = *store->create_memory(wasm::MemoryType{{1, std::nullopt}});
   uint8_t seen = 0;
-  FunctionInstance* start = store->create_host_function({{}, {}}, [&](HostContext&, const Value*, Value*) -> Result<void> {
-    seen = mem->base[0];  // the data segment is already there
-    return {};
-  });
+  FunctionInstance* start = store->create_host_function(
+      {{}, {}}, [&](HostContext&, const Value*, Value*) -> Result<void> {
+        seen = mem->base[0];  // the data segment is already there
+        return {};
+      });
   ModuleBuilder b;
   uint32_t s = b.import_func("env", "start", b.type({}, {}));
   b.import_memory("env", "mem", wasm::MemoryType{{1, std::nullopt}});
@@ -243,9 +246,10 @@ TEST(Instantiate, TheStartFunctionRunsAfterSegmentsThroughTheTier) {
 
 TEST(Instantiate, ATrappingStartFunctionFailsInstantiation) {
   auto store = make_store();
-  FunctionInstance* start = store->create_host_function({{}, {}}, [](HostContext&, const Value*, Value*) -> Result<void> {
-    return Error::make_trap(TrapKind::Unreachable);
-  });
+  FunctionInstance* start =
+      store->create_host_function({{}, {}}, [](HostContext&, const Value*, Value*) -> Result<void> {
+        return Error::make_trap(TrapKind::Unreachable);
+      });
   ModuleBuilder b;
   b.m->start = b.import_func("env", "start", b.type({}, {}));
   auto r = store->instantiate(b.build(), {func_extern(start)});
@@ -287,7 +291,8 @@ TEST(Instantiate, TablesOverTheCapFail) {
   auto r = store->instantiate(b.build(), {});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::Exhausted);
-  EXPECT_NE(r.error().message.find("table 0 of 5 elements"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("table 0 of 5 elements"), std::string::npos)
+      << r.error().message;
 }
 
 TEST(Instantiate, AnInconsistentModuleIsAnErrorNotACrash) {

@@ -188,8 +188,7 @@ TEST(Memory, FallsBackToReservingTheMaximumUnderAnAddressSpaceLimit) {
     StoreLimits capped;
     capped.max_memory_pages = 64;
     auto n = Memory::create(wasm::MemoryType{{0, std::nullopt}}, capped);
-    if (!n.ok() || (*n)->reserved_bytes() != 64 * kPageSize || (*n)->grow(64) != 0)
-      std::_Exit(16);
+    if (!n.ok() || (*n)->reserved_bytes() != 64 * kPageSize || (*n)->grow(64) != 0) std::_Exit(16);
     std::_Exit(0);
   };
   EXPECT_EXIT(child(), ::testing::ExitedWithCode(0), "");

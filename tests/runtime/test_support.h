@@ -4,8 +4,8 @@
 
 #include <cstdint>
 #include <cstring>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,9 +23,8 @@ class HostOnlyTier : public Tier {
                     Value* results) override {
     ++calls;
     if (!func.is_host()) {
-      return Error::make(ErrorKind::Internal,
-                         "host-only test tier cannot run wasm function " +
-                             std::to_string(func.func_index));
+      return Error::make(ErrorKind::Internal, "host-only test tier cannot run wasm function " +
+                                                  std::to_string(func.func_index));
     }
     HostContext ctx{store, nullptr};
     return func.host(ctx, args, results);
@@ -41,7 +40,9 @@ class HostOnlyTier : public Tier {
 inline std::unique_ptr<Store> make_store(StoreLimits limits = {}) {
   return std::make_unique<Store>(std::make_unique<HostOnlyTier>(), limits);
 }
-inline HostOnlyTier& tier_of(Store& store) { return static_cast<HostOnlyTier&>(store.tier()); }
+inline HostOnlyTier& tier_of(Store& store) {
+  return static_cast<HostOnlyTier&>(store.tier());
+}
 
 // Constant expressions, as the binary format encodes them (without the final `end`).
 inline void append_sleb(std::vector<uint8_t>& out, int64_t v) {
