@@ -2,9 +2,11 @@
 """Times the benchmark programs built by bench/run.sh and prints the table.
 
 Every cell is the best wall-clock time of N runs (time.perf_counter around the child
-process). A cell counts only when the run printed the same `checksum:` line as the native
-build; otherwise it is WRONG (a different checksum) or n/a (missing binary or tier, a
-failed run, a timeout; the reason is listed under the table).
+process). The runs of one program are interleaved (native, each engine, native, each
+engine, ...) so that a change in machine load affects all columns of a row alike. A cell
+counts only when the run printed the same `checksum:` line as the native build; otherwise
+it is WRONG (a different checksum) or n/a (missing binary or tier, a failed run, a
+timeout; the reason is listed under the table).
 """
 import argparse
 import math
@@ -21,29 +23,42 @@ def checksum_of(stdout):
     return None
 
 
-def time_runs(cmd, runs, timeout, trust_status):
-    """Returns (best_seconds, checksum, error)."""
-    best = None
-    checksum = None
+def run_once(cmd, timeout, trust_status):
+    """Returns (seconds, checksum, error)."""
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, None, "timeout after %gs" % timeout
+    except OSError as e:
+        return None, None, str(e)
+    elapsed = time.perf_counter() - start
+    cs = checksum_of(proc.stdout.decode("utf-8", "replace"))
+    if cs is None or (trust_status and proc.returncode != 0):
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        why = err[-1] if err else "no checksum in output"
+        return None, None, "exit %d: %s" % (proc.returncode, why[:160])
+    return elapsed, cs, None
+
+
+def measure(cmds, runs, timeout):
+    """cmds: list of (key, argv, trust_status). Runs them round-robin `runs` times; a
+    command that fails once is not run again. Returns {key: (best, checksum, error)}."""
+    res = {key: (None, None, None) for key, _, _ in cmds}
     for _ in range(runs):
-        start = time.perf_counter()
-        try:
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  stdin=subprocess.DEVNULL, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None, None, "timeout after %gs" % timeout
-        except OSError as e:
-            return None, None, str(e)
-        elapsed = time.perf_counter() - start
-        out = proc.stdout.decode("utf-8", "replace")
-        cs = checksum_of(out)
-        if cs is None or (trust_status and proc.returncode != 0):
-            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            why = err[-1] if err else "no checksum in output"
-            return None, None, "exit %d: %s" % (proc.returncode, why[:160])
-        checksum = cs
-        best = elapsed if best is None else min(best, elapsed)
-    return best, checksum, None
+        for key, argv, trust in cmds:
+            best, cs, err = res[key]
+            if err:
+                continue
+            t, c, e = run_once(argv, timeout, trust)
+            if e:
+                res[key] = (None, None, e)
+            elif cs is not None and c != cs:
+                res[key] = (None, None, "checksum changed between runs: %s, then %s" % (cs, c))
+            else:
+                res[key] = (t if best is None else min(best, t), c, None)
+    return res
 
 
 def geomean(values):
@@ -65,7 +80,7 @@ def main():
     ap.add_argument("--results", default="", help="also write the table to this file")
     a = ap.parse_args()
 
-    # Columns: (title, command builder or None with a reason, trust exit status).
+    # Columns: (title, argv builder or None, reason when None, trust the exit status).
     columns = []
     for tier in [t for t in a.tiers.split(",") if t]:
         title = "ironclad " + tier
@@ -74,29 +89,29 @@ def main():
         else:
             columns.append((title, None, "no ironclad binary at %s" % (a.ironclad or "(none)"), True))
     if a.node:
+        # node 20 may die with SIGSEGV after the program finished: judge by the checksum.
         columns.append(("node", lambda w, args: [a.node, "--no-warnings", a.runner, w] + args, None, False))
     else:
         columns.append(("node", None, "node not found", False))
 
     notes = []
-    notes_large = []
-    rows = []  # (name, native_time, [(time|None, mark)])
-    for spec in a.program:
-        name, _, arg = spec.partition("=")
-        args = [arg] if arg else []
+
+    def row_cells(name, args):
+        """Measures one program in every column: (native_time, [(time|None, mark)])."""
         native = os.path.join(a.out, "native", name)
         wasm = os.path.join(a.out, "wasm", name + ".wasm")
-        nt, ncs, err = time_runs([native] + args, a.runs, a.timeout, True)
-        print("  %-16s native %s" % (name, "%.3fs" % nt if nt else "FAILED: " + err), file=sys.stderr, flush=True)
+        cmds = [("native", [native] + args, True)]
+        cmds += [(title, build(wasm, args), trust) for title, build, _, trust in columns if build]
+        res = measure(cmds, a.runs, a.timeout)
+        nt, ncs, nerr = res["native"]
+        if nerr:
+            notes.append("%s / native: %s" % (name, nerr))
         cells = []
-        for title, build, reason, trust in columns:
-            if build is None:
+        for title, build, _, _ in columns:
+            if build is None or nt is None:
                 cells.append((None, "n/a"))
                 continue
-            if nt is None:
-                cells.append((None, "n/a"))
-                continue
-            t, cs, err = time_runs(build(wasm, args), a.runs, a.timeout, trust)
+            t, cs, err = res[title]
             if err:
                 cells.append((None, "n/a"))
                 notes.append("%s / %s: %s" % (name, title, err))
@@ -105,23 +120,24 @@ def main():
                 notes.append("%s / %s: checksum %s, native %s" % (name, title, cs, ncs))
             else:
                 cells.append((t, None))
-            print("  %-16s %-16s %s" % (name, title, "%.3fs" % t if not err and cs == ncs else cells[-1][1]),
-                  file=sys.stderr, flush=True)
-        if nt is None:
-            notes.append("%s / native: %s" % (name, err))
-        rows.append((name, nt, ncs, cells))
+        print("  %-16s native %s; %s" % (
+            name, "%.3fs" % nt if nt else "FAILED",
+            "; ".join("%s %s" % (c[0], "%.3fs" % t if t is not None else m) for c, (t, m) in zip(columns, cells))),
+            file=sys.stderr, flush=True)
+        return nt, cells
 
-    for title, build, reason, _ in columns:
-        if build is None:
-            notes.append("%s: %s" % (title, reason))
+    rows = []
+    for spec in a.program:
+        name, _, arg = spec.partition("=")
+        nt, cells = row_cells(name, [arg] if arg else [])
+        rows.append((name, nt, cells))
 
     lines = []
-    head = "| program | native s |" + "".join(" %s s | %s x |" % (c[0], c[0]) for c in columns)
-    lines.append(head)
+    lines.append("| program | native s |" + "".join(" %s s | %s x |" % (c[0], c[0]) for c in columns))
     lines.append("|---|---:|" + "---:|---:|" * len(columns))
     ratios = [[] for _ in columns]
     ratios_scalar = [[] for _ in columns]
-    for name, nt, _, cells in rows:
+    for name, nt, cells in rows:
         line = "| %s | %s |" % (name, "%.3f" % nt if nt else "FAILED")
         for i, (t, mark) in enumerate(cells):
             if t is None:
@@ -144,54 +160,38 @@ def main():
         # Time to first call: the whole run of a large module whose main calls one function,
         # next to the same run of a one-function module (process start, runtime start-up).
         name, _, note = a.large.partition("=")
-        mods = [(name, note)]
-        if a.tiny:
-            mods.append((a.tiny, "1 function"))
-        sizes = {}
-        for m, _ in mods:
+        mods = [name] + ([a.tiny] if a.tiny else [])
+        size = {}
+        for m in mods:
             w = os.path.join(a.out, "wasm", m + ".wasm")
-            sizes[m] = os.path.getsize(w) if os.path.exists(w) else 0
+            size[m] = os.path.getsize(w) if os.path.exists(w) else 0
+        measured = {m: row_cells(m, []) for m in mods}
         lines.append("")
         lines.append("Time to first call: `%s.wasm` is %d bytes (%.1f MiB, %s); its main calls one "
-                     "function and exits.%s" % (name, sizes[name], sizes[name] / 1048576.0, note,
+                     "function and exits.%s" % (name, size[name], size[name] / 1048576.0, note,
                      (" `%s.wasm` (%d bytes, the same generator with one function) shows the "
-                      "fixed cost of starting the runtime." % (a.tiny, sizes[a.tiny])) if a.tiny else ""))
+                      "fixed cost of starting each runtime." % (a.tiny, size[a.tiny])) if a.tiny else ""))
         lines.append("")
-        lines.append("| runtime | " + " | ".join("%s s" % m for m, _ in mods) + " |")
+        lines.append("| runtime | " + " | ".join("%s s" % m for m in mods) + " |")
         lines.append("|---|" + "---:|" * len(mods))
-        want = {}
-        line = "| native |"
-        for m, _ in mods:
-            t, cs, err = time_runs([os.path.join(a.out, "native", m)], a.runs, a.timeout, True)
-            want[m] = cs
-            line += " %s |" % ("%.3f" % t if t else "n/a")
-            if err:
-                notes_large.append("%s / native: %s" % (m, err))
-        lines.append(line)
-        for title, build, reason, trust in columns:
+        lines.append("| native |" + "".join(
+            " %s |" % ("%.3f" % measured[m][0] if measured[m][0] else "n/a") for m in mods))
+        for i, (title, _, _, _) in enumerate(columns):
             line = "| %s |" % title
-            for m, _ in mods:
-                if build is None:
-                    line += " n/a |"
-                    continue
-                t, cs, err = time_runs(build(os.path.join(a.out, "wasm", m + ".wasm"), []), a.runs, a.timeout, trust)
-                if err:
-                    line += " n/a |"
-                    notes.append("%s / %s: %s" % (m, title, err))
-                elif cs != want[m]:
-                    line += " WRONG |"
-                    notes.append("%s / %s: checksum %s, native %s" % (m, title, cs, want[m]))
-                else:
-                    line += " %.3f |" % t
+            for m in mods:
+                t, mark = measured[m][1][i]
+                line += " %s |" % ("%.3f" % t if t is not None else mark)
             lines.append(line)
-        notes.extend(notes_large)
 
+    for title, build, reason, _ in columns:
+        if build is None:
+            notes.append("%s: %s" % (title, reason))
     if notes:
         # One line per (column, reason), listing the programs it applies to.
         grouped = {}
         for n in notes:
-            prog, _, rest = n.partition(" / ")
-            if not rest:
+            prog, sep, rest = n.partition(" / ")
+            if not sep:
                 grouped.setdefault(n, [])
                 continue
             col, _, why = rest.partition(": ")

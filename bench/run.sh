@@ -93,7 +93,7 @@ if [ "$large" = 1 ]; then
     echo "generate $lname.c ($lcount functions)" >&2
     python3 "$here/gen_large.py" "$out/$lname.c" "$lcount"
   fi
-  echo "build $lname (slow the first time)" >&2
+  echo "build $lname (about a minute the first time, then cached)" >&2
   build_one "$lname" "$out/$lname.c"
   # The same generator with one function: the fixed cost of starting each runtime.
   if [ ! -f "$out/tiny.c" ] || [ "$here/gen_large.py" -nt "$out/tiny.c" ]; then
