@@ -21,7 +21,7 @@ using namespace test;
 
 Bytes load_fixture(const char* file) {
   const char* dir = std::getenv("IRONCLAD_FIXTURES");
-  std::string path = std::string(dir ? dir : "fixtures") + "/" + file;
+  std::string path = std::string(dir ? dir : IRONCLAD_WASM_FIXTURE_DIR) + "/" + file;
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "missing fixture " << path;
   return Bytes((std::istreambuf_iterator<char>(in)), {});
