@@ -98,6 +98,8 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
 
   auto inst = std::make_unique<Instance>();
   inst->module = module;
+  inst->type_ids.reserve(m.types.size());
+  for (const wasm::FuncType& t : m.types) inst->type_ids.push_back(intern_type(t));
   for (const Extern& x : imports) {
     switch (x.kind) {
       case wasm::ExternKind::Func:
@@ -124,7 +126,7 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
 
   for (uint32_t i = m.num_imported_funcs; i < m.func_types.size(); ++i) {
     auto f = std::make_unique<FunctionInstance>();
-    f->type_id = intern_type(m.types[m.func_types[i]]);
+    f->type_id = inst->type_ids[m.func_types[i]];
     f->type = types_[f->type_id].get();
     f->instance = inst.get();
     f->func_index = i;

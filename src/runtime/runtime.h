@@ -148,6 +148,9 @@ class Instance {
   std::vector<Table*> tables;
   std::vector<Memory*> memories;
   std::vector<Global*> globals;
+  // The store's canonical id of each of the module's types, by type index: call_indirect
+  // compares a callee's FunctionInstance::type_id with type_ids[its type index].
+  std::vector<uint32_t> type_ids;
   std::vector<bool> elem_dropped;  // elem.drop, and active/declarative segments after init
   // The evaluated items of each element segment (what table.init copies from); a dropped
   // segment's list is emptied.

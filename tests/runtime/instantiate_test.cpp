@@ -42,6 +42,27 @@ TEST(Instantiate, AllocatesEveryDefinedEntity) {
   EXPECT_EQ(tier_of(*store).instantiated, std::vector<Instance*>{inst});
 }
 
+TEST(Instantiate, TypeIdsAreCanonicalAcrossModulesAndHostFunctions) {
+  auto store = make_store();
+  ModuleBuilder a;
+  uint32_t a_void = a.type({}, {});
+  uint32_t a_i32 = a.type({ValType::I32}, {ValType::I32});
+  a.func(a_i32);
+  ModuleBuilder b;
+  uint32_t b_i32 = b.type({ValType::I32}, {ValType::I32});
+  uint32_t b_dup = b.type({ValType::I32}, {ValType::I32});  // a duplicate type entry
+  Instance* ia = must(store->instantiate(a.build(), {}));
+  Instance* ib = must(store->instantiate(b.build(), {}));
+  ASSERT_TRUE(ia && ib);
+  ASSERT_EQ(ia->type_ids.size(), 2u);
+  EXPECT_NE(ia->type_ids[a_void], ia->type_ids[a_i32]);
+  EXPECT_EQ(ia->type_ids[a_i32], ib->type_ids[b_i32]);
+  EXPECT_EQ(ib->type_ids[b_i32], ib->type_ids[b_dup]);
+  EXPECT_EQ(ia->funcs[0]->type_id, ib->type_ids[b_dup]);
+  FunctionInstance* host = store->create_host_function({{ValType::I32}, {ValType::I32}}, nullptr);
+  EXPECT_EQ(host->type_id, ia->type_ids[a_i32]);
+}
+
 TEST(Instantiate, GlobalInitialisersSeeImportedGlobalsAndFunctions) {
   auto store = make_store();
   ModuleBuilder b;
