@@ -1,57 +1,43 @@
 #include "wasm/opcode.h"
 
-#include <array>
+namespace ironclad::wasm::detail {
 
-namespace ironclad::wasm {
-namespace {
-
-constexpr OpcodeInfo kInfo[] = {
+extern const OpcodeInfo kOpcodeInfo[kOpcodeCount + 1] = {
 #define V(name, text, prefix, code, imm, sig, align) \
   {text, prefix, code, ImmKind::imm, sig, align},
 #include "wasm/opcodes.def"
 #undef V
     {"<invalid>", 0, 0, ImmKind::None, "special", 0},
 };
-static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == kOpcodeCount + 1);
 
-// Dense decode tables: one-byte opcodes by byte, prefixed ones by their u32 code (the
-// largest defined code of either prefix is below 256).
-struct DecodeTables {
-  std::array<Opcode, 256> plain;
-  std::array<Opcode, 256> fc;
-  std::array<Opcode, 256> fd;
-  constexpr DecodeTables() : plain(), fc(), fd() {
-    plain.fill(Opcode::Count);
-    fc.fill(Opcode::Count);
-    fd.fill(Opcode::Count);
-    for (uint32_t i = 0; i < kOpcodeCount; ++i) {
-      const OpcodeInfo& info = kInfo[i];
-      auto op = static_cast<Opcode>(i);
-      if (info.prefix == 0) plain[info.code] = op;
-      else if (info.prefix == 0xFC) fc[info.code] = op;
-      else fd[info.code] = op;
-    }
+namespace {
+
+// A dense decode table for one prefix, indexed by the (u32) code; unused codes map to
+// Opcode::Count.
+constexpr std::array<Opcode, 256> decode_table(uint8_t prefix) {
+  constexpr uint8_t kPrefixes[] = {
+#define V(name, text, prefix, code, imm, sig, align) prefix,
+#include "wasm/opcodes.def"
+#undef V
+  };
+  constexpr uint32_t kCodes[] = {
+#define V(name, text, prefix, code, imm, sig, align) code,
+#include "wasm/opcodes.def"
+#undef V
+  };
+  static_assert(sizeof(kCodes) / sizeof(kCodes[0]) == kOpcodeCount);
+  std::array<Opcode, 256> table{};
+  table.fill(Opcode::Count);
+  for (uint32_t i = 0; i < kOpcodeCount; ++i) {
+    if (kPrefixes[i] == prefix) table[kCodes[i]] = static_cast<Opcode>(i);
   }
-};
-constexpr DecodeTables kTables;
+  return table;
+}
 
 }  // namespace
 
-const OpcodeInfo& opcode_info(Opcode op) {
-  auto i = static_cast<uint32_t>(op);
-  return kInfo[i < kOpcodeCount ? i : kOpcodeCount];
-}
+extern const std::array<Opcode, 256> kPlainOpcodes = decode_table(0);
+extern const std::array<Opcode, 256> kFcOpcodes = decode_table(0xFC);
+extern const std::array<Opcode, 256> kFdOpcodes = decode_table(0xFD);
 
-const char* to_string(Opcode op) { return opcode_info(op).text; }
-
-Opcode lookup_opcode(uint8_t prefix, uint32_t code) {
-  if (code >= 256) return Opcode::Count;
-  switch (prefix) {
-    case 0: return kTables.plain[code];
-    case 0xFC: return kTables.fc[code];
-    case 0xFD: return kTables.fd[code];
-    default: return Opcode::Count;
-  }
-}
-
-}  // namespace ironclad::wasm
+}  // namespace ironclad::wasm::detail

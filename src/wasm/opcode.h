@@ -2,6 +2,7 @@
 // that knows every instruction's encoding, DESIGN.md invariant 7).
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 namespace ironclad::wasm {
@@ -53,12 +54,34 @@ struct OpcodeInfo {
   uint8_t align;     // natural alignment (log2) of memory accesses
 };
 
-const OpcodeInfo& opcode_info(Opcode op);
-const char* to_string(Opcode op);
-
 inline constexpr uint32_t kOpcodeCount = static_cast<uint32_t>(Opcode::Count);
 
-// The opcode encoded as (prefix, code), or Opcode::Count when there is none.
-Opcode lookup_opcode(uint8_t prefix, uint32_t code);
+namespace detail {
+// Defined in opcode.cpp; visible here so the lookups below inline into the body decoder's
+// per-instruction loop.
+extern const OpcodeInfo kOpcodeInfo[kOpcodeCount + 1];  // the last entry is "<invalid>"
+extern const std::array<Opcode, 256> kPlainOpcodes;
+extern const std::array<Opcode, 256> kFcOpcodes;
+extern const std::array<Opcode, 256> kFdOpcodes;
+}  // namespace detail
+
+inline const OpcodeInfo& opcode_info(Opcode op) {
+  auto i = static_cast<uint32_t>(op);
+  return detail::kOpcodeInfo[i < kOpcodeCount ? i : kOpcodeCount];
+}
+
+inline const char* to_string(Opcode op) { return opcode_info(op).text; }
+
+// The opcode encoded as (prefix, code), or Opcode::Count when there is none. The largest
+// code of either prefix is below 256.
+inline Opcode lookup_opcode(uint8_t prefix, uint32_t code) {
+  if (code >= 256) return Opcode::Count;
+  switch (prefix) {
+    case 0: return detail::kPlainOpcodes[code];
+    case 0xFC: return detail::kFcOpcodes[code];
+    case 0xFD: return detail::kFdOpcodes[code];
+    default: return Opcode::Count;
+  }
+}
 
 }  // namespace ironclad::wasm
