@@ -277,6 +277,17 @@ std::optional<CpuidLine> parse_cpuid_line(std::string_view line, std::string& er
   return out;
 }
 
+// "CPUID " + 1..8 hex digits + ':' starts a register line; anything else starting with
+// "CPUID" ("CPUID Manufacturer: GenuineIntel") is prose.
+bool is_cpuid_register_line(std::string_view line) {
+  if (!starts_with_icase(line, "CPUID ")) return false;
+  size_t colon = line.find(':', 6);
+  if (colon == std::string_view::npos || colon == 6 || colon > 14) return false;
+  for (size_t i = 6; i < colon; ++i)
+    if (!std::isxdigit(static_cast<unsigned char>(line[i]))) return false;
+  return true;
+}
+
 // The N of a "------[ ... Logical CPU #N ]------" header that introduces CPUID registers.
 std::optional<int> cpu_header_number(std::string_view line) {
   if (line.find("------[") == std::string_view::npos) return std::nullopt;
@@ -315,9 +326,7 @@ Result<std::vector<CpuidSnapshot>> parse_instlatx64(std::string_view text) {
       header_cpu = cpu_header_number(line);
       continue;
     }
-    if (!starts_with_icase(line, "CPUID ") || line.size() < 7 ||
-        !std::isxdigit(static_cast<unsigned char>(line[6])))
-      continue;  // prose, MSR lines, cache summaries
+    if (!is_cpuid_register_line(line)) continue;  // prose ("CPUID CPU Name : ..."), MSRs, caches
 
     std::string error;
     auto parsed = parse_cpuid_line(line, error);
