@@ -20,6 +20,9 @@ Error invalid_at(uint32_t offset, const std::string& what) {
   return Error::make(ErrorKind::Invalid, where + what);
 }
 
+// For module items whose offset the Module does not keep (imports, exports, start).
+Error invalid(const std::string& what) { return Error::make(ErrorKind::Invalid, what); }
+
 class ModuleValidator {
  public:
   ModuleValidator(const Module& m, std::string_view name) : m_(m), name_(name) {}
@@ -30,14 +33,15 @@ class ModuleValidator {
   Result<void> first_malformed_body() const;
 
  private:
-  // "app.wasm: <where> at offset ...: what".
+  // "app.wasm: <where> at offset ...: what", or "app.wasm: <where>: what".
   Error located(Error e, const std::string& where) const {
-    e.message = std::string(name_) + ": " + where + " " + e.message;
+    bool has_offset = e.message.rfind("at offset", 0) == 0;
+    e.message = std::string(name_) + ": " + where + (has_offset ? " " : ": ") + e.message;
     return e;
   }
-  Result<void> type_index(uint32_t index, uint32_t at) const;
-  Result<void> table_limits(const Limits& l, uint32_t at) const;
-  Result<void> memory_limits(const Limits& l, uint32_t at) const;
+  Result<void> type_index(uint32_t index) const;
+  Result<void> table_limits(const Limits& l) const;
+  Result<void> memory_limits(const Limits& l) const;
   Result<void> const_expr(const ConstExpr& e, ValType expected, size_t visible_globals);
   Result<void> module_fields();
   Result<void> segments();
@@ -47,23 +51,23 @@ class ModuleValidator {
   std::vector<ValType> stack_;  // reused by const_expr
 };
 
-Result<void> ModuleValidator::type_index(uint32_t index, uint32_t at) const {
-  if (index >= m_.types.size()) return invalid_at(at, "unknown type " + std::to_string(index));
+Result<void> ModuleValidator::type_index(uint32_t index) const {
+  if (index >= m_.types.size()) return invalid("unknown type " + std::to_string(index));
   return {};
 }
 
-Result<void> ModuleValidator::table_limits(const Limits& l, uint32_t at) const {
+Result<void> ModuleValidator::table_limits(const Limits& l) const {
   if (l.max && l.min > *l.max) {
-    return invalid_at(at, "size minimum must not be greater than maximum");
+    return invalid("size minimum must not be greater than maximum");
   }
   return {};
 }
 
-Result<void> ModuleValidator::memory_limits(const Limits& l, uint32_t at) const {
+Result<void> ModuleValidator::memory_limits(const Limits& l) const {
   if (l.min > kMaxMemoryPages || (l.max && *l.max > kMaxMemoryPages)) {
-    return invalid_at(at, "memory size must be at most 65536 pages (4GiB)");
+    return invalid("memory size must be at most 65536 pages (4GiB)");
   }
-  return table_limits(l, at);
+  return table_limits(l);
 }
 
 // A constant expression: only constants, ref.null, ref.func and global.get of an
@@ -120,31 +124,31 @@ Result<void> ModuleValidator::module_fields() {
   for (size_t i = 0; i < m_.imports.size(); ++i) {
     const Import& im = m_.imports[i];
     Result<void> r;
-    if (im.kind == ExternKind::Func) r = type_index(im.func_type_index, 0);
-    else if (im.kind == ExternKind::Table) r = table_limits(im.table.limits, 0);
-    else if (im.kind == ExternKind::Memory) r = memory_limits(im.memory.limits, 0);
+    if (im.kind == ExternKind::Func) r = type_index(im.func_type_index);
+    else if (im.kind == ExternKind::Table) r = table_limits(im.table.limits);
+    else if (im.kind == ExternKind::Memory) r = memory_limits(im.memory.limits);
     if (!r.ok()) {
       return located(std::move(r).error(), "import section, import " + std::to_string(i) + " (" +
                                                im.module + "." + im.field + ")");
     }
   }
   for (size_t f = m_.num_imported_funcs; f < m_.func_types.size(); ++f) {
-    if (auto r = type_index(m_.func_types[f], 0); !r.ok()) {
+    if (auto r = type_index(m_.func_types[f]); !r.ok()) {
       return located(std::move(r).error(), "function section, function " + std::to_string(f));
     }
   }
   for (size_t t = m_.num_imported_tables; t < m_.tables.size(); ++t) {
-    if (auto r = table_limits(m_.tables[t].limits, 0); !r.ok()) {
+    if (auto r = table_limits(m_.tables[t].limits); !r.ok()) {
       return located(std::move(r).error(), "table section, table " + std::to_string(t));
     }
   }
   for (size_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
-    if (auto r = memory_limits(m_.memories[i].limits, 0); !r.ok()) {
+    if (auto r = memory_limits(m_.memories[i].limits); !r.ok()) {
       return located(std::move(r).error(), "memory section, memory " + std::to_string(i));
     }
   }
   if (m_.memories.size() > 1) {
-    return located(invalid_at(0, "multiple memories (" + std::to_string(m_.memories.size()) +
+    return located(invalid("multiple memories (" + std::to_string(m_.memories.size()) +
                                      " declared, at most 1)"),
                    "memory section");
   }
@@ -168,20 +172,20 @@ Result<void> ModuleValidator::module_fields() {
     std::string where = "export section, export \"" + e.name + "\"";
     if (e.index >= limit) {
       static const char* const kKinds[] = {"function", "table", "memory", "global"};
-      return located(invalid_at(0, std::string("unknown ") + kKinds[static_cast<int>(e.kind)] + " " +
+      return located(invalid(std::string("unknown ") + kKinds[static_cast<int>(e.kind)] + " " +
                                        std::to_string(e.index)),
                      where);
     }
-    if (!names.insert(e.name).second) return located(invalid_at(0, "duplicate export name"), where);
+    if (!names.insert(e.name).second) return located(invalid("duplicate export name"), where);
   }
   if (m_.start) {
     uint32_t f = *m_.start;
     if (f >= m_.func_types.size()) {
-      return located(invalid_at(0, "unknown function " + std::to_string(f)), "start section");
+      return located(invalid("unknown function " + std::to_string(f)), "start section");
     }
     const FuncType& t = m_.func_type(f);
     if (!t.params.empty() || !t.results.empty()) {
-      return located(invalid_at(0, "start function must have type () -> (), not " + t.to_string()),
+      return located(invalid("start function must have type () -> (), not " + t.to_string()),
                      "start section");
     }
   }

@@ -104,6 +104,8 @@ TEST(Validator, ExportsAndStart) {
   EXPECT_VALID(cat({base, section(7, vec({cat({name("a"), {0x00, 0x00}}), cat({name("b"), {0x00, 0x00}})})), code}));
   EXPECT_INVALID(cat({base, section(7, vec({cat({name("a"), {0x00, 0x00}}), cat({name("a"), {0x00, 0x01}})})), code}),
                  "duplicate export name");
+  EXPECT_EQ(check(cat({base, section(7, vec({cat({name("a"), {0x00, 0x00}}), cat({name("a"), {0x00, 0x01}})})), code})),
+            "v.wasm: export section, export \"a\": duplicate export name");
   EXPECT_INVALID(cat({base, section(7, vec({cat({name("a"), {0x00, 0x02}})})), code}), "unknown function 2");
   EXPECT_INVALID(cat({base, section(7, vec({cat({name("a"), {0x01, 0x00}})})), code}), "unknown table 0");
   EXPECT_INVALID(cat({base, section(7, vec({cat({name("a"), {0x02, 0x00}})})), code}), "unknown memory 0");
