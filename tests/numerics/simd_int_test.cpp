@@ -44,6 +44,11 @@ i128 smax(int bits) { return (i128(1) << (bits - 1)) - 1; }
 i128 umax(int bits) { return (i128(1) << bits) - 1; }
 i128 clamp(i128 v, i128 lo, i128 hi) { return v < lo ? lo : (v > hi ? hi : v); }
 i128 mask(bool b) { return b ? -1 : 0; }
+// The low bits of x * y; in unsigned 128-bit because two u64 lanes overflow a signed i128.
+i128 wrapping_mul(Lane x, Lane y) {
+  using u128 = unsigned __int128;
+  return static_cast<i128>(static_cast<u128>(x.u) * static_cast<u128>(y.u));
+}
 
 #define ARITH(prefix, bytes)                                                                  \
   {#prefix "_add", bytes, prefix##_add, [](Lane x, Lane y, int) { return x.u + y.u; }},       \
@@ -84,7 +89,7 @@ const std::vector<BinaryCase>& binary_cases() {
       ARITH(i16x8, 2),
       UNSIGNED_CMP_MINMAX(i16x8, 2),
       SATURATING(i16x8, 2),
-      {"i16x8_mul", 2, i16x8_mul, [](Lane x, Lane y, int) { return x.u * y.u; }},
+      {"i16x8_mul", 2, i16x8_mul, [](Lane x, Lane y, int) { return wrapping_mul(x, y); }},
       {"i16x8_q15mulr_sat_s", 2, i16x8_q15mulr_sat_s,
        [](Lane x, Lane y, int b) {
          i128 p = x.s * y.s + 0x4000;
@@ -92,9 +97,9 @@ const std::vector<BinaryCase>& binary_cases() {
        }},
       ARITH(i32x4, 4),
       UNSIGNED_CMP_MINMAX(i32x4, 4),
-      {"i32x4_mul", 4, i32x4_mul, [](Lane x, Lane y, int) { return x.u * y.u; }},
+      {"i32x4_mul", 4, i32x4_mul, [](Lane x, Lane y, int) { return wrapping_mul(x, y); }},
       ARITH(i64x2, 8),
-      {"i64x2_mul", 8, i64x2_mul, [](Lane x, Lane y, int) { return x.u * y.u; }},
+      {"i64x2_mul", 8, i64x2_mul, [](Lane x, Lane y, int) { return wrapping_mul(x, y); }},
   };
   return cases;
 }
