@@ -9,6 +9,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_status = 0;
   // Subcommands, in the order `ironclad --help` lists them.
+  ironclad::cli::register_run_command(app, exit_status);
+  ironclad::cli::register_validate_command(app, exit_status);
+  ironclad::cli::register_cpu_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

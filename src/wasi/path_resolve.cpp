@@ -133,7 +133,10 @@ bool open_beneath_openat2(int base, std::string_view path, int flags, mode_t mod
   std::string cpath(path);
   struct open_how how = {};
   how.flags = static_cast<uint64_t>(flags | O_CLOEXEC | (follow_final ? 0 : O_NOFOLLOW));
-  how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+  // openat2 rejects a mode unless the file may be created. O_TMPFILE includes the
+  // O_DIRECTORY bit, so it must be tested as a whole.
+  const bool creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+  how.mode = creates ? mode : 0;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   for (int attempt = 0; attempt < kOpenat2Retries; ++attempt) {
     long fd = ::syscall(SYS_openat2, base, cpath.c_str(), &how, sizeof how);

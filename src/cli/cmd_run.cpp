@@ -1,0 +1,229 @@
+// `ironclad run [OPTIONS] FILE.wasm [ARGS...]`: runs a WASI command (its _start), or with
+// --invoke NAME calls one export and prints its results, one plain number per line.
+#include <charconv>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+#include "cli/invoke_args.h"
+#include "cli/module_loader.h"
+#include "interp/interpreter.h"
+#include "runtime/runtime.h"
+#include "wasi/wasi.h"
+
+namespace ironclad::cli {
+namespace {
+
+constexpr const char* kRunExitStatusHelp =
+    "Usage: ironclad run [OPTIONS] FILE.wasm [ARGS...]\n"
+    "Options come before FILE; everything after FILE is passed to the program.\n"
+    "Exit status:\n"
+    "  N   the program's proc_exit(N) code (0..255); 0 when _start returns\n"
+    "  0   --invoke: the call returned (its results are on stdout)\n"
+    "  1   trap, exhausted fuel or another runtime error (one line on stderr,\n"
+    "      then the wasm backtrace), or a proc_exit code outside 0..255\n"
+    "  2   bad command line (unknown option, bad --invoke value, no such export)\n"
+    "  3   the module is malformed or invalid\n"
+    "  4   an import cannot be satisfied (link error)\n"
+    "  66  FILE or a --dir directory cannot be opened\n"
+    "  70  internal error in Ironclad";
+
+// Execution tiers; only the interpreter exists in this build.
+enum class TierChoice { Interp, Jit, Auto };
+
+Result<TierChoice> parse_tier(const std::string& name) {
+  if (name == "interp") return TierChoice::Interp;
+  if (name == "jit" || name == "auto")
+    return Error::make(ErrorKind::Usage, "tier '" + name + "' is not available in this build");
+  return Error::make(ErrorKind::Usage,
+                     "unknown tier '" + name + "' (expected interp, jit or auto)");
+}
+
+struct RunOptions {
+  std::string tier = "interp";
+  std::optional<std::string> invoke;
+  std::vector<std::string> env;
+  std::vector<std::string> dirs;
+  std::string fuel = "0";
+  std::vector<std::string> file_and_args;  // FILE then the program's arguments
+};
+
+Result<uint64_t> parse_fuel(const std::string& text) {
+  uint64_t fuel = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), fuel);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+    return Error::make(ErrorKind::Usage, "--fuel '" + text + "' is not a non-negative integer");
+  return fuel;
+}
+
+Result<std::unique_ptr<runtime::Tier>> make_tier(TierChoice tier) {
+  switch (tier) {
+    case TierChoice::Interp: return interp::make_interpreter();
+    case TierChoice::Jit:
+    case TierChoice::Auto: break;
+  }
+  return Error::make(ErrorKind::Internal, "no tier to run with");
+}
+
+Result<void> configure_wasi(const RunOptions& o, wasi::WasiContext& wasi) {
+  wasi.set_args(o.file_and_args);
+  for (const std::string& kv : o.env) {
+    if (kv.find('=') == std::string::npos || kv.front() == '=')
+      return Error::make(ErrorKind::Usage, "--env '" + kv + "' is not KEY=VALUE");
+  }
+  wasi.set_env(o.env);
+  for (const std::string& dir : o.dirs) {
+    // HOST or HOST::GUEST; the guest sees the directory under GUEST (default: HOST).
+    size_t sep = dir.find("::");
+    std::string host = sep == std::string::npos ? dir : dir.substr(0, sep);
+    std::string guest = sep == std::string::npos ? dir : dir.substr(sep + 2);
+    if (host.empty() || guest.empty())
+      return Error::make(ErrorKind::Usage, "--dir '" + dir + "' is not HOST[::GUEST]");
+    IRONCLAD_TRY(wasi.preopen_dir(host, guest));
+  }
+  return {};
+}
+
+Result<std::vector<Value>> parse_invoke_args(const wasm::FuncType& type,
+                                             const std::vector<std::string>& texts,
+                                             const std::string& name) {
+  if (texts.size() != type.params.size()) {
+    return Error::make(ErrorKind::Usage, "export '" + name + "' " + type.to_string() + " takes " +
+                                             std::to_string(type.params.size()) +
+                                             " arguments, " + std::to_string(texts.size()) +
+                                             " given");
+  }
+  std::vector<Value> args;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    auto v = parse_value(texts[i], type.params[i]);
+    if (!v.ok()) {
+      Error e = std::move(v).error();
+      e.message = "argument " + std::to_string(i + 1) + " of '" + name + "': " + e.message;
+      return e;
+    }
+    args.push_back(*v);
+  }
+  return args;
+}
+
+Result<runtime::FunctionInstance*> exported_function(runtime::Instance& instance,
+                                                     const std::string& name) {
+  IRONCLAD_TRY_ASSIGN(runtime::Extern ext, instance.get_export(name));
+  if (ext.kind != wasm::ExternKind::Func || ext.func == nullptr)
+    return Error::make(ErrorKind::Usage,
+                       "export '" + name + "' is a " + wasm::to_string(ext.kind) + ", not a function");
+  return ext.func;
+}
+
+// Turns proc_exit into the status it asked for; other errors stay errors.
+Result<int> exit_status_of(Result<void> outcome) {
+  if (outcome.ok()) return exit_status::kOk;
+  Error& e = outcome.error();
+  if (e.kind != ErrorKind::Exit) return std::move(e);
+  if (e.exit_code < 0 || e.exit_code > 255) {
+    e.message = "proc_exit(" + std::to_string(e.exit_code) +
+                ") is outside the exit statuses a process can return (0..255)";
+    return std::move(e);
+  }
+  return e.exit_code;
+}
+
+Result<int> run(const RunOptions& o) {
+  const std::string& file = o.file_and_args.front();
+  IRONCLAD_TRY_ASSIGN(TierChoice tier_choice, parse_tier(o.tier));
+  IRONCLAD_TRY_ASSIGN(std::shared_ptr<const wasm::Module> module, load_module(file));
+  IRONCLAD_TRY_ASSIGN(std::unique_ptr<runtime::Tier> tier, make_tier(tier_choice));
+  runtime::StoreLimits limits;
+  IRONCLAD_TRY_ASSIGN(limits.fuel, parse_fuel(o.fuel));
+  runtime::Store store(std::move(tier), limits);
+  wasi::WasiContext wasi;
+  IRONCLAD_TRY(configure_wasi(o, wasi));
+  runtime::Linker linker;
+  IRONCLAD_TRY(wasi::add_to_linker(linker, store, wasi));
+
+  auto instantiated = linker.instantiate(store, module);
+  if (!instantiated.ok()) {
+    // A start function may legitimately end the program with proc_exit.
+    Result<void> failed = std::move(instantiated).error();
+    return exit_status_of(std::move(failed));
+  }
+  runtime::Instance& instance = **instantiated;
+
+  if (!o.invoke) {
+    auto start = exported_function(instance, "_start");
+    if (!start.ok())
+      return Error::make(ErrorKind::Usage,
+                         "no _start export: not a WASI command (use --invoke NAME to call a "
+                         "function)");
+    auto outcome = store.invoke(**start, {});
+    if (!outcome.ok()) return exit_status_of(Result<void>(std::move(outcome).error()));
+    return exit_status::kOk;
+  }
+
+  // A WASI reactor initialises itself in _initialize before any other export is called.
+  if (instance.module->find_export("_initialize") != nullptr) {
+    IRONCLAD_TRY_ASSIGN(runtime::FunctionInstance * init,
+                        exported_function(instance, "_initialize"));
+    auto init_outcome = store.invoke(*init, {});
+    if (!init_outcome.ok()) return exit_status_of(Result<void>(std::move(init_outcome).error()));
+  }
+  IRONCLAD_TRY_ASSIGN(runtime::FunctionInstance * func, exported_function(instance, *o.invoke));
+  std::vector<std::string> texts(o.file_and_args.begin() + 1, o.file_and_args.end());
+  IRONCLAD_TRY_ASSIGN(std::vector<Value> args, parse_invoke_args(*func->type, texts, *o.invoke));
+  auto results = store.invoke(*func, args);
+  if (!results.ok()) return exit_status_of(Result<void>(std::move(results).error()));
+  for (const Value& v : *results) std::printf("%s\n", v.to_string().c_str());
+  std::fflush(stdout);
+  return exit_status::kOk;
+}
+
+}  // namespace
+
+void register_run_command(CLI::App& app, int& exit_status) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Run a WASI command, or call one export with --invoke");
+  // Everything from FILE on belongs to the program, dashes included.
+  cmd->prefix_command();
+  cmd->add_option("--invoke", o->invoke,
+                  "Call this export instead of _start; ARGS are its parameters (integers in "
+                  "decimal or 0x hex, floats in decimal, inf or nan); prints each result on "
+                  "its own line");
+  cmd->add_option("--env", o->env, "Set an environment variable KEY=VALUE (repeatable)");
+  cmd->add_option("--dir", o->dirs,
+                  "Give the program the host directory HOST, named GUEST inside (default: "
+                  "HOST), as HOST[::GUEST] (repeatable)");
+  cmd->add_option("--tier", o->tier, "Execution tier: interp (jit and auto: not in this build)")
+      ->capture_default_str();
+  cmd->add_option("--fuel", o->fuel, "Instruction budget per call (0: unlimited)")
+      ->capture_default_str();
+  cmd->footer(kRunExitStatusHelp);
+  cmd->callback([cmd, o, &exit_status] {
+    o->file_and_args = cmd->remaining();
+    if (o->file_and_args.empty()) {
+      std::fprintf(stderr, "ironclad: run: no module file given (ironclad run --help)\n");
+      exit_status = exit_status::kUsage;
+      return;
+    }
+    const std::string& file = o->file_and_args.front();
+    if (file.size() > 1 && file.front() == '-') {
+      std::fprintf(stderr, "ironclad: run: unknown option '%s' (ironclad run --help)\n",
+                   file.c_str());
+      exit_status = exit_status::kUsage;
+      return;
+    }
+    auto status = run(*o);
+    if (status.ok()) {
+      exit_status = *status;
+    } else {
+      std::fflush(stdout);
+      report_error(file, status.error());
+      exit_status = status_for(status.error());
+    }
+  });
+}
+
+}  // namespace ironclad::cli

@@ -1,0 +1,54 @@
+#include "cli/exit_status.h"
+
+#include <cstdio>
+#include <string>
+
+namespace ironclad::cli {
+namespace {
+
+// Messages from the engine are one line by design; make sure of it, as the status line is
+// what scripts read.
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
+}  // namespace
+
+int status_for(const Error& error) {
+  switch (error.kind) {
+    case ErrorKind::Malformed:
+    case ErrorKind::Invalid: return exit_status::kInvalidModule;
+    case ErrorKind::Link: return exit_status::kLink;
+    case ErrorKind::Usage: return exit_status::kUsage;
+    case ErrorKind::Io: return exit_status::kNoInput;
+    case ErrorKind::Internal: return exit_status::kInternal;
+    case ErrorKind::Exit:  // only reached for a code outside 0..255
+    case ErrorKind::Trap:
+    case ErrorKind::Exhausted:
+    case ErrorKind::CpuIncompatibility:
+    case ErrorKind::EngineFault: return exit_status::kTrap;
+  }
+  return exit_status::kInternal;
+}
+
+void report_error(std::string_view file, const Error& error) {
+  std::string message = one_line(error.message);
+  std::string line = "ironclad: ";
+  if (message.compare(0, file.size(), file) == 0) {
+    line += std::string(to_string(error.kind)) + ": " + message;
+  } else {
+    line += std::string(file) + ": " + to_string(error.kind) + ": " + message;
+  }
+  std::fprintf(stderr, "%s\n", line.c_str());
+  for (const BacktraceFrame& frame : error.backtrace) {
+    std::string name = frame.function_name.empty()
+                           ? "func[" + std::to_string(frame.function_index) + "]"
+                           : one_line(frame.function_name);
+    std::fprintf(stderr, "    at %s (func[%u], offset 0x%x)\n", name.c_str(),
+                 frame.function_index, frame.code_offset);
+  }
+}
+
+}  // namespace ironclad::cli
