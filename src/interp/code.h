@@ -1,0 +1,122 @@
+// The interpreter's internal code: what lowering produces and the handlers execute.
+//
+// A lowered function is a flat array of 8-byte Words. Each instruction starts with the
+// address of its handler, followed by its operands. Operands name frame slots: a frame is
+// an array of 8-byte slots (params, then declared locals, then one slot per operand-stack
+// position; a v128 takes two). Handlers are tail-calling functions (direct threading): each
+// ends by jumping to the next instruction's handler, so there is no central dispatch loop.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "ironclad/error.h"
+#include "runtime/runtime.h"
+
+namespace ironclad::interp {
+
+struct ExecContext;
+union Word;
+
+// How a run of handlers ends.
+enum class Status : uint32_t {
+  Done,   // the exit stub was reached: the entry function returned
+  Trap,   // ExecContext::trap_kind / trap_ip say what and where
+  Error,  // ExecContext::error holds it (a host function's error, fuel, a lowering failure)
+};
+
+// preserve_none: handlers save no registers, so a handler's prologue is empty and the
+// five arguments stay in registers across the whole chain of tail calls.
+#define IRONCLAD_HANDLER_CC __attribute__((preserve_none))
+
+// ip: this instruction; fp: the frame's slot 0; mem/memsize: the current instance's memory 0
+// (null/0 when it has none); ctx: everything else.
+#define IRONCLAD_HANDLER_ARGS \
+  const ::ironclad::interp::Word *ip, uint64_t *fp, uint8_t *mem, uint64_t memsize, \
+      ::ironclad::interp::ExecContext *ctx
+
+using Handler = Status(IRONCLAD_HANDLER_CC*)(IRONCLAD_HANDLER_ARGS);
+
+union Word {
+  Handler handler;
+  const Word* target;  // a jump target (absolute once lowering has finished)
+  uint64_t u64;
+  struct {
+    uint32_t a, b;  // two slot indices or small immediates
+  } pair;
+  void* ptr;
+};
+static_assert(sizeof(Word) == 8);
+
+// A lowered wasm function, owned by the Interpreter and cached in
+// FunctionInstance::tier_code.
+struct FuncCode {
+  std::vector<Word> words;
+  uint32_t frame_slots = 0;  // params + locals + the deepest operand stack
+  uint32_t param_slots = 0;
+  runtime::FunctionInstance* func = nullptr;
+  runtime::Instance* instance = nullptr;
+  // The instance's memory 0, read through these on every call and return (so memory.grow
+  // anywhere is seen); they point at static zeros when the instance has no memory.
+  uint8_t* const* mem_base = nullptr;
+  const uint64_t* mem_size = nullptr;
+  // (word index of an instruction, module offset of the wasm instruction it came from),
+  // sorted by word index: maps a trapping ip back to the module for backtraces.
+  std::vector<std::pair<uint32_t, uint32_t>> offsets;
+
+  uint32_t module_offset_of(const Word* ip) const;
+};
+
+// The code of entry sentinels: no instructions, and memory pointers at static zeros so
+// that returning into a sentinel needs no special case.
+const FuncCode& sentinel_code();
+
+// One wasm function activation. The interpreter keeps these in its own array, never on the
+// native stack, so wasm recursion depth costs no native stack.
+struct Activation {
+  const FuncCode* code = nullptr;  // &sentinel_code() for the sentinel of an entry
+  uint64_t* fp = nullptr;
+  const Word* ret_ip = nullptr;  // where the caller continues
+  // Entry sentinels only: the ip of the host-call instruction through which wasm was
+  // re-entered (null for a call from the embedder), for backtraces.
+  const Word* host_call_ip = nullptr;
+};
+
+// Per-store execution state the handlers reach through `ctx`.
+struct ExecContext {
+  runtime::Store* store = nullptr;
+  class Interpreter* interp = nullptr;
+
+  Activation* act_top = nullptr;  // the running function
+  Activation* act_limit = nullptr;  // one past the last usable activation (max_call_depth)
+  uint64_t* stack_limit = nullptr;  // one past the last usable slot
+  uint64_t* reentry_sp = nullptr;   // where a nested entry from a host function puts its frame
+  uint32_t native_depth = 0;        // nested entries on the native stack
+  const Word* host_call_ip = nullptr;  // the host call running now, if any (for backtraces)
+
+  uint64_t fuel = 0;  // remaining budget when fuel is enabled
+
+  // Set when a run ends with Status::Trap / Status::Error.
+  TrapKind trap_kind = TrapKind::None;
+  const Word* trap_ip = nullptr;
+  std::unique_ptr<Error> error;
+};
+
+// ---- Slot access ---------------------------------------------------------------------------
+// Frames are uint64_t arrays; values of other types are read and written through memcpy,
+// which compiles to single moves and keeps the accesses free of aliasing questions.
+
+template <typename T>
+inline T slot_get(const uint64_t* fp, uint32_t i) {
+  T v;
+  std::memcpy(&v, fp + i, sizeof(T));
+  return v;
+}
+template <typename T>
+inline void slot_set(uint64_t* fp, uint32_t i, T v) {
+  std::memcpy(fp + i, &v, sizeof(T));
+}
+
+}  // namespace ironclad::interp

@@ -1,0 +1,296 @@
+// Handlers for control flow, calls, locals/constants moves, select and globals, plus the
+// out-of-line trap and error exits every handler shares.
+#include <cstring>
+
+#include "interp/handler_macros.h"
+#include "interp/interpreter.h"
+#include "interp/value_slots.h"
+
+namespace ironclad::interp {
+
+Status raise_trap(ExecContext* ctx, const Word* ip, TrapKind kind) {
+  ctx->trap_kind = kind;
+  ctx->trap_ip = ip;
+  return Status::Trap;
+}
+
+Status raise_error(ExecContext* ctx, const Word* ip, Error error) {
+  ctx->trap_ip = ip;
+  ctx->error = std::make_unique<Error>(std::move(error));
+  return Status::Error;
+}
+
+const Word kExitStub[1] = {{.handler = h_exit}};
+
+IRONCLAD_DEFINE_HANDLER(h_exit) {
+  (void)ip, (void)fp, (void)mem, (void)memsize, (void)ctx;
+  return Status::Done;
+}
+
+IRONCLAD_DEFINE_HANDLER(h_unreachable) {
+  (void)fp, (void)mem, (void)memsize;
+  return raise_trap(ctx, ip, TrapKind::Unreachable);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_fuel) {
+  if (ctx->fuel == 0) [[unlikely]]
+    return raise_error(ctx, ip, Error::make(ErrorKind::Exhausted, "fuel exhausted"));
+  --ctx->fuel;
+  IRONCLAD_NEXT(1);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_zero_locals) {
+  std::memset(fp + ip[1].pair.a, 0, uint64_t{ip[1].pair.b} * sizeof(uint64_t));
+  IRONCLAD_NEXT(2);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_copy64) {
+  fp[ip[1].pair.b] = fp[ip[1].pair.a];
+  IRONCLAD_NEXT(2);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_copy128) {
+  uint64_t lo = fp[ip[1].pair.a], hi = fp[ip[1].pair.a + 1];
+  fp[ip[1].pair.b] = lo;
+  fp[ip[1].pair.b + 1] = hi;
+  IRONCLAD_NEXT(2);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_const64) {
+  fp[ip[1].pair.a] = ip[2].u64;
+  IRONCLAD_NEXT(3);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_const128) {
+  fp[ip[1].pair.a] = ip[2].u64;
+  fp[ip[1].pair.a + 1] = ip[3].u64;
+  IRONCLAD_NEXT(4);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_br) { IRONCLAD_JUMP(ip[1].target); }
+
+IRONCLAD_DEFINE_HANDLER(h_br_nz) {
+  if (slot_get<uint32_t>(fp, ip[1].pair.a) != 0) IRONCLAD_JUMP(ip[2].target);
+  IRONCLAD_NEXT(3);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_br_z) {
+  if (slot_get<uint32_t>(fp, ip[1].pair.a) == 0) IRONCLAD_JUMP(ip[2].target);
+  IRONCLAD_NEXT(3);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_br_nz64) {
+  if (fp[ip[1].pair.a] != 0) IRONCLAD_JUMP(ip[2].target);
+  IRONCLAD_NEXT(3);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_br_z64) {
+  if (fp[ip[1].pair.a] == 0) IRONCLAD_JUMP(ip[2].target);
+  IRONCLAD_NEXT(3);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_br_table) {
+  uint32_t i = slot_get<uint32_t>(fp, ip[1].pair.a);
+  uint32_t count = ip[1].pair.b;
+  IRONCLAD_JUMP(ip[2 + (i < count ? i : count)].target);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_return) {
+  Activation* act = ctx->act_top;
+  const Word* ret = act->ret_ip;
+  --act;
+  ctx->act_top = act;
+  fp = act->fp;
+  mem = *act->code->mem_base;
+  memsize = *act->code->mem_size;
+  IRONCLAD_JUMP(ret);
+}
+
+namespace {
+
+// Lowers a function on its first call. Null (with the error recorded) when it fails.
+[[gnu::noinline]] const FuncCode* lower_on_call(ExecContext* ctx, const Word* ip,
+                                                runtime::FunctionInstance* fi) {
+  auto code = ctx->interp->code_for(*fi);
+  if (!code.ok()) {
+    raise_error(ctx, ip, std::move(code).error());
+    return nullptr;
+  }
+  return *code;
+}
+
+// Calls a host function with the arguments at fp[arg_base..] and writes its results there.
+// False (with the error recorded) when it fails.
+[[gnu::noinline]] bool call_host(ExecContext* ctx, const Word* ip, uint64_t* fp,
+                                 runtime::FunctionInstance* fi, uint32_t arg_base) {
+  const wasm::FuncType& type = *fi->type;
+  constexpr size_t kInline = 16;
+  Value inline_args[kInline], inline_results[kInline];
+  std::vector<Value> heap_args, heap_results;
+  Value* args = inline_args;
+  Value* results = inline_results;
+  if (type.params.size() > kInline) {
+    heap_args.resize(type.params.size());
+    args = heap_args.data();
+  }
+  if (type.results.size() > kInline) {
+    heap_results.resize(type.results.size());
+    results = heap_results.data();
+  }
+  uint32_t slot = arg_base;
+  for (size_t i = 0; i < type.params.size(); ++i) {
+    args[i] = value_from_slots(type.params[i], fp + slot);
+    slot += slot_count(type.params[i]);
+  }
+  for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value::zero(type.results[i]);
+
+  // A nested entry into wasm from this host function starts above the caller's frame.
+  const Activation& caller = *ctx->act_top;
+  uint64_t* saved_reentry = ctx->reentry_sp;
+  const Word* saved_host_ip = ctx->host_call_ip;
+  ctx->reentry_sp = fp + caller.code->frame_slots;
+  ctx->host_call_ip = ip;
+  runtime::HostContext hc{*ctx->store, caller.code->instance};
+  Result<void> r = fi->host(hc, args, results);
+  ctx->reentry_sp = saved_reentry;
+  ctx->host_call_ip = saved_host_ip;
+  if (!r.ok()) {
+    raise_error(ctx, ip, std::move(r).error());
+    return false;
+  }
+  slot = arg_base;
+  for (size_t i = 0; i < type.results.size(); ++i) {
+    value_to_slots(results[i], fp + slot);
+    slot += slot_count(type.results[i]);
+  }
+  return true;
+}
+
+}  // namespace
+
+// Pushes an activation for `code` with its frame at `callee_fp`, or traps when the call
+// depth or the value stack is exhausted.
+#define IRONCLAD_ENTER_CALLEE(code, callee_fp, ret)                                    \
+  do {                                                                                 \
+    Activation* act = ctx->act_top + 1;                                                \
+    if (act == ctx->act_limit || (callee_fp) + (code)->frame_slots > ctx->stack_limit) \
+      [[unlikely]]                                                                     \
+      return raise_trap(ctx, ip, TrapKind::CallStackExhausted);                        \
+    act->code = (code);                                                                \
+    act->fp = (callee_fp);                                                             \
+    act->ret_ip = (ret);                                                               \
+    ctx->act_top = act;                                                                \
+    fp = (callee_fp);                                                                  \
+  } while (0)
+
+IRONCLAD_DEFINE_HANDLER(h_call) {
+  auto* fi = static_cast<runtime::FunctionInstance*>(ip[2].ptr);
+  auto* code = static_cast<const FuncCode*>(fi->tier_code);
+  if (!code) [[unlikely]] {
+    code = lower_on_call(ctx, ip, fi);
+    if (!code) return Status::Error;
+  }
+  uint64_t* callee_fp = fp + ip[1].pair.a;
+  IRONCLAD_ENTER_CALLEE(code, callee_fp, ip + 3);
+  IRONCLAD_JUMP(code->words.data());
+}
+
+IRONCLAD_DEFINE_HANDLER(h_call_cross) {
+  auto* fi = static_cast<runtime::FunctionInstance*>(ip[2].ptr);
+  auto* code = static_cast<const FuncCode*>(fi->tier_code);
+  if (!code) [[unlikely]] {
+    code = lower_on_call(ctx, ip, fi);
+    if (!code) return Status::Error;
+  }
+  uint64_t* callee_fp = fp + ip[1].pair.a;
+  IRONCLAD_ENTER_CALLEE(code, callee_fp, ip + 3);
+  mem = *code->mem_base;
+  memsize = *code->mem_size;
+  IRONCLAD_JUMP(code->words.data());
+}
+
+IRONCLAD_DEFINE_HANDLER(h_call_host) {
+  auto* fi = static_cast<runtime::FunctionInstance*>(ip[2].ptr);
+  if (!call_host(ctx, ip, fp, fi, ip[1].pair.a)) return Status::Error;
+  // The host may have grown the memory.
+  mem = *ctx->act_top->code->mem_base;
+  memsize = *ctx->act_top->code->mem_size;
+  IRONCLAD_NEXT(3);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_call_indirect) {
+  auto& table = *static_cast<runtime::Table*>(ip[2].ptr);
+  uint32_t i = slot_get<uint32_t>(fp, ip[1].pair.a);
+  if (i >= table.elements.size()) [[unlikely]]
+    return raise_trap(ctx, ip, TrapKind::UndefinedElement);
+  Ref ref = table.elements[i];
+  if (ref.is_null()) [[unlikely]]
+    return raise_trap(ctx, ip, TrapKind::UninitializedElement);
+  runtime::FunctionInstance* fi = runtime::FunctionInstance::from_ref(ref);
+  if (fi->type_id != ip[3].pair.a) [[unlikely]]
+    return raise_trap(ctx, ip, TrapKind::IndirectCallTypeMismatch);
+  if (fi->is_host()) [[unlikely]] {
+    if (!call_host(ctx, ip, fp, fi, ip[1].pair.b)) return Status::Error;
+    mem = *ctx->act_top->code->mem_base;
+    memsize = *ctx->act_top->code->mem_size;
+    IRONCLAD_NEXT(4);
+  }
+  auto* code = static_cast<const FuncCode*>(fi->tier_code);
+  if (!code) [[unlikely]] {
+    code = lower_on_call(ctx, ip, fi);
+    if (!code) return Status::Error;
+  }
+  uint64_t* callee_fp = fp + ip[1].pair.b;
+  IRONCLAD_ENTER_CALLEE(code, callee_fp, ip + 4);
+  mem = *code->mem_base;
+  memsize = *code->mem_size;
+  IRONCLAD_JUMP(code->words.data());
+}
+
+IRONCLAD_DEFINE_HANDLER(h_select64) {
+  uint64_t v = slot_get<uint32_t>(fp, ip[2].pair.a) ? fp[ip[1].pair.a] : fp[ip[1].pair.b];
+  fp[ip[2].pair.b] = v;
+  IRONCLAD_NEXT(3);
+}
+
+IRONCLAD_DEFINE_HANDLER(h_select128) {
+  uint32_t src = slot_get<uint32_t>(fp, ip[2].pair.a) ? ip[1].pair.a : ip[1].pair.b;
+  uint64_t lo = fp[src], hi = fp[src + 1];
+  fp[ip[2].pair.b] = lo;
+  fp[ip[2].pair.b + 1] = hi;
+  IRONCLAD_NEXT(3);
+}
+
+namespace {
+// The address of a global's value bits (the Value union), whatever its type.
+inline void* global_bits(const Word& w) {
+  return &static_cast<runtime::Global*>(w.ptr)->value.v128;
+}
+}  // namespace
+
+IRONCLAD_DEFINE_HANDLER(h_global_get32) {
+  std::memcpy(fp + ip[1].pair.a, global_bits(ip[2]), 4);
+  IRONCLAD_NEXT(3);
+}
+IRONCLAD_DEFINE_HANDLER(h_global_get64) {
+  std::memcpy(fp + ip[1].pair.a, global_bits(ip[2]), 8);
+  IRONCLAD_NEXT(3);
+}
+IRONCLAD_DEFINE_HANDLER(h_global_get128) {
+  std::memcpy(fp + ip[1].pair.a, global_bits(ip[2]), 16);
+  IRONCLAD_NEXT(3);
+}
+IRONCLAD_DEFINE_HANDLER(h_global_set32) {
+  std::memcpy(global_bits(ip[2]), fp + ip[1].pair.a, 4);
+  IRONCLAD_NEXT(3);
+}
+IRONCLAD_DEFINE_HANDLER(h_global_set64) {
+  std::memcpy(global_bits(ip[2]), fp + ip[1].pair.a, 8);
+  IRONCLAD_NEXT(3);
+}
+IRONCLAD_DEFINE_HANDLER(h_global_set128) {
+  std::memcpy(global_bits(ip[2]), fp + ip[1].pair.a, 16);
+  IRONCLAD_NEXT(3);
+}
+
+}  // namespace ironclad::interp

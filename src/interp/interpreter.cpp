@@ -1,0 +1,159 @@
+// The interpreter tier's entry points: calls from the embedder (and re-entrant calls from
+// host functions), stack setup, and turning a trap into an Error with a wasm backtrace.
+#include "interp/interpreter.h"
+
+#include "interp/handlers.h"
+#include "interp/lowerer.h"
+#include "interp/value_slots.h"
+
+namespace ironclad::interp {
+
+namespace {
+
+// Value-stack size in slots (64 MiB of address space; pages are touched only when used).
+constexpr size_t kStackSlots = size_t{8} << 20;
+// Host -> wasm -> host -> ... nesting uses the native stack (host functions are native
+// code), so it is bounded well below what an 8 MiB thread stack can hold.
+constexpr uint32_t kMaxNativeDepth = 200;
+
+}  // namespace
+
+Interpreter::Interpreter() { ctx_.interp = this; }
+Interpreter::~Interpreter() = default;
+
+std::unique_ptr<runtime::Tier> make_interpreter() { return std::make_unique<Interpreter>(); }
+
+void Interpreter::on_destroy(runtime::Instance&) {
+  // Lowered code stays owned by the interpreter: FunctionInstances live as long as the
+  // store, and a funcref to a function of this instance may still be called.
+}
+
+Result<const FuncCode*> Interpreter::code_for(runtime::FunctionInstance& func) {
+  if (func.tier_code) return static_cast<const FuncCode*>(func.tier_code);
+  if (!ctx_.store) return Error::make(ErrorKind::Internal, "interpreter: lowering without a store");
+  IRONCLAD_TRY_ASSIGN(std::unique_ptr<FuncCode> code, lower_function(*ctx_.store, func));
+  func.tier_code = code.get();
+  codes_.push_back(std::move(code));
+  return codes_.back().get();
+}
+
+Result<void> Interpreter::prepare_stacks(runtime::Store& store) {
+  if (!stack_) {
+    stack_.reset(new (std::nothrow) uint64_t[kStackSlots]);
+    if (!stack_)
+      return Error::make(ErrorKind::Exhausted, "interpreter: cannot allocate the value stack");
+    stack_slots_ = kStackSlots;
+  }
+  // activations_[0] is a permanent bottom; every entry adds a sentinel.
+  size_t wanted = size_t{store.limits().max_call_depth} + kMaxNativeDepth + 2;
+  if (activations_.size() != wanted) activations_.assign(wanted, Activation{});
+  ctx_.stack_limit = stack_.get() + stack_slots_;
+  ctx_.act_limit = activations_.data() + activations_.size();
+  return {};
+}
+
+Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance& func,
+                               const Value* args, Value* results) {
+  if (func.is_host()) {
+    runtime::HostContext hc{store, nullptr};
+    return func.host(hc, args, results);
+  }
+  const bool outermost = ctx_.native_depth == 0;
+  if (outermost) {
+    ctx_.store = &store;
+    IRONCLAD_TRY(prepare_stacks(store));
+    ctx_.act_top = activations_.data();
+    ctx_.reentry_sp = stack_.get();
+    ctx_.host_call_ip = nullptr;
+    ctx_.fuel = store.limits().fuel;
+  }
+  if (ctx_.native_depth >= kMaxNativeDepth)
+    return Error::make_trap(TrapKind::CallStackExhausted);
+  IRONCLAD_TRY_ASSIGN(const FuncCode* code, code_for(func));
+
+  // A sentinel marks the entry; the function's frame starts at reentry_sp, above whatever
+  // frame called the host function that called us.
+  Activation* const saved_top = ctx_.act_top;
+  uint64_t* const saved_reentry = ctx_.reentry_sp;
+  uint64_t* fp = ctx_.reentry_sp;
+  // The depth limit counts wasm frames: an entry sentinel does not count against it.
+  Activation* sentinel = saved_top + 1;
+  if (sentinel + 1 >= ctx_.act_limit || fp + code->frame_slots > ctx_.stack_limit)
+    return Error::make_trap(TrapKind::CallStackExhausted);
+  sentinel->code = &sentinel_code();
+  sentinel->fp = fp;
+  sentinel->ret_ip = nullptr;
+  sentinel->host_call_ip = outermost ? nullptr : ctx_.host_call_ip;
+  Activation* act = sentinel + 1;
+  act->code = code;
+  act->fp = fp;
+  act->ret_ip = kExitStub;
+  act->host_call_ip = nullptr;
+  ctx_.act_top = act;
+
+  const wasm::FuncType& type = *func.type;
+  uint32_t slot = 0;
+  for (size_t i = 0; i < type.params.size(); ++i) {
+    value_to_slots(args[i], fp + slot);
+    slot += slot_count(type.params[i]);
+  }
+
+  ++ctx_.native_depth;
+  const Word* entry = code->words.data();
+  Status status = entry->handler(entry, fp, *code->mem_base, *code->mem_size, &ctx_);
+  --ctx_.native_depth;
+
+  Result<void> out;
+  switch (status) {
+    case Status::Done:
+      slot = 0;
+      for (size_t i = 0; i < type.results.size(); ++i) {
+        results[i] = value_from_slots(type.results[i], fp + slot);
+        slot += slot_count(type.results[i]);
+      }
+      break;
+    case Status::Trap: {
+      Error e = Error::make_trap(ctx_.trap_kind);
+      add_backtrace(e, ctx_.act_top, ctx_.trap_ip);
+      out = std::move(e);
+      break;
+    }
+    case Status::Error: {
+      Error e = ctx_.error ? std::move(*ctx_.error)
+                           : Error::make(ErrorKind::Internal, "interpreter: lost error");
+      ctx_.error.reset();
+      if (e.kind == ErrorKind::Trap && e.backtrace.empty())
+        add_backtrace(e, ctx_.act_top, ctx_.trap_ip);
+      out = std::move(e);
+      break;
+    }
+  }
+  ctx_.act_top = saved_top;
+  ctx_.reentry_sp = saved_reentry;
+  return out;
+}
+
+// Walks the activations from the innermost outwards. Each frame's position is the
+// instruction that trapped (innermost) or the call it is waiting in: the word before its
+// callee's return address, or for a frame that called a host function which re-entered
+// wasm, the host call recorded in the entry sentinel.
+void Interpreter::add_backtrace(Error& error, const Activation* top, const Word* top_ip) const {
+  const Word* ip = top_ip;
+  for (const Activation* a = top; a > activations_.data(); --a) {
+    if (a->code == &sentinel_code()) {
+      ip = a->host_call_ip;
+      if (!ip) break;
+      continue;
+    }
+    const FuncCode& code = *a->code;
+    const wasm::Module& module = *code.instance->module;
+    BacktraceFrame frame;
+    frame.function_index = code.func->func_index;
+    frame.function_name = module.function_display_name(frame.function_index);
+    frame.code_offset = code.module_offset_of(ip);
+    error.backtrace.push_back(std::move(frame));
+    ip = a->ret_ip == kExitStub ? nullptr : a->ret_ip - 1;
+  }
+}
+
+}  // namespace ironclad::interp

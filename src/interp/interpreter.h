@@ -1,0 +1,39 @@
+// The interpreter tier: lowers each wasm function on its first call into slot-based,
+// directly threaded code (code.h) and runs it. Portable C++ for baseline x86-64.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "interp/code.h"
+#include "runtime/runtime.h"
+
+namespace ironclad::interp {
+
+class Interpreter final : public runtime::Tier {
+ public:
+  Interpreter();
+  ~Interpreter() override;
+
+  const char* name() const override { return "interp"; }
+  Result<void> call(runtime::Store& store, runtime::FunctionInstance& func, const Value* args,
+                    Value* results) override;
+  void on_destroy(runtime::Instance& instance) override;
+
+  // The lowered code of a wasm function, lowering it now if this is its first use.
+  Result<const FuncCode*> code_for(runtime::FunctionInstance& func);
+
+ private:
+  Result<void> prepare_stacks(runtime::Store& store);
+  void add_backtrace(Error& error, const Activation* top, const Word* top_ip) const;
+
+  ExecContext ctx_;
+  std::unique_ptr<uint64_t[]> stack_;
+  size_t stack_slots_ = 0;
+  std::vector<Activation> activations_;
+  std::vector<std::unique_ptr<FuncCode>> codes_;
+};
+
+std::unique_ptr<runtime::Tier> make_interpreter();
+
+}  // namespace ironclad::interp

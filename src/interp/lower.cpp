@@ -1,0 +1,681 @@
+// Lowering driver, operand-stack bookkeeping and control flow (see lowerer.h).
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "interp/handlers.h"
+#include "interp/lowerer.h"
+#include "interp/value_slots.h"
+#include "wasm/body_decoder.h"
+
+namespace ironclad::interp {
+
+using wasm::Opcode;
+
+namespace {
+
+uint8_t* const kNoMemoryBase = nullptr;
+const uint64_t kNoMemorySize = 0;
+
+// A frame bigger than this is refused (it would be a module with millions of locals).
+constexpr uint32_t kMaxFrameSlots = 1u << 24;
+
+}  // namespace
+
+const FuncCode& sentinel_code() {
+  static const FuncCode code = [] {
+    FuncCode c;
+    c.mem_base = &kNoMemoryBase;
+    c.mem_size = &kNoMemorySize;
+    return c;
+  }();
+  return code;
+}
+
+uint32_t FuncCode::module_offset_of(const Word* ip) const {
+  if (offsets.empty() || ip < words.data() || ip >= words.data() + words.size()) return 0;
+  auto index = static_cast<uint32_t>(ip - words.data());
+  auto it = std::upper_bound(offsets.begin(), offsets.end(), index,
+                             [](uint32_t i, const auto& e) { return i < e.first; });
+  if (it == offsets.begin()) return offsets.front().second;
+  return std::prev(it)->second;
+}
+
+Result<std::unique_ptr<FuncCode>> lower_function(runtime::Store& store,
+                                                 runtime::FunctionInstance& func) {
+  if (func.is_host() || !func.instance)
+    return Error::make(ErrorKind::Internal, "interpreter: cannot lower a host function");
+  Lowerer lowerer(store, func);
+  return lowerer.run();
+}
+
+Lowerer::Lowerer(runtime::Store& store, runtime::FunctionInstance& func)
+    : store_(store),
+      func_(func),
+      inst_(*func.instance),
+      module_(*func.instance->module),
+      code_(std::make_unique<FuncCode>()),
+      w_(code_->words) {}
+
+Result<std::unique_ptr<FuncCode>> Lowerer::run() {
+  const uint32_t index = func_.func_index;
+  const wasm::FuncType& type = module_.func_type(index);
+  const wasm::FunctionBody& body = module_.body(index);
+  fuel_ = store_.limits().fuel > 0;
+
+  code_->func = &func_;
+  code_->instance = &inst_;
+  if (inst_.memories.empty()) {
+    code_->mem_base = &kNoMemoryBase;
+    code_->mem_size = &kNoMemorySize;
+  } else {
+    code_->mem_base = &inst_.memories[0]->base;
+    code_->mem_size = &inst_.memories[0]->size_bytes;
+  }
+
+  // Locals: params first, then the declared ones, each at a fixed slot.
+  uint32_t slot = 0;
+  for (ValType t : type.params) {
+    local_slots_.push_back(slot);
+    local_types_.push_back(t);
+    slot += slot_count(t);
+  }
+  code_->param_slots = slot;
+  for (const wasm::LocalRun& run : body.locals) {
+    if (uint64_t{slot} + uint64_t{run.count} * 2 > kMaxFrameSlots)
+      return Error::make(ErrorKind::Exhausted,
+                         "interpreter: " + module_.function_display_name(index) +
+                             " declares too many locals for a frame");
+    for (uint32_t i = 0; i < run.count; ++i) {
+      local_slots_.push_back(slot);
+      local_types_.push_back(run.type);
+      slot += slot_count(run.type);
+    }
+  }
+  locals_end_ = slot;
+  max_slot_ = slot;
+  w_.reserve(body.size * 2 + 8);
+
+  offset_ = body.code_offset;
+  if (fuel_) emit(h_fuel);
+  if (locals_end_ > code_->param_slots) {
+    emit(h_zero_locals);
+    emit_pair(code_->param_slots, locals_end_ - code_->param_slots);
+  }
+
+  Control fn;
+  fn.kind = Control::Function;
+  fn.results = type.results;
+  fn.base_slot = locals_end_;
+  ctrls_.push_back(std::move(fn));
+
+  wasm::BodyDecoder decoder(module_, index);
+  wasm::Instr in;
+  while (!decoder.at_end()) {
+    IRONCLAD_TRY(decoder.next(in));
+    offset_ = in.offset;
+    IRONCLAD_TRY(lower(in));
+  }
+  if (!ctrls_.empty())
+    return Error::make(ErrorKind::Internal, "interpreter: body of " +
+                                                module_.function_display_name(index) +
+                                                " ended with open blocks");
+  IRONCLAD_TRY(check_frame_size());
+
+  w_.shrink_to_fit();
+  // Jump targets were word indices while the vector could still move.
+  for (size_t at : jump_words_) w_[at].target = w_.data() + w_[at].u64;
+  code_->frame_slots = std::max(max_slot_, locals_end_);
+  return std::move(code_);
+}
+
+Result<void> Lowerer::check_frame_size() const {
+  if (max_slot_ > kMaxFrameSlots)
+    return Error::make(ErrorKind::Exhausted, "interpreter: the frame of " +
+                                                 module_.function_display_name(func_.func_index) +
+                                                 " is too large");
+  return {};
+}
+
+Error Lowerer::unsupported(const wasm::Instr& in) const {
+  return Error::make(ErrorKind::Internal,
+                     std::string("interpreter: instruction ") + wasm::to_string(in.op) +
+                         " at offset " + std::to_string(in.offset) + " is not supported");
+}
+
+// ---- Emission ----------------------------------------------------------------------------
+
+size_t Lowerer::emit(Handler h) {
+  dst_patch_.valid = false;
+  pending_compare_.valid = false;
+  size_t at = w_.size();
+  code_->offsets.emplace_back(static_cast<uint32_t>(at), offset_);
+  Word word;
+  word.handler = h;
+  w_.push_back(word);
+  return at;
+}
+
+void Lowerer::emit_pair(uint32_t a, uint32_t b) {
+  Word word;
+  word.pair.a = a;
+  word.pair.b = b;
+  w_.push_back(word);
+}
+
+void Lowerer::emit_word(uint64_t v) {
+  Word word;
+  word.u64 = v;
+  w_.push_back(word);
+}
+
+void Lowerer::emit_ptr(const void* p) {
+  Word word;
+  word.ptr = const_cast<void*>(p);
+  w_.push_back(word);
+}
+
+void Lowerer::emit_jump_to(size_t target_word) {
+  jump_words_.push_back(w_.size());
+  emit_word(target_word);
+}
+
+void Lowerer::emit_jump_fixup(Control& c) {
+  c.fixups.push_back(w_.size());
+  jump_words_.push_back(w_.size());
+  emit_word(0);
+}
+
+void Lowerer::bind_here(size_t fixup_word) { w_[fixup_word].u64 = w_.size(); }
+
+void Lowerer::mark_label() {
+  dst_patch_.valid = false;
+  pending_compare_.valid = false;
+}
+
+void Lowerer::set_dst_patch(size_t word, bool high) {
+  dst_patch_.valid = true;
+  dst_patch_.word = word;
+  dst_patch_.high = high;
+  dst_patch_.home = stack_.back().home;
+  dst_patch_.height = stack_.size();
+}
+
+// ---- Operand stack -------------------------------------------------------------------------
+
+uint32_t Lowerer::home_at(size_t height) const {
+  if (height == 0) return locals_end_;
+  const Operand& below = stack_[height - 1];
+  return below.home + slot_count(below.type);
+}
+
+uint32_t Lowerer::push(ValType t) {
+  Operand o;
+  o.type = t;
+  o.kind = Operand::Stack;
+  o.home = home_at(stack_.size());
+  max_slot_ = std::max(max_slot_, o.home + slot_count(t));
+  stack_.push_back(o);
+  return o.home;
+}
+
+void Lowerer::push_local(uint32_t local_index) {
+  Operand o;
+  o.type = local_types_[local_index];
+  o.kind = Operand::Local;
+  o.local = local_slots_[local_index];
+  o.home = home_at(stack_.size());
+  max_slot_ = std::max(max_slot_, o.home + slot_count(o.type));
+  stack_.push_back(o);
+}
+
+void Lowerer::push_const(ValType t, uint64_t bits, uint64_t bits_hi) {
+  Operand o;
+  o.type = t;
+  o.kind = Operand::Const;
+  o.bits = bits;
+  o.bits_hi = bits_hi;
+  o.home = home_at(stack_.size());
+  max_slot_ = std::max(max_slot_, o.home + slot_count(t));
+  stack_.push_back(o);
+}
+
+Lowerer::Operand Lowerer::pop() {
+  Operand o = stack_.back();
+  stack_.pop_back();
+  return o;
+}
+
+void Lowerer::materialize(Operand& o) {
+  if (o.kind == Operand::Local) {
+    emit(o.type == ValType::V128 ? h_copy128 : h_copy64);
+    emit_pair(o.local, o.home);
+  } else if (o.kind == Operand::Const) {
+    if (o.type == ValType::V128) {
+      emit(h_const128);
+      emit_pair(o.home, 0);
+      emit_word(o.bits);
+      emit_word(o.bits_hi);
+    } else {
+      emit(h_const64);
+      emit_pair(o.home, 0);
+      emit_word(o.bits);
+    }
+  }
+  o.kind = Operand::Stack;
+}
+
+uint32_t Lowerer::src(Operand& o) {
+  if (o.kind == Operand::Local) return o.local;
+  if (o.kind == Operand::Const) materialize(o);
+  return o.home;
+}
+
+void Lowerer::materialize_all() {
+  for (Operand& o : stack_)
+    if (o.kind != Operand::Stack) materialize(o);
+}
+
+void Lowerer::materialize_local_readers(uint32_t local_slot) {
+  for (Operand& o : stack_)
+    if (o.kind == Operand::Local && o.local == local_slot) materialize(o);
+}
+
+// ---- Dispatch ------------------------------------------------------------------------------
+
+Result<void> Lowerer::lower(const wasm::Instr& in) {
+  if (unreachable_) {
+    // Only the structure matters until the enclosing block ends.
+    switch (in.op) {
+      case Opcode::Block:
+      case Opcode::Loop:
+      case Opcode::If: {
+        Control c;
+        c.dead = true;
+        ctrls_.push_back(std::move(c));
+        return {};
+      }
+      case Opcode::Else:
+      case Opcode::End: return lower_control(in);
+      default: return {};
+    }
+  }
+  switch (in.op) {
+    case Opcode::Unreachable:
+    case Opcode::Nop:
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If:
+    case Opcode::Else:
+    case Opcode::End:
+    case Opcode::Br:
+    case Opcode::BrIf:
+    case Opcode::BrTable:
+    case Opcode::Return:
+    case Opcode::Call:
+    case Opcode::CallIndirect:
+    case Opcode::Drop:
+    case Opcode::Select:
+    case Opcode::SelectT: return lower_control(in);
+    case Opcode::LocalGet:
+    case Opcode::LocalSet:
+    case Opcode::LocalTee:
+    case Opcode::GlobalGet:
+    case Opcode::GlobalSet:
+    case Opcode::I32Const:
+    case Opcode::I64Const:
+    case Opcode::F32Const:
+    case Opcode::F64Const:
+    case Opcode::V128Const:
+    case Opcode::RefNull:
+    case Opcode::RefFunc: return lower_variable(in);
+    case Opcode::TableGet:
+    case Opcode::TableSet:
+    case Opcode::TableInit:
+    case Opcode::ElemDrop:
+    case Opcode::TableCopy:
+    case Opcode::TableGrow:
+    case Opcode::TableSize:
+    case Opcode::TableFill:
+    case Opcode::RefIsNull: return lower_table(in);
+    default: break;
+  }
+  const wasm::OpcodeInfo& info = wasm::opcode_info(in.op);
+  if (info.imm == wasm::ImmKind::MemArg || info.imm == wasm::ImmKind::MemArgLane ||
+      info.imm == wasm::ImmKind::MemIdx || info.imm == wasm::ImmKind::MemoryInit ||
+      info.imm == wasm::ImmKind::MemoryCopy || info.imm == wasm::ImmKind::DataIdx)
+    return lower_memory(in);
+  if (info.prefix == 0xFD) return lower_simd(in);
+  return lower_numeric(in);
+}
+
+// ---- Control flow --------------------------------------------------------------------------
+
+const std::vector<ValType>& Lowerer::label_types(const Control& c) const {
+  return c.kind == Control::Loop ? c.params : c.results;
+}
+
+bool Lowerer::label_needs_copy(const Control& c) const {
+  const size_t n = label_types(c).size();
+  if (n == 0) return false;
+  if (stack_.size() - n != c.height) return true;
+  for (size_t i = stack_.size() - n; i < stack_.size(); ++i)
+    if (stack_[i].kind != Operand::Stack) return true;
+  return false;
+}
+
+// Writes the top values into the label's slots (ascending order is safe: see lowerer.h
+// and the argument in emit_return), leaving the stack as it is.
+void Lowerer::copy_to_label(const Control& c) {
+  const size_t n = label_types(c).size();
+  uint32_t slot = c.base_slot;
+  for (size_t i = stack_.size() - n; i < stack_.size(); ++i) {
+    Operand& o = stack_[i];
+    bool v128 = o.type == ValType::V128;
+    if (o.kind == Operand::Const) {
+      Operand at = o;
+      at.home = slot;
+      materialize(at);
+    } else {
+      uint32_t from = o.kind == Operand::Local ? o.local : o.home;
+      if (from != slot) {
+        emit(v128 ? h_copy128 : h_copy64);
+        emit_pair(from, slot);
+      }
+    }
+    slot += slot_count(o.type);
+  }
+}
+
+// Results go to slots 0.. of the frame. Each result's home slot is at or above its
+// destination and the gap is the same for all of them, so copying in ascending order never
+// overwrites a value not yet copied; lazy entries are made real first because their
+// locals may lie in the destination range.
+void Lowerer::emit_return() {
+  const Control& fn = ctrls_.front();
+  const size_t n = fn.results.size();
+  for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(stack_[i]);
+  uint32_t slot = 0;
+  for (size_t i = stack_.size() - n; i < stack_.size(); ++i) {
+    Operand& o = stack_[i];
+    if (o.home != slot) {
+      emit(o.type == ValType::V128 ? h_copy128 : h_copy64);
+      emit_pair(o.home, slot);
+    }
+    slot += slot_count(o.type);
+  }
+  emit(h_return);
+}
+
+void Lowerer::emit_branch(Control& c) {
+  if (c.kind == Control::Function) {
+    emit_return();
+    return;
+  }
+  emit(h_br);
+  if (c.kind == Control::Loop)
+    emit_jump_to(c.loop_start);
+  else
+    emit_jump_fixup(c);
+}
+
+size_t Lowerer::emit_conditional(bool when) {
+  PendingCompare pc = pending_compare_;
+  bool fuse = pc.valid && pc.end == w_.size() && stack_.back().kind == Operand::Stack &&
+              stack_.back().home == pc.home && stack_.size() == pc.height;
+  Operand cond = pop();
+  if (fuse) {
+    // Replace the comparison by a compare-and-branch reading the same operands.
+    w_.resize(pc.start);
+    while (!code_->offsets.empty() && code_->offsets.back().first >= pc.start)
+      code_->offsets.pop_back();
+    if (pc.op == Opcode::I32Eqz || pc.op == Opcode::I64Eqz) {
+      bool is64 = pc.op == Opcode::I64Eqz;
+      // branch when (a == 0) == when
+      emit(when ? (is64 ? h_br_z64 : h_br_z) : (is64 ? h_br_nz64 : h_br_nz));
+      emit_pair(pc.a, 0);
+    } else {
+      emit(branch_compare_handler(pc.op, pc.imm, when));
+      emit_pair(pc.a, pc.b);
+      if (pc.imm) emit_word(pc.imm_bits);
+    }
+  } else {
+    uint32_t s = src(cond);
+    emit(when ? h_br_nz : h_br_z);
+    emit_pair(s, 0);
+  }
+  size_t target = w_.size();
+  jump_words_.push_back(target);
+  emit_word(0);
+  return target;
+}
+
+Result<void> Lowerer::emit_br_if(uint32_t depth) {
+  Control& c = ctrls_[ctrls_.size() - 1 - depth];
+  // Peek below the condition: do the label's values need copying on the taken path?
+  Operand cond_saved = stack_.back();
+  stack_.pop_back();
+  bool direct = c.kind != Control::Function && !label_needs_copy(c);
+  stack_.push_back(cond_saved);
+  if (direct) {
+    size_t t = emit_conditional(true);
+    if (c.kind == Control::Loop) {
+      w_[t].u64 = c.loop_start;
+    } else {
+      c.fixups.push_back(t);
+    }
+    return {};
+  }
+  // Taken path needs moves: skip over them when the condition is false.
+  size_t skip = emit_conditional(false);
+  if (c.kind == Control::Function) {
+    // emit_return makes lazy entries real, but only on this path: the fall-through path
+    // must keep seeing them as they were.
+    std::vector<Operand> saved = stack_;
+    emit_return();
+    stack_ = std::move(saved);
+  } else {
+    copy_to_label(c);
+    emit_branch(c);
+  }
+  bind_here(skip);
+  mark_label();
+  return {};
+}
+
+Result<void> Lowerer::emit_br_table(const wasm::Instr& in) {
+  const std::vector<uint32_t>& depths = *in.br_targets;  // the default last
+  Operand index = pop();
+  uint32_t index_slot = src(index);
+  const uint32_t count = static_cast<uint32_t>(depths.size() - 1);
+  emit(h_br_table);
+  emit_pair(index_slot, count);
+  size_t table = w_.size();
+  for (size_t i = 0; i < depths.size(); ++i) {
+    jump_words_.push_back(w_.size());
+    emit_word(0);
+  }
+  for (size_t i = 0; i < depths.size(); ++i) {
+    Control& c = ctrls_[ctrls_.size() - 1 - depths[i]];
+    if (c.kind != Control::Function && !label_needs_copy(c)) {
+      if (c.kind == Control::Loop)
+        w_[table + i].u64 = c.loop_start;
+      else
+        c.fixups.push_back(table + i);
+      continue;
+    }
+    // A stub with the moves this target needs.
+    w_[table + i].u64 = w_.size();
+    mark_label();
+    if (c.kind == Control::Function) {
+      // The stub must not change the stack others see: work on a copy of its entries.
+      std::vector<Operand> saved = stack_;
+      emit_return();
+      stack_ = std::move(saved);
+    } else {
+      copy_to_label(c);
+      emit_branch(c);
+    }
+  }
+  unreachable_ = true;
+  return {};
+}
+
+Result<void> Lowerer::lower_control(const wasm::Instr& in) {
+  switch (in.op) {
+    case Opcode::Unreachable:
+      emit(h_unreachable);
+      unreachable_ = true;
+      return {};
+    case Opcode::Nop: return {};
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If: {
+      Control c;
+      c.kind = in.op == Opcode::Block ? Control::Block
+               : in.op == Opcode::Loop ? Control::Loop
+                                       : Control::If;
+      if (in.block.kind == wasm::BlockType::Value) {
+        c.results = {in.block.value};
+      } else if (in.block.kind == wasm::BlockType::TypeIndex) {
+        const wasm::FuncType& bt = module_.types[in.block.type_index];
+        c.params = bt.params;
+        c.results = bt.results;
+      }
+      size_t target = 0;
+      if (c.kind == Control::If) {
+        // The condition is popped first; the values below must be in their homes before
+        // control splits.
+        Operand cond = stack_.back();
+        stack_.pop_back();
+        materialize_all();
+        stack_.push_back(cond);
+        target = emit_conditional(false);
+      } else {
+        materialize_all();
+      }
+      c.height = stack_.size() - c.params.size();
+      c.base_slot = home_at(c.height);
+      if (c.kind == Control::If) c.else_fixup = static_cast<int64_t>(target);
+      mark_label();
+      if (c.kind == Control::Loop) {
+        c.loop_start = w_.size();
+        if (fuel_) emit(h_fuel);
+      }
+      // The results may need more slots than the params.
+      uint32_t result_end = c.base_slot;
+      for (ValType t : c.results) result_end += slot_count(t);
+      max_slot_ = std::max(max_slot_, result_end);
+      ctrls_.push_back(std::move(c));
+      return {};
+    }
+    case Opcode::Else: {
+      Control& c = ctrls_.back();
+      if (c.dead) return {};
+      if (!unreachable_) {
+        for (size_t i = c.height; i < stack_.size(); ++i) materialize(stack_[i]);
+        emit(h_br);
+        emit_jump_fixup(c);
+      }
+      bind_here(static_cast<size_t>(c.else_fixup));
+      c.else_fixup = -1;
+      c.kind = Control::Else;
+      mark_label();
+      stack_.resize(c.height);
+      for (ValType t : c.params) push(t);
+      unreachable_ = false;
+      return {};
+    }
+    case Opcode::End: {
+      Control& c = ctrls_.back();
+      if (c.dead) {
+        ctrls_.pop_back();
+        return {};
+      }
+      if (c.kind == Control::Function) {
+        if (!unreachable_) emit_return();
+        ctrls_.pop_back();
+        return {};
+      }
+      if (!unreachable_)
+        for (size_t i = c.height; i < stack_.size(); ++i) materialize(stack_[i]);
+      if (c.else_fixup >= 0) bind_here(static_cast<size_t>(c.else_fixup));
+      for (size_t f : c.fixups) bind_here(f);
+      mark_label();
+      Control done = std::move(ctrls_.back());
+      ctrls_.pop_back();
+      stack_.resize(done.height);
+      for (ValType t : done.results) push(t);
+      unreachable_ = false;
+      return {};
+    }
+    case Opcode::Br: {
+      Control& c = ctrls_[ctrls_.size() - 1 - in.index];
+      if (c.kind != Control::Function) copy_to_label(c);
+      emit_branch(c);
+      unreachable_ = true;
+      return {};
+    }
+    case Opcode::BrIf: return emit_br_if(in.index);
+    case Opcode::BrTable: return emit_br_table(in);
+    case Opcode::Return:
+      emit_return();
+      unreachable_ = true;
+      return {};
+    case Opcode::Call:
+      return lower_call(inst_.funcs[in.index], module_.func_types[in.index]);
+    case Opcode::CallIndirect: return lower_call_indirect(in);
+    case Opcode::Drop: pop(); return {};
+    case Opcode::Select:
+    case Opcode::SelectT: {
+      Operand c = pop();
+      Operand b = pop();
+      Operand a = pop();
+      uint32_t sa = src(a), sb = src(b), sc = src(c);
+      uint32_t dst = a.home;
+      emit(a.type == ValType::V128 ? h_select128 : h_select64);
+      emit_pair(sa, sb);
+      emit_pair(sc, dst);
+      push(a.type);
+      set_dst_patch(w_.size() - 1, true);
+      return {};
+    }
+    default: return unsupported(in);
+  }
+}
+
+Result<void> Lowerer::lower_call(runtime::FunctionInstance* callee, uint32_t type_index) {
+  const wasm::FuncType& type = module_.types[type_index];
+  const size_t n = type.params.size();
+  for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(stack_[i]);
+  uint32_t arg_base = home_at(stack_.size() - n);
+  stack_.resize(stack_.size() - n);
+  Handler h = callee->is_host()                ? h_call_host
+              : callee->instance == &inst_ ? h_call
+                                           : h_call_cross;
+  emit(h);
+  emit_pair(arg_base, 0);
+  emit_ptr(callee);
+  for (ValType t : type.results) push(t);
+  return {};
+}
+
+Result<void> Lowerer::lower_call_indirect(const wasm::Instr& in) {
+  const wasm::FuncType& type = module_.types[in.index];
+  Operand index = pop();
+  uint32_t index_slot = src(index);
+  const size_t n = type.params.size();
+  for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(stack_[i]);
+  uint32_t arg_base = home_at(stack_.size() - n);
+  // A constant index was materialized at its home, just above the arguments; the callee's
+  // frame starts at arg_base and the index is read before the call, so that is fine.
+  stack_.resize(stack_.size() - n);
+  emit(h_call_indirect);
+  emit_pair(index_slot, arg_base);
+  emit_ptr(inst_.tables[in.index2]);
+  emit_pair(store_.intern_type(type), 0);
+  for (ValType t : type.results) push(t);
+  return {};
+}
+
+}  // namespace ironclad::interp

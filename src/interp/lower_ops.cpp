@@ -1,0 +1,344 @@
+// Lowering of variables, constants, memory, tables and numeric operators (see lowerer.h).
+#include <algorithm>
+#include <cstring>
+
+#include "interp/handlers.h"
+#include "interp/lowerer.h"
+#include "interp/value_slots.h"
+
+namespace ironclad::interp {
+
+using wasm::Opcode;
+
+namespace {
+
+ValType sig_type(char c) {
+  switch (c) {
+    case 'i': return ValType::I32;
+    case 'l': return ValType::I64;
+    case 'f': return ValType::F32;
+    case 'd': return ValType::F64;
+    default: return ValType::V128;
+  }
+}
+
+// The operand count and result type of a fixed-signature operator ("ii:i").
+struct Signature {
+  size_t params = 0;
+  bool has_result = false;
+  ValType result = ValType::I32;
+};
+Signature signature_of(Opcode op) {
+  const char* sig = wasm::opcode_info(op).sig;
+  Signature s;
+  const char* colon = std::strchr(sig, ':');
+  if (!colon) return s;
+  s.params = static_cast<size_t>(colon - sig);
+  if (colon[1] != '\0') {
+    s.has_result = true;
+    s.result = sig_type(colon[1]);
+  }
+  return s;
+}
+
+bool is_commutative(Opcode op) {
+  switch (op) {
+    case Opcode::I32Add: case Opcode::I32Mul: case Opcode::I32And: case Opcode::I32Or:
+    case Opcode::I32Xor: case Opcode::I32Eq: case Opcode::I32Ne:
+    case Opcode::I64Add: case Opcode::I64Mul: case Opcode::I64And: case Opcode::I64Or:
+    case Opcode::I64Xor: case Opcode::I64Eq: case Opcode::I64Ne:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Handler global_get_handler(ValType t) {
+  if (t == ValType::I32 || t == ValType::F32) return h_global_get32;
+  if (t == ValType::V128) return h_global_get128;
+  return h_global_get64;
+}
+Handler global_set_handler(ValType t) {
+  if (t == ValType::I32 || t == ValType::F32) return h_global_set32;
+  if (t == ValType::V128) return h_global_set128;
+  return h_global_set64;
+}
+
+}  // namespace
+
+Result<void> Lowerer::lower_variable(const wasm::Instr& in) {
+  switch (in.op) {
+    case Opcode::LocalGet: push_local(in.index); return {};
+    case Opcode::LocalSet:
+    case Opcode::LocalTee: {
+      const uint32_t slot = local_slots_[in.index];
+      Operand v = pop();
+      bool has_readers = std::any_of(stack_.begin(), stack_.end(), [&](const Operand& o) {
+        return o.kind == Operand::Local && o.local == slot;
+      });
+      if (!has_readers && dst_patch_.valid && v.kind == Operand::Stack &&
+          dst_patch_.home == v.home && dst_patch_.height == stack_.size() + 1) {
+        // The producing instruction writes the local directly.
+        if (dst_patch_.high)
+          w_[dst_patch_.word].pair.b = slot;
+        else
+          w_[dst_patch_.word].pair.a = slot;
+        dst_patch_.valid = false;
+        pending_compare_.valid = false;
+      } else {
+        materialize_local_readers(slot);
+        if (v.kind == Operand::Const) {
+          Operand at = v;
+          at.home = slot;
+          materialize(at);
+        } else {
+          uint32_t from = v.kind == Operand::Local ? v.local : v.home;
+          if (from != slot) {
+            emit(v.type == ValType::V128 ? h_copy128 : h_copy64);
+            emit_pair(from, slot);
+          }
+        }
+      }
+      if (in.op == Opcode::LocalTee) push_local(in.index);
+      return {};
+    }
+    case Opcode::GlobalGet: {
+      runtime::Global* g = inst_.globals[in.index];
+      uint32_t dst = push(g->type.type);
+      size_t at = emit(global_get_handler(g->type.type));
+      emit_pair(dst, 0);
+      emit_ptr(g);
+      set_dst_patch(at + 1, false);
+      return {};
+    }
+    case Opcode::GlobalSet: {
+      runtime::Global* g = inst_.globals[in.index];
+      Operand v = pop();
+      uint32_t s = src(v);
+      emit(global_set_handler(g->type.type));
+      emit_pair(s, 0);
+      emit_ptr(g);
+      return {};
+    }
+    case Opcode::I32Const: push_const(ValType::I32, in.i32); return {};
+    case Opcode::I64Const: push_const(ValType::I64, in.i64); return {};
+    case Opcode::F32Const: push_const(ValType::F32, in.f32_bits); return {};
+    case Opcode::F64Const: push_const(ValType::F64, in.f64_bits); return {};
+    case Opcode::V128Const: {
+      uint64_t lo, hi;
+      std::memcpy(&lo, in.v128.bytes, 8);
+      std::memcpy(&hi, in.v128.bytes + 8, 8);
+      push_const(ValType::V128, lo, hi);
+      return {};
+    }
+    case Opcode::RefNull: push_const(in.ref_type, 0); return {};
+    case Opcode::RefFunc:
+      push_const(ValType::FuncRef, inst_.funcs[in.index]->as_ref().bits);
+      return {};
+    default: return unsupported(in);
+  }
+}
+
+Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
+  if (Handler h = load_handler(in.op)) {
+    Operand a = pop();
+    uint32_t sa = src(a);
+    size_t at = emit(h);
+    emit_pair(sa, a.home);
+    emit_word(in.mem.offset);
+    push(signature_of(in.op).result);
+    set_dst_patch(at + 1, true);
+    return {};
+  }
+  if (Handler h = store_handler(in.op)) {
+    Operand v = pop();
+    Operand a = pop();
+    uint32_t sa = src(a), sv = src(v);
+    emit(h);
+    emit_pair(sa, sv);
+    emit_word(in.mem.offset);
+    return {};
+  }
+  switch (in.op) {
+    case Opcode::MemorySize: {
+      uint32_t dst = push(ValType::I32);
+      size_t at = emit(h_memory_size);
+      emit_pair(dst, 0);
+      set_dst_patch(at + 1, false);
+      return {};
+    }
+    case Opcode::MemoryGrow: {
+      Operand a = pop();
+      uint32_t sa = src(a);
+      emit(h_memory_grow);
+      emit_pair(sa, a.home);
+      push(ValType::I32);
+      return {};
+    }
+    case Opcode::MemoryFill:
+    case Opcode::MemoryCopy:
+    case Opcode::MemoryInit: {
+      Operand n = pop();
+      Operand b = pop();
+      Operand a = pop();
+      uint32_t sa = src(a), sb = src(b), sn = src(n);
+      emit(in.op == Opcode::MemoryFill   ? h_memory_fill
+           : in.op == Opcode::MemoryCopy ? h_memory_copy
+                                         : h_memory_init);
+      emit_pair(sa, sb);
+      emit_pair(sn, in.op == Opcode::MemoryInit ? in.index : 0);
+      return {};
+    }
+    case Opcode::DataDrop:
+      emit(h_data_drop);
+      emit_pair(in.index, 0);
+      return {};
+    default:
+      if (wasm::opcode_info(in.op).prefix == 0xFD) return lower_simd(in);
+      return unsupported(in);
+  }
+}
+
+Result<void> Lowerer::lower_table(const wasm::Instr& in) {
+  switch (in.op) {
+    case Opcode::TableGet: {
+      Operand i = pop();
+      uint32_t si = src(i);
+      size_t at = emit(h_table_get);
+      emit_pair(si, i.home);
+      emit_ptr(inst_.tables[in.index]);
+      push(inst_.tables[in.index]->elem_type());
+      set_dst_patch(at + 1, true);
+      return {};
+    }
+    case Opcode::TableSet: {
+      Operand v = pop();
+      Operand i = pop();
+      uint32_t si = src(i), sv = src(v);
+      emit(h_table_set);
+      emit_pair(si, sv);
+      emit_ptr(inst_.tables[in.index]);
+      return {};
+    }
+    case Opcode::TableSize: {
+      uint32_t dst = push(ValType::I32);
+      emit(h_table_size);
+      emit_pair(dst, 0);
+      emit_ptr(inst_.tables[in.index]);
+      return {};
+    }
+    case Opcode::TableGrow: {
+      Operand n = pop();
+      Operand init = pop();
+      uint32_t s_init = src(init), sn = src(n);
+      emit(h_table_grow);
+      emit_pair(s_init, sn);
+      emit_pair(init.home, 0);
+      emit_ptr(inst_.tables[in.index]);
+      push(ValType::I32);
+      return {};
+    }
+    case Opcode::TableFill: {
+      Operand n = pop();
+      Operand v = pop();
+      Operand i = pop();
+      uint32_t si = src(i), sv = src(v), sn = src(n);
+      emit(h_table_fill);
+      emit_pair(si, sv);
+      emit_pair(sn, 0);
+      emit_ptr(inst_.tables[in.index]);
+      return {};
+    }
+    case Opcode::TableCopy: {
+      Operand n = pop();
+      Operand s = pop();
+      Operand d = pop();
+      uint32_t sd = src(d), ss = src(s), sn = src(n);
+      emit(h_table_copy);
+      emit_pair(sd, ss);
+      emit_pair(sn, 0);
+      emit_ptr(inst_.tables[in.index]);
+      emit_ptr(inst_.tables[in.index2]);
+      return {};
+    }
+    case Opcode::TableInit: {
+      Operand n = pop();
+      Operand s = pop();
+      Operand d = pop();
+      uint32_t sd = src(d), ss = src(s), sn = src(n);
+      emit(h_table_init);
+      emit_pair(sd, ss);
+      emit_pair(sn, in.index);
+      emit_ptr(inst_.tables[in.index2]);
+      return {};
+    }
+    case Opcode::ElemDrop:
+      emit(h_elem_drop);
+      emit_pair(in.index, 0);
+      return {};
+    case Opcode::RefIsNull: lower_unop(in.op, h_ref_is_null, ValType::I32); return {};
+    default: return unsupported(in);
+  }
+}
+
+void Lowerer::lower_unop(Opcode op, Handler h, ValType result) {
+  Operand a = pop();
+  uint32_t sa = src(a);
+  size_t at = emit(h);
+  emit_pair(sa, a.home);
+  push(result);
+  set_dst_patch(at + 1, true);
+  if (op == Opcode::I32Eqz || op == Opcode::I64Eqz) {
+    pending_compare_ = PendingCompare{true, at, w_.size(), op, sa, 0, false, 0,
+                                      stack_.back().home, stack_.size()};
+  }
+}
+
+void Lowerer::lower_binop(Opcode op, ValType result) {
+  Operand b = pop();
+  Operand a = pop();
+  const uint32_t dst = a.home;  // the result replaces the lower operand
+  if (a.kind == Operand::Const && b.kind != Operand::Const && is_commutative(op))
+    std::swap(a, b);  // the constant becomes the immediate
+  const bool imm = b.kind == Operand::Const && b.type != ValType::V128 &&
+                   binop_handler(op, true) != nullptr;
+  size_t at;
+  uint32_t sa = src(a), sb = 0;
+  if (imm) {
+    at = emit(binop_handler(op, true));
+    emit_pair(sa, dst);
+    emit_word(b.bits);
+    push(result);
+    set_dst_patch(at + 1, true);
+  } else {
+    sb = src(b);
+    at = emit(binop_handler(op, false));
+    emit_pair(sa, sb);
+    emit_pair(dst, 0);
+    push(result);
+    set_dst_patch(at + 2, false);
+  }
+  if (branch_compare_handler(op, imm, true)) {
+    pending_compare_ = PendingCompare{true, at, w_.size(), op, sa, sb, imm, b.bits,
+                                      stack_.back().home, stack_.size()};
+  }
+}
+
+Result<void> Lowerer::lower_numeric(const wasm::Instr& in) {
+  Signature sig = signature_of(in.op);
+  if (sig.params == 1 && sig.has_result) {
+    Handler h = unop_handler(in.op);
+    if (!h) return unsupported(in);
+    lower_unop(in.op, h, sig.result);
+    return {};
+  }
+  if (sig.params == 2 && sig.has_result && binop_handler(in.op, false)) {
+    lower_binop(in.op, sig.result);
+    return {};
+  }
+  return unsupported(in);
+}
+
+Result<void> Lowerer::lower_simd(const wasm::Instr& in) { return unsupported(in); }
+
+}  // namespace ironclad::interp

@@ -1,0 +1,146 @@
+// Lowering: a validated wasm function body -> FuncCode (code.h).
+//
+// The wasm operand stack is tracked at lowering time; each stack position has a fixed
+// "home" slot in the frame, so the code reads and writes slots instead of pushing and
+// popping. Three things keep the code short:
+//  - local.get and constants are not copied: the stack entry remembers the local's slot or
+//    the constant, and the consuming instruction reads the local directly or uses an
+//    immediate form. (Such lazy entries are written to their home slot when a local they
+//    read is about to change, at block boundaries, and when a call needs its arguments.)
+//  - an instruction whose result goes straight into local.set/tee writes the local itself
+//    (its destination operand is patched).
+//  - a comparison (or eqz) consumed by br_if/if becomes one compare-and-branch instruction.
+// Unreachable code (after br, return, unreachable...) is skipped, so the polymorphic stack
+// never needs to be modelled.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "interp/code.h"
+#include "wasm/instr.h"
+
+namespace ironclad::interp {
+
+// Lowers the body of `func` (a wasm function of a live instance). The module is validated;
+// an error here means an Ironclad bug or a limit (e.g. a frame too large) and says which.
+Result<std::unique_ptr<FuncCode>> lower_function(runtime::Store& store,
+                                                 runtime::FunctionInstance& func);
+
+class Lowerer {
+ public:
+  Lowerer(runtime::Store& store, runtime::FunctionInstance& func);
+  Result<std::unique_ptr<FuncCode>> run();
+
+ private:
+  // A value on the wasm operand stack, as lowering sees it.
+  struct Operand {
+    enum Kind : uint8_t { Stack, Local, Const };
+    ValType type = ValType::I32;
+    Kind kind = Stack;
+    uint32_t home = 0;     // its slot when on the stack
+    uint32_t local = 0;    // Local: the local's slot
+    uint64_t bits = 0;     // Const: the value (low half of a v128)
+    uint64_t bits_hi = 0;  // Const v128: high half
+  };
+  struct Control {
+    enum Kind : uint8_t { Function, Block, Loop, If, Else } kind = Block;
+    std::vector<ValType> params, results;
+    size_t height = 0;      // stack size below the params
+    uint32_t base_slot = 0; // home slot of the first param / result
+    size_t loop_start = 0;  // Loop: word index of the first instruction
+    std::vector<size_t> fixups;  // words to receive the end label
+    int64_t else_fixup = -1;     // If: the word of the branch to the else arm
+    bool dead = false;           // opened in unreachable code: emits nothing
+  };
+  // Where an emitted instruction wrote its result, so local.set can retarget it.
+  struct DstPatch {
+    bool valid = false;
+    size_t word = 0;
+    bool high = false;  // pair.b rather than pair.a
+    uint32_t home = 0;
+    size_t height = 0;
+  };
+  // The last instruction was a comparison whose result is on top of the stack.
+  struct PendingCompare {
+    bool valid = false;
+    size_t start = 0, end = 0;
+    wasm::Opcode op = wasm::Opcode::Nop;
+    uint32_t a = 0, b = 0;
+    bool imm = false;
+    uint64_t imm_bits = 0;
+    uint32_t home = 0;
+    size_t height = 0;
+  };
+
+  Result<void> lower(const wasm::Instr& in);
+  Result<void> lower_control(const wasm::Instr& in);
+  Result<void> lower_variable(const wasm::Instr& in);
+  Result<void> lower_memory(const wasm::Instr& in);
+  Result<void> lower_table(const wasm::Instr& in);
+  Result<void> lower_numeric(const wasm::Instr& in);
+  Result<void> lower_simd(const wasm::Instr& in);
+  Error unsupported(const wasm::Instr& in) const;
+
+  // Emission.
+  size_t emit(Handler h);  // starts an instruction; returns its word index
+  void emit_pair(uint32_t a, uint32_t b);
+  void emit_word(uint64_t v);
+  void emit_ptr(const void* p);
+  void emit_jump_to(size_t target_word);  // a target word resolved now
+  void emit_jump_fixup(Control& c);       // a target word resolved at c's end
+  void bind_here(size_t fixup_word);
+  void mark_label();  // code may be entered here from elsewhere: no fusion across
+  void set_dst_patch(size_t word, bool high);
+
+  // The operand stack.
+  uint32_t home_at(size_t height) const;
+  uint32_t push(ValType t);  // a Stack entry; returns its home
+  void push_local(uint32_t local_index);
+  void push_const(ValType t, uint64_t bits, uint64_t bits_hi = 0);
+  Operand pop();
+  uint32_t src(Operand& o);  // the slot to read o from (a constant is materialized)
+  void materialize(Operand& o);
+  void materialize_all();
+  void materialize_local_readers(uint32_t local_slot);
+
+  // Branches.
+  const std::vector<ValType>& label_types(const Control& c) const;
+  bool label_needs_copy(const Control& c) const;
+  void copy_to_label(const Control& c);
+  void emit_return();
+  void emit_branch(Control& c);  // unconditional, values already in place
+  Result<void> emit_br_if(uint32_t depth);
+  Result<void> emit_br_table(const wasm::Instr& in);
+  // Pops an i32 condition and emits a branch taken when it is `when`, fusing a pending
+  // comparison; returns the word index of the jump target to fill.
+  size_t emit_conditional(bool when);
+
+  Result<void> lower_call(runtime::FunctionInstance* callee, uint32_t type_index);
+  Result<void> lower_call_indirect(const wasm::Instr& in);
+  void lower_unop(wasm::Opcode op, Handler h, ValType result);
+  void lower_binop(wasm::Opcode op, ValType result);
+  Result<void> check_frame_size() const;
+
+  runtime::Store& store_;
+  runtime::FunctionInstance& func_;
+  runtime::Instance& inst_;
+  const wasm::Module& module_;
+  std::unique_ptr<FuncCode> code_;
+  std::vector<Word>& w_;
+  bool fuel_ = false;
+
+  std::vector<uint32_t> local_slots_;
+  std::vector<ValType> local_types_;
+  uint32_t locals_end_ = 0;
+  uint32_t max_slot_ = 0;
+  std::vector<Operand> stack_;
+  std::vector<Control> ctrls_;
+  bool unreachable_ = false;
+  std::vector<size_t> jump_words_;  // words holding a target as a word index until finish
+  DstPatch dst_patch_;
+  PendingCompare pending_compare_;
+  uint32_t offset_ = 0;  // module offset of the instruction being lowered
+};
+
+}  // namespace ironclad::interp
