@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <set>
 
 #include "module_builder.h"
@@ -99,6 +100,29 @@ TEST(Robustness, BitFlipsNeverCrash) {
   }
   // Most single-bit changes break something; a few (a constant, a name byte) do not.
   EXPECT_GT(rejected, total / 2);
+}
+
+TEST(Robustness, RandomSectionsAreRejectedCleanly) {
+  std::mt19937 rng(1234);  // fixed seed: the same inputs every run
+  for (int i = 0; i < 3000; ++i) {
+    Bytes b = header();
+    size_t n = rng() % 64;
+    // A plausible section id and size first, so the garbage reaches the section decoders.
+    b.push_back(static_cast<uint8_t>(rng() % 13));
+    b.push_back(static_cast<uint8_t>(n));
+    for (size_t k = 0; k < n; ++k) b.push_back(static_cast<uint8_t>(rng()));
+    (void)load(std::move(b));  // must return, with a message if it fails
+  }
+}
+
+TEST(Robustness, DeepNestingNeedsNoRecursion) {
+  // 200000 nested blocks and their ends: the decoder and validator keep explicit stacks.
+  Bytes code;
+  for (int i = 0; i < 200000; ++i) code.insert(code.end(), {0x02, 0x40});
+  code.insert(code.end(), 200001, 0x0B);
+  EXPECT_FALSE(load(one_func(func_type({}, {}), code)).has_value());
+  code.pop_back();  // one `end` short
+  EXPECT_EQ(load(one_func(func_type({}, {}), code)), ErrorKind::Malformed);
 }
 
 TEST(Robustness, LargeModuleDecodesAndValidatesInOnePass) {
