@@ -94,7 +94,17 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
                                             std::to_string(m.imports.size()) + " imports but " +
                                             std::to_string(imports.size()) + " values were given");
   }
-  for (uint32_t i = 0; i < imports.size(); ++i) IRONCLAD_TRY(check_import(m, i, imports[i]));
+  for (uint32_t i = 0; i < imports.size(); ++i) {
+    IRONCLAD_TRY(check_import(m, i, imports[i]));
+    // Type ids are per store: a function of another store would break call_indirect.
+    const FunctionInstance* f = imports[i].func;
+    if (imports[i].kind == wasm::ExternKind::Func &&
+        (f->type_id >= types_.size() || types_[f->type_id].get() != f->type)) {
+      return Error::make(ErrorKind::Usage, "import " + std::to_string(i) + " \"" +
+                                               m.imports[i].module + "\" \"" + m.imports[i].field +
+                                               "\" is a function of another store");
+    }
+  }
 
   auto inst = std::make_unique<Instance>();
   inst->module = module;

@@ -152,8 +152,9 @@ class Instance {
   // compares a callee's FunctionInstance::type_id with type_ids[its type index].
   std::vector<uint32_t> type_ids;
   std::vector<bool> elem_dropped;  // elem.drop, and active/declarative segments after init
-  // The evaluated items of each element segment (what table.init copies from); a dropped
-  // segment's list is emptied.
+  // The evaluated items of each element segment (what table.init copies from). Valid only
+  // while elem_dropped is false: instantiation empties the lists of the segments it drops,
+  // but elem.drop need not.
   std::vector<std::vector<Ref>> elem_refs;
   std::vector<bool> data_dropped;  // data.drop, and active segments after init
   void* tier_state = nullptr;      // per-instance state a tier may keep, owned by the tier

@@ -136,6 +136,19 @@ TEST(ImportMatching, NullValuesAreRejectedNotDereferenced) {
   EXPECT_NE(r.error().message.find("null table"), std::string::npos) << r.error().message;
 }
 
+TEST(ImportMatching, AFunctionOfAnotherStoreIsRejected) {
+  auto store = make_store();
+  auto other = make_store();
+  other->intern_type({{ValType::F64}, {}});  // make the other store's ids differ
+  ModuleBuilder b;
+  b.import_func("env", "f", b.type({ValType::I32}, {}));
+  FunctionInstance* foreign = other->create_host_function({{ValType::I32}, {}}, nullptr);
+  auto r = instantiate_with(*store, b, func_extern(foreign));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Usage);
+  EXPECT_NE(r.error().message.find("another store"), std::string::npos) << r.error().message;
+}
+
 TEST(ImportMatching, TheImportCountMustMatch) {
   auto store = make_store();
   ModuleBuilder b;

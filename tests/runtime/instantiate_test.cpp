@@ -109,6 +109,36 @@ TEST(Instantiate, ANonConstantInstructionIsRejected) {
       << r.error().message;
 }
 
+TEST(Instantiate, VectorAndFloatConstantsInitialiseGlobals) {
+  auto store = make_store();
+  ModuleBuilder b;
+  wasm::ConstExpr v128{0, {0xFD, 0x0C}};  // v128.const with bytes 0..15
+  for (uint8_t i = 0; i < 16; ++i) v128.bytes.push_back(i);
+  wasm::ConstExpr f32{0, {0x43, 0x00, 0x00, 0xC0, 0x7F}};  // f32.const nan (bits 0x7fc00000)
+  b.global(ValType::V128, false, v128);
+  b.global(ValType::F32, false, f32);
+  Instance* inst = must(store->instantiate(b.build(), {}));
+  ASSERT_NE(inst, nullptr);
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(inst->globals[0]->value.v128.bytes[i], i);
+  EXPECT_EQ(inst->globals[1]->value.i32, 0x7FC00000u);  // bits preserved exactly
+}
+
+TEST(Instantiate, ATruncatedConstantExpressionIsAnError) {
+  auto store = make_store();
+  ModuleBuilder b;
+  b.global(ValType::I32, false, wasm::ConstExpr{0, {0x41, 0x80}});  // LEB cut short
+  auto r = store->instantiate(b.build(), {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("initialiser of global 0"), std::string::npos)
+      << r.error().message;
+  ModuleBuilder empty;
+  empty.global(ValType::I32, false, wasm::ConstExpr{});
+  auto e = store->instantiate(empty.build(), {});
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.error().message.find("expected one value, got 0"), std::string::npos)
+      << e.error().message;
+}
+
 TEST(Instantiate, ConstantExpressionsAreReadFromTheModuleBytes) {
   // The expression's bytes sit in the module followed by `end`: the decoder reads them
   // there (so errors carry real module offsets).
