@@ -1,0 +1,47 @@
+// `ironclad spectest FILE.json [--tier interp]`: runs a script produced by wabt's wast2json
+// and ends with the line `N passed, N failed, N skipped`. Exit status 0 iff nothing failed.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/spectest_runner.h"
+
+namespace ironclad::cli {
+
+void register_spectest_command(CLI::App& app, int& exit_status) {
+  struct Args {
+    std::string script;
+    spectest::RunOptions options;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(
+      "spectest", "Run a WebAssembly spec-test script converted by wabt's wast2json");
+  cmd->add_option("FILE.json", args->script, "the .json script written by wast2json")
+      ->required();
+  cmd->add_option("--tier", args->options.tier, "execution tier")
+      ->check(CLI::IsMember({"interp"}))
+      ->capture_default_str();
+  cmd->add_option("--max-call-depth", args->options.max_call_depth,
+                  "wasm frames before a call-stack-exhausted trap")
+      ->check(CLI::Range(1u, 1'000'000u))
+      ->capture_default_str();
+  cmd->add_flag("--show-warnings", args->options.show_warnings,
+                "print each error whose kind is right but whose text differs from the spec's");
+  cmd->callback([args, &exit_status] {
+    spectest::RunTotals totals = spectest::run_script(args->script, args->options, stdout);
+    if (totals.warnings > 0) {
+      std::printf("%llu warnings: right kind of error, text differs from the spec's%s\n",
+                  static_cast<unsigned long long>(totals.warnings),
+                  args->options.show_warnings ? "" : " (--show-warnings lists them)");
+    }
+    std::printf("%llu passed, %llu failed, %llu skipped\n",
+                static_cast<unsigned long long>(totals.passed),
+                static_cast<unsigned long long>(totals.failed),
+                static_cast<unsigned long long>(totals.skipped));
+    std::fflush(stdout);
+    exit_status = totals.failed == 0 ? 0 : 1;
+  });
+}
+
+}  // namespace ironclad::cli
