@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "interp/handlers.h"
+#include "interp/handlers_simd.h"
 #include "interp/lowerer.h"
 #include "interp/value_slots.h"
 
@@ -339,6 +340,106 @@ Result<void> Lowerer::lower_numeric(const wasm::Instr& in) {
   return unsupported(in);
 }
 
-Result<void> Lowerer::lower_simd(const wasm::Instr& in) { return unsupported(in); }
+Result<void> Lowerer::lower_simd(const wasm::Instr& in) {
+  SimdHandler sh = simd_handler(in.op);
+  if (!sh.handler) return unsupported(in);
+  const Signature sig = signature_of(in.op);
+  size_t at = 0;
+  switch (sh.form) {
+    case SimdForm::None: return unsupported(in);
+    case SimdForm::Unary:
+    case SimdForm::Test:
+    case SimdForm::Splat: {
+      Operand a = pop();
+      uint32_t sa = src(a);
+      at = emit(sh.handler);
+      emit_pair(sa, a.home);
+      push(sig.result);
+      set_dst_patch(at + 1, true);
+      return {};
+    }
+    case SimdForm::Binary:
+    case SimdForm::Shift:
+    case SimdForm::Shuffle: {
+      Operand b = pop();
+      Operand a = pop();
+      uint32_t sa = src(a), sb = src(b);
+      at = emit(sh.handler);
+      emit_pair(sa, sb);
+      emit_pair(a.home, 0);
+      if (sh.form == SimdForm::Shuffle) {
+        uint64_t lo, hi;
+        std::memcpy(&lo, in.v128.bytes, 8);
+        std::memcpy(&hi, in.v128.bytes + 8, 8);
+        emit_word(lo);
+        emit_word(hi);
+      }
+      push(ValType::V128);
+      set_dst_patch(at + 2, false);
+      return {};
+    }
+    case SimdForm::Ternary: {
+      Operand c = pop();
+      Operand b = pop();
+      Operand a = pop();
+      uint32_t sa = src(a), sb = src(b), sc = src(c);
+      at = emit(sh.handler);
+      emit_pair(sa, sb);
+      emit_pair(sc, a.home);
+      push(ValType::V128);
+      set_dst_patch(at + 2, true);
+      return {};
+    }
+    case SimdForm::Extract: {
+      Operand a = pop();
+      uint32_t sa = src(a);
+      at = emit(sh.handler);
+      emit_pair(sa, a.home);
+      emit_pair(in.lane, 0);
+      push(sig.result);
+      set_dst_patch(at + 1, true);
+      return {};
+    }
+    case SimdForm::Replace: {
+      Operand x = pop();
+      Operand a = pop();
+      uint32_t sa = src(a), sx = src(x);
+      at = emit(sh.handler);
+      emit_pair(sa, sx);
+      emit_pair(a.home, in.lane);
+      push(ValType::V128);
+      set_dst_patch(at + 2, false);
+      return {};
+    }
+    case SimdForm::Load: {
+      Operand a = pop();
+      uint32_t sa = src(a);
+      at = emit(sh.handler);
+      emit_pair(sa, a.home);
+      emit_word(in.mem.offset);
+      push(ValType::V128);
+      set_dst_patch(at + 1, true);
+      return {};
+    }
+    case SimdForm::LoadLane:
+    case SimdForm::StoreLane: {
+      Operand v = pop();
+      Operand a = pop();
+      uint32_t sa = src(a), sv = src(v);
+      at = emit(sh.handler);
+      emit_pair(sa, sv);
+      emit_word(in.mem.offset);
+      if (sh.form == SimdForm::LoadLane) {
+        emit_pair(a.home, in.lane);
+        push(ValType::V128);
+        set_dst_patch(at + 3, false);
+      } else {
+        emit_pair(in.lane, 0);
+      }
+      return {};
+    }
+  }
+  return unsupported(in);
+}
 
 }  // namespace ironclad::interp
