@@ -68,37 +68,41 @@ Result<void> BodyDecoder::block_type(BlockType& out) {
   return {};
 }
 
-Result<void> BodyDecoder::next(Instr& out) {
+// The error paths of next() live out of line, keeping its hot path small.
+[[gnu::noinline, gnu::cold]] static Error illegal_opcode(uint32_t at, uint8_t byte,
+                                                         const uint32_t* code) {
+  char what[48];
+  if (code) std::snprintf(what, sizeof what, "illegal opcode 0x%02x 0x%x", byte, *code);
+  else std::snprintf(what, sizeof what, "illegal opcode 0x%02x", byte);
+  return malformed_at(at, what);
+}
+
+Result<void> BodyDecoder::end_of_range(Instr& out) {
   if (done_) return reader_.error("instruction after the end of the sequence");
-  out.offset = reader_.offset();
-  if (reader_.at_end()) {
-    if (implicit_end_ && depth_ == 1) {
-      out.op = Opcode::End;
-      depth_ = 0;
-      done_ = true;
-      return {};
-    }
-    // The body ran out before the `end` closing it (the spec's reference decoder reports
-    // either phrase depending on what follows; both are true here).
-    return reader_.error("unexpected end of section or function: END opcode expected");
+  if (implicit_end_ && depth_ == 1) {
+    out.op = Opcode::End;
+    depth_ = 0;
+    done_ = true;
+    return {};
   }
-  uint8_t byte = reader_.u8().value();
+  // The body ran out before the `end` closing it (the spec's reference decoder reports
+  // either phrase depending on what follows; both are true here).
+  return reader_.error("unexpected end of section or function: END opcode expected");
+}
+
+Result<void> BodyDecoder::next(Instr& out) {
+  out.offset = reader_.offset();
+  uint8_t byte;
+  if (done_ || !reader_.peek(byte)) return end_of_range(out);
+  reader_.skip_byte();
   Opcode op;
   if (byte == 0xFC || byte == 0xFD) {
     IRONCLAD_TRY_ASSIGN(uint32_t code, reader_.u32());
     op = lookup_opcode(byte, code);
-    if (op == Opcode::Count) {
-      char what[48];
-      std::snprintf(what, sizeof what, "illegal opcode 0x%02x 0x%x", byte, code);
-      return malformed_at(out.offset, what);
-    }
+    if (op == Opcode::Count) return illegal_opcode(out.offset, byte, &code);
   } else {
     op = lookup_opcode(0, byte);
-    if (op == Opcode::Count) {
-      char what[32];
-      std::snprintf(what, sizeof what, "illegal opcode 0x%02x", byte);
-      return malformed_at(out.offset, what);
-    }
+    if (op == Opcode::Count) return illegal_opcode(out.offset, byte, nullptr);
   }
   out.op = op;
   const OpcodeInfo& info = opcode_info(op);

@@ -38,6 +38,7 @@ class BodyDecoder {
 
  private:
   Result<void> decode_immediates(Instr& out, ImmKind imm);
+  [[gnu::noinline]] Result<void> end_of_range(Instr& out);
   Result<void> zero_byte();
   Result<void> block_type(BlockType& out);
 

@@ -109,7 +109,7 @@ Result<FunctionValidator::Slot> FunctionValidator::pop_any(const Instr& in) {
   return s;
 }
 
-Result<void> FunctionValidator::pop_expect(const Instr& in, Slot expected) {
+Result<void> FunctionValidator::pop_expect_slow(const Instr& in, Slot expected) {
   const Frame& f = frames_.back();
   if (stack_.size() == f.height) {
     if (f.unreachable) return {};

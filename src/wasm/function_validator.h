@@ -47,7 +47,18 @@ class FunctionValidator {
   Error fail(const Instr& in, std::string what) const;
   Error mismatch(const Instr& in, Slot expected, Slot got) const;
 
-  Result<void> pop_expect(const Instr& in, Slot expected);
+  // The common case inline: a value of the expected type above the frame's base.
+  Result<void> pop_expect(const Instr& in, Slot expected) {
+    if (stack_.size() > frames_.back().height) {
+      Slot s = stack_.back();
+      if (s == expected || s == kUnknown || expected == kUnknown) {
+        stack_.pop_back();
+        return {};
+      }
+    }
+    return pop_expect_slow(in, expected);
+  }
+  Result<void> pop_expect_slow(const Instr& in, Slot expected);
   Result<Slot> pop_any(const Instr& in);
   Result<void> pop_types(const Instr& in, Types types);
   Result<void> check_top(const Instr& in, Types types) const;

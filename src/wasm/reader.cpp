@@ -77,13 +77,13 @@ Result<int64_t> Reader::signed_leb(unsigned bits) {
   }
 }
 
-Result<int32_t> Reader::s32() {
+Result<int32_t> Reader::s32_slow() {
   auto r = signed_leb(32);
   if (!r.ok()) return std::move(r).error();
   return static_cast<int32_t>(*r);
 }
 Result<int64_t> Reader::s33() { return signed_leb(33); }
-Result<int64_t> Reader::s64() { return signed_leb(64); }
+Result<int64_t> Reader::s64_slow() { return signed_leb(64); }
 
 Result<uint32_t> Reader::f32_bits() {
   if (remaining() < 4) return truncated();

@@ -43,6 +43,8 @@ class Reader {
     if (pos_ >= end_) return truncated();
     return data_[pos_++];
   }
+  // Consumes a byte that peek() has shown to be there.
+  void skip_byte() { ++pos_; }
   // Peeks at the next byte without consuming it; false at the end.
   bool peek(uint8_t& out) const {
     if (pos_ >= end_) return false;
@@ -55,9 +57,20 @@ class Reader {
     if (pos_ < end_ && data_[pos_] < 0x80) return data_[pos_++];
     return u32_slow();
   }
-  Result<int32_t> s32();
+  // Signed LEB128; the one-byte case (small constants) is inline: its 7 bits sign-extend.
+  Result<int32_t> s32() {
+    if (pos_ < end_ && data_[pos_] < 0x80) {
+      return static_cast<int32_t>(static_cast<uint32_t>(data_[pos_++]) << 25) >> 25;
+    }
+    return s32_slow();
+  }
   Result<int64_t> s33();  // block types: a non-negative result is a type index
-  Result<int64_t> s64();
+  Result<int64_t> s64() {
+    if (pos_ < end_ && data_[pos_] < 0x80) {
+      return static_cast<int64_t>(static_cast<uint64_t>(data_[pos_++]) << 57) >> 57;
+    }
+    return s64_slow();
+  }
 
   Result<uint32_t> f32_bits();
   Result<uint64_t> f64_bits();
@@ -75,6 +88,8 @@ class Reader {
 
  private:
   Result<uint32_t> u32_slow();
+  Result<int32_t> s32_slow();
+  Result<int64_t> s64_slow();
   Result<uint64_t> unsigned_leb(unsigned bits);
   Result<int64_t> signed_leb(unsigned bits);
 
