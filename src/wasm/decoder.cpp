@@ -5,6 +5,7 @@
 #include <string>
 
 #include "wasm/body_decoder.h"
+#include "wasm/name_section.h"
 #include "wasm/reader.h"
 
 namespace ironclad::wasm {
@@ -67,7 +68,6 @@ class ModuleDecoder {
   Result<ConstExpr> const_expr(Reader& r);
   Result<uint32_t> count(Reader& r, const char* what);
 
-  void parse_name_section(const CustomSection& s);
   void compute_declared_func_refs();
 
   // "app.wasm: import section, import 2 at offset 0x1f: what".
@@ -159,7 +159,7 @@ Result<void> ModuleDecoder::run() {
     return located(r.error("data count and data section have inconsistent lengths"));
   }
   for (const CustomSection& s : m_.customs) {
-    if (s.name == "name") parse_name_section(s);
+    if (s.name == "name") read_name_section(m_, s);
   }
   compute_declared_func_refs();
   return {};
@@ -547,43 +547,6 @@ Result<void> ModuleDecoder::data(Reader& r) {
     m_.data.push_back(std::move(seg));
   }
   return {};
-}
-
-// The name section is advisory: anything malformed in it drops the names, never the module.
-void ModuleDecoder::parse_name_section(const CustomSection& s) {
-  Reader r(m_.bytes, s.offset, s.offset + s.size);
-  std::optional<std::string> module_name;
-  std::unordered_map<uint32_t, std::string> names;
-  auto parse = [&]() -> Result<void> {
-    int last_id = -1;
-    while (!r.at_end()) {
-      IRONCLAD_TRY_ASSIGN(uint8_t id, r.u8());
-      if (static_cast<int>(id) <= last_id) return r.error("name subsections out of order");
-      last_id = id;
-      IRONCLAD_TRY_ASSIGN(uint32_t size, r.u32());
-      if (size > r.remaining()) return r.error("name subsection too long");
-      Reader sub(m_.bytes, r.offset(), r.offset() + size);
-      if (id == 0) {
-        IRONCLAD_TRY_ASSIGN(module_name, sub.name());
-      } else if (id == 1) {
-        IRONCLAD_TRY_ASSIGN(uint32_t n, sub.u32());
-        for (uint32_t i = 0; i < n; ++i) {
-          IRONCLAD_TRY_ASSIGN(uint32_t index, sub.u32());
-          IRONCLAD_TRY_ASSIGN(std::string name, sub.name());
-          names[index] = std::move(name);
-        }
-      } else {
-        IRONCLAD_TRY(sub.skip(size));
-      }
-      if (!sub.at_end()) return sub.error("name subsection size mismatch");
-      IRONCLAD_TRY(r.skip(size));
-    }
-    return {};
-  };
-  if (parse().ok()) {
-    m_.module_name = std::move(module_name);
-    m_.function_names = std::move(names);
-  }
 }
 
 void ModuleDecoder::compute_declared_func_refs() {
