@@ -9,32 +9,23 @@
 namespace ironclad::interp::simd {
 
 // ---- v128 bitwise ----------------------------------------------------------------------
-// On two 64-bit halves: the shape does not matter for bitwise operations.
+// On 64-bit lanes: the shape does not matter for bitwise operations.
 
-inline V128 v128_not(V128 a) { return detail::map1<uint64_t>(a, [](uint64_t x) { return ~x; }); }
-inline V128 v128_and(V128 a, V128 b) {
-  return detail::map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x & y; });
-}
+inline V128 v128_not(V128 a) { return detail::v128(~detail::as<uint64_t>(a)); }
+inline V128 v128_and(V128 a, V128 b) { return detail::v128(detail::as<uint64_t>(a) & detail::as<uint64_t>(b)); }
 // a AND NOT b (the operand order of the spec; the reverse of x86's pandn).
 inline V128 v128_andnot(V128 a, V128 b) {
-  return detail::map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x & ~y; });
+  return detail::v128(detail::as<uint64_t>(a) & ~detail::as<uint64_t>(b));
 }
-inline V128 v128_or(V128 a, V128 b) {
-  return detail::map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x | y; });
-}
-inline V128 v128_xor(V128 a, V128 b) {
-  return detail::map2<uint64_t>(a, b, [](uint64_t x, uint64_t y) { return x ^ y; });
-}
+inline V128 v128_or(V128 a, V128 b) { return detail::v128(detail::as<uint64_t>(a) | detail::as<uint64_t>(b)); }
+inline V128 v128_xor(V128 a, V128 b) { return detail::v128(detail::as<uint64_t>(a) ^ detail::as<uint64_t>(b)); }
 // Bits of a where c is 1, bits of b where c is 0.
 inline V128 v128_bitselect(V128 a, V128 b, V128 c) {
-  auto x = detail::lanes<uint64_t>(a), y = detail::lanes<uint64_t>(b), m = detail::lanes<uint64_t>(c);
-  detail::Lanes<uint64_t> r;
-  for (int i = 0; i < 2; ++i) r.v[i] = (x.v[i] & m.v[i]) | (y.v[i] & ~m.v[i]);
-  return detail::to_v128(r);
+  return detail::v128(detail::select(detail::as<uint64_t>(c), detail::as<uint64_t>(a), detail::as<uint64_t>(b)));
 }
 inline uint32_t v128_any_true(V128 a) {
-  auto x = detail::lanes<uint64_t>(a);
-  return (x.v[0] | x.v[1]) != 0 ? 1u : 0u;
+  detail::VecU64 x = detail::as<uint64_t>(a);
+  return (x[0] | x[1]) != 0 ? 1u : 0u;
 }
 
 // ---- splat -------------------------------------------------------------------------------

@@ -2,8 +2,7 @@
 // comparisons, shifts, min/max, averages, abs/neg/popcnt, q15mulr, all_true and bitmask.
 // Lane-widening and -narrowing operators are in simd_int_widen.h.
 //
-// Wrapping arithmetic is done in unsigned types: signed overflow is UB in C++, and 8/16-bit
-// operands promote to int, so products of 16-bit lanes are computed as uint32_t.
+// Each operator works on whole vectors of lanes (see simd_lanes.h for why).
 #pragma once
 
 #include <algorithm>
@@ -17,82 +16,103 @@
 namespace ironclad::interp::simd {
 namespace detail {
 
-// The type arithmetic on lane type T is carried out in without UB: at least 32 bits,
-// unsigned so that it wraps.
+// Wrapping arithmetic is done on unsigned lanes (signed overflow is UB in C++).
 template <typename T>
-using Wide = std::conditional_t<(sizeof(T) < 4), uint32_t, std::make_unsigned_t<T>>;
+using Unsigned = std::make_unsigned_t<T>;
+template <typename T>
+inline constexpr int kBits = static_cast<int>(sizeof(T) * 8);
 
 template <typename T>
 inline V128 add(V128 a, V128 b) {
-  return map2<T>(a, b, [](T x, T y) { return static_cast<T>(Wide<T>(x) + Wide<T>(y)); });
+  return v128(as<Unsigned<T>>(a) + as<Unsigned<T>>(b));
 }
 template <typename T>
 inline V128 sub(V128 a, V128 b) {
-  return map2<T>(a, b, [](T x, T y) { return static_cast<T>(Wide<T>(x) - Wide<T>(y)); });
+  return v128(as<Unsigned<T>>(a) - as<Unsigned<T>>(b));
 }
 template <typename T>
 inline V128 mul(V128 a, V128 b) {
-  return map2<T>(a, b, [](T x, T y) { return static_cast<T>(Wide<T>(x) * Wide<T>(y)); });
+  return v128(as<Unsigned<T>>(a) * as<Unsigned<T>>(b));
 }
 template <typename T>
 inline V128 neg(V128 a) {
-  return map1<T>(a, [](T x) { return static_cast<T>(Wide<T>(0) - Wide<T>(x)); });
+  return v128(Vec<Unsigned<T>>{} - as<Unsigned<T>>(a));
 }
-// abs of the most negative lane wraps to itself (0 - INT_MIN), as the spec says.
+// |x| as (x ^ m) - m with m = x >> (bits-1) (all ones for a negative lane). The most
+// negative lane wraps to itself, as the spec says.
 template <typename S>
 inline V128 abs(V128 a) {
-  return map1<S>(a, [](S x) { return x < 0 ? static_cast<S>(Wide<S>(0) - Wide<S>(x)) : x; });
+  Vec<S> x = as<S>(a);
+  Vec<S> m = x >> (kBits<S> - 1);
+  return v128(cast<Unsigned<S>>(x ^ m) - cast<Unsigned<S>>(m));
 }
 
-// Saturating add/sub for 8- and 16-bit lanes (the only widths wasm has them for): the exact
-// result fits int32, then is clamped to T's range.
-template <typename T>
-inline T saturate(int32_t v) {
-  return static_cast<T>(std::clamp<int32_t>(v, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
-}
+// Saturating add/sub (8- and 16-bit lanes in wasm). Unsigned: a carry (sum below an
+// operand) saturates to all ones, a borrow to zero. Signed: the wrapped result overflowed iff
+// the operands' signs allow it and the result's sign differs (add: same signs; sub:
+// different signs); it then saturates toward the sign of a: (a >> (bits-1)) ^ max.
 template <typename T>
 inline V128 add_sat(V128 a, V128 b) {
-  static_assert(sizeof(T) <= 2);
-  return map2<T>(a, b, [](T x, T y) { return saturate<T>(int32_t{x} + int32_t{y}); });
+  using U = Unsigned<T>;
+  Vec<U> sum = as<U>(a) + as<U>(b);
+  if constexpr (std::is_unsigned_v<T>) {
+    return v128(sum | cast<U>(sum < as<U>(a)));
+  } else {
+    Vec<T> x = as<T>(a), y = as<T>(b), s = cast<T>(sum);
+    Vec<T> overflow = (~(x ^ y) & (x ^ s)) >> (kBits<T> - 1);
+    Vec<T> saturated = (x >> (kBits<T> - 1)) ^ std::numeric_limits<T>::max();
+    return v128(select(overflow, saturated, s));
+  }
 }
 template <typename T>
 inline V128 sub_sat(V128 a, V128 b) {
-  static_assert(sizeof(T) <= 2);
-  return map2<T>(a, b, [](T x, T y) { return saturate<T>(int32_t{x} - int32_t{y}); });
+  using U = Unsigned<T>;
+  Vec<U> diff = as<U>(a) - as<U>(b);
+  if constexpr (std::is_unsigned_v<T>) {
+    return v128(diff & cast<U>(as<U>(a) >= as<U>(b)));
+  } else {
+    Vec<T> x = as<T>(a), y = as<T>(b), d = cast<T>(diff);
+    Vec<T> overflow = ((x ^ y) & (x ^ d)) >> (kBits<T> - 1);
+    Vec<T> saturated = (x >> (kBits<T> - 1)) ^ std::numeric_limits<T>::max();
+    return v128(select(overflow, saturated, d));
+  }
 }
 
 template <typename T>
 inline V128 min(V128 a, V128 b) {
-  return map2<T>(a, b, [](T x, T y) { return y < x ? y : x; });
+  Vec<T> x = as<T>(a), y = as<T>(b);
+  return v128(select(y < x, y, x));
 }
 template <typename T>
 inline V128 max(V128 a, V128 b) {
-  return map2<T>(a, b, [](T x, T y) { return x < y ? y : x; });
+  Vec<T> x = as<T>(a), y = as<T>(b);
+  return v128(select(x < y, y, x));
 }
-// Rounding average (x + y + 1) / 2, without overflow (8/16-bit lanes only).
+// Rounding average (x + y + 1) >> 1 without the carry bit: (x | y) - ((x ^ y) >> 1).
 template <typename U>
 inline V128 avgr(V128 a, V128 b) {
-  return map2<U>(a, b, [](U x, U y) { return static_cast<U>((uint32_t{x} + uint32_t{y} + 1) >> 1); });
+  Vec<U> x = as<U>(a), y = as<U>(b);
+  return v128((x | y) - ((x ^ y) >> 1));
 }
 
-// Shift counts are taken modulo the lane width. T's signedness picks >> arithmetic or logical.
+// Shift counts are taken modulo the lane width (a count >= width is UB in C++).
+// T's signedness picks >> arithmetic or logical.
 template <typename T>
 inline V128 shl(V128 a, uint32_t count) {
-  const int s = static_cast<int>(count & (sizeof(T) * 8 - 1));
-  return map1<T>(a, [s](T x) { return static_cast<T>(Wide<T>(x) << s); });
+  const int s = static_cast<int>(count & (kBits<T> - 1));
+  return v128(as<Unsigned<T>>(a) << s);
 }
 template <typename T>
 inline V128 shr(V128 a, uint32_t count) {
-  const int s = static_cast<int>(count & (sizeof(T) * 8 - 1));
-  return map1<T>(a, [s](T x) { return static_cast<T>(x >> s); });
+  const int s = static_cast<int>(count & (kBits<T> - 1));
+  return v128(as<T>(a) >> s);
 }
 
+// 1 iff no lane is zero: the lanes equal to zero, as a mask, OR-ed down to one word.
 template <typename T>
 inline uint32_t all_true(V128 a) {
-  Lanes<T> x = lanes<T>(a);
-  bool all = true;
-  for (int i = 0; i < kLanes<T>; ++i) all &= x.v[i] != 0;
-  return all ? 1u : 0u;
+  VecU64 zero_lanes = cast<uint64_t>(as<T>(a) == Vec<T>{});
+  return (zero_lanes[0] | zero_lanes[1]) == 0 ? 1u : 0u;
 }
 // Bit i of the result is the sign bit of lane i.
 template <typename S>
@@ -120,8 +140,13 @@ inline V128 i8x16_ge_u(V128 a, V128 b) { return detail::compare<uint8_t>(a, b, [
 
 inline V128 i8x16_abs(V128 a) { return detail::abs<int8_t>(a); }
 inline V128 i8x16_neg(V128 a) { return detail::neg<uint8_t>(a); }
+// Bit counting within each byte (SSE2 has no popcnt of any kind): 2-bit sums, 4-bit sums,
+// then the two nibbles.
 inline V128 i8x16_popcnt(V128 a) {
-  return detail::map1<uint8_t>(a, [](uint8_t x) { return static_cast<uint8_t>(std::popcount(x)); });
+  detail::VecU8 x = detail::as<uint8_t>(a);
+  x = x - ((x >> 1) & 0x55);
+  x = (x & 0x33) + ((x >> 2) & 0x33);
+  return detail::v128((x + (x >> 4)) & 0x0F);
 }
 inline uint32_t i8x16_all_true(V128 a) { return detail::all_true<uint8_t>(a); }
 inline uint32_t i8x16_bitmask(V128 a) { return detail::bitmask<int8_t>(a); }
@@ -177,12 +202,16 @@ inline V128 i16x8_max_s(V128 a, V128 b) { return detail::max<int16_t>(a, b); }
 inline V128 i16x8_max_u(V128 a, V128 b) { return detail::max<uint16_t>(a, b); }
 inline V128 i16x8_avgr_u(V128 a, V128 b) { return detail::avgr<uint16_t>(a, b); }
 
-// Q15 fixed-point multiply, rounded: (x * y + 2^14) >> 15, saturated. Only
-// -32768 * -32768 overflows (to 32768), and saturates to 32767.
+// Q15 fixed-point multiply, rounded: (x * y + 2^14) >> 15 in 32-bit lanes, saturated. Only
+// -32768 * -32768 overflows (to 32768): adding the lane mask of `== 32768` (-1) makes it
+// 32767.
 inline V128 i16x8_q15mulr_sat_s(V128 a, V128 b) {
-  return detail::map2<int16_t>(a, b, [](int16_t x, int16_t y) {
-    return detail::saturate<int16_t>((int32_t{x} * int32_t{y} + 0x4000) >> 15);
-  });
+  typedef int32_t VecI32x8 __attribute__((vector_size(32)));
+  VecI32x8 x = __builtin_convertvector(detail::as<int16_t>(a), VecI32x8);
+  VecI32x8 y = __builtin_convertvector(detail::as<int16_t>(b), VecI32x8);
+  VecI32x8 p = (x * y + 0x4000) >> 15;
+  p += (p == 0x8000);
+  return detail::v128(__builtin_convertvector(p, detail::VecI16));
 }
 
 // ---- i32x4 -----------------------------------------------------------------------------------
