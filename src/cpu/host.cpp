@@ -19,9 +19,10 @@ CpuInputs read_host_inputs(const DetectOptions& options) {
 
   // One pass over the CPUs: CPUID on each (cheap and never cached: it is the first source),
   // and the probes when the cache has nothing for this boot.
-  auto read_cpuid = [&](int cpu) { in.cpuid.push_back(read_cpuid_here(cpu)); };
+  in.cpuid.resize(cpus.size());
+  auto read_cpuid = [&](size_t index, int cpu) { in.cpuid[index] = read_cpuid_here(cpu); };
   if (cached) {
-    for_each_cpu(cpus, [&](int cpu, bool) { read_cpuid(cpu); });
+    for_each_cpu(cpus, [&](size_t index, int cpu, bool) { read_cpuid(index, cpu); });
     in.probes = std::move(cached);
   } else if (options.probes) {
     ProbeResults measured = probe_cpus(cpus, read_cpuid);
@@ -33,7 +34,7 @@ CpuInputs read_host_inputs(const DetectOptions& options) {
     }
     in.probes = std::move(measured);
   } else {
-    for_each_cpu(cpus, [&](int cpu, bool) { read_cpuid(cpu); });
+    for_each_cpu(cpus, [&](size_t index, int cpu, bool) { read_cpuid(index, cpu); });
   }
   if (in.cpuid.empty()) in.cpuid.push_back(read_cpuid_here(0));  // no CPU list: this one
   return in;

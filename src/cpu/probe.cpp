@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -489,41 +491,50 @@ std::vector<int> online_cpus() {
 
 namespace {
 
-void pinned_loop(const std::vector<int>& cpus, const std::function<void(int, bool)>& fn) {
-  for (int cpu : cpus) {
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpu, &one);
-    bool pinned = sched_setaffinity(0, sizeof one, &one) == 0;
-    fn(cpu, pinned);
-  }
+// Enough threads to hide migration and SIGILL latency on big machines, few enough to be cheap.
+constexpr size_t kMaxWorkers = 16;
+
+bool pin_to(int cpu) {
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  return sched_setaffinity(0, sizeof one, &one) == 0;
 }
 
 }  // namespace
 
-void for_each_cpu(const std::vector<int>& cpus, const std::function<void(int, bool)>& fn) {
+void for_each_cpu(const std::vector<int>& cpus,
+                  const std::function<void(size_t, int, bool)>& fn) {
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < cpus.size();) fn(i, cpus[i], pin_to(cpus[i]));
+  };
+  std::vector<std::thread> workers;
+  size_t wanted = std::min(cpus.size(), kMaxWorkers);
   try {
-    std::thread worker([&] { pinned_loop(cpus, fn); });
-    worker.join();
-    return;
+    while (workers.size() < wanted) workers.emplace_back(work);
   } catch (const std::system_error&) {
-    // No thread could be created: pin this one, then give it its affinity back.
+    // Fewer threads than wanted: the ones there take the remaining CPUs.
   }
-  cpu_set_t saved;
-  bool restore = sched_getaffinity(0, sizeof saved, &saved) == 0;
-  pinned_loop(cpus, fn);
-  if (restore) sched_setaffinity(0, sizeof saved, &saved);
+  if (workers.empty()) {
+    // No thread at all: this one does the work, then gets its own affinity back.
+    cpu_set_t saved;
+    bool restore = sched_getaffinity(0, sizeof saved, &saved) == 0;
+    work();
+    if (restore) sched_setaffinity(0, sizeof saved, &saved);
+  }
+  for (std::thread& t : workers) t.join();
 }
 
-ProbeResults probe_cpus(const std::vector<int>& cpus, const std::function<void(int)>& also) {
+ProbeResults probe_cpus(const std::vector<int>& cpus, const std::function<void(size_t, int)>& also) {
   ProbeResults results;
+  results.cpus.resize(cpus.size());
   ProbeSession session;
   auto start = std::chrono::steady_clock::now();
-  for_each_cpu(cpus, [&](int cpu, bool pinned) {
-    if (also) also(cpu);
-    CpuProbes p = session.probe_all_here(cpu);
-    p.pinned = pinned;
-    results.cpus.push_back(std::move(p));
+  for_each_cpu(cpus, [&](size_t index, int cpu, bool pinned) {
+    if (also) also(index, cpu);
+    results.cpus[index] = session.probe_all_here(cpu);
+    results.cpus[index].pinned = pinned;
   });
   results.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -4,7 +4,8 @@
 // temporary SIGILL handler: a SIGILL means 'no'. The instructions are raw bytes in the
 // library (it is built for baseline x86-64 and has no target attributes), executed only
 // inside a probe. probe_cpus() does this on every online CPU in turn, the thread pinned with
-// sched_setaffinity, so a hybrid part is judged by its weakest core. Results are cached per
+// sched_setaffinity (several CPUs at once, on a few threads), so a hybrid part is judged by
+// its weakest core. Results are cached per
 // boot: the cache key holds the boot id, the kernel release, the microcode revisions, the
 // probed CPUs and the probe table, so any of those changing re-probes.
 //
@@ -69,15 +70,18 @@ std::vector<int> online_cpus();
 // "0-3,8,10-11" -> {0,1,2,3,8,10,11}; empty on malformed text.
 std::vector<int> parse_cpu_list(std::string_view text);
 
-// Calls fn(cpu, pinned) for each CPU in turn on a worker thread pinned to that CPU (the
-// caller's own affinity is left alone). `pinned` is false when pinning failed.
-void for_each_cpu(const std::vector<int>& cpus, const std::function<void(int cpu, bool pinned)>& fn);
+// Calls fn(index, cpu, pinned) once for each CPU of `cpus`, on worker threads that pin
+// themselves to that CPU first (the caller's own affinity is left alone). Different CPUs are
+// served concurrently, so fn must only touch the slot of its index. `pinned` is false when
+// sched_setaffinity failed (fn then runs wherever the worker is).
+void for_each_cpu(const std::vector<int>& cpus,
+                  const std::function<void(size_t index, int cpu, bool pinned)>& fn);
 
-// Probes every feature on every CPU of `cpus`, measuring the time (pinning included). `also`,
-// when given, runs first on each CPU while the thread is pinned there (the host reads CPUID
-// in the same pass).
+// Probes every feature on every CPU of `cpus`, measuring the wall time (threads and pinning
+// included). `also`, when given, runs first on each CPU while the thread is pinned there
+// (the host reads CPUID in the same pass); like for_each_cpu's fn it runs concurrently.
 ProbeResults probe_cpus(const std::vector<int>& cpus,
-                        const std::function<void(int cpu)>& also = nullptr);
+                        const std::function<void(size_t index, int cpu)>& also = nullptr);
 
 // The per-boot cache.
 // $XDG_CACHE_HOME/ironclad/cpu-probes, else $HOME/.cache/ironclad/cpu-probes ("" if neither).
