@@ -44,8 +44,9 @@ Result<void> Interpreter::prepare_stacks(runtime::Store& store) {
       return Error::make(ErrorKind::Exhausted, "interpreter: cannot allocate the value stack");
     stack_slots_ = kStackSlots;
   }
-  // activations_[0] is a permanent bottom; every entry adds a sentinel.
-  size_t wanted = size_t{store.limits().max_call_depth} + kMaxNativeDepth + 2;
+  // activations_[0] is a permanent bottom and [1] the outermost entry's sentinel; the rest
+  // are wasm frames (a nested entry's sentinel takes the place of one).
+  size_t wanted = size_t{store.limits().max_call_depth} + 2;
   if (activations_.size() != wanted) activations_.assign(wanted, Activation{});
   ctx_.stack_limit = stack_.get() + stack_slots_;
   ctx_.act_limit = activations_.data() + activations_.size();
