@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "interp/simd_lanes.h"
 
@@ -74,27 +75,32 @@ inline V128 f64x2_replace_lane(V128 a, uint32_t lane, double x) {
 
 // ---- shuffle / swizzle -------------------------------------------------------------------------
 
+// SSE2 has no byte permute (pshufb is SSSE3), so both are table lookups: the source bytes
+// in memory, the result assembled lane by lane (~70 instructions instead of ~180 when the
+// result is built through V128's bytes).
+
 // r[i] = (a ++ b)[lanes[i]]. The validator guarantees lanes[i] < 32; `& 31` keeps a bad
 // immediate memory-safe.
 inline V128 i8x16_shuffle(V128 a, V128 b, const uint8_t lanes[16]) {
   uint8_t both[32];
-  for (int i = 0; i < 16; ++i) {
-    both[i] = a.bytes[i];
-    both[16 + i] = b.bytes[i];
-  }
-  V128 r;
-  for (int i = 0; i < 16; ++i) r.bytes[i] = both[lanes[i] & 31];
-  return r;
+  std::memcpy(both, a.bytes, 16);
+  std::memcpy(both + 16, b.bytes, 16);
+  detail::VecU8 r;
+  for (int i = 0; i < 16; ++i) r[i] = both[lanes[i] & 31];
+  return detail::v128(r);
 }
 
-// r[i] = a[b[i]] for an index below 16, else 0 (the index is a runtime value, any byte).
+// r[i] = a[b[i]] for an index below 16, else 0 (the index is a runtime value, any byte):
+// out-of-range indices are redirected to a zero byte after the table.
 inline V128 i8x16_swizzle(V128 a, V128 b) {
-  V128 r;
-  for (int i = 0; i < 16; ++i) {
-    uint8_t index = b.bytes[i];
-    r.bytes[i] = index < 16 ? a.bytes[index & 15] : uint8_t{0};
-  }
-  return r;
+  uint8_t table[17];
+  std::memcpy(table, a.bytes, 16);
+  table[16] = 0;
+  detail::VecU8 index = detail::as<uint8_t>(b);
+  index = detail::select(index < 16, index, detail::VecU8{} + 16);
+  detail::VecU8 r;
+  for (int i = 0; i < 16; ++i) r[i] = table[index[i]];
+  return detail::v128(r);
 }
 
 }  // namespace ironclad::interp::simd

@@ -149,7 +149,13 @@ inline V128 i8x16_popcnt(V128 a) {
   return detail::v128((x + (x >> 4)) & 0x0F);
 }
 inline uint32_t i8x16_all_true(V128 a) { return detail::all_true<uint8_t>(a); }
-inline uint32_t i8x16_bitmask(V128 a) { return detail::bitmask<int8_t>(a); }
+// The 8 sign bits of each 64-bit half gathered by one multiply: bit 8i+7 times 2^(7(7-i))
+// lands on bit 56+i, and no two partial products share a bit, so nothing carries.
+inline uint32_t i8x16_bitmask(V128 a) {
+  constexpr uint64_t kSigns = 0x8080808080808080ull, kGather = 0x0002040810204081ull;
+  detail::VecU64 x = detail::as<uint64_t>(a) & kSigns;
+  return static_cast<uint32_t>(((x[0] * kGather) >> 56) | (((x[1] * kGather) >> 56) << 8));
+}
 
 inline V128 i8x16_shl(V128 a, uint32_t n) { return detail::shl<uint8_t>(a, n); }
 inline V128 i8x16_shr_s(V128 a, uint32_t n) { return detail::shr<int8_t>(a, n); }
@@ -183,7 +189,12 @@ inline V128 i16x8_ge_u(V128 a, V128 b) { return detail::compare<uint16_t>(a, b, 
 inline V128 i16x8_abs(V128 a) { return detail::abs<int16_t>(a); }
 inline V128 i16x8_neg(V128 a) { return detail::neg<uint16_t>(a); }
 inline uint32_t i16x8_all_true(V128 a) { return detail::all_true<uint16_t>(a); }
-inline uint32_t i16x8_bitmask(V128 a) { return detail::bitmask<int16_t>(a); }
+// As i8x16_bitmask: bit 16i+15 times 2^(45-15i) lands on bit 60+i, without carries.
+inline uint32_t i16x8_bitmask(V128 a) {
+  constexpr uint64_t kSigns = 0x8000800080008000ull, kGather = 0x0000200040008001ull;
+  detail::VecU64 x = detail::as<uint64_t>(a) & kSigns;
+  return static_cast<uint32_t>(((x[0] * kGather) >> 60) | (((x[1] * kGather) >> 60) << 4));
+}
 
 inline V128 i16x8_shl(V128 a, uint32_t n) { return detail::shl<uint16_t>(a, n); }
 inline V128 i16x8_shr_s(V128 a, uint32_t n) { return detail::shr<int16_t>(a, n); }

@@ -56,14 +56,6 @@ inline V128 map1(V128 a, Op op) {
   return to_v128(r);
 }
 
-// r[i] = op(a[i], b[i])
-template <typename T, typename Op>
-inline V128 map2(V128 a, V128 b, Op op) {
-  Lanes<T> x = lanes<T>(a), y = lanes<T>(b), r;
-  for (int i = 0; i < kLanes<T>; ++i) r.v[i] = static_cast<T>(op(x.v[i], y.v[i]));
-  return to_v128(r);
-}
-
 // ---- Compiler vectors ---------------------------------------------------------------------
 
 typedef uint8_t VecU8 __attribute__((vector_size(16)));
