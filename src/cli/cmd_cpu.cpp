@@ -214,6 +214,7 @@ int run_cpu(const CpuArgs& args) {
                         {"kernel", report.kernel_release},
                         {"logical_cpus", cpu_numbers},
                         {"core_types", core_types},
+                        {"hwcap2", report.inputs.kernel ? json(report.inputs.kernel->hwcap2) : json(nullptr)},
                         {"osxsave", report.xcr.osxsave},
                         {"xcr0", fmt::format("{:#x}", report.xcr.xcr0)},
                         {"xcr0_assumed", report.xcr_assumed}};
@@ -262,9 +263,13 @@ int run_cpu(const CpuArgs& args) {
   for (const auto& [type, cpus] : report.core_types())
     if (type != 0) types += fmt::format("{}{} {}", types.empty() ? "; hybrid: " : ", ", core_type_name(type), format_cpu_list(cpus));
   fmt::print("CPUs        {} logical ({}){}\n", report.cpus.size(), format_cpu_list(cpu_numbers), types);
-  fmt::print("kernel      {}\n", report.inputs.kernel
-                                     ? (report.kernel_release.empty() ? std::string("(flags given)") : report.kernel_release)
-                                     : std::string("not given: taken as agreeing"));
+  if (!report.inputs.kernel)
+    fmt::print("kernel      not given: taken as agreeing\n");
+  else
+    fmt::print("kernel      {}, {} cpuinfo flags, AT_HWCAP2 {:#x} ({})\n",
+               report.kernel_release.empty() ? std::string("release unknown") : report.kernel_release,
+               report.inputs.kernel->flags.size(), report.inputs.kernel->hwcap2,
+               describe_hwcap2(report.inputs.kernel->hwcap2));
   fmt::print("XCR0        {}\n",
              !report.xcr.osxsave ? std::string("unavailable: OSXSAVE is off, no XSAVE state")
                                  : fmt::format("{:#x} ({}){}", report.xcr.xcr0, describe_xcr0(report.xcr.xcr0),

@@ -81,6 +81,16 @@ KernelView parse_cpuinfo(std::string_view text) {
   return view;
 }
 
+std::string describe_hwcap2(uint64_t hwcap2) {
+  // arch/x86/include/uapi/asm/hwcap2.h
+  std::string out;
+  if (hwcap2 & 1) out += "RING3MWAIT";
+  if (hwcap2 & 2) out += out.empty() ? "FSGSBASE" : " FSGSBASE";
+  for (unsigned bit = 2; bit < 64; ++bit)
+    if ((hwcap2 >> bit) & 1) out += (out.empty() ? "bit" : " bit") + std::to_string(bit);
+  return out.empty() ? "none" : out;
+}
+
 KernelView read_kernel_view() {
   KernelView view;
   std::ifstream in("/proc/cpuinfo");

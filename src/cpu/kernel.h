@@ -35,6 +35,9 @@ struct KernelView {
 // "flags" line is taken as a bare flags list ("fpu sse2 avx ...").
 KernelView parse_cpuinfo(std::string_view text);
 
+// "FSGSBASE RING3MWAIT" (the x86 AT_HWCAP2 bits), "none" when 0.
+std::string describe_hwcap2(uint64_t hwcap2);
+
 // This machine: /proc/cpuinfo, uname -r, AT_HWCAP and AT_HWCAP2.
 KernelView read_kernel_view();
 

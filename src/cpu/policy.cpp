@@ -71,7 +71,7 @@ ResolvedPolicy resolve_policy(Policy policy, const FeatureSet& verified,
       if (add) {
         if (!verified.has(*feature)) {
           r.warnings.push_back(where + " refused: " + llvm +
-                               " is not verified on this host (see `ironclad cpu`)");
+                               " is not among the verified features (see `ironclad cpu`)");
           continue;
         }
         FeatureSet wanted = FeatureSet{*feature}.with_requirements();

@@ -87,8 +87,8 @@ TEST(Policy, OverrideCannotAddAnUnverifiedFeature) {
   EXPECT_EQ(r.features, v);
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_EQ(r.warnings[0],
-            "IRONCLAD_CPU_FEATURES: '+avx512f' refused: avx512f is not verified on this host "
-            "(see `ironclad cpu`)");
+            "IRONCLAD_CPU_FEATURES: '+avx512f' refused: avx512f is not among the verified "
+            "features (see `ironclad cpu`)");
   // Nor through a bare name, nor through an implication.
   EXPECT_EQ(resolve_policy(Policy::Native, v, {{"cli", "sha"}}).features, v);
 }
