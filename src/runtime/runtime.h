@@ -194,6 +194,7 @@ class Store {
   uint32_t intern_type(const wasm::FuncType& type);
   const wasm::FuncType& type_of(uint32_t type_id) const { return *types_[type_id]; }
 
+  // An empty `fn` gives a function whose calls fail with a Usage error (never a throw).
   FunctionInstance* create_host_function(const wasm::FuncType& type, HostFunction fn);
   Result<Memory*> create_memory(const wasm::MemoryType& type);
   // Null when the table's min exceeds the store's max_table_elements.

@@ -33,7 +33,14 @@ FunctionInstance* Store::create_host_function(const wasm::FuncType& type, HostFu
   auto f = std::make_unique<FunctionInstance>();
   f->type_id = intern_type(type);
   f->type = types_[f->type_id].get();
-  f->host = std::move(fn);
+  if (fn) {
+    f->host = std::move(fn);
+  } else {
+    // Calling an empty std::function would throw; a function without a body traps instead.
+    f->host = [](HostContext&, const Value*, Value*) -> Result<void> {
+      return Error::make(ErrorKind::Usage, "host function defined without an implementation");
+    };
+  }
   funcs_.push_back(std::move(f));
   return funcs_.back().get();
 }

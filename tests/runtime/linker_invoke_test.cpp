@@ -162,6 +162,15 @@ TEST(Invoke, NamesAWasmFunctionByItsExport) {
       << r.error().message;
 }
 
+TEST(Invoke, AHostFunctionWithoutABodyFailsInsteadOfThrowing) {
+  auto store = make_store();
+  FunctionInstance* f = store->create_host_function({{}, {}}, nullptr);
+  auto r = store->invoke(*f, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Usage);
+  EXPECT_NE(r.error().message.find("without an implementation"), std::string::npos);
+}
+
 TEST(Invoke, ErrorsFromTheCalleeComeBackUnchanged) {
   auto store = make_store();
   FunctionInstance* f =
