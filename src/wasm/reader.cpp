@@ -118,8 +118,19 @@ Result<void> Reader::skip(uint32_t n) {
   return {};
 }
 
-Result<std::string> Reader::name() {
+Result<uint32_t> Reader::length() {
+  const uint32_t start = pos_;
   IRONCLAD_TRY_ASSIGN(uint32_t n, u32());
+  if (n > module_size_ - start) {
+    return malformed_at(base_ + start, "length out of bounds (" + std::to_string(n) +
+                                           " but only " + std::to_string(module_size_ - start) +
+                                           " bytes to the end of the module)");
+  }
+  return n;
+}
+
+Result<std::string> Reader::name() {
+  IRONCLAD_TRY_ASSIGN(uint32_t n, length());
   uint32_t at = offset();
   IRONCLAD_TRY_ASSIGN(auto s, bytes(n));
   if (!is_valid_utf8(s)) return malformed_at(at, "malformed UTF-8 encoding");

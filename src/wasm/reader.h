@@ -75,6 +75,9 @@ class Reader {
   Result<uint32_t> f32_bits();
   Result<uint64_t> f64_bits();
 
+  // A u32 length or count that must not exceed the bytes from its own first byte to the
+  // end of the module ("length out of bounds", the spec's rule for every vec and name).
+  Result<uint32_t> length();
   // A vec(byte) that must be valid UTF-8 ("malformed UTF-8 encoding").
   Result<std::string> name();
   // The next n bytes, which must all be there ("unexpected end" / "length out of bounds").

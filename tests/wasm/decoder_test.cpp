@@ -146,10 +146,23 @@ TEST(Decoder, HugeCountsFailBeforeAllocating) {
   // 2^32-1 types, imports, functions, ... in a few bytes: rejected without a reservation.
   for (uint8_t id : {1, 2, 3, 4, 5, 6, 7, 9, 10, 11}) {
     std::string e = decode_error(cat({header(), section(id, leb(0xFFFFFFFF))}));
-    EXPECT_NE(e.find("unexpected end"), std::string::npos) << int(id) << ": " << e;
+    EXPECT_NE(e.find("length out of bounds"), std::string::npos) << int(id) << ": " << e;
   }
   EXPECT_MALFORMED(cat({header(), section(1, {0x01, 0x60, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F})}),
-                   "unexpected end");
+                   "length out of bounds");
+  // A count the module could hold but its section cannot: diagnosed on the following bytes.
+  EXPECT_MALFORMED(cat({header(), section(1, {0x05, 0x60}), Bytes(20, 0x00)}),
+                   "malformed function type (expected 0x60) (reading past the end of the section");
+}
+
+TEST(Decoder, ContentsRunningPastTheSectionEndAreDiagnosedAsTheSpecDoes) {
+  // A function section of 3 bytes whose index LEB continues into the following bytes:
+  // the reference decoder reads on and finds an over-long LEB.
+  Bytes m = cat({header(), section(1, vec({func_type({}, {})})), {0x03, 0x03, 0x01, 0x80, 0x80},
+                 {0x80, 0x80, 0x80, 0x00}});
+  std::string e = decode_error(m);
+  EXPECT_NE(e.find("integer representation too long"), std::string::npos) << e;
+  EXPECT_NE(e.find("reading past the end of the section at offset 0x13"), std::string::npos) << e;
 }
 
 TEST(Decoder, TypesImportsAndKinds) {
@@ -214,7 +227,8 @@ TEST(Decoder, DataCount) {
                    "data count and data section have inconsistent lengths");
   EXPECT_EQ(decode_error(cat({header(), mem, section(12, leb(0))})), "(ok)");
   EXPECT_MALFORMED(cat({header(), mem, section(11, vec({{0x03}}))}), "malformed data segment kind");
-  EXPECT_MALFORMED(cat({header(), mem, section(11, vec({{0x01, 0x05, 'a'}}))}), "unexpected end");
+  EXPECT_MALFORMED(cat({header(), mem, section(11, vec({{0x01, 0x05, 'a'}}))}), "length out of bounds");
+  EXPECT_MALFORMED(cat({header(), mem, section(11, vec({{0x01, 0x03, 'a', 'b'}}))}), "unexpected end");
 }
 
 TEST(Decoder, ElementSegmentKinds) {
