@@ -226,6 +226,14 @@ class ScriptRunner {
     std::optional<std::string> type = string_field(action, "type");
     std::optional<std::string> field = string_field(action, "field");
     if (!type || !field) return script_error("an action needs a \"type\" and a \"field\"");
+    // The script's own mistakes first: a bad argument is reported as such, whatever the
+    // state of the module.
+    std::vector<Value> args;
+    if (*type == "invoke") {
+      IRONCLAD_TRY_ASSIGN(args, parse_arguments(action));
+    } else if (*type != "get") {
+      return script_error("unknown action type " + in_quotes(*type));
+    }
     IRONCLAD_TRY_ASSIGN(runtime::Instance* instance, find_instance(action, "module"));
     IRONCLAD_TRY_ASSIGN(runtime::Extern target, instance->get_export(*field));
     if (*type == "get") {
@@ -233,10 +241,8 @@ class ScriptRunner {
         return script_error("export " + in_quotes(*field) + " is not a global");
       return std::vector<Value>{target.global->value};
     }
-    if (*type != "invoke") return script_error("unknown action type " + in_quotes(*type));
     if (target.kind != wasm::ExternKind::Func || target.func == nullptr)
       return script_error("export " + in_quotes(*field) + " is not a function");
-    IRONCLAD_TRY_ASSIGN(std::vector<Value> args, parse_arguments(action));
     return store_->invoke(*target.func, args);
   }
 

@@ -36,7 +36,8 @@ struct ExpectedBits {
 // What an expected reference must be.
 enum class RefPattern : uint8_t {
   Null,        // "null"
-  AnyNonNull,  // no value given: (ref.func) / (ref.extern) without an index
+  AnyNonNull,  // (ref.extern) without an index, or (ref.func), which wast2json writes
+               // with no value or as a number
   HostRef,     // externref N: the host reference the runner made for N
 };
 

@@ -131,6 +131,9 @@ TEST(SpectestExpected, ReferencePatterns) {
   EXPECT_EQ(expected(R"({"type": "funcref", "value": "null"})").ref, RefPattern::Null);
   EXPECT_EQ(expected(R"({"type": "funcref"})").ref, RefPattern::AnyNonNull);
   EXPECT_EQ(expected(R"({"type": "externref"})").ref, RefPattern::AnyNonNull);
+  // wast2json 1.0.32 writes (ref.func) as the number 0.
+  EXPECT_EQ(expected(R"({"type": "funcref", "value": "0"})").ref, RefPattern::AnyNonNull);
+  EXPECT_FALSE(parse_expected(json::parse(R"({"type": "funcref", "value": "f"})")).ok());
   ExpectedValue host = expected(R"({"type": "externref", "value": "137"})");
   EXPECT_EQ(host.ref, RefPattern::HostRef);
   EXPECT_EQ(host.host_ref_index, 137u);
