@@ -53,8 +53,8 @@ inline V128 fmax(V128 a, V128 b) {
   return v128(select(x != x, quiet_lanes<F>(x), r));
 }
 
-// wasm pmin/pmax are defined by one comparison (the C++ std::min/max idiom, and what x86
-// minps/maxps compute): pmin(a, b) = b < a ? b : a. A NaN in a comparison is false, so a NaN
+// wasm pmin/pmax are defined by one comparison (the C++ std::min/max idiom; x86 minps/maxps
+// with the operands swapped): pmin(a, b) = b < a ? b : a. A NaN in a comparison is false, so a NaN
 // `a` comes back unchanged (payload and all) and a NaN `b` gives `a`; ±0 are equal, so `a`.
 template <typename F>
 inline V128 fpmin(V128 a, V128 b) {

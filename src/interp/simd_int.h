@@ -5,8 +5,6 @@
 // Each operator works on whole vectors of lanes (see simd_lanes.h for why).
 #pragma once
 
-#include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <limits>
 #include <type_traits>

@@ -7,10 +7,10 @@
 // instructions at -O2, the same operator on GNU vector types (`vector_size`, supported by
 // clang and GCC) to 4 SSE2 instructions. These are not intrinsics: element-wise C++
 // operators whose lowering the compiler picks for the target, here baseline x86-64 SSE2
-// (DESIGN.md invariant 2), elsewhere plain scalar code. Operators with no element-wise
-// form (shuffles, swizzle, bitmask, the two-lane f64 conversions) stay lane loops on
-// Lanes<T>. V128 lanes are little-endian, the host order of every target Ironclad builds
-// for (checked in numerics.h).
+// (DESIGN.md invariant 2), elsewhere plain scalar code. Lane access, sqrt and the two-lane
+// f64 conversions, which have no element-wise vector form, use Lanes<T>. V128 lanes are
+// little-endian, the host order of every target Ironclad builds for (checked in
+// numerics.h).
 #pragma once
 
 #include <bit>
@@ -25,8 +25,7 @@ namespace ironclad::interp::simd::detail {
 template <typename T>
 inline constexpr int kLanes = static_cast<int>(16 / sizeof(T));
 
-// A V128's bytes as lanes of T. bit_cast (not memcpy) keeps the operators constexpr-friendly
-// and lets the optimizer keep the value in one XMM register.
+// A V128's bytes as an array of lanes of T (bit_cast rather than memcpy: constexpr-friendly).
 template <typename T>
 struct Lanes {
   T v[kLanes<T>];
@@ -41,12 +40,6 @@ template <typename T>
 constexpr V128 to_v128(const Lanes<T>& l) {
   return std::bit_cast<V128>(l);
 }
-
-// The unsigned integer lane type of T's width: the type of a comparison's mask lane.
-template <typename T>
-using MaskOf = std::conditional_t<
-    sizeof(T) == 1, uint8_t,
-    std::conditional_t<sizeof(T) == 2, uint16_t, std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
 
 // r[i] = op(a[i])
 template <typename T, typename Op>

@@ -2,8 +2,7 @@
 // (Opcode enumerator, function in ironclad::interp::simd[, C++ scalar type]), so the
 // interpreter generates every handler of a class in a few lines, e.g.
 //
-//   #define BINARY(Op, fn) \
-//     case Opcode::Op: { V128 b = pop_v128(); V128 a = pop_v128(); push(simd::fn(a, b)); break; }
+//   #define BINARY(Op, fn) case Opcode::Op: { V128 b = pop(); V128 a = pop(); push(simd::fn(a, b)); break; }
 //   IRONCLAD_SIMD_BINARY(BINARY)
 //   #undef BINARY
 //
