@@ -134,11 +134,12 @@ Result<int> exit_status_of(Result<void> outcome) {
 
 Result<int> run(const RunOptions& o) {
   const std::string& file = o.file_and_args.front();
+  // Command-line mistakes first: they are reported before the file is even read.
   IRONCLAD_TRY_ASSIGN(TierChoice tier_choice, parse_tier(o.tier));
-  IRONCLAD_TRY_ASSIGN(std::shared_ptr<const wasm::Module> module, load_module(file));
-  IRONCLAD_TRY_ASSIGN(std::unique_ptr<runtime::Tier> tier, make_tier(tier_choice));
   runtime::StoreLimits limits;
   IRONCLAD_TRY_ASSIGN(limits.fuel, parse_fuel(o.fuel));
+  IRONCLAD_TRY_ASSIGN(std::shared_ptr<const wasm::Module> module, load_module(file));
+  IRONCLAD_TRY_ASSIGN(std::unique_ptr<runtime::Tier> tier, make_tier(tier_choice));
   runtime::Store store(std::move(tier), limits);
   wasi::WasiContext wasi;
   IRONCLAD_TRY(configure_wasi(o, wasi));
@@ -192,10 +193,17 @@ void register_run_command(CLI::App& app, int& exit_status) {
                   "Call this export instead of _start; ARGS are its parameters (integers in "
                   "decimal or 0x hex, floats in decimal, inf or nan); prints each result on "
                   "its own line");
-  cmd->add_option("--env", o->env, "Set an environment variable KEY=VALUE (repeatable)");
+  // One value per occurrence, so `--env K=V FILE` leaves FILE alone.
+  cmd->add_option("--env", o->env, "Set an environment variable KEY=VALUE (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--dir", o->dirs,
                   "Give the program the host directory HOST, named GUEST inside (default: "
-                  "HOST), as HOST[::GUEST] (repeatable)");
+                  "HOST), as HOST[::GUEST] (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--tier", o->tier, "Execution tier: interp (jit and auto: not in this build)")
       ->capture_default_str();
   cmd->add_option("--fuel", o->fuel, "Instruction budget per call (0: unlimited)")

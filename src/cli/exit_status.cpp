@@ -43,11 +43,14 @@ void report_error(std::string_view file, const Error& error) {
   }
   std::fprintf(stderr, "%s\n", line.c_str());
   for (const BacktraceFrame& frame : error.backtrace) {
-    std::string name = frame.function_name.empty()
-                           ? "func[" + std::to_string(frame.function_index) + "]"
-                           : one_line(frame.function_name);
-    std::fprintf(stderr, "    at %s (func[%u], offset 0x%x)\n", name.c_str(),
-                 frame.function_index, frame.code_offset);
+    if (frame.function_name.empty()) {
+      std::fprintf(stderr, "    at func[%u] (offset 0x%x)\n", frame.function_index,
+                   frame.code_offset);
+    } else {
+      std::fprintf(stderr, "    at %s (func[%u], offset 0x%x)\n",
+                   one_line(frame.function_name).c_str(), frame.function_index,
+                   frame.code_offset);
+    }
   }
 }
 

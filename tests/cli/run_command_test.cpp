@@ -1,0 +1,161 @@
+// `ironclad run`: WASI programs, --invoke, --env, --dir, --tier, --fuel and the documented
+// exit statuses (docs/cli.md), checked on the real binary.
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "../wasi/temp_dir.h"
+#include "run_process.h"
+
+namespace ironclad::cli {
+namespace {
+
+using testing::fixture;
+using testing::run_ironclad;
+using wasi::testing::TempDir;
+
+TEST(RunCommand, PassesArgumentsAndEnvironmentToTheProgram) {
+  std::string wasm = fixture("wasi_args_env.wasm");
+  auto r = run_ironclad({"run", "--env", "GREETING=hello world", wasm, "one", "--two"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "argc=3\nargv[0]=" + wasm + "\nargv[1]=one\nargv[2]=--two\nGREETING=hello world\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(RunCommand, ProcExitCodeIsTheExitStatus) {
+  auto r = run_ironclad({"run", fixture("wasi_exit.wasm"), "7"});
+  EXPECT_EQ(r.status, 7);
+  EXPECT_EQ(r.out, "exiting with 7\n");  // stdio flushed before exiting
+  EXPECT_EQ(run_ironclad({"run", fixture("wasi_exit.wasm"), "0"}).status, 0);
+  EXPECT_EQ(run_ironclad({"run", fixture("wasi_exit.wasm"), "255"}).status, 255);
+}
+
+TEST(RunCommand, TrapIsStatus1WithOneLineAndABacktrace) {
+  std::string wasm = fixture("wasi_trap.wasm");
+  auto r = run_ironclad({"run", wasm});
+  EXPECT_EQ(r.status, 1);
+  ASSERT_GE(r.err_lines(), 2u);
+  std::string first = r.err.substr(0, r.err.find('\n'));
+  EXPECT_EQ(first, "ironclad: " + wasm + ": trap: unreachable");
+  EXPECT_NE(r.err.find("\n    at crash (func["), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\n    at outer (func["), std::string::npos) << r.err;
+}
+
+TEST(RunCommand, FileIoInsideAPreopenedDirectory) {
+  TempDir dir;
+  auto r = run_ironclad({"run", "--dir", dir.path() + "::/sandbox", fixture("wasi_files.wasm")});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "ok\n");
+  EXPECT_EQ(dir.read_file("result.txt"), "written by wasm\n");
+}
+
+TEST(RunCommand, EscapesFromThePreopenAreDenied) {
+  TempDir root;
+  namespace fs = std::filesystem;
+  fs::create_directories(root / "sandbox/sub");
+  fs::create_directories(root / "outside");
+  root.write_file("outside/secret.txt", "secret");
+  fs::create_directory_symlink("../outside", root / "sandbox/link_out");
+  fs::create_symlink("../outside/secret.txt", root / "sandbox/file_out");
+  auto r = run_ironclad({"run", "--dir", (root / "sandbox") + "::/sandbox",
+                         fixture("wasi_escape.wasm")});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find("ESCAPED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("denied /sandbox/../outside/secret.txt: errno 76"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("denied /sandbox/link_out/secret.txt: errno 76"), std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(root / "outside/created.txt"));
+}
+
+TEST(RunCommand, ClocksSleepAndRandomness) {
+  auto r = run_ironclad({"run", fixture("wasi_clocks_random.wasm")});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("ok\n"), std::string::npos);
+}
+
+TEST(RunCommand, InvokePrintsEachResultAsAPlainNumber) {
+  std::string wasm = fixture("cli_exports.wasm");
+  auto r = run_ironclad({"run", "--invoke", "add", wasm, "2", "0x10"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "18\n");
+  EXPECT_EQ(run_ironclad({"run", "--invoke", "add", wasm, "0xffffffff", "0"}).out, "-1\n");
+  EXPECT_EQ(run_ironclad({"run", "--invoke", "neg64", wasm, "-9223372036854775807"}).out,
+            "9223372036854775807\n");
+  EXPECT_EQ(run_ironclad({"run", "--invoke", "half", wasm, "3"}).out, "1.5\n");
+  EXPECT_EQ(run_ironclad({"run", "--invoke", "half", wasm, "-inf"}).out, "-inf\n");
+  EXPECT_EQ(run_ironclad({"run", "--invoke", "scale", wasm, "0.25", "10"}).out, "2.5\n");
+  EXPECT_EQ(run_ironclad({"run", "--invoke", "pair", wasm}).out, "-1\n1234567890123\n");
+  auto nothing = run_ironclad({"run", "--invoke", "nothing", wasm});
+  EXPECT_EQ(nothing.status, 0);
+  EXPECT_EQ(nothing.out, "");
+}
+
+TEST(RunCommand, InvokeUsageErrorsAreStatus2) {
+  std::string wasm = fixture("cli_exports.wasm");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"run", "--invoke", "add", wasm, "1"},              // too few
+           {"run", "--invoke", "add", wasm, "1", "two"},       // not a number
+           {"run", "--invoke", "add", wasm, "4294967296", "0"},  // out of range
+           {"run", "--invoke", "missing", wasm},               // no such export
+           {"run", "--invoke", "answer", wasm},                // a global
+           {"run", wasm},                                      // no _start
+       }) {
+    auto r = run_ironclad(args);
+    EXPECT_EQ(r.status, 2) << args[2] << ": " << r.err;
+    EXPECT_EQ(r.err_lines(), 1u) << r.err;
+    EXPECT_NE(r.err.find(wasm), std::string::npos) << r.err;
+  }
+}
+
+TEST(RunCommand, TrapInAnInvokedFunctionIsStatus1) {
+  auto r = run_ironclad({"run", "--invoke", "divide", fixture("cli_exports.wasm"), "1", "0"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find(": trap: integer divide by zero\n"), std::string::npos) << r.err;
+}
+
+TEST(RunCommand, FuelBudgetStopsAnEndlessLoop) {
+  auto r = run_ironclad({"run", "--fuel", "100000", "--invoke", "spin", fixture("cli_exports.wasm")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err_lines(), 1u) << r.err;
+  EXPECT_NE(r.err.find("fuel"), std::string::npos) << r.err;
+}
+
+TEST(RunCommand, UnsatisfiedImportIsStatus4) {
+  std::string wasm = fixture("cli_needs_import.wasm");
+  auto r = run_ironclad({"run", wasm});
+  EXPECT_EQ(r.status, 4);
+  EXPECT_EQ(r.err_lines(), 1u) << r.err;
+  EXPECT_NE(r.err.find("env"), std::string::npos) << r.err;
+}
+
+TEST(RunCommand, TierChoice) {
+  std::string wasm = fixture("wasi_exit.wasm");
+  EXPECT_EQ(run_ironclad({"run", "--tier", "interp", wasm, "3"}).status, 3);
+  auto jit = run_ironclad({"run", "--tier", "jit", wasm});
+  EXPECT_EQ(jit.status, 2);
+  EXPECT_NE(jit.err.find("tier 'jit' is not available in this build"), std::string::npos);
+  EXPECT_EQ(run_ironclad({"run", "--tier", "fast", wasm}).status, 2);
+}
+
+TEST(RunCommand, BadCommandLinesAreStatus2) {
+  std::string wasm = fixture("wasi_exit.wasm");
+  EXPECT_EQ(run_ironclad({"run"}).status, 2);
+  EXPECT_EQ(run_ironclad({"run", "--fuel", "lots", wasm}).status, 2);
+  EXPECT_EQ(run_ironclad({"run", "--env", "NOEQUALS", wasm}).status, 2);
+  EXPECT_EQ(run_ironclad({"run", "--bogus", wasm}).status, 2);
+}
+
+TEST(RunCommand, MissingFilesAreStatus66WithOneLine) {
+  auto r = run_ironclad({"run", "/nonexistent/prog.wasm"});
+  EXPECT_EQ(r.status, 66);
+  EXPECT_EQ(r.err_lines(), 1u);
+  EXPECT_NE(r.err.find("/nonexistent/prog.wasm"), std::string::npos);
+  auto dir = run_ironclad({"run", "--dir", "/nonexistent/dir", fixture("wasi_exit.wasm")});
+  EXPECT_EQ(dir.status, 66);
+  EXPECT_NE(dir.err.find("/nonexistent/dir"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ironclad::cli
