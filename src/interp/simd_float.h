@@ -104,11 +104,21 @@ inline V128 fnearest(V128 a) {
   return v128(select(big, quiet_lanes<F>(x), r));
 }
 
-// sqrt of a negative or NaN lane is NaN; std::sqrt is the IEEE square root. A lane loop:
-// there is no portable element-wise sqrt for vector types.
+// IEEE square root per lane; a negative or NaN lane gives NaN. clang has an element-wise
+// builtin (sqrtps/sqrtpd); elsewhere std::sqrt per lane, which under the default
+// -fmath-errno also calls libm for negative lanes (to set errno), with the same results.
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_elementwise_sqrt)
+#define IRONCLAD_SIMD_ELEMENTWISE_SQRT 1
+#endif
+#endif
 template <typename F>
 inline V128 fsqrt(V128 a) {
+#ifdef IRONCLAD_SIMD_ELEMENTWISE_SQRT
+  return v128(__builtin_elementwise_sqrt(as<F>(a)));
+#else
   return map1<F>(a, [](F x) { return std::sqrt(x); });
+#endif
 }
 
 }  // namespace detail
