@@ -85,9 +85,32 @@ Result<void> BodyDecoder::end_of_range(Instr& out) {
     done_ = true;
     return {};
   }
+  if (whole_range_ && !reader_.reaches_module_end()) return body_overrun();
   // The body ran out before the `end` closing it (the spec's reference decoder reports
   // either phrase depending on what follows; both are true here).
   return reader_.error("unexpected end of section or function: END opcode expected");
+}
+
+// A function body that runs out before its closing `end`, with more module bytes after
+// it. The spec's reference decoder decodes on into those bytes and checks the body's size
+// afterwards, so the official tests expect its verdict: decode on (without the bound) to
+// find it, and say where the body really ended.
+Error BodyDecoder::body_overrun() const {
+  const uint32_t body_end = reader_.offset();
+  BodyDecoder rest(*this);
+  rest.reader_ = reader_.extended_to_module_end();
+  rest.whole_range_ = false;
+  Instr in;
+  Result<void> r;
+  while (!rest.at_end() && (r = rest.next(in)).ok()) {
+  }
+  char where[80];
+  std::snprintf(where, sizeof where, " (the function body ends at offset 0x%x before its END)",
+                body_end);
+  if (r.ok()) return malformed_at(body_end, std::string("section size mismatch") + where);
+  Error e = std::move(r).error();
+  e.message += where;
+  return e;
 }
 
 Result<void> BodyDecoder::next(Instr& out) {
@@ -113,8 +136,18 @@ Result<void> BodyDecoder::next(Instr& out) {
     case Opcode::Loop:
     case Opcode::If:
       ++depth_;
+      open_.push_back(op == Opcode::If ? kOpenIf : kOpenOther);
+      break;
+    case Opcode::Else:
+      // The binary grammar has `else` only once inside an `if`; anywhere else the
+      // sequence it interrupts lacks its END.
+      if (open_.empty() || open_.back() != kOpenIf) {
+        return malformed_at(out.offset, "END opcode expected (else outside an if)");
+      }
+      open_.back() = kOpenOther;
       break;
     case Opcode::End:
+      if (!open_.empty()) open_.pop_back();
       if (--depth_ == 0) {
         done_ = true;
         if (whole_range_ && !reader_.at_end()) {

@@ -39,6 +39,7 @@ class BodyDecoder {
  private:
   Result<void> decode_immediates(Instr& out, ImmKind imm);
   [[gnu::noinline]] Result<void> end_of_range(Instr& out);
+  Error body_overrun() const;
   Result<void> zero_byte();
   Result<void> block_type(BlockType& out);
 
@@ -47,6 +48,9 @@ class BodyDecoder {
   bool implicit_end_ = false;  // the range ends where the closing `end` would be
   bool done_ = false;
   uint32_t depth_ = 1;
+  // Kind of each open block inside the outermost one: whether an `else` may come next.
+  static constexpr uint8_t kOpenOther = 0, kOpenIf = 1;
+  std::vector<uint8_t> open_;
   std::vector<uint32_t> targets_;  // reused for every br_table
 };
 

@@ -43,6 +43,14 @@ class Reader {
     if (pos_ >= end_) return truncated();
     return data_[pos_++];
   }
+  // Whether this range runs to the end of the module.
+  bool reaches_module_end() const { return base_ != 0 || end_ >= module_size_; }
+  // The same position, with the range extended to the end of the module.
+  Reader extended_to_module_end() const {
+    Reader r = *this;
+    if (base_ == 0) r.end_ = module_size_;
+    return r;
+  }
   // Consumes a byte that peek() has shown to be there.
   void skip_byte() { ++pos_; }
   // Peeks at the next byte without consuming it; false at the end.

@@ -145,6 +145,37 @@ TEST(BodyDecoder, BodyWithoutEnd) {
   EXPECT_NE(first_error({0x02, 0x40, 0x0B}).find("END opcode expected"), std::string::npos);
 }
 
+TEST(BodyDecoder, ElseOnlyInsideIf) {
+  EXPECT_NE(first_error({0x05, 0x0B}).find("END opcode expected (else outside an if)"), std::string::npos);
+  EXPECT_NE(first_error({0x02, 0x40, 0x05, 0x0B, 0x0B}).find("else outside an if"), std::string::npos);
+  // A second else in one if.
+  EXPECT_NE(first_error({0x41, 0x00, 0x04, 0x40, 0x05, 0x05, 0x0B, 0x0B}).find("else outside an if"),
+            std::string::npos);
+  EXPECT_EQ(first_error({0x41, 0x00, 0x04, 0x40, 0x05, 0x0B, 0x0B}), "(ok)");
+}
+
+// A body that lacks its END but is followed by more code: diagnosed on what follows, as
+// the spec's reference decoder does (binary.wast's two missing-END cases).
+TEST(BodyDecoder, BodyOverrunIntoFollowingBytes) {
+  Bytes types = section(1, vec({func_type({}, {})}));
+  auto run = [](Bytes module) {
+    auto m = decode_module(std::move(module), "t.wasm");
+    EXPECT_TRUE(m.ok());
+    if (!m.ok()) return std::string();
+    Collect c;
+    auto r = decode_body(**m, 0, c);
+    return r.ok() ? std::string("(ok)") : r.error().message;
+  };
+  // Followed by a data section whose id byte reads as `end`: the body's size is wrong.
+  std::string e = run(cat({header(), types, section(3, vec({leb(0)})), section(5, vec({{0x00, 0x01}})),
+                          section(10, vec({{0x03, 0x00, 0x01, 0x01}})), section(11, vec({}))}));
+  EXPECT_NE(e.find("section size mismatch (the function body ends at offset"), std::string::npos) << e;
+  // Followed by another body whose size byte 0x05 reads as `else`.
+  e = run(cat({header(), types, section(3, vec({leb(0), leb(0)})),
+               section(10, vec({{0x04, 0x00, 0x41, 0x01, 0x1A}, {0x05, 0x00, 0x41, 0x01, 0x1A, 0x0B}}))}));
+  EXPECT_NE(e.find("END opcode expected"), std::string::npos) << e;
+}
+
 TEST(BodyDecoder, ContentAfterTheFinalEnd) {
   EXPECT_NE(first_error({0x0B, 0x01}).find("after the end of the function body"), std::string::npos);
 }

@@ -148,7 +148,7 @@ TEST(Validator, IfElse) {
                  "type mismatch");
   // else outside if is malformed.
   EXPECT_NE(check(one_func(void_type(), {0x02, 0x40, 0x05, 0x0B, 0x0B}), ErrorKind::Malformed)
-                .find("else without a matching if"),
+                .find("END opcode expected (else outside an if)"),
             std::string::npos);
 }
 
