@@ -6,6 +6,8 @@
 // trap in wasm return a TrapKind (TrapKind::None on success) and write their result
 // through `out`; the caller tests `!= TrapKind::None` in an [[unlikely]] branch.
 //
+// At the end, IRONCLAD_NUMERIC_* X-macro lists map opcodes to these functions.
+//
 // Float results rely on the default floating-point environment (round to nearest even,
 // no flush-to-zero), which is what a wasm thread always runs with, and on
 // FLT_EVAL_METHOD == 0 (true for x86-64 SSE code).
@@ -189,7 +191,8 @@ inline double f64_max(double a, double b) { return fmax(a, b); }
 
 // ---- Rounding to integral ------------------------------------------------------------------
 // Done without libm calls: with SSE2 only, std::trunc/std::nearbyint are out-of-line calls,
-// while these compile to a few instructions (and vectorize in the SIMD lane loops).
+// while these compile to a few instructions (simd_float.h applies the same method to whole
+// vectors).
 // At or above 2^(mantissa bits) every float is already integral; there, and for NaN and
 // infinities, the result is x itself, a NaN quieted.
 
