@@ -1,7 +1,8 @@
 // The one function-body decoder (DESIGN.md invariant 7): it alone knows how every
 // opcode's immediates are encoded. Consumers pull instructions with next() or hand a
-// visitor to decode_body(). It checks encodings only (malformed input); typing is the
-// validator's job.
+// visitor to decode_body(). It checks the binary grammar only (malformed input: immediates,
+// illegal opcodes, `else` outside `if`, a missing `end`); typing is the validator's job.
+// Errors are ErrorKind::Malformed, "at offset 0x..: what".
 #pragma once
 
 #include <cstdint>
@@ -17,8 +18,8 @@ namespace ironclad::wasm {
 
 class BodyDecoder {
  public:
-  // The instructions of a defined function's body (after its local declarations). The
-  // body must end exactly with the `end` that closes the function.
+  // The instructions of a defined (not imported) function's body, after its local
+  // declarations. The body must end exactly with the `end` that closes the function.
   BodyDecoder(const Module& m, uint32_t func_index);
   // An instruction sequence in module_bytes[begin, end) closed by its own `end`, such as a
   // constant expression; bytes after that `end` are left unread (see offset()).
