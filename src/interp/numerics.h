@@ -9,8 +9,10 @@
 // At the end, IRONCLAD_NUMERIC_* X-macro lists map opcodes to these functions.
 //
 // Float results rely on the default floating-point environment (round to nearest even,
-// no flush-to-zero), which is what a wasm thread always runs with, and on
-// FLT_EVAL_METHOD == 0 (true for x86-64 SSE code).
+// no flush-to-zero / denormals-are-zero) and on FLT_EVAL_METHOD == 0 (x86-64 SSE code).
+// An embedding application that changes MXCSR on the calling thread (audio code often
+// sets FTZ/DAZ) would change wasm results: the runtime must call wasm with the default
+// environment.
 #pragma once
 
 #include <bit>
