@@ -173,7 +173,9 @@ class Tier {
   // results. Traps, exits and host errors come back as Error values.
   virtual Result<void> call(Store& store, FunctionInstance& func, const Value* args,
                             Value* results) = 0;
-  // Called once per new instance, before its start function runs (a place to prepare code).
+  // Called once per new instance, after allocation and before its segments are applied
+  // and its start function runs (a place to prepare code). on_destroy follows for every
+  // such instance when the store is destroyed.
   virtual Result<void> on_instantiate(Store&, Instance&) { return {}; }
   virtual void on_destroy(Instance&) {}
 };
@@ -204,8 +206,12 @@ class Store {
   // Instantiates a validated module against resolved imports (one Extern per import, in
   // order): checks import types, allocates, initialises globals, tables (element segments)
   // and memories (data segments), then runs the start function. Errors: Link for import
-  // mismatches ("incompatible import type", "unknown import" is the Linker's), Trap for a
-  // failing segment initialisation or start function.
+  // mismatches ("incompatible import type", "unknown import" is the Linker's), Exhausted
+  // when a table or memory exceeds the store's caps, Usage for a null import or a function
+  // of another store; none of these changes the store. Trap for a failing segment
+  // initialisation or start function: as WebAssembly 2.0 specifies, writes already made
+  // (also to imported tables and memories) stay, and the instance, not returned, stays
+  // alive in the store since references to its functions may have escaped.
   Result<Instance*> instantiate(std::shared_ptr<const wasm::Module> module,
                                 const std::vector<Extern>& imports);
 

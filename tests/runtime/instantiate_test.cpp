@@ -320,6 +320,27 @@ TEST(Instantiate, AWasmStartFunctionIsDispatchedToTheTier) {
   EXPECT_NE(r.error().message.find("cannot run wasm function 0"), std::string::npos);
 }
 
+TEST(Instantiate, TheTierHearsOfEveryInstanceItPreparedWhenTheStoreGoes) {
+  int destroyed = 0;
+  {
+    auto store = make_store();
+    tier_of(*store).destroyed = &destroyed;
+    ModuleBuilder good;
+    good.memory(1);
+    ASSERT_TRUE(store->instantiate(good.build(), {}).ok());
+    ModuleBuilder traps;  // instantiated, then its data segment traps: still the tier's
+    traps.memory(1);
+    traps.data(wasm::SegmentMode::Active, 0, static_cast<int32_t>(kPageSize), "x");
+    ASSERT_FALSE(store->instantiate(traps.build(), {}).ok());
+    ModuleBuilder unlinkable;  // rejected before allocation: the tier never saw it
+    unlinkable.import_func("env", "f", unlinkable.type({}, {}));
+    ASSERT_FALSE(store->instantiate(unlinkable.build(), {}).ok());
+    EXPECT_EQ(tier_of(*store).instantiated.size(), 2u);
+    EXPECT_EQ(destroyed, 0);
+  }
+  EXPECT_EQ(destroyed, 2);
+}
+
 TEST(Instantiate, MemoriesOverTheCapFailWithoutCreatingAnInstance) {
   StoreLimits limits;
   limits.max_memory_pages = 4;

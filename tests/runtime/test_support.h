@@ -33,8 +33,12 @@ class HostOnlyTier : public Tier {
     instantiated.push_back(&instance);
     return {};
   }
+  void on_destroy(Instance&) override {
+    if (destroyed) ++*destroyed;
+  }
   int calls = 0;
   std::vector<Instance*> instantiated;
+  int* destroyed = nullptr;  // outlives the store, which owns this tier
 };
 
 inline std::unique_ptr<Store> make_store(StoreLimits limits = {}) {
