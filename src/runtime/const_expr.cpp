@@ -8,10 +8,29 @@
 namespace ironclad::runtime {
 namespace {
 
-Error const_expr_error(const wasm::ConstExpr& expr, std::string_view what, std::string why) {
-  return Error::make(ErrorKind::Invalid, std::string(what) + " (constant expression at offset " +
-                                             std::to_string(expr.offset) + "): " + why);
+// "(constant expression at offset N): why"; the caller puts what in front.
+Error const_expr_error(const wasm::ConstExpr& expr, std::string why) {
+  return Error::make(ErrorKind::Invalid,
+                     "(constant expression at offset " + std::to_string(expr.offset) + "): " + why);
 }
+
+// WebAssembly 2.0 constant expressions push exactly one value; a small fixed stack keeps
+// evaluation allocation-free and would still be right for extended constant expressions.
+class ValueStack {
+ public:
+  bool push(const Value& v) {
+    if (size_ == kCapacity) return false;
+    values_[size_++] = v;
+    return true;
+  }
+  size_t size() const { return size_; }
+  const Value& top() const { return values_[size_ - 1]; }
+
+ private:
+  static constexpr size_t kCapacity = 8;
+  Value values_[kCapacity];
+  size_t size_ = 0;
+};
 
 // The expression's bytes followed by its `end`: the module's own bytes when they hold it
 // (so decoder errors carry true module offsets), else a copy (modules built in memory).
@@ -38,75 +57,79 @@ void locate(const wasm::Module& module, const wasm::ConstExpr& expr, ExprBytes& 
 
 }  // namespace
 
-Result<Value> evaluate_const_expr(const wasm::Module& module, const wasm::ConstExpr& expr,
-                                  ValType expected, const Instance& instance,
-                                  std::string_view what) {
+namespace const_expr_detail {
+
+Result<Value> evaluate(const wasm::Module& module, const wasm::ConstExpr& expr, ValType expected,
+                       const Instance& instance) {
   ExprBytes eb;
   locate(module, expr, eb);
   wasm::BodyDecoder decoder(eb.bytes, eb.begin,
                             eb.begin + static_cast<uint32_t>(expr.bytes.size()) + 1);
-  // WebAssembly 2.0 constant expressions are a single instruction; a small stack keeps
-  // this correct should a validator ever admit longer ones.
-  std::vector<Value> stack;
+  ValueStack stack;
   wasm::Instr in;
   while (!decoder.at_end()) {
     auto decoded = decoder.next(in);
-    if (!decoded.ok()) return const_expr_error(expr, what, decoded.error().message);
+    if (!decoded.ok()) return const_expr_error(expr, decoded.error().message);
+    Value v;
     switch (in.op) {
       case wasm::Opcode::End:
-        break;
+        continue;
       case wasm::Opcode::I32Const:
-        stack.push_back(Value::from_i32(in.i32));
+        v = Value::from_i32(in.i32);
         break;
       case wasm::Opcode::I64Const:
-        stack.push_back(Value::from_i64(in.i64));
+        v = Value::from_i64(in.i64);
         break;
       case wasm::Opcode::F32Const:
-        stack.push_back(Value::from_f32_bits(in.f32_bits));
+        v = Value::from_f32_bits(in.f32_bits);
         break;
       case wasm::Opcode::F64Const:
-        stack.push_back(Value::from_f64_bits(in.f64_bits));
+        v = Value::from_f64_bits(in.f64_bits);
         break;
       case wasm::Opcode::V128Const:
-        stack.push_back(Value::from_v128(in.v128));
+        v = Value::from_v128(in.v128);
         break;
       case wasm::Opcode::RefNull:
-        stack.push_back(Value::from_ref(in.ref_type, Ref{}));
+        v = Value::from_ref(in.ref_type, Ref{});
         break;
       case wasm::Opcode::RefFunc:
         if (in.index >= instance.funcs.size() || instance.funcs[in.index] == nullptr) {
-          return const_expr_error(expr, what,
+          return const_expr_error(expr,
                                   "ref.func names unknown function " + std::to_string(in.index));
         }
-        stack.push_back(Value::from_ref(ValType::FuncRef, instance.funcs[in.index]->as_ref()));
+        v = Value::from_ref(ValType::FuncRef, instance.funcs[in.index]->as_ref());
         break;
       case wasm::Opcode::GlobalGet:
         if (in.index >= instance.globals.size() || instance.globals[in.index] == nullptr) {
-          return const_expr_error(expr, what,
-                                  "global.get names global " + std::to_string(in.index) +
-                                      ", which is not initialised yet");
+          return const_expr_error(expr, "global.get names global " + std::to_string(in.index) +
+                                            ", which is not initialised yet");
         }
-        {
-          // The global's declared type is authoritative, whatever tag a host left in value.
-          Value v = instance.globals[in.index]->value;
-          v.type = instance.globals[in.index]->type.type;
-          stack.push_back(v);
-        }
+        // The global's declared type is authoritative, whatever tag a host left in value.
+        v = instance.globals[in.index]->value;
+        v.type = instance.globals[in.index]->type.type;
         break;
       default:
         return const_expr_error(
-            expr, what, std::string("instruction ") + wasm::to_string(in.op) + " is not constant");
+            expr, std::string("instruction ") + wasm::to_string(in.op) + " is not constant");
     }
+    if (!stack.push(v)) return const_expr_error(expr, "too many values on the stack");
   }
   if (stack.size() != 1) {
-    return const_expr_error(expr, what, "expected one value, got " + std::to_string(stack.size()));
+    return const_expr_error(expr, "expected one value, got " + std::to_string(stack.size()));
   }
-  if (stack[0].type != expected) {
-    return const_expr_error(expr, what,
-                            std::string("expected a value of type ") + to_string(expected) +
-                                ", got " + to_string(stack[0].type));
+  if (stack.top().type != expected) {
+    return const_expr_error(expr, std::string("expected a value of type ") + to_string(expected) +
+                                      ", got " + to_string(stack.top().type));
   }
-  return stack[0];
+  return stack.top();
+}
+
+}  // namespace const_expr_detail
+
+Result<Value> evaluate_const_expr(const wasm::Module& module, const wasm::ConstExpr& expr,
+                                  ValType expected, const Instance& instance,
+                                  std::string_view what) {
+  return evaluate_const_expr_described(module, expr, expected, instance, [what] { return what; });
 }
 
 }  // namespace ironclad::runtime

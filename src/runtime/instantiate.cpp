@@ -178,9 +178,9 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
     inst->elem_refs[s].reserve(seg.items.size());
     for (size_t k = 0; k < seg.items.size(); ++k) {
       IRONCLAD_TRY_ASSIGN(
-          Value v, evaluate_const_expr(
-                       m, seg.items[k], seg.elem_type, *inst,
-                       "item " + std::to_string(k) + " of element segment " + std::to_string(s)));
+          Value v, evaluate_const_expr_described(m, seg.items[k], seg.elem_type, *inst, [&] {
+            return "item " + std::to_string(k) + " of element segment " + std::to_string(s);
+          }));
       inst->elem_refs[s].push_back(v.ref);
     }
   }
