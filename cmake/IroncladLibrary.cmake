@@ -22,6 +22,9 @@ function(ironclad_test name)
   add_executable(${name} ${sources})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR})
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "IRONCLAD_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared;IRONCLAD_FIXTURES=${CMAKE_BINARY_DIR}/fixtures")
+  # Tests find fixtures and the shared CPUID dumps through these variables. They are set by
+  # running each test through `env` (gtest_discover_tests would split an ENVIRONMENT list).
+  set_target_properties(${name} PROPERTIES CROSSCOMPILING_EMULATOR
+    "env;IRONCLAD_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared;IRONCLAD_FIXTURES=${CMAKE_BINARY_DIR}/fixtures")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
 endfunction()
