@@ -3,11 +3,13 @@
 #   make test           install what is missing, build, run every test through ctest
 #   make test-sanitize  the same tests in an ASan+UBSan build
 #   make bench          the benchmark table (bench/run.sh)
+#   make fuzz           libFuzzer on decode+validate+instantiate+run (ASan+UBSan build)
 JOBS ?= 2
 CXX := clang++-19
 CC := clang-19
 BUILD ?= build
 SAN_BUILD ?= build-sanitize
+FUZZ_BUILD ?= build-fuzz
 CMAKE_FLAGS := -G Ninja -DCMAKE_C_COMPILER=$(CC) -DCMAKE_CXX_COMPILER=$(CXX)
 
 .PHONY: deps build run test test-sanitize fuzz bench clean format
@@ -31,6 +33,12 @@ test-sanitize: deps
 	cmake -S . -B $(SAN_BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DIRONCLAD_SANITIZE=ON
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 	cd $(SAN_BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 1200
+
+# A separate sanitized build with the libFuzzer targets; runs the fixed-length ctest entry.
+fuzz: deps
+	cmake -S . -B $(FUZZ_BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIRONCLAD_FUZZ=ON -DIRONCLAD_SANITIZE=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_module
+	cd $(FUZZ_BUILD) && ctest -R '^fuzz_' --output-on-failure
 
 bench: build
 	bash bench/run.sh $(BUILD)
