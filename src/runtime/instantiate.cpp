@@ -87,6 +87,7 @@ Error segment_trap(Error trap, const std::string& where) {
 Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
                                      const std::vector<Extern>& imports) {
   if (!module) return Error::make(ErrorKind::Usage, "instantiate: no module");
+  if (!tier_) return Error::make(ErrorKind::Usage, "instantiate: the store has no tier");
   const wasm::Module& m = *module;
   IRONCLAD_TRY(check_shape(m));
   if (imports.size() != m.imports.size()) {

@@ -106,6 +106,7 @@ Result<std::vector<Value>> Store::invoke(FunctionInstance& func, std::span<const
   }
   std::vector<Value> results(type.results.size());
   for (size_t i = 0; i < results.size(); ++i) results[i] = Value::zero(type.results[i]);
+  if (!tier_) return Error::make(ErrorKind::Usage, "invoke: the store has no tier");
   IRONCLAD_TRY(tier_->call(*this, func, args.data(), results.data()));
   return results;
 }

@@ -171,6 +171,18 @@ TEST(Invoke, AHostFunctionWithoutABodyFailsInsteadOfThrowing) {
   EXPECT_NE(r.error().message.find("without an implementation"), std::string::npos);
 }
 
+TEST(Invoke, AStoreWithoutATierRefusesToRunCode) {
+  Store store(nullptr);
+  FunctionInstance* f = store.create_host_function({{}, {}}, nullptr);
+  auto r = store.invoke(*f, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("no tier"), std::string::npos);
+  ModuleBuilder b;
+  auto i = store.instantiate(b.build(), {});
+  ASSERT_FALSE(i.ok());
+  EXPECT_NE(i.error().message.find("no tier"), std::string::npos);
+}
+
 TEST(Invoke, ErrorsFromTheCalleeComeBackUnchanged) {
   auto store = make_store();
   FunctionInstance* f =
