@@ -19,7 +19,9 @@
 ;; A section size running past the end of the module.
 (assert_malformed (module binary "\00asm" "\01\00\00\00" "\01\05\01\60\00\00") "length out of bounds")
 ;; A type section that declares 2 bytes but whose content needs 4.
-(assert_malformed (module binary "\00asm" "\01\00\00\00" "\01\02\01\60\00\00") "unexpected end")
+(assert_malformed
+  (module binary "\00asm" "\01\00\00\00" "\01\02\01\60\00\00")
+  "unexpected end of section or function")
 ;; A type section with a byte left over after its one type.
 (assert_malformed
   (module binary "\00asm" "\01\00\00\00" "\01\05\01\60\00\00\00")
