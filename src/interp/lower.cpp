@@ -147,7 +147,7 @@ Error Lowerer::unsupported(const wasm::Instr& in) const {
 
 size_t Lowerer::emit(Handler h) {
   dst_patch_.valid = false;
-  pending_compare_.valid = false;
+  last_op_.valid = false;
   size_t at = w_.size();
   code_->offsets.emplace_back(static_cast<uint32_t>(at), offset_);
   Word word;
@@ -190,15 +190,29 @@ void Lowerer::bind_here(size_t fixup_word) { w_[fixup_word].u64 = w_.size(); }
 
 void Lowerer::mark_label() {
   dst_patch_.valid = false;
-  pending_compare_.valid = false;
+  last_op_.valid = false;
 }
 
 void Lowerer::set_dst_patch(size_t word, bool high) {
   dst_patch_.valid = true;
+  dst_patch_.start = code_->offsets.back().first;
   dst_patch_.word = word;
   dst_patch_.high = high;
   dst_patch_.home = stack_.back().home;
   dst_patch_.height = stack_.size();
+}
+
+bool Lowerer::is_last_result(const Operand& o, size_t height) const {
+  return last_op_.valid && last_op_.end == w_.size() && o.kind == Operand::Stack &&
+         o.home == last_op_.home && last_op_.height == height;
+}
+
+void Lowerer::rewind_last_op() {
+  w_.resize(last_op_.start);
+  while (!code_->offsets.empty() && code_->offsets.back().first >= last_op_.start)
+    code_->offsets.pop_back();
+  last_op_.valid = false;
+  dst_patch_.valid = false;
 }
 
 // ---- Operand stack -------------------------------------------------------------------------
@@ -420,15 +434,14 @@ void Lowerer::emit_branch(Control& c) {
 }
 
 size_t Lowerer::emit_conditional(bool when) {
-  PendingCompare pc = pending_compare_;
-  bool fuse = pc.valid && pc.end == w_.size() && stack_.back().kind == Operand::Stack &&
-              stack_.back().home == pc.home && stack_.size() == pc.height;
+  LastOp pc = last_op_;
+  bool fuse = is_last_result(stack_.back(), stack_.size()) &&
+              (pc.op == Opcode::I32Eqz || pc.op == Opcode::I64Eqz ||
+               branch_compare_handler(pc.op, pc.imm, true) != nullptr);
   Operand cond = pop();
   if (fuse) {
     // Replace the comparison by a compare-and-branch reading the same operands.
-    w_.resize(pc.start);
-    while (!code_->offsets.empty() && code_->offsets.back().first >= pc.start)
-      code_->offsets.pop_back();
+    rewind_last_op();
     if (pc.op == Opcode::I32Eqz || pc.op == Opcode::I64Eqz) {
       bool is64 = pc.op == Opcode::I64Eqz;
       // branch when (a == 0) == when

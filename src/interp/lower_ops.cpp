@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "interp/handlers.h"
+#include "interp/handlers_fused.h"
 #include "interp/handlers_simd.h"
 #include "interp/lowerer.h"
 #include "interp/value_slots.h"
@@ -77,15 +78,29 @@ Result<void> Lowerer::lower_variable(const wasm::Instr& in) {
       bool has_readers = std::any_of(stack_.begin(), stack_.end(), [&](const Operand& o) {
         return o.kind == Operand::Local && o.local == slot;
       });
-      if (!has_readers && dst_patch_.valid && v.kind == Operand::Stack &&
-          dst_patch_.home == v.home && dst_patch_.height == stack_.size() + 1) {
-        // The producing instruction writes the local directly.
-        if (dst_patch_.high)
-          w_[dst_patch_.word].pair.b = slot;
+      if (dst_patch_.valid && v.kind == Operand::Stack && dst_patch_.home == v.home &&
+          dst_patch_.height == stack_.size() + 1) {
+        // The producing instruction (the last one emitted) writes the local directly.
+        DstPatch patch = dst_patch_;
+        if (has_readers) {
+          // Entries still reading the local's old value (as in `x++` used as a value) get
+          // their copies first: take the producer out, emit them, put it back after.
+          std::vector<Word> producer(w_.begin() + static_cast<ptrdiff_t>(patch.start), w_.end());
+          uint32_t producer_offset = code_->offsets.back().second;
+          w_.resize(patch.start);
+          code_->offsets.pop_back();
+          materialize_local_readers(slot);
+          size_t moved = w_.size();
+          code_->offsets.emplace_back(static_cast<uint32_t>(moved), producer_offset);
+          w_.insert(w_.end(), producer.begin(), producer.end());
+          patch.word = patch.word - patch.start + moved;
+        }
+        if (patch.high)
+          w_[patch.word].pair.b = slot;
         else
-          w_[dst_patch_.word].pair.a = slot;
+          w_[patch.word].pair.a = slot;
         dst_patch_.valid = false;
-        pending_compare_.valid = false;
+        last_op_.valid = false;
       } else {
         materialize_local_readers(slot);
         if (v.kind == Operand::Const) {
@@ -142,13 +157,41 @@ Result<void> Lowerer::lower_variable(const wasm::Instr& in) {
 
 Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
   if (Handler h = load_handler(in.op)) {
+    const ValType result = signature_of(in.op).result;
+    Handler fused = load_add_handler(in.op, last_op_.imm);
+    if (fused && last_op_.op == Opcode::I32Add && is_last_result(stack_.back(), stack_.size())) {
+      // load(a + b + offset): the sum is computed inside the load.
+      LastOp add = last_op_;
+      Operand addr = pop();
+      rewind_last_op();
+      size_t at = emit(fused);
+      if (add.imm) {
+        emit_pair(add.a, addr.home);
+        emit_word(add.imm_bits);
+        emit_word(in.mem.offset);
+        push(result);
+        set_dst_patch(at + 1, true);
+      } else {
+        emit_pair(add.a, add.b);
+        emit_pair(addr.home, 0);
+        emit_word(in.mem.offset);
+        push(result);
+        set_dst_patch(at + 2, false);
+      }
+      return {};
+    }
     Operand a = pop();
     uint32_t sa = src(a);
     size_t at = emit(h);
     emit_pair(sa, a.home);
     emit_word(in.mem.offset);
-    push(signature_of(in.op).result);
+    push(result);
     set_dst_patch(at + 1, true);
+    if (in.op == Opcode::I32Load || in.op == Opcode::I64Load || in.op == Opcode::F32Load ||
+        in.op == Opcode::F64Load) {
+      last_op_ = LastOp{true, at, w_.size(), in.op, sa, 0, false, in.mem.offset,
+                        stack_.back().home, stack_.size(), offset_};
+    }
     return {};
   }
   if (Handler h = store_handler(in.op)) {
@@ -290,14 +333,52 @@ void Lowerer::lower_unop(Opcode op, Handler h, ValType result) {
   push(result);
   set_dst_patch(at + 1, true);
   if (op == Opcode::I32Eqz || op == Opcode::I64Eqz) {
-    pending_compare_ = PendingCompare{true, at, w_.size(), op, sa, 0, false, 0,
-                                      stack_.back().home, stack_.size()};
+    last_op_ = LastOp{true, at, w_.size(), op, sa, 0, false, 0,
+                      stack_.back().home, stack_.size(), offset_};
   }
 }
 
+namespace {
+// The full-width load producing an operand of type t.
+Opcode full_load_of(ValType t) {
+  switch (t) {
+    case ValType::I32: return Opcode::I32Load;
+    case ValType::I64: return Opcode::I64Load;
+    case ValType::F32: return Opcode::F32Load;
+    case ValType::F64: return Opcode::F64Load;
+    default: return Opcode::Count;
+  }
+}
+}  // namespace
+
 void Lowerer::lower_binop(Opcode op, ValType result) {
+  const size_t height_b = stack_.size();
   Operand b = pop();
   Operand a = pop();
+  Handler fused = binop_load_handler(op);
+  if (fused && last_op_.op == full_load_of(a.type)) {
+    // `x op load(...)`: the load just emitted is absorbed by the operator.
+    bool b_loaded = is_last_result(b, height_b);
+    bool a_loaded = !b_loaded && is_commutative(op) && b.kind != Operand::Const &&
+                    is_last_result(a, height_b - 1);
+    if (b_loaded || a_loaded) {
+      LastOp load = last_op_;
+      Operand other = b_loaded ? a : b;
+      const uint32_t dst = a.home;
+      rewind_last_op();
+      uint32_t so = src(other);
+      const uint32_t here = offset_;
+      offset_ = load.module_offset;  // a trap in it is the load's
+      size_t at = emit(fused);
+      offset_ = here;
+      emit_pair(so, load.a);
+      emit_pair(dst, 0);
+      emit_word(load.imm_bits);
+      push(result);
+      set_dst_patch(at + 2, false);
+      return;
+    }
+  }
   const uint32_t dst = a.home;  // the result replaces the lower operand
   if (a.kind == Operand::Const && b.kind != Operand::Const && is_commutative(op))
     std::swap(a, b);  // the constant becomes the immediate
@@ -319,10 +400,8 @@ void Lowerer::lower_binop(Opcode op, ValType result) {
     push(result);
     set_dst_patch(at + 2, false);
   }
-  if (branch_compare_handler(op, imm, true)) {
-    pending_compare_ = PendingCompare{true, at, w_.size(), op, sa, sb, imm, b.bits,
-                                      stack_.back().home, stack_.size()};
-  }
+  last_op_ = LastOp{true, at, w_.size(), op, sa, sb, imm, b.bits,
+                    stack_.back().home, stack_.size(), offset_};
 }
 
 Result<void> Lowerer::lower_numeric(const wasm::Instr& in) {

@@ -56,13 +56,17 @@ class Lowerer {
   // Where an emitted instruction wrote its result, so local.set can retarget it.
   struct DstPatch {
     bool valid = false;
+    size_t start = 0;   // the instruction's first word
     size_t word = 0;
     bool high = false;  // pair.b rather than pair.a
     uint32_t home = 0;
     size_t height = 0;
   };
-  // The last instruction was a comparison whose result is on top of the stack.
-  struct PendingCompare {
+  // The last instruction emitted, when it is a binary operator, eqz or a load whose
+  // result is on top of the stack: its consumer may absorb it (compare-and-branch,
+  // load-and-operate, load from a sum), rewinding it. For a load, `a` is the address slot
+  // and imm_bits the static offset.
+  struct LastOp {
     bool valid = false;
     size_t start = 0, end = 0;
     wasm::Opcode op = wasm::Opcode::Nop;
@@ -71,6 +75,7 @@ class Lowerer {
     uint64_t imm_bits = 0;
     uint32_t home = 0;
     size_t height = 0;
+    uint32_t module_offset = 0;
   };
 
   Result<void> lower(const wasm::Instr& in);
@@ -121,6 +126,11 @@ class Lowerer {
   void lower_unop(wasm::Opcode op, Handler h, ValType result);
   void lower_binop(wasm::Opcode op, ValType result);
   Result<void> check_frame_size() const;
+  // Whether `o`, the entry at stack position height-1, is the result of last_op_ (which
+  // must be the last instruction emitted).
+  bool is_last_result(const Operand& o, size_t height) const;
+  // Removes the last instruction (last_op_) from the code.
+  void rewind_last_op();
 
   runtime::Store& store_;
   runtime::FunctionInstance& func_;
@@ -139,7 +149,7 @@ class Lowerer {
   bool unreachable_ = false;
   std::vector<size_t> jump_words_;  // words holding a target as a word index until finish
   DstPatch dst_patch_;
-  PendingCompare pending_compare_;
+  LastOp last_op_;
   uint32_t offset_ = 0;  // module offset of the instruction being lowered
 };
 

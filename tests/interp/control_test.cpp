@@ -49,6 +49,7 @@ TEST_F(ControlTest, MultiValueResultsAndBlockParams) {
 TEST_F(ControlTest, LocalReadBeforeOverwriteKeepsOldValue) {
   EXPECT_EQ(h.i32("get_then_set", {I32(12)}), 7u);
   EXPECT_EQ(h.i32("tee", {I32(4)}), 24u);
+  EXPECT_EQ(h.i32("post_increment", {I32(5)}), 506u);
 }
 
 TEST_F(ControlTest, SelectPicksByCondition) {

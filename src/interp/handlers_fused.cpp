@@ -1,0 +1,102 @@
+// Superinstructions: pairs of wasm instructions that the lowering fuses because they are
+// frequent in compiled C and each dispatch saved is a handler's whole cost.
+//  - binary operator whose second operand comes straight from a load:
+//      [h][a|addr][dst|-][offset]            (`x op load(addr + offset)`)
+//  - load whose address is an i32.add of two slots, or of a slot and an immediate:
+//      [h][a|b][dst|-][offset]               (`load((a + b) mod 2^32 + offset)`)
+//      [h][a|dst][imm][offset]
+// The 32-bit sum wraps as i32.add does; only then is the static offset added in 64 bits.
+#include <cstring>
+
+#include "interp/handler_macros.h"
+#include "interp/handlers_fused.h"
+#include "interp/numerics.h"
+
+namespace ironclad::interp {
+namespace {
+
+#define BINOP(Op, T, R, expr)                                                    \
+  IRONCLAD_DEFINE_HANDLER(Op##_sm) {                                             \
+    uint64_t ea = uint64_t{slot_get<uint32_t>(fp, ip[1].pair.b)} + ip[3].u64;    \
+    if (ea + sizeof(T) > memsize) [[unlikely]]                                   \
+      return raise_trap(ctx, ip, TrapKind::OutOfBoundsMemoryAccess);             \
+    T b;                                                                         \
+    std::memcpy(&b, mem + ea, sizeof(T));                                        \
+    T a = slot_get<T>(fp, ip[1].pair.a);                                         \
+    slot_set<R>(fp, ip[2].pair.a, static_cast<R>(expr));                         \
+    IRONCLAD_NEXT(4);                                                            \
+  }
+#define CMPOP(Op, T, expr)
+#define TBINOP(Op, T, fn)
+#define UNOP(Op, T, R, expr)
+#define TUNOP(Op, T, R, fn)
+#include "interp/numeric_ops.def"
+#undef BINOP
+#undef CMPOP
+#undef TBINOP
+#undef UNOP
+#undef TUNOP
+
+#define LOAD_ADD(Op, MemT, R)                                                    \
+  IRONCLAD_DEFINE_HANDLER(Op##_add_ss) {                                         \
+    uint32_t addr = slot_get<uint32_t>(fp, ip[1].pair.a) + slot_get<uint32_t>(fp, ip[1].pair.b); \
+    uint64_t ea = uint64_t{addr} + ip[3].u64;                                    \
+    if (ea + sizeof(MemT) > memsize) [[unlikely]]                                \
+      return raise_trap(ctx, ip, TrapKind::OutOfBoundsMemoryAccess);             \
+    MemT v;                                                                      \
+    std::memcpy(&v, mem + ea, sizeof(MemT));                                     \
+    slot_set<R>(fp, ip[2].pair.a, static_cast<R>(v));                            \
+    IRONCLAD_NEXT(4);                                                            \
+  }                                                                              \
+  IRONCLAD_DEFINE_HANDLER(Op##_add_si) {                                         \
+    uint32_t addr = slot_get<uint32_t>(fp, ip[1].pair.a) + static_cast<uint32_t>(ip[2].u64); \
+    uint64_t ea = uint64_t{addr} + ip[3].u64;                                    \
+    if (ea + sizeof(MemT) > memsize) [[unlikely]]                                \
+      return raise_trap(ctx, ip, TrapKind::OutOfBoundsMemoryAccess);             \
+    MemT v;                                                                      \
+    std::memcpy(&v, mem + ea, sizeof(MemT));                                     \
+    slot_set<R>(fp, ip[1].pair.b, static_cast<R>(v));                            \
+    IRONCLAD_NEXT(4);                                                            \
+  }
+
+// clang-format off
+#define FUSABLE_LOADS(X)                                                       \
+  X(I32Load, uint32_t, uint32_t) X(I64Load, uint64_t, uint64_t)                \
+  X(F32Load, uint32_t, uint32_t) X(F64Load, uint64_t, uint64_t)                \
+  X(I32Load8S, int8_t, uint32_t) X(I32Load8U, uint8_t, uint32_t)               \
+  X(I32Load16S, int16_t, uint32_t) X(I32Load16U, uint16_t, uint32_t)           \
+  X(I64Load8S, int8_t, uint64_t) X(I64Load8U, uint8_t, uint64_t)               \
+  X(I64Load16S, int16_t, uint64_t) X(I64Load16U, uint16_t, uint64_t)           \
+  X(I64Load32S, int32_t, uint64_t) X(I64Load32U, uint32_t, uint64_t)
+// clang-format on
+FUSABLE_LOADS(LOAD_ADD)
+
+}  // namespace
+
+Handler binop_load_handler(wasm::Opcode op) {
+  switch (op) {
+#define BINOP(Op, T, R, expr) case wasm::Opcode::Op: return Op##_sm;
+#define CMPOP(Op, T, expr)
+#define TBINOP(Op, T, fn)
+#define UNOP(Op, T, R, expr)
+#define TUNOP(Op, T, R, fn)
+#include "interp/numeric_ops.def"
+#undef BINOP
+#undef CMPOP
+#undef TBINOP
+#undef UNOP
+#undef TUNOP
+    default: return nullptr;
+  }
+}
+
+Handler load_add_handler(wasm::Opcode op, bool imm) {
+  switch (op) {
+#define CASE(Op, MemT, R) case wasm::Opcode::Op: return imm ? Op##_add_si : Op##_add_ss;
+    FUSABLE_LOADS(CASE)
+#undef CASE
+    default: return nullptr;
+  }
+}
+
+}  // namespace ironclad::interp

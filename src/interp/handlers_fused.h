@@ -1,0 +1,15 @@
+// Superinstruction handlers (handlers_fused.cpp), looked up at lowering time.
+#pragma once
+
+#include "interp/code.h"
+#include "wasm/opcode.h"
+
+namespace ironclad::interp {
+
+// `a op load(addr + offset)` for a scalar binary operator: [h][a|addr][dst|-][offset].
+Handler binop_load_handler(wasm::Opcode op);
+// A scalar load from `a + b` (i32, wrapping) plus the offset: [h][a|b][dst|-][offset],
+// or from `a + imm`: [h][a|dst][imm][offset].
+Handler load_add_handler(wasm::Opcode op, bool imm);
+
+}  // namespace ironclad::interp
