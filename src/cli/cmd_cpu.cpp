@@ -65,14 +65,10 @@ json policy_json(const ResolvedPolicy& p) {
 }
 
 json fingerprint_json(const Fingerprint& f) {
-  return json{{"hash", f.hash_hex()},
-              {"vendor", f.vendor},
-              {"family", f.family},
-              {"model", f.model},
-              {"stepping", f.stepping},
-              {"microcode", f.microcode},
-              {"kernel", f.kernel_release},
-              {"verified", names_json(f.verified)}};
+  return json{{"hash", f.hash_hex()},       {"vendor", f.vendor},
+              {"family", f.family},         {"model", f.model},
+              {"stepping", f.stepping},     {"microcode", f.microcode},
+              {"kernel", f.kernel_release}, {"verified", names_json(f.verified)}};
 }
 
 std::optional<std::string> read_file(const std::string& path) {
@@ -126,15 +122,18 @@ int show_profile(const CpuArgs& args, const std::vector<OverrideSource>& overrid
   }
   fmt::print("profile     {}: {}\n", profile->name, profile->description);
   if (!profile->dump.empty()) fmt::print("checked     against ../shared/cpuid/{}\n", profile->dump);
-  fmt::print("\n{:<20} {:<20} {:<8} {:>2} {:>2} {:>2}\n", "feature", "llvm", "profile", "N", "C", "B");
+  fmt::print("\n{:<20} {:<20} {:<8} {:>2} {:>2} {:>2}\n", "feature", "llvm", "profile", "N", "C",
+             "B");
   for (const FeatureInfo& fi : x86_features()) {
     if (!profile->features.has(fi.id)) continue;
     std::string cols;
     for (Policy p : kColumns)
-      cols += fmt::format(" {:>2}", resolve_policy(p, profile->features).features.has(fi.id) ? "+" : "-");
+      cols += fmt::format(" {:>2}",
+                          resolve_policy(p, profile->features).features.has(fi.id) ? "+" : "-");
     fmt::print("{:<20} {:<20} {:<8}{}\n", fi.name, fi.llvm, "yes", cols);
   }
-  fmt::print("\nN = native, C = conservative, B = baseline (x86-64-v2); interpreter keeps nothing.\n");
+  fmt::print(
+      "\nN = native, C = conservative, B = baseline (x86-64-v2); interpreter keeps nothing.\n");
   print_policy(resolved, policy == kDefaultPolicy);
   return 0;
 }
@@ -204,20 +203,21 @@ int run_cpu(const CpuArgs& args) {
     json core_types = json::object();
     for (const auto& [type, cpus] : report.core_types())
       if (type != 0) core_types[core_type_name(type)] = cpus;
-    j["machine"] = json{{"origin", report.inputs.origin},
-                        {"vendor", report.vendor},
-                        {"brand", report.brand},
-                        {"family", report.family},
-                        {"model", report.model},
-                        {"stepping", report.stepping},
-                        {"microcode", report.microcode},
-                        {"kernel", report.kernel_release},
-                        {"logical_cpus", cpu_numbers},
-                        {"core_types", core_types},
-                        {"hwcap2", report.inputs.kernel ? json(report.inputs.kernel->hwcap2) : json(nullptr)},
-                        {"osxsave", report.xcr.osxsave},
-                        {"xcr0", fmt::format("{:#x}", report.xcr.xcr0)},
-                        {"xcr0_assumed", report.xcr_assumed}};
+    j["machine"] =
+        json{{"origin", report.inputs.origin},
+             {"vendor", report.vendor},
+             {"brand", report.brand},
+             {"family", report.family},
+             {"model", report.model},
+             {"stepping", report.stepping},
+             {"microcode", report.microcode},
+             {"kernel", report.kernel_release},
+             {"logical_cpus", cpu_numbers},
+             {"core_types", core_types},
+             {"hwcap2", report.inputs.kernel ? json(report.inputs.kernel->hwcap2) : json(nullptr)},
+             {"osxsave", report.xcr.osxsave},
+             {"xcr0", fmt::format("{:#x}", report.xcr.xcr0)},
+             {"xcr0_assumed", report.xcr_assumed}};
     if (probes) {
       json per_cpu = json::array();
       for (const CpuProbes& p : probes->cpus)
@@ -261,19 +261,25 @@ int run_cpu(const CpuArgs& args) {
              report.microcode.empty() ? "" : ", microcode " + report.microcode);
   std::string types;
   for (const auto& [type, cpus] : report.core_types())
-    if (type != 0) types += fmt::format("{}{} {}", types.empty() ? "; hybrid: " : ", ", core_type_name(type), format_cpu_list(cpus));
-  fmt::print("CPUs        {} logical ({}){}\n", report.cpus.size(), format_cpu_list(cpu_numbers), types);
+    if (type != 0)
+      types += fmt::format("{}{} {}", types.empty() ? "; hybrid: " : ", ", core_type_name(type),
+                           format_cpu_list(cpus));
+  fmt::print("CPUs        {} logical ({}){}\n", report.cpus.size(), format_cpu_list(cpu_numbers),
+             types);
   if (!report.inputs.kernel)
     fmt::print("kernel      not given: taken as agreeing\n");
   else
-    fmt::print("kernel      {}, {} cpuinfo flags, AT_HWCAP2 {:#x} ({})\n",
-               report.kernel_release.empty() ? std::string("release unknown") : report.kernel_release,
-               report.inputs.kernel->flags.size(), report.inputs.kernel->hwcap2,
-               describe_hwcap2(report.inputs.kernel->hwcap2));
-  fmt::print("XCR0        {}\n",
-             !report.xcr.osxsave ? std::string("unavailable: OSXSAVE is off, no XSAVE state")
-                                 : fmt::format("{:#x} ({}){}", report.xcr.xcr0, describe_xcr0(report.xcr.xcr0),
-                                               report.xcr_assumed ? ", assumed: every state the CPU can save" : ""));
+    fmt::print(
+        "kernel      {}, {} cpuinfo flags, AT_HWCAP2 {:#x} ({})\n",
+        report.kernel_release.empty() ? std::string("release unknown") : report.kernel_release,
+        report.inputs.kernel->flags.size(), report.inputs.kernel->hwcap2,
+        describe_hwcap2(report.inputs.kernel->hwcap2));
+  fmt::print(
+      "XCR0        {}\n",
+      !report.xcr.osxsave
+          ? std::string("unavailable: OSXSAVE is off, no XSAVE state")
+          : fmt::format("{:#x} ({}){}", report.xcr.xcr0, describe_xcr0(report.xcr.xcr0),
+                        report.xcr_assumed ? ", assumed: every state the CPU can save" : ""));
   if (probes) {
     if (probes->from_cache)
       fmt::print("probes      from this boot's cache {} (measured {:.2f} ms on {} CPUs)\n",
@@ -286,8 +292,8 @@ int run_cpu(const CpuArgs& args) {
     fmt::print("probes      none (not this machine)\n");
   }
 
-  fmt::print("\n{:<19} {:<19} {:<5} {:<5} {:<6} {:<5} {:<8} {:>1} {:>1} {:>1}  {}\n", "feature", "llvm",
-             "cpuid", "xcr0", "kernel", "probe", "verdict", "N", "C", "B", "reason");
+  fmt::print("\n{:<19} {:<19} {:<5} {:<5} {:<6} {:<5} {:<8} {:>1} {:>1} {:>1}  {}\n", "feature",
+             "llvm", "cpuid", "xcr0", "kernel", "probe", "verdict", "N", "C", "B", "reason");
   for (const FeatureVerdict& v : report.features) {
     const FeatureInfo& fi = info(v.feature);
     std::string cols;
@@ -315,8 +321,9 @@ int run_cpu(const CpuArgs& args) {
 void register_cpu_command(CLI::App& app, int& exit_status) {
   auto args = std::make_shared<CpuArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "cpu", "Explain the CPU feature model: each source's answer per feature, the verdict, "
-             "the policies");
+      "cpu",
+      "Explain the CPU feature model: each source's answer per feature, the verdict, "
+      "the policies");
   cmd->add_option("--from-dump", args->dump,
                   "Judge another machine from a CPUID dump (InstLatx64 text format)");
   cmd->add_option("--xcr0", args->xcr0, "Take XCR0 to be this value (hex), e.g. 0x7");

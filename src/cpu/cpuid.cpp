@@ -18,9 +18,12 @@ CpuidRegs CpuidSnapshot::get(uint32_t leaf, uint32_t subleaf) const {
 
 std::string core_type_name(uint8_t raw) {
   switch (raw) {
-    case 0: return "none";
-    case static_cast<uint8_t>(CoreType::Atom): return "Atom";
-    case static_cast<uint8_t>(CoreType::Core): return "Core";
+    case 0:
+      return "none";
+    case static_cast<uint8_t>(CoreType::Atom):
+      return "Atom";
+    case static_cast<uint8_t>(CoreType::Core):
+      return "Core";
   }
   char buf[8];
   std::snprintf(buf, sizeof buf, "0x%02x", raw);
@@ -91,10 +94,14 @@ constexpr Bit kBits[] = {
 
 uint32_t reg_of(const CpuidRegs& r, Reg reg) {
   switch (reg) {
-    case EAX: return r.eax;
-    case EBX: return r.ebx;
-    case ECX: return r.ecx;
-    case EDX: return r.edx;
+    case EAX:
+      return r.eax;
+    case EBX:
+      return r.ebx;
+    case ECX:
+      return r.ecx;
+    case EDX:
+      return r.edx;
   }
   return 0;
 }
@@ -143,8 +150,9 @@ CpuidFacts decode_cpuid(const CpuidSnapshot& snap) {
     uint32_t base_model = (l1.eax >> 4) & 0xf;
     f.stepping = l1.eax & 0xf;
     f.family = base_family == 0xf ? base_family + ((l1.eax >> 20) & 0xff) : base_family;
-    f.model = (base_family == 0x6 || base_family == 0xf) ? base_model | (((l1.eax >> 16) & 0xf) << 4)
-                                                          : base_model;
+    f.model = (base_family == 0x6 || base_family == 0xf)
+                  ? base_model | (((l1.eax >> 16) & 0xf) << 4)
+                  : base_model;
     f.xsave = (l1.ecx >> 26) & 1;
     f.osxsave = (l1.ecx >> 27) & 1;
   }
@@ -305,8 +313,8 @@ std::optional<int> cpu_header_number(std::string_view line) {
 
 Result<std::vector<CpuidSnapshot>> parse_instlatx64(std::string_view text) {
   std::vector<CpuidSnapshot> cpus;
-  bool in_block = false;           // the last CPUID line or header belongs to cpus.back()
-  std::optional<int> header_cpu;   // the header's number, for the next block
+  bool in_block = false;          // the last CPUID line or header belongs to cpus.back()
+  std::optional<int> header_cpu;  // the header's number, for the next block
   std::map<uint32_t, uint32_t> next_implicit;  // leaf -> next sub-leaf without [SL]
   size_t line_no = 0;
   size_t pos = 0;
@@ -356,8 +364,9 @@ Result<std::vector<CpuidSnapshot>> parse_instlatx64(std::string_view text) {
                        "CPUID dump: no 'CPUID LLLLLLLL: EAX-EBX-ECX-EDX' line found");
   for (const CpuidSnapshot& s : cpus)
     if (!s.has(0, 0) || !s.has(1, 0))
-      return Error::make(ErrorKind::Malformed, "CPUID dump: logical CPU #" + std::to_string(s.cpu()) +
-                                                   " has no leaf 0 or leaf 1");
+      return Error::make(
+          ErrorKind::Malformed,
+          "CPUID dump: logical CPU #" + std::to_string(s.cpu()) + " has no leaf 0 or leaf 1");
   return cpus;
 }
 

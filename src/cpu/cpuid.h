@@ -55,14 +55,14 @@ std::string core_type_name(uint8_t raw);  // "Atom", "Core", "none", "0x30"
 // What one logical CPU's CPUID claims.
 struct CpuidFacts {
   int cpu = 0;
-  std::string vendor;  // "GenuineIntel", "AuthenticAMD"
-  std::string brand;   // leaves 0x80000002..4, trimmed; may be empty
-  uint32_t signature = 0;  // leaf 1 EAX
+  std::string vendor;                            // "GenuineIntel", "AuthenticAMD"
+  std::string brand;                             // leaves 0x80000002..4, trimmed; may be empty
+  uint32_t signature = 0;                        // leaf 1 EAX
   uint32_t family = 0, model = 0, stepping = 0;  // display values (extended fields folded in)
-  uint8_t core_type = 0;  // leaf 0x1A EAX[31:24], 0 when the CPU does not report one
-  bool hybrid = false;    // leaf 7 EDX bit 15
-  bool xsave = false;     // leaf 1 ECX bit 26
-  bool osxsave = false;   // leaf 1 ECX bit 27: the OS set CR4.OSXSAVE
+  uint8_t core_type = 0;        // leaf 0x1A EAX[31:24], 0 when the CPU does not report one
+  bool hybrid = false;          // leaf 7 EDX bit 15
+  bool xsave = false;           // leaf 1 ECX bit 26
+  bool osxsave = false;         // leaf 1 ECX bit 27: the OS set CR4.OSXSAVE
   uint64_t xcr0_supported = 0;  // leaf 0xD.0 EDX:EAX: the state components XSAVE can manage
   FeatureSet features;          // every feature CPUID reports, before any other source
 };

@@ -7,12 +7,15 @@ namespace ironclad::cpu {
 namespace {
 
 constexpr int8_t N = -1;
-constexpr int8_t f(X86 x) { return static_cast<int8_t>(x); }
+constexpr int8_t f(X86 x) {
+  return static_cast<int8_t>(x);
+}
 
 using S = StateNeed;
 using F = Family;
 
 // Requirements follow LLVM's X86.td implications, restricted to this table.
+// clang-format off
 constexpr FeatureInfo kX86[] = {
     {X86::SSE2, "SSE2", "sse2", "sse2", S::None, F::Base, {N, N, N}, "128-bit integer and double SIMD (x86-64 baseline)"},
     {X86::SSE3, "SSE3", "sse3", "pni", S::None, F::Base, {f(X86::SSE2), N, N}, "horizontal add, addsub, lddqu"},
@@ -59,6 +62,7 @@ constexpr FeatureInfo kX86[] = {
     {X86::AMX_INT8, "AMX-INT8", "amx-int8", "amx_int8", S::Tile, F::Amx, {f(X86::AMX_TILE), N, N}, "int8 tile dot products"},
     {X86::AMX_BF16, "AMX-BF16", "amx-bf16", "amx_bf16", S::Tile, F::Amx, {f(X86::AMX_TILE), N, N}, "bfloat16 tile dot products"},
 };
+// clang-format on
 static_assert(std::size(kX86) == kX86FeatureCount, "one table row per X86 feature");
 
 constexpr bool table_in_order() {
@@ -81,15 +85,21 @@ bool iequals(std::string_view a, std::string_view b) {
 
 const char* to_string(Arch arch) {
   switch (arch) {
-    case Arch::X86_64: return "x86-64";
-    case Arch::AArch64: return "aarch64";
+    case Arch::X86_64:
+      return "x86-64";
+    case Arch::AArch64:
+      return "aarch64";
   }
   return "unknown";
 }
 
-std::span<const FeatureInfo> x86_features() { return kX86; }
+std::span<const FeatureInfo> x86_features() {
+  return kX86;
+}
 
-const FeatureInfo& info(X86 feature) { return kX86[static_cast<size_t>(feature)]; }
+const FeatureInfo& info(X86 feature) {
+  return kX86[static_cast<size_t>(feature)];
+}
 
 std::optional<X86> find_x86_feature(std::string_view name) {
   for (const FeatureInfo& fi : kX86)
@@ -100,10 +110,10 @@ std::optional<X86> find_x86_feature(std::string_view name) {
     X86 id;
   };
   static constexpr Alias kAliases[] = {
-      {"bmi1", X86::BMI1},       {"pclmulqdq", X86::PCLMULQDQ}, {"avx-vnni", X86::AVX_VNNI},
-      {"sse41", X86::SSE4_1},    {"sse42", X86::SSE4_2},
-      {"abm", X86::LZCNT},       {"cmpxchg16b", X86::CX16},     {"amxtile", X86::AMX_TILE},
-      {"amxint8", X86::AMX_INT8}, {"amxbf16", X86::AMX_BF16},
+      {"bmi1", X86::BMI1},        {"pclmulqdq", X86::PCLMULQDQ}, {"avx-vnni", X86::AVX_VNNI},
+      {"sse41", X86::SSE4_1},     {"sse42", X86::SSE4_2},        {"abm", X86::LZCNT},
+      {"cmpxchg16b", X86::CX16},  {"amxtile", X86::AMX_TILE},    {"amxint8", X86::AMX_INT8},
+      {"amxbf16", X86::AMX_BF16},
   };
   for (const Alias& a : kAliases)
     if (iequals(name, a.alias)) return a.id;

@@ -29,6 +29,7 @@ const char* to_string(Arch arch);
 
 // The x86-64 features, in the order tables and reports list them. The numbering is internal:
 // nothing persistent stores it (caches and fingerprints store names).
+// clang-format off
 enum class X86 : uint16_t {
   SSE2, SSE3, SSSE3, SSE4_1, SSE4_2, SSE4A,
   POPCNT, LZCNT, BMI1, BMI2, MOVBE, CX16,
@@ -40,16 +41,17 @@ enum class X86 : uint16_t {
   AMX_TILE, AMX_INT8, AMX_BF16,
   Count_
 };
+// clang-format on
 inline constexpr size_t kX86FeatureCount = static_cast<size_t>(X86::Count_);
 
 // The register state a feature's instructions touch, which the OS must have enabled in XCR0
 // (with CR4.OSXSAVE) before they execute. General-purpose and legacy-SSE instructions need
 // no XSAVE state (Linux always enables FXSR/SSE on x86-64).
 enum class StateNeed : uint8_t {
-  None,    // general-purpose registers, or XMM through legacy SSE encodings
-  Ymm,     // XCR0 bits 1 (SSE) and 2 (AVX): any VEX-encoded vector instruction
-  Zmm,     // plus bits 5, 6, 7 (opmask, ZMM_Hi256, Hi16_ZMM): EVEX
-  Tile,    // bits 17, 18 (XTILECFG, XTILEDATA): AMX
+  None,  // general-purpose registers, or XMM through legacy SSE encodings
+  Ymm,   // XCR0 bits 1 (SSE) and 2 (AVX): any VEX-encoded vector instruction
+  Zmm,   // plus bits 5, 6, 7 (opmask, ZMM_Hi256, Hi16_ZMM): EVEX
+  Tile,  // bits 17, 18 (XTILECFG, XTILEDATA): AMX
 };
 
 // Families a policy can remove as a whole.
@@ -62,8 +64,8 @@ struct FeatureInfo {
   std::string_view kernel_flag;  // the /proc/cpuinfo flag: "avx512f" (LZCNT is "abm")
   StateNeed state;
   Family family;
-  std::array<int8_t, 3> needs;   // direct requirements (X86 values), -1 = none
-  std::string_view summary;      // one line for tables and docs
+  std::array<int8_t, 3> needs;  // direct requirements (X86 values), -1 = none
+  std::string_view summary;     // one line for tables and docs
 };
 
 // The x86-64 feature table, indexed by X86.

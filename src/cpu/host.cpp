@@ -40,7 +40,9 @@ CpuInputs read_host_inputs(const DetectOptions& options) {
   return in;
 }
 
-CpuReport detect_host(const DetectOptions& options) { return judge(read_host_inputs(options)); }
+CpuReport detect_host(const DetectOptions& options) {
+  return judge(read_host_inputs(options));
+}
 
 const CpuReport& host_cpu() {
   static const CpuReport report = detect_host();

@@ -8,9 +8,9 @@
 namespace ironclad::cpu {
 
 struct DetectOptions {
-  bool probes = true;     // run (or reuse) execution probes
-  bool use_cache = true;  // read and write the per-boot probe cache
-  std::string cache_path; // "" -> default_probe_cache_path()
+  bool probes = true;      // run (or reuse) execution probes
+  bool use_cache = true;   // read and write the per-boot probe cache
+  std::string cache_path;  // "" -> default_probe_cache_path()
 };
 
 // Reads CPUID on every online CPU (pinned, in the same pass as the probes), XCR0, the

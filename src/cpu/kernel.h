@@ -19,9 +19,9 @@
 namespace ironclad::cpu {
 
 struct KernelView {
-  bool have_flags = false;        // a flags list was found
-  std::set<std::string> flags;    // flags every processor lists
-  std::string release;            // uname -r, or empty
+  bool have_flags = false;             // a flags list was found
+  std::set<std::string> flags;         // flags every processor lists
+  std::string release;                 // uname -r, or empty
   std::vector<std::string> microcode;  // distinct "microcode" values of /proc/cpuinfo
   uint64_t hwcap = 0, hwcap2 = 0;      // getauxval(AT_HWCAP / AT_HWCAP2)
 

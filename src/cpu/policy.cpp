@@ -9,10 +9,14 @@ namespace ironclad::cpu {
 
 const char* to_string(Policy policy) {
   switch (policy) {
-    case Policy::Native: return "native";
-    case Policy::Conservative: return "conservative";
-    case Policy::Baseline: return "baseline";
-    case Policy::Interpreter: return "interpreter";
+    case Policy::Native:
+      return "native";
+    case Policy::Conservative:
+      return "conservative";
+    case Policy::Baseline:
+      return "baseline";
+    case Policy::Interpreter:
+      return "interpreter";
   }
   return "unknown";
 }
@@ -31,11 +35,14 @@ std::optional<OverrideSource> env_overrides() {
 
 FeatureSet policy_base(Policy policy, const FeatureSet& verified) {
   switch (policy) {
-    case Policy::Native: return verified;
+    case Policy::Native:
+      return verified;
     case Policy::Conservative:
       return verified - FeatureSet::family(Family::Avx512) - FeatureSet::family(Family::Amx);
-    case Policy::Baseline: return find_profile("x86-64-v2")->features & verified;
-    case Policy::Interpreter: return FeatureSet{};
+    case Policy::Baseline:
+      return find_profile("x86-64-v2")->features & verified;
+    case Policy::Interpreter:
+      return FeatureSet{};
   }
   return FeatureSet{};
 }
@@ -77,12 +84,14 @@ ResolvedPolicy resolve_policy(Policy policy, const FeatureSet& verified,
         FeatureSet wanted = FeatureSet{*feature}.with_requirements();
         FeatureSet extra = wanted - r.features - FeatureSet{*feature};
         if (!extra.empty())
-          r.notes.push_back(where + " also adds " + extra.llvm_names() + " (needed by " + llvm + ")");
+          r.notes.push_back(where + " also adds " + extra.llvm_names() + " (needed by " + llvm +
+                            ")");
         r.features |= wanted;  // verified is consistent, so its requirements are verified too
       } else {
         FeatureSet gone = FeatureSet::dependents_of(*feature) & r.features;
         if (!gone.empty())
-          r.notes.push_back(where + " also removes " + gone.llvm_names() + " (they need " + llvm + ")");
+          r.notes.push_back(where + " also removes " + gone.llvm_names() + " (they need " + llvm +
+                            ")");
         r.features -= gone;
         r.features.remove(*feature);
       }

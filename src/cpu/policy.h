@@ -41,10 +41,11 @@ std::optional<OverrideSource> env_overrides();
 
 struct ResolvedPolicy {
   Policy policy = kDefaultPolicy;
-  bool jit = true;       // false for `interpreter`
-  FeatureSet features;   // what the code generator may use; ⊆ verified
+  bool jit = true;                    // false for `interpreter`
+  FeatureSet features;                // what the code generator may use; ⊆ verified
   std::vector<std::string> warnings;  // overrides refused or ignored
-  std::vector<std::string> notes;     // consequences of overrides (what was added or removed with them)
+  std::vector<std::string>
+      notes;  // consequences of overrides (what was added or removed with them)
 
   // The LLVM feature string: "+sse2,...,-avx512f,..." (every feature named, DESIGN.md
   // invariant 3: LLVM never guesses from a CPU name).

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,7 +18,6 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
-#include <sys/stat.h>
 #include <thread>
 
 namespace ironclad::cpu {
@@ -30,6 +30,7 @@ namespace ironclad::cpu {
 // the probes that read memory. Each starts with endbr64 (a NOP on CPUs without CET) and
 // clears the upper vector state after VEX/EVEX code.
 
+// clang-format off
 #define PROBE_BEGIN(name)                                                  \
   ".p2align 4\n"                                                           \
   ".globl ironclad_cpu_probe_" #name "\n"                                  \
@@ -217,6 +218,7 @@ asm(".pushsection .text\n"
     ".byte 0xc4, 0xe2, 0x78, 0x49, 0xc0\n"  /* tilerelease */
     PROBE_END(tilerelease)
     ".popsection\n");
+// clang-format on
 
 #undef PROBE_BEGIN
 #undef PROBE_END
@@ -279,6 +281,7 @@ struct Probe {
   const char* instruction;
 };
 
+// clang-format off
 constexpr Probe kProbes[] = {
     {X86::SSE2, ironclad_cpu_probe_sse2, "paddq xmm0, xmm1"},
     {X86::SSE3, ironclad_cpu_probe_sse3, "addsubpd xmm0, xmm1"},
@@ -325,6 +328,7 @@ constexpr Probe kProbes[] = {
     {X86::AMX_INT8, ironclad_cpu_probe_amx_int8, "ldtilecfg [rdi]; tilezero tmm0; tilezero tmm1; tilezero tmm2; tdpbssd tmm0, tmm1, tmm2; tilerelease"},
     {X86::AMX_BF16, ironclad_cpu_probe_amx_bf16, "ldtilecfg [rdi]; tilezero tmm0; tilezero tmm1; tilezero tmm2; tdpbf16ps tmm0, tmm1, tmm2; tilerelease"},
 };
+// clang-format on
 static_assert(std::size(kProbes) == kX86FeatureCount, "one probe per feature");
 
 constexpr bool probes_in_order() {
@@ -349,7 +353,7 @@ const uint8_t* probe_code(X86 feature) {
 
 namespace {
 
-std::mutex g_session_mutex;     // one probing pass at a time, process-wide
+std::mutex g_session_mutex;      // one probing pass at a time, process-wide
 struct sigaction g_previous {};  // SIGILL's disposition before the session
 
 // The probing thread's jump target while one of its probes runs, else null. initial-exec:
@@ -503,8 +507,7 @@ bool pin_to(int cpu) {
 
 }  // namespace
 
-void for_each_cpu(const std::vector<int>& cpus,
-                  const std::function<void(size_t, int, bool)>& fn) {
+void for_each_cpu(const std::vector<int>& cpus, const std::function<void(size_t, int, bool)>& fn) {
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < cpus.size();) fn(i, cpus[i], pin_to(cpus[i]));
@@ -526,7 +529,8 @@ void for_each_cpu(const std::vector<int>& cpus,
   for (std::thread& t : workers) t.join();
 }
 
-ProbeResults probe_cpus(const std::vector<int>& cpus, const std::function<void(size_t, int)>& also) {
+ProbeResults probe_cpus(const std::vector<int>& cpus,
+                        const std::function<void(size_t, int)>& also) {
   ProbeResults results;
   results.cpus.resize(cpus.size());
   ProbeSession session;
@@ -540,8 +544,9 @@ ProbeResults probe_cpus(const std::vector<int>& cpus, const std::function<void(s
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   for (const CpuProbes& p : results.cpus)
     if (!p.pinned)
-      results.notes.push_back("CPU " + std::to_string(p.cpu) +
-                              ": the probing thread could not be pinned there (sched_setaffinity failed)");
+      results.notes.push_back(
+          "CPU " + std::to_string(p.cpu) +
+          ": the probing thread could not be pinned there (sched_setaffinity failed)");
   return results;
 }
 
@@ -575,7 +580,9 @@ bool make_dirs(const std::string& dir) {
 
 }  // namespace
 
-std::string read_boot_id() { return read_first_line("/proc/sys/kernel/random/boot_id"); }
+std::string read_boot_id() {
+  return read_first_line("/proc/sys/kernel/random/boot_id");
+}
 
 std::string default_probe_cache_path() {
   const char* xdg = std::getenv("XDG_CACHE_HOME");
@@ -641,11 +648,12 @@ std::optional<ProbeResults> read_probe_cache(const std::string& path, const std:
 Result<void> write_probe_cache(const std::string& path, const std::string& key,
                                const ProbeResults& results) {
   if (path.empty())
-    return Error::make(ErrorKind::Io, "no cache directory (neither XDG_CACHE_HOME nor HOME is set)");
+    return Error::make(ErrorKind::Io,
+                       "no cache directory (neither XDG_CACHE_HOME nor HOME is set)");
   size_t slash = path.rfind('/');
   if (slash != std::string::npos && slash > 0 && !make_dirs(path.substr(0, slash)))
-    return Error::make(ErrorKind::Io, "cannot create the directory of '" + path + "': " +
-                                          std::strerror(errno));
+    return Error::make(ErrorKind::Io,
+                       "cannot create the directory of '" + path + "': " + std::strerror(errno));
   std::ostringstream out;
   out << kCacheMagic << "\nkey " << key << "\n";
   char elapsed[32];
@@ -665,8 +673,8 @@ Result<void> write_probe_cache(const std::string& path, const std::string& key,
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
-    return Error::make(ErrorKind::Io, "cannot rename '" + tmp + "' to '" + path + "': " +
-                                          std::strerror(errno));
+    return Error::make(ErrorKind::Io,
+                       "cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(errno));
   }
   return {};
 }

@@ -12,11 +12,12 @@ std::vector<Profile> build() {
   // psABI levels (System V AMD64 psABI, "Micro-architecture levels"). CMOV, CX8, FXSR,
   // LAHF-SAHF, XSAVE and OSXSAVE are part of the levels but not code-generation features here.
   const FeatureSet v1{X::SSE2};
-  const FeatureSet v2 = v1 | FeatureSet{X::CX16, X::POPCNT, X::SSE3, X::SSSE3, X::SSE4_1, X::SSE4_2};
-  const FeatureSet v3 = v2 | FeatureSet{X::AVX, X::AVX2, X::BMI1, X::BMI2, X::F16C, X::FMA,
-                                        X::LZCNT, X::MOVBE};
-  const FeatureSet v4 = v3 | FeatureSet{X::AVX512F, X::AVX512BW, X::AVX512CD, X::AVX512DQ,
-                                        X::AVX512VL};
+  const FeatureSet v2 =
+      v1 | FeatureSet{X::CX16, X::POPCNT, X::SSE3, X::SSSE3, X::SSE4_1, X::SSE4_2};
+  const FeatureSet v3 =
+      v2 | FeatureSet{X::AVX, X::AVX2, X::BMI1, X::BMI2, X::F16C, X::FMA, X::LZCNT, X::MOVBE};
+  const FeatureSet v4 =
+      v3 | FeatureSet{X::AVX512F, X::AVX512BW, X::AVX512CD, X::AVX512DQ, X::AVX512VL};
 
   // Intel cores, each on top of its predecessor (as LLVM's X86.td builds them).
   const FeatureSet merom{X::SSE2, X::SSE3, X::SSSE3, X::CX16};
@@ -25,38 +26,38 @@ std::vector<Profile> build() {
   const FeatureSet westmere = nehalem | FeatureSet{X::AES, X::PCLMULQDQ};
   const FeatureSet sandybridge = westmere | FeatureSet{X::AVX};
   const FeatureSet ivybridge = sandybridge | FeatureSet{X::F16C};
-  const FeatureSet haswell = ivybridge | FeatureSet{X::AVX2, X::BMI1, X::BMI2, X::FMA,
-                                                    X::LZCNT, X::MOVBE};
-  const FeatureSet skylake_avx512 = haswell | FeatureSet{X::AVX512F, X::AVX512CD, X::AVX512BW,
-                                                         X::AVX512DQ, X::AVX512VL};
+  const FeatureSet haswell =
+      ivybridge | FeatureSet{X::AVX2, X::BMI1, X::BMI2, X::FMA, X::LZCNT, X::MOVBE};
+  const FeatureSet skylake_avx512 =
+      haswell | FeatureSet{X::AVX512F, X::AVX512CD, X::AVX512BW, X::AVX512DQ, X::AVX512VL};
   const FeatureSet icelake =
-      skylake_avx512 | FeatureSet{X::AVX512IFMA, X::AVX512VBMI, X::AVX512VBMI2,
-                                  X::AVX512BITALG, X::AVX512VPOPCNTDQ, X::AVX512VNNI, X::GFNI,
-                                  X::VAES, X::VPCLMULQDQ, X::SHA};
-  const FeatureSet sapphirerapids =
-      icelake | FeatureSet{X::AVX_VNNI, X::AVX512BF16, X::AVX512FP16, X::AMX_TILE, X::AMX_INT8,
-                           X::AMX_BF16};
+      skylake_avx512 |
+      FeatureSet{X::AVX512IFMA, X::AVX512VBMI, X::AVX512VBMI2, X::AVX512BITALG, X::AVX512VPOPCNTDQ,
+                 X::AVX512VNNI, X::GFNI,       X::VAES,        X::VPCLMULQDQ,   X::SHA};
+  const FeatureSet sapphirerapids = icelake | FeatureSet{X::AVX_VNNI, X::AVX512BF16, X::AVX512FP16,
+                                                         X::AMX_TILE, X::AMX_INT8,   X::AMX_BF16};
   // Gracemont-era client parts: Haswell's set plus the newer 128/256-bit extensions, no
   // AVX-512 (Alder Lake's P-cores have it fused off or disabled when E-cores are on).
-  const FeatureSet alderlake = haswell | FeatureSet{X::AVX_VNNI, X::GFNI, X::VAES,
-                                                    X::VPCLMULQDQ, X::SHA};
+  const FeatureSet alderlake =
+      haswell | FeatureSet{X::AVX_VNNI, X::GFNI, X::VAES, X::VPCLMULQDQ, X::SHA};
   const FeatureSet goldmont = westmere | FeatureSet{X::SSE4_2, X::MOVBE, X::SHA};
 
   // AMD.
   const FeatureSet k10{X::SSE2, X::SSE3, X::SSE4A, X::POPCNT, X::LZCNT, X::CX16};
   const FeatureSet piledriver =
-      k10 | FeatureSet{X::SSSE3, X::SSE4_1, X::SSE4_2, X::AES, X::PCLMULQDQ, X::AVX, X::FMA4,
-                       X::XOP, X::F16C, X::FMA, X::BMI1};
-  const FeatureSet zen3 =
-      k10 | FeatureSet{X::SSSE3, X::SSE4_1, X::SSE4_2, X::AES, X::PCLMULQDQ, X::AVX, X::AVX2,
-                       X::BMI1, X::BMI2, X::F16C, X::FMA, X::MOVBE, X::SHA, X::VAES,
-                       X::VPCLMULQDQ};
+      k10 | FeatureSet{X::SSSE3, X::SSE4_1, X::SSE4_2, X::AES, X::PCLMULQDQ, X::AVX,
+                       X::FMA4,  X::XOP,    X::F16C,   X::FMA, X::BMI1};
+  const FeatureSet zen3 = k10 | FeatureSet{X::SSSE3, X::SSE4_1, X::SSE4_2, X::AES,  X::PCLMULQDQ,
+                                           X::AVX,   X::AVX2,   X::BMI1,   X::BMI2, X::F16C,
+                                           X::FMA,   X::MOVBE,  X::SHA,    X::VAES, X::VPCLMULQDQ};
   const FeatureSet zen4 =
-      zen3 | FeatureSet{X::AVX512F, X::AVX512CD, X::AVX512BW, X::AVX512DQ, X::AVX512VL,
-                        X::AVX512IFMA, X::AVX512VBMI, X::AVX512VBMI2, X::AVX512BITALG,
-                        X::AVX512VPOPCNTDQ, X::AVX512VNNI, X::AVX512BF16, X::GFNI};
+      zen3 | FeatureSet{X::AVX512F,      X::AVX512CD,        X::AVX512BW,   X::AVX512DQ,
+                        X::AVX512VL,     X::AVX512IFMA,      X::AVX512VBMI, X::AVX512VBMI2,
+                        X::AVX512BITALG, X::AVX512VPOPCNTDQ, X::AVX512VNNI, X::AVX512BF16,
+                        X::GFNI};
   const FeatureSet zen5 = zen4 | FeatureSet{X::AVX_VNNI, X::AVX512VP2INTERSECT};
 
+  // clang-format off
   return {
       {"x86-64-v1", "psABI baseline: SSE2 (every x86-64 CPU)", v1, "", false},
       {"x86-64-v2", "psABI level 2: + CX16, POPCNT, SSE3, SSSE3, SSE4.1, SSE4.2", v2, "", false},
@@ -97,6 +98,7 @@ std::vector<Profile> build() {
       {"piledriver", "AMD Piledriver (Vishera): AVX, FMA, FMA4, XOP, BMI1; no AVX2", piledriver,
        "AuthenticAMD0600F20_K15_Vishera_CPUID.txt", false},
   };
+  // clang-format on
 }
 
 }  // namespace

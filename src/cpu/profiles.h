@@ -18,8 +18,8 @@ struct Profile {
   std::string_view name;         // "haswell", "x86-64-v3"
   std::string_view description;  // one line
   FeatureSet features;
-  std::string_view dump;         // the ../shared/cpuid file of this model, or ""
-  bool hybrid = false;           // P- and E-cores (the set is what every core executes)
+  std::string_view dump;  // the ../shared/cpuid file of this model, or ""
+  bool hybrid = false;    // P- and E-cores (the set is what every core executes)
 };
 
 std::span<const Profile> profiles();

@@ -7,9 +7,12 @@ namespace ironclad::cpu {
 
 const char* to_string(Answer answer) {
   switch (answer) {
-    case Answer::No: return "no";
-    case Answer::Yes: return "yes";
-    case Answer::Unknown: return "?";
+    case Answer::No:
+      return "no";
+    case Answer::Yes:
+      return "yes";
+    case Answer::Unknown:
+      return "?";
   }
   return "?";
 }
@@ -108,8 +111,8 @@ CpuReport judge(CpuInputs inputs) {
     // 1. CPUID, on every logical CPU.
     for (const CpuidFacts& c : r.cpus)
       if (!c.features.has(fi.id)) v.cpuid_missing.push_back(c.cpu);
-    v.cpuid = r.cpus.empty() ? Answer::Unknown
-                             : (v.cpuid_missing.empty() ? Answer::Yes : Answer::No);
+    v.cpuid =
+        r.cpus.empty() ? Answer::Unknown : (v.cpuid_missing.empty() ? Answer::Yes : Answer::No);
 
     // 2. The OS-enabled register state.
     std::string xcr_why;
@@ -134,8 +137,8 @@ CpuReport judge(CpuInputs inputs) {
       v.probe = !v.probe_failed.empty() ? Answer::No : (any ? Answer::Yes : Answer::Unknown);
       if (v.probe == Answer::No) {
         std::string what = fi.id == X86::LZCNT ? "ran as BSR (no LZCNT)" : "raised SIGILL";
-        why.push_back("the probe '" + std::string(probe_instruction(fi.id)) + "' " + what +
-                      " on " + which_cpus(v.probe_failed, r));
+        why.push_back("the probe '" + std::string(probe_instruction(fi.id)) + "' " + what + " on " +
+                      which_cpus(v.probe_failed, r));
       }
     }
 

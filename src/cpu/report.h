@@ -50,9 +50,9 @@ struct FeatureVerdict {
 
 struct CpuReport {
   CpuInputs inputs;
-  std::vector<CpuidFacts> cpus;  // per logical CPU, in input order
-  XcrState xcr;                  // the state judged (given or assumed)
-  bool xcr_assumed = false;      // not read or given: every state CPUID says XSAVE manages
+  std::vector<CpuidFacts> cpus;          // per logical CPU, in input order
+  XcrState xcr;                          // the state judged (given or assumed)
+  bool xcr_assumed = false;              // not read or given: every state CPUID says XSAVE manages
   std::vector<FeatureVerdict> features;  // one per feature, table order
   FeatureSet verified;
 

@@ -6,10 +6,14 @@ namespace ironclad::cpu {
 
 uint64_t xcr0_bits_for(StateNeed need) {
   switch (need) {
-    case StateNeed::None: return 0;
-    case StateNeed::Ymm: return xcr0::kYmm;
-    case StateNeed::Zmm: return xcr0::kYmm | xcr0::kZmm;
-    case StateNeed::Tile: return xcr0::kTile;
+    case StateNeed::None:
+      return 0;
+    case StateNeed::Ymm:
+      return xcr0::kYmm;
+    case StateNeed::Zmm:
+      return xcr0::kYmm | xcr0::kZmm;
+    case StateNeed::Tile:
+      return xcr0::kTile;
   }
   return 0;
 }
@@ -38,10 +42,10 @@ bool xcr_allows(const XcrState& state, StateNeed need, std::string* why) {
 }
 
 std::string describe_xcr0(uint64_t value) {
-  static constexpr const char* kNames[] = {
-      "x87", "SSE", "AVX", "BNDREGS", "BNDCSR", "opmask", "ZMM_Hi256", "Hi16_ZMM",
-      "PT", "PKRU", "PASID", "CET_U", "CET_S", "HDC", "UINTR", "LBR", "HWP",
-      "XTILECFG", "XTILEDATA", "APX"};
+  static constexpr const char* kNames[] = {"x87",    "SSE",       "AVX",      "BNDREGS",   "BNDCSR",
+                                           "opmask", "ZMM_Hi256", "Hi16_ZMM", "PT",        "PKRU",
+                                           "PASID",  "CET_U",     "CET_S",    "HDC",       "UINTR",
+                                           "LBR",    "HWP",       "XTILECFG", "XTILEDATA", "APX"};
   std::string out;
   for (unsigned bit = 0; bit < 64; ++bit) {
     if (!((value >> bit) & 1)) continue;

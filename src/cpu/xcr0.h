@@ -16,11 +16,11 @@ namespace ironclad::cpu {
 // XCR0 state components (Intel SDM vol. 1, 13.1).
 namespace xcr0 {
 inline constexpr uint64_t kX87 = 1ull << 0;
-inline constexpr uint64_t kSse = 1ull << 1;        // XMM registers
-inline constexpr uint64_t kAvx = 1ull << 2;        // upper halves of YMM
-inline constexpr uint64_t kOpmask = 1ull << 5;     // k0-k7
-inline constexpr uint64_t kZmmHi256 = 1ull << 6;   // upper halves of ZMM0-15
-inline constexpr uint64_t kHi16Zmm = 1ull << 7;    // ZMM16-31
+inline constexpr uint64_t kSse = 1ull << 1;       // XMM registers
+inline constexpr uint64_t kAvx = 1ull << 2;       // upper halves of YMM
+inline constexpr uint64_t kOpmask = 1ull << 5;    // k0-k7
+inline constexpr uint64_t kZmmHi256 = 1ull << 6;  // upper halves of ZMM0-15
+inline constexpr uint64_t kHi16Zmm = 1ull << 7;   // ZMM16-31
 inline constexpr uint64_t kTileCfg = 1ull << 17;
 inline constexpr uint64_t kTileData = 1ull << 18;
 inline constexpr uint64_t kYmm = kSse | kAvx;

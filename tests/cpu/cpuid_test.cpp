@@ -1,6 +1,7 @@
+#include "cpu/cpuid.h"
+
 #include <gtest/gtest.h>
 
-#include "cpu/cpuid.h"
 #include "fixtures.h"
 
 using namespace ironclad::cpu;
@@ -15,10 +16,10 @@ TEST(Cpuid, DecodesHaswellFixture) {
   EXPECT_TRUE(f.osxsave);
   EXPECT_EQ(f.xcr0_supported, 0x7u);
   EXPECT_EQ(f.core_type, 0);
-  EXPECT_EQ(f.features, (FeatureSet{X86::SSE2, X86::SSE3, X86::SSSE3, X86::SSE4_1, X86::SSE4_2,
-                                    X86::POPCNT, X86::LZCNT, X86::BMI1, X86::BMI2, X86::MOVBE,
-                                    X86::CX16, X86::AES, X86::PCLMULQDQ, X86::F16C, X86::FMA,
-                                    X86::AVX, X86::AVX2}));
+  EXPECT_EQ(f.features,
+            (FeatureSet{X86::SSE2, X86::SSE3, X86::SSSE3, X86::SSE4_1, X86::SSE4_2, X86::POPCNT,
+                        X86::LZCNT, X86::BMI1, X86::BMI2, X86::MOVBE, X86::CX16, X86::AES,
+                        X86::PCLMULQDQ, X86::F16C, X86::FMA, X86::AVX, X86::AVX2}));
 }
 
 TEST(Cpuid, DecodesAmdFamilyAndExtendedLeaves) {
@@ -36,8 +37,8 @@ TEST(Cpuid, DecodesAmdFamilyAndExtendedLeaves) {
   CpuidFacts k = decode_cpuid(fixtures::snapshot(fixtures::k10()));
   EXPECT_EQ(k.family, 0x10u);
   EXPECT_EQ(k.model, 0x2u);
-  EXPECT_EQ(k.features, (FeatureSet{X86::SSE2, X86::SSE3, X86::SSE4A, X86::POPCNT, X86::LZCNT,
-                                    X86::CX16}));
+  EXPECT_EQ(k.features,
+            (FeatureSet{X86::SSE2, X86::SSE3, X86::SSE4A, X86::POPCNT, X86::LZCNT, X86::CX16}));
   EXPECT_FALSE(k.xsave);
 }
 
@@ -51,12 +52,18 @@ TEST(Cpuid, EveryFeatureBitDecodes) {
   using M = fixtures::Machine;
   namespace c1 = fixtures::l1ecx;
   const Case cases[] = {
-      {X86::SSE3, &M::l1ecx, c1::SSE3},         {X86::PCLMULQDQ, &M::l1ecx, c1::PCLMULQDQ},
-      {X86::SSSE3, &M::l1ecx, c1::SSSE3},       {X86::FMA, &M::l1ecx, c1::FMA},
-      {X86::CX16, &M::l1ecx, c1::CX16},         {X86::SSE4_1, &M::l1ecx, c1::SSE4_1},
-      {X86::SSE4_2, &M::l1ecx, c1::SSE4_2},     {X86::MOVBE, &M::l1ecx, c1::MOVBE},
-      {X86::POPCNT, &M::l1ecx, c1::POPCNT},     {X86::AES, &M::l1ecx, c1::AES},
-      {X86::AVX, &M::l1ecx, c1::AVX},           {X86::F16C, &M::l1ecx, c1::F16C},
+      {X86::SSE3, &M::l1ecx, c1::SSE3},
+      {X86::PCLMULQDQ, &M::l1ecx, c1::PCLMULQDQ},
+      {X86::SSSE3, &M::l1ecx, c1::SSSE3},
+      {X86::FMA, &M::l1ecx, c1::FMA},
+      {X86::CX16, &M::l1ecx, c1::CX16},
+      {X86::SSE4_1, &M::l1ecx, c1::SSE4_1},
+      {X86::SSE4_2, &M::l1ecx, c1::SSE4_2},
+      {X86::MOVBE, &M::l1ecx, c1::MOVBE},
+      {X86::POPCNT, &M::l1ecx, c1::POPCNT},
+      {X86::AES, &M::l1ecx, c1::AES},
+      {X86::AVX, &M::l1ecx, c1::AVX},
+      {X86::F16C, &M::l1ecx, c1::F16C},
       {X86::BMI1, &M::l7ebx, fixtures::l7ebx::BMI1},
       {X86::AVX2, &M::l7ebx, fixtures::l7ebx::AVX2},
       {X86::BMI2, &M::l7ebx, fixtures::l7ebx::BMI2},

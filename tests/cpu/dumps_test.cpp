@@ -14,11 +14,11 @@ using namespace ironclad::cpu;
 
 namespace {
 
-#define REQUIRE_SHARED_DUMPS(dir)                                                   \
-  std::string dir = fixtures::shared_cpuid_dir();                                   \
-  if (dir.empty())                                                                  \
-    GTEST_SKIP() << "no CPUID dumps: IRONCLAD_SHARED_DIR/cpuid is not a directory " \
-                    "(the shared dumps live next to the repository, in ../shared/cpuid)"
+#define REQUIRE_SHARED_DUMPS(dir)                                                 \
+  std::string dir = fixtures::shared_cpuid_dir();                                 \
+  if (dir.empty())                                                                \
+  GTEST_SKIP() << "no CPUID dumps: IRONCLAD_SHARED_DIR/cpuid is not a directory " \
+                  "(the shared dumps live next to the repository, in ../shared/cpuid)"
 
 std::vector<CpuidSnapshot> load(const std::string& dir, const std::string& file) {
   auto r = load_instlatx64(dir + "/" + file);
@@ -97,8 +97,10 @@ TEST(Dumps, DocumentedFacts) {
   EXPECT_TRUE((n95 & avx512).empty()) << "N95: " << (n95 & avx512).llvm_names();
 
   FeatureSet genoa = verified_of(dir, "AuthenticAMD0A10F11_K19_Genoa_01_CPUID.txt");
-  expect_has(genoa, {X86::AVX512F, X86::AVX512BW, X86::AVX512DQ, X86::AVX512VL, X86::AVX512VBMI,
-                     X86::AVX512VBMI2, X86::AVX512BITALG, X86::AVX512BF16}, "Genoa");
+  expect_has(genoa,
+             {X86::AVX512F, X86::AVX512BW, X86::AVX512DQ, X86::AVX512VL, X86::AVX512VBMI,
+              X86::AVX512VBMI2, X86::AVX512BITALG, X86::AVX512BF16},
+             "Genoa");
 
   FeatureSet merom = verified_of(dir, "GenuineIntel00006F6_Merom_CPUID.txt");
   expect_has(merom, {X86::SSSE3}, "Merom");
@@ -124,11 +126,13 @@ TEST(Dumps, DocumentedFacts) {
              "Skylake-X");
 
   FeatureSet icl = verified_of(dir, "GenuineIntel00706E5_IceLakeY_CPUID.txt");
-  expect_has(icl, {X86::AVX512VBMI, X86::AVX512VBMI2, X86::AVX512BITALG, X86::AVX512VPOPCNTDQ,
-                   X86::GFNI}, "Ice Lake");
+  expect_has(
+      icl, {X86::AVX512VBMI, X86::AVX512VBMI2, X86::AVX512BITALG, X86::AVX512VPOPCNTDQ, X86::GFNI},
+      "Ice Lake");
 
   FeatureSet spr = verified_of(dir, "GenuineIntel00806F8_SapphireRapids_05_CPUID.txt");
-  expect_has(spr, {X86::AMX_TILE, X86::AMX_INT8, X86::AMX_BF16, X86::AVX512FP16}, "Sapphire Rapids");
+  expect_has(spr, {X86::AMX_TILE, X86::AMX_INT8, X86::AMX_BF16, X86::AVX512FP16},
+             "Sapphire Rapids");
 
   FeatureSet goldmont = verified_of(dir, "GenuineIntel00506C9_Goldmont_CPUID.txt");
   expect_has(goldmont, {X86::SSE4_2}, "Goldmont");
@@ -161,8 +165,7 @@ TEST(Dumps, HybridAlderLakeIsTheIntersectionOfItsCores) {
   REQUIRE_SHARED_DUMPS(dir);
   std::vector<CpuidSnapshot> all = load(dir, "GenuineIntel0090672_AlderLake_01_LC_BC_CPUID.txt");
   std::vector<CpuidSnapshot> p, e;
-  for (const CpuidSnapshot& s : all)
-    (decode_cpuid(s).core_type == 0x40 ? p : e).push_back(s);
+  for (const CpuidSnapshot& s : all) (decode_cpuid(s).core_type == 0x40 ? p : e).push_back(s);
   ASSERT_EQ(p.size(), 16u);  // 8 Golden Cove cores, 2 threads each
   ASSERT_EQ(e.size(), 8u);   // 8 Gracemont cores
   for (const CpuidSnapshot& s : e) EXPECT_EQ(decode_cpuid(s).core_type, 0x20);

@@ -1,9 +1,9 @@
+#include "cpu/features.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
-
-#include "cpu/features.h"
 
 using namespace ironclad::cpu;
 
@@ -21,13 +21,50 @@ TEST(Features, NamesAreUniqueAndFindable) {
 
 TEST(Features, LlvmSpellings) {
   // The names LLVM uses, as the JIT will hand them over.
-  const char* names[] = {"sse2", "sse3", "ssse3", "sse4.1", "sse4.2", "sse4a", "popcnt", "lzcnt",
-                         "bmi", "bmi2", "movbe", "cx16", "aes", "pclmul", "sha", "f16c", "fma",
-                         "fma4", "xop", "avx", "avx2", "avxvnni", "gfni", "vaes", "vpclmulqdq",
-                         "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx512ifma",
-                         "avx512vbmi", "avx512vbmi2", "avx512bitalg", "avx512vpopcntdq",
-                         "avx512vnni", "avx512bf16", "avx512fp16", "avx512vp2intersect",
-                         "avx512er", "avx512pf", "amx-tile", "amx-int8", "amx-bf16"};
+  const char* names[] = {"sse2",
+                         "sse3",
+                         "ssse3",
+                         "sse4.1",
+                         "sse4.2",
+                         "sse4a",
+                         "popcnt",
+                         "lzcnt",
+                         "bmi",
+                         "bmi2",
+                         "movbe",
+                         "cx16",
+                         "aes",
+                         "pclmul",
+                         "sha",
+                         "f16c",
+                         "fma",
+                         "fma4",
+                         "xop",
+                         "avx",
+                         "avx2",
+                         "avxvnni",
+                         "gfni",
+                         "vaes",
+                         "vpclmulqdq",
+                         "avx512f",
+                         "avx512cd",
+                         "avx512bw",
+                         "avx512dq",
+                         "avx512vl",
+                         "avx512ifma",
+                         "avx512vbmi",
+                         "avx512vbmi2",
+                         "avx512bitalg",
+                         "avx512vpopcntdq",
+                         "avx512vnni",
+                         "avx512bf16",
+                         "avx512fp16",
+                         "avx512vp2intersect",
+                         "avx512er",
+                         "avx512pf",
+                         "amx-tile",
+                         "amx-int8",
+                         "amx-bf16"};
   for (const char* n : names) {
     auto f = find_x86_feature(n);
     ASSERT_TRUE(f) << n;
@@ -46,8 +83,8 @@ TEST(Features, Implications) {
   EXPECT_TRUE(FeatureSet{X86::AVX2}.with_requirements().has(X86::AVX));
   EXPECT_TRUE(FeatureSet{X86::AVX512VL}.with_requirements().has(X86::AVX512F));
   FeatureSet bw = FeatureSet{X86::AVX512VBMI}.with_requirements();
-  for (X86 f : {X86::AVX512BW, X86::AVX512F, X86::AVX2, X86::AVX, X86::FMA, X86::F16C,
-                X86::SSE4_2, X86::SSE4_1, X86::SSSE3, X86::SSE3, X86::SSE2})
+  for (X86 f : {X86::AVX512BW, X86::AVX512F, X86::AVX2, X86::AVX, X86::FMA, X86::F16C, X86::SSE4_2,
+                X86::SSE4_1, X86::SSSE3, X86::SSE3, X86::SSE2})
     EXPECT_TRUE(bw.has(f)) << info(f).llvm;
   EXPECT_FALSE(bw.has(X86::POPCNT));  // LLVM implies nothing about POPCNT from SSE4.2
   EXPECT_TRUE(FeatureSet{X86::XOP}.with_requirements().has(X86::SSE4A));

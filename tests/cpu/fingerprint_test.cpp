@@ -1,6 +1,7 @@
+#include "cpu/fingerprint.h"
+
 #include <gtest/gtest.h>
 
-#include "cpu/fingerprint.h"
 #include "cpu/report.h"
 #include "fixtures.h"
 

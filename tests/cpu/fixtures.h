@@ -20,8 +20,8 @@ namespace fixtures {
 namespace l1ecx {
 inline constexpr uint32_t SSE3 = 1u << 0, PCLMULQDQ = 1u << 1, SSSE3 = 1u << 9, FMA = 1u << 12,
                           CX16 = 1u << 13, SSE4_1 = 1u << 19, SSE4_2 = 1u << 20, MOVBE = 1u << 22,
-                          POPCNT = 1u << 23, AES = 1u << 25, XSAVE = 1u << 26,
-                          OSXSAVE = 1u << 27, AVX = 1u << 28, F16C = 1u << 29;
+                          POPCNT = 1u << 23, AES = 1u << 25, XSAVE = 1u << 26, OSXSAVE = 1u << 27,
+                          AVX = 1u << 28, F16C = 1u << 29;
 }
 namespace l1edx {
 inline constexpr uint32_t FPU = 1u << 0, CX8 = 1u << 8, CMOV = 1u << 15, MMX = 1u << 23,
@@ -77,8 +77,9 @@ inline ironclad::cpu::CpuidSnapshot snapshot(const Machine& m, int cpu = 0) {
   s.set(1, 0, CpuidRegs{m.signature, static_cast<uint32_t>(cpu) << 24, m.l1ecx, m.l1edx});
   s.set(7, 0, CpuidRegs{m.l71eax ? 1u : 0u, m.l7ebx, m.l7ecx, m.l7edx});
   s.set(7, 1, CpuidRegs{m.l71eax, 0, 0, 0});
-  s.set(0xd, 0, CpuidRegs{static_cast<uint32_t>(m.xsave_mask), 0x340, 0x340,
-                          static_cast<uint32_t>(m.xsave_mask >> 32)});
+  s.set(0xd, 0,
+        CpuidRegs{static_cast<uint32_t>(m.xsave_mask), 0x340, 0x340,
+                  static_cast<uint32_t>(m.xsave_mask >> 32)});
   s.set(0x1a, 0, CpuidRegs{static_cast<uint32_t>(m.core_type) << 24, 0, 0, 0});
   s.set(0x80000000, 0, CpuidRegs{0x80000001, 0, 0, 0});
   s.set(0x80000001, 0, CpuidRegs{0, 0, m.e1ecx, 0});
@@ -102,8 +103,7 @@ inline Machine haswell() {
 inline Machine skylake_x() {
   Machine m = haswell();
   m.signature = 0x00050654;
-  m.l7ebx |= l7ebx::AVX512F | l7ebx::AVX512DQ | l7ebx::AVX512CD | l7ebx::AVX512BW |
-             l7ebx::AVX512VL;
+  m.l7ebx |= l7ebx::AVX512F | l7ebx::AVX512DQ | l7ebx::AVX512CD | l7ebx::AVX512BW | l7ebx::AVX512VL;
   m.xsave_mask = 0xe7;
   return m;
 }
@@ -121,8 +121,8 @@ inline Machine p_core() {
 }
 inline Machine e_core() {
   Machine m = p_core();
-  m.l7ebx &= ~(l7ebx::AVX512F | l7ebx::AVX512DQ | l7ebx::AVX512CD | l7ebx::AVX512BW |
-               l7ebx::AVX512VL);
+  m.l7ebx &=
+      ~(l7ebx::AVX512F | l7ebx::AVX512DQ | l7ebx::AVX512CD | l7ebx::AVX512BW | l7ebx::AVX512VL);
   m.xsave_mask = 0x207;
   m.core_type = 0x20;
   return m;
@@ -143,10 +143,10 @@ inline Machine zen4() {
   Machine m = haswell();
   m.vendor = "AuthenticAMD";
   m.signature = 0x00A10F11;
-  m.l7ebx |= l7ebx::AVX512F | l7ebx::AVX512DQ | l7ebx::AVX512IFMA | l7ebx::AVX512CD |
-             l7ebx::SHA | l7ebx::AVX512BW | l7ebx::AVX512VL;
-  m.l7ecx = l7ecx::AVX512VBMI | l7ecx::AVX512VBMI2 | l7ecx::GFNI | l7ecx::VAES |
-            l7ecx::VPCLMULQDQ | l7ecx::AVX512VNNI | l7ecx::AVX512BITALG | l7ecx::AVX512VPOPCNTDQ;
+  m.l7ebx |= l7ebx::AVX512F | l7ebx::AVX512DQ | l7ebx::AVX512IFMA | l7ebx::AVX512CD | l7ebx::SHA |
+             l7ebx::AVX512BW | l7ebx::AVX512VL;
+  m.l7ecx = l7ecx::AVX512VBMI | l7ecx::AVX512VBMI2 | l7ecx::GFNI | l7ecx::VAES | l7ecx::VPCLMULQDQ |
+            l7ecx::AVX512VNNI | l7ecx::AVX512BITALG | l7ecx::AVX512VPOPCNTDQ;
   m.l71eax = l71eax::AVX512BF16;
   m.e1ecx |= e1ecx::SSE4A;
   m.xsave_mask = 0x2e7;

@@ -1,4 +1,6 @@
 // This machine: probes on every CPU, the per-boot cache, the SIGILL handler's manners.
+#include "cpu/host.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -8,7 +10,6 @@
 #include <fstream>
 
 #include "cpu/cpuid.h"
-#include "cpu/host.h"
 #include "cpu/probe.h"
 
 using namespace ironclad::cpu;
@@ -16,8 +17,8 @@ using namespace ironclad::cpu;
 namespace {
 
 std::string temp_dir(const char* tag) {
-  std::string dir = std::filesystem::temp_directory_path().string() + "/ironclad-cpu-test-" +
-                    tag + "-" + std::to_string(getpid());
+  std::string dir = std::filesystem::temp_directory_path().string() + "/ironclad-cpu-test-" + tag +
+                    "-" + std::to_string(getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
@@ -155,11 +156,14 @@ TEST(Host, DefaultCachePathFollowsXdg) {
 
 namespace {
 volatile sig_atomic_t g_foreign_sigill = 0;
-void foreign_handler(int) { g_foreign_sigill = g_foreign_sigill + 1; }
+void foreign_handler(int) {
+  g_foreign_sigill = g_foreign_sigill + 1;
+}
 }  // namespace
 
 TEST(Host, SigillOutsideAProbeGoesToThePreviousHandler) {
-  struct sigaction mine {}, old {};
+  struct sigaction mine {
+  }, old{};
   mine.sa_handler = foreign_handler;
   sigemptyset(&mine.sa_mask);
   ASSERT_EQ(sigaction(SIGILL, &mine, &old), 0);

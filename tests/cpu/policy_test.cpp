@@ -1,8 +1,9 @@
+#include "cpu/policy.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
-#include "cpu/policy.h"
 #include "cpu/profiles.h"
 #include "cpu/report.h"
 #include "fixtures.h"
@@ -64,8 +65,8 @@ TEST(Policy, BaselineIsV2IntersectVerified) {
 }
 
 TEST(Policy, InterpreterHasNoJit) {
-  ResolvedPolicy r = resolve_policy(Policy::Interpreter, verified_of(fixtures::zen4()),
-                                    {{"--features", "+avx2"}});
+  ResolvedPolicy r =
+      resolve_policy(Policy::Interpreter, verified_of(fixtures::zen4()), {{"--features", "+avx2"}});
   EXPECT_FALSE(r.jit);
   EXPECT_TRUE(r.features.empty());
   EXPECT_TRUE(mentions(r.warnings, "interpreter policy runs no JIT code"));
@@ -117,8 +118,8 @@ TEST(Policy, LaterSourcesWin) {
   ResolvedPolicy r = resolve_policy(Policy::Conservative, v,
                                     {{"config", "-avx2"}, {"IRONCLAD_CPU_FEATURES", "+avx2"}});
   EXPECT_TRUE(r.features.has(X86::AVX2));
-  ResolvedPolicy s = resolve_policy(Policy::Conservative, v,
-                                    {{"config", "+avx2"}, {"--features", "-avx2"}});
+  ResolvedPolicy s =
+      resolve_policy(Policy::Conservative, v, {{"config", "+avx2"}, {"--features", "-avx2"}});
   EXPECT_FALSE(s.features.has(X86::AVX2));
 }
 

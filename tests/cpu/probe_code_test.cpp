@@ -58,11 +58,12 @@ TEST(ProbeCode, BytesDecodeToTheNamedInstructions) {
     size_t offset = 0;
     for (const std::string& want : expected) {
       ZydisDisassembledInstruction insn;
-      ASSERT_TRUE(ZYAN_SUCCESS(ZydisDisassembleIntel(ZYDIS_MACHINE_MODE_LONG_64, 0, code + offset,
-                                                     32, &insn)))
+      ASSERT_TRUE(ZYAN_SUCCESS(
+          ZydisDisassembleIntel(ZYDIS_MACHINE_MODE_LONG_64, 0, code + offset, 32, &insn)))
           << "cannot decode at +" << offset;
       offset += insn.info.length;
-      std::string mnemonic = want.substr(want.rfind("} ") == std::string::npos ? 0 : want.find("} ") + 2);
+      std::string mnemonic =
+          want.substr(want.rfind("} ") == std::string::npos ? 0 : want.find("} ") + 2);
       mnemonic = mnemonic.substr(0, mnemonic.find(' '));
       EXPECT_EQ(ZydisMnemonicGetString(insn.info.mnemonic), mnemonic) << insn.text;
       // Every register the text names is an operand (so ymm is not zmm, tmm1 is not tmm0).

@@ -1,17 +1,20 @@
+#include "cpu/profiles.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "cpu/policy.h"
-#include "cpu/profiles.h"
 
 using namespace ironclad::cpu;
 
 TEST(Profiles, AllNamed) {
-  const char* names[] = {"x86-64-v1", "x86-64-v2", "x86-64-v3", "x86-64-v4", "alderlake-n",
-                         "alderlake", "merom", "penryn", "nehalem", "sandybridge", "haswell",
-                         "skylake-avx512", "icelake", "sapphirerapids", "goldmont", "lunarlake",
-                         "zen3", "zen4", "zen5", "k10", "piledriver"};
+  const char* names[] = {"x86-64-v1",   "x86-64-v2",      "x86-64-v3", "x86-64-v4",
+                         "alderlake-n", "alderlake",      "merom",     "penryn",
+                         "nehalem",     "sandybridge",    "haswell",   "skylake-avx512",
+                         "icelake",     "sapphirerapids", "goldmont",  "lunarlake",
+                         "zen3",        "zen4",           "zen5",      "k10",
+                         "piledriver"};
   std::set<std::string_view> seen;
   for (const Profile& p : profiles()) EXPECT_TRUE(seen.insert(p.name).second) << p.name;
   for (const char* n : names) EXPECT_NE(find_profile(n), nullptr) << n;
@@ -33,12 +36,12 @@ TEST(Profiles, PsAbiLevels) {
   const FeatureSet v3 = find_profile("x86-64-v3")->features;
   const FeatureSet v4 = find_profile("x86-64-v4")->features;
   EXPECT_EQ(v1, FeatureSet{X86::SSE2});
-  EXPECT_EQ(v2 - v1, (FeatureSet{X86::CX16, X86::POPCNT, X86::SSE3, X86::SSSE3, X86::SSE4_1,
-                                 X86::SSE4_2}));
+  EXPECT_EQ(v2 - v1,
+            (FeatureSet{X86::CX16, X86::POPCNT, X86::SSE3, X86::SSSE3, X86::SSE4_1, X86::SSE4_2}));
   EXPECT_EQ(v3 - v2, (FeatureSet{X86::AVX, X86::AVX2, X86::BMI1, X86::BMI2, X86::F16C, X86::FMA,
                                  X86::LZCNT, X86::MOVBE}));
-  EXPECT_EQ(v4 - v3, (FeatureSet{X86::AVX512F, X86::AVX512BW, X86::AVX512CD, X86::AVX512DQ,
-                                 X86::AVX512VL}));
+  EXPECT_EQ(v4 - v3,
+            (FeatureSet{X86::AVX512F, X86::AVX512BW, X86::AVX512CD, X86::AVX512DQ, X86::AVX512VL}));
   EXPECT_TRUE(v1.subset_of(v2) && v2.subset_of(v3) && v3.subset_of(v4));
 }
 

@@ -13,7 +13,9 @@ CpuInputs inputs_for(const fixtures::Machine& m, int ncpus = 1) {
   return in;
 }
 
-KernelView kernel_flags(const std::string& flags) { return parse_cpuinfo(flags); }
+KernelView kernel_flags(const std::string& flags) {
+  return parse_cpuinfo(flags);
+}
 
 std::string without_word(std::string flags, const std::string& word) {
   std::string padded = " " + flags + " ";
@@ -63,8 +65,8 @@ TEST(Verdict, Xcr0WithoutYmmDropsAvxFamilyWithThatReason) {
   }
   EXPECT_EQ(r.verdict(X86::AVX2).describe(), "avx2: dropped: CPUID says yes, XCR0 lacks YMM state");
   // No XSAVE state needed: legacy SSE, and BMI (VEX-encoded, but general-purpose registers).
-  for (X86 f : {X86::SSE2, X86::SSE4_2, X86::POPCNT, X86::AES, X86::PCLMULQDQ, X86::BMI1,
-                X86::BMI2, X86::LZCNT, X86::MOVBE})
+  for (X86 f : {X86::SSE2, X86::SSE4_2, X86::POPCNT, X86::AES, X86::PCLMULQDQ, X86::BMI1, X86::BMI2,
+                X86::LZCNT, X86::MOVBE})
     EXPECT_TRUE(r.verdict(f).verified) << info(f).llvm << ": " << r.verdict(f).reason;
 }
 
