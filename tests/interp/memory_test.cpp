@@ -35,6 +35,23 @@ TEST_F(MemoryTest, BoundsAreCheckedWithoutWrapping) {
   EXPECT_EQ(h.trap("offset_wrap"), TrapKind::OutOfBoundsMemoryAccess);
 }
 
+TEST_F(MemoryTest, FusedAddressSumsWrapAndOperandsFromMemoryAreChecked) {
+  EXPECT_EQ(h.i32("load_sum", {I32(0xFFFFFFFF), I32(17)}), 0x02u);  // (16) + offset 1
+  EXPECT_EQ(h.i32("load_sum_imm", {I32(0xFFFFFFFF)}), 0x01u);       // wraps to 16
+  EXPECT_EQ(h.i32("add_loaded", {I32(16), I32(1)}), 0x04030202u);
+  auto t = h.call("add_loaded", {I32(65534), I32(1)});
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().trap, TrapKind::OutOfBoundsMemoryAccess);
+  ASSERT_FALSE(t.error().backtrace.empty());
+  // The trap is reported at the load, which the fused instruction absorbed.
+  EXPECT_EQ(h.module->bytes[t.error().backtrace[0].code_offset], 0x28);  // i32.load
+  auto r = h.call("store_load_f64", {F64(4.0)});
+  ASSERT_TRUE(r.ok());
+  auto m = h.call("loaded_mul", {I32(108), F64(0.5)});
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  EXPECT_EQ((*m)[0].f64, 2.0);
+}
+
 TEST_F(MemoryTest, GrowIsSeenByLaterAccessesAndRespectsTheMaximum) {
   EXPECT_EQ(h.i32("size"), 1u);
   EXPECT_EQ(h.trap("past_end", {I32(70000)}), TrapKind::OutOfBoundsMemoryAccess);
