@@ -67,7 +67,7 @@ inline ProcessResult run_ironclad(const std::vector<std::string>& args) {
 
 inline std::string fixture(const std::string& name) {
   const char* dir = std::getenv("IRONCLAD_FIXTURES");
-  return std::string(dir ? dir : "fixtures") + "/" + name;
+  return std::string(dir ? dir : IRONCLAD_CLI_FIXTURE_DIR) + "/" + name;
 }
 
 }  // namespace ironclad::cli::testing

@@ -32,7 +32,7 @@ struct ProgramRun {
 ProgramRun run_program(const std::string& name, WasiContext& wasi) {
   ProgramRun run;
   const char* dir = std::getenv("IRONCLAD_FIXTURES");
-  std::string path = std::string(dir ? dir : "fixtures") + "/" + name;
+  std::string path = std::string(dir ? dir : IRONCLAD_WASI_FIXTURE_DIR) + "/" + name;
   std::ifstream in(path, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
   auto module = wasm::decode_module(std::move(bytes), path);
