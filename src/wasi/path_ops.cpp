@@ -198,6 +198,13 @@ Errno path_symlink(Ctx& ctx, const Mem& mem, uint32_t target, uint32_t target_le
 Errno path_unlink_file(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t path, uint32_t path_len) {
   EntryRef entry;
   if (Errno e = load_entry(ctx, mem, fd, path, path_len, entry); e != Errno::Success) return e;
+  if (entry.trailing_slash) {
+    // "name/" names a directory, which unlink never removes; a file there is ENOTDIR.
+    struct stat st;
+    if (::fstatat(entry.parent.get(), entry.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+      return from_host_errno(errno);
+    return S_ISDIR(st.st_mode) ? Errno::IsDir : Errno::NotDir;
+  }
   return host_result(::unlinkat(entry.parent.get(), entry.name.c_str(), 0));
 }
 

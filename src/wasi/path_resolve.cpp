@@ -56,8 +56,13 @@ Errno open_beneath_manual(int base, std::string_view path, int flags, mode_t mod
                           bool follow_final, UniqueFd& out) {
   if (!path.empty() && path.front() == '/') return Errno::NotCapable;
   const bool trailing_slash = !path.empty() && path.back() == '/';
-  // "dir/" must name a directory, so a final symlink is followed as POSIX does.
-  if (trailing_slash) follow_final = true;
+  // "name/" must be a directory, so a final symlink is followed as POSIX does, and a
+  // file is ENOTDIR (or, when it would be created, EISDIR, as the kernel answers).
+  if (trailing_slash) {
+    if (flags & O_CREAT) return Errno::IsDir;
+    follow_final = true;
+    flags |= O_DIRECTORY;
+  }
   std::deque<std::string> pending;
   split_components(path, pending, false);
   std::vector<UniqueFd> dirs;
@@ -178,6 +183,7 @@ Errno resolve_entry(int dir_fd, std::string_view path, ResolveStrategy strategy,
   if (path.front() == '/') return Errno::NotCapable;
   std::string_view trimmed = path;
   while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.remove_suffix(1);
+  out.trailing_slash = trimmed.size() != path.size();
   size_t slash = trimmed.rfind('/');
   std::string_view dir_part = slash == std::string_view::npos ? std::string_view{}
                                                               : trimmed.substr(0, slash + 1);

@@ -39,6 +39,7 @@ Errno open_beneath(int dir_fd, std::string_view path, int flags, mode_t mode, bo
 struct EntryRef {
   UniqueFd parent;
   std::string name;
+  bool trailing_slash = false;  // the path ended in '/': the entry must be a directory
 };
 Errno resolve_entry(int dir_fd, std::string_view path, ResolveStrategy strategy, EntryRef& out);
 

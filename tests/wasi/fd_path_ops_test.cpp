@@ -163,6 +163,36 @@ TEST_P(WasiFsTest, DirectoriesAreCreatedListedAndRemoved) {
   EXPECT_FALSE(std::filesystem::exists(root_ / "sandbox/dir"));
 }
 
+TEST_P(WasiFsTest, UnlinkWithATrailingSlashNeverRemovesAFile) {
+  root_.write_file("sandbox/keep.txt", "k");
+  EXPECT_EQ(path_unlink_file(ctx_, m_.view(), kPreopenFd, kPathPtr, path("keep.txt/")),
+            Errno::NotDir);
+  EXPECT_TRUE(std::filesystem::exists(root_ / "sandbox/keep.txt"));
+}
+
+TEST_P(WasiFsTest, TimesAreSetByPathAndByFd) {
+  root_.write_file("sandbox/t.txt", "t");
+  constexpr uint64_t kMtime = 1'000'000'000ull * 1'600'000'000ull + 5;  // 2020-09-13
+  ASSERT_EQ(path_filestat_set_times(ctx_, m_.view(), kPreopenFd, abi::kLookupSymlinkFollow,
+                                    kPathPtr, path("t.txt"), 0, kMtime, abi::kFstflagMtim),
+            Errno::Success);
+  ASSERT_EQ(path_filestat_get(ctx_, m_.view(), kPreopenFd, 0, kPathPtr, path("t.txt"), kOutPtr),
+            Errno::Success);
+  EXPECT_EQ(m_.u64(kOutPtr + abi::filestat::kMtim), kMtime);
+  uint32_t fd = 0;
+  ASSERT_EQ(open("t.txt", 0, abi::kRightsWriting, &fd), Errno::Success);
+  ASSERT_EQ(fd_filestat_set_times(ctx_, m_.view(), fd, kMtime, 0, abi::kFstflagAtim),
+            Errno::Success);
+  ASSERT_EQ(fd_filestat_get(ctx_, m_.view(), fd, kOutPtr), Errno::Success);
+  EXPECT_EQ(m_.u64(kOutPtr + abi::filestat::kAtim), kMtime);
+  // A time both given and "now" is contradictory.
+  EXPECT_EQ(fd_filestat_set_times(ctx_, m_.view(), fd, 0, 0,
+                                  abi::kFstflagMtim | abi::kFstflagMtimNow),
+            Errno::Inval);
+  ASSERT_EQ(fd_filestat_set_size(ctx_, m_.view(), fd, 100), Errno::Success);
+  EXPECT_EQ(std::filesystem::file_size(root_ / "sandbox/t.txt"), 100u);
+}
+
 TEST_P(WasiFsTest, RenameAndFilestatByPath) {
   root_.write_file("sandbox/old.txt", "12345");
   uint32_t new_len = path("new.txt", kPath2Ptr);

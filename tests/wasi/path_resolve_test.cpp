@@ -131,6 +131,15 @@ TEST_P(PathResolveTest, MissingFileIsENoEnt) {
   EXPECT_EQ(open_read(""), Errno::NoEnt);
 }
 
+TEST_P(PathResolveTest, TrailingSlashRequiresADirectory) {
+  EXPECT_EQ(open_read("inside.txt/"), Errno::NotDir);
+  UniqueFd fd;
+  EXPECT_EQ(open_beneath(base_, "sub/", O_RDONLY, 0, false, GetParam(), fd), Errno::Success);
+  EXPECT_EQ(open_beneath(base_, "link_in/", O_RDONLY, 0, false, GetParam(), fd), Errno::Success);
+  EXPECT_EQ(open_beneath(base_, "new/", O_CREAT | O_WRONLY, 0644, true, GetParam(), fd),
+            Errno::IsDir);
+}
+
 TEST_P(PathResolveTest, NulInsideAPathIsEInval) {
   EXPECT_EQ(open_read(std::string("inside.txt\0../x", 15)), Errno::Inval);
 }
