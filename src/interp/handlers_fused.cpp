@@ -32,6 +32,23 @@ namespace {
 #define TUNOP(Op, T, R, fn)
 #include "interp/numeric_ops.def"
 #undef BINOP
+
+// Read-modify-write of one memory location: `mem[addr + offset] = x op mem[...]`, the
+// `*p += x` of C: [h][x|addr][offset].
+#define BINOP(Op, T, R, expr)                                                    \
+  IRONCLAD_DEFINE_HANDLER(Op##_rmw) {                                            \
+    uint64_t ea = uint64_t{slot_get<uint32_t>(fp, ip[1].pair.b)} + ip[2].u64;    \
+    if (ea + sizeof(T) > memsize) [[unlikely]]                                   \
+      return raise_trap(ctx, ip, TrapKind::OutOfBoundsMemoryAccess);             \
+    T b;                                                                         \
+    std::memcpy(&b, mem + ea, sizeof(T));                                        \
+    T a = slot_get<T>(fp, ip[1].pair.a);                                         \
+    R r = static_cast<R>(expr);                                                  \
+    std::memcpy(mem + ea, &r, sizeof(R));                                        \
+    IRONCLAD_NEXT(3);                                                            \
+  }
+#include "interp/numeric_ops.def"
+#undef BINOP
 #undef CMPOP
 #undef TBINOP
 #undef UNOP
@@ -76,6 +93,23 @@ FUSABLE_LOADS(LOAD_ADD)
 Handler binop_load_handler(wasm::Opcode op) {
   switch (op) {
 #define BINOP(Op, T, R, expr) case wasm::Opcode::Op: return Op##_sm;
+#define CMPOP(Op, T, expr)
+#define TBINOP(Op, T, fn)
+#define UNOP(Op, T, R, expr)
+#define TUNOP(Op, T, R, fn)
+#include "interp/numeric_ops.def"
+#undef BINOP
+#undef CMPOP
+#undef TBINOP
+#undef UNOP
+#undef TUNOP
+    default: return nullptr;
+  }
+}
+
+Handler binop_rmw_handler(wasm::Opcode op) {
+  switch (op) {
+#define BINOP(Op, T, R, expr) case wasm::Opcode::Op: return Op##_rmw;
 #define CMPOP(Op, T, expr)
 #define TBINOP(Op, T, fn)
 #define UNOP(Op, T, R, expr)

@@ -8,6 +8,8 @@ namespace ironclad::interp {
 
 // `a op load(addr + offset)` for a scalar binary operator: [h][a|addr][dst|-][offset].
 Handler binop_load_handler(wasm::Opcode op);
+// `mem[addr + offset] = x op mem[addr + offset]` (same type, full width): [h][x|addr][offset].
+Handler binop_rmw_handler(wasm::Opcode op);
 // A scalar load from `a + b` (i32, wrapping) plus the offset: [h][a|b][dst|-][offset],
 // or from `a + imm`: [h][a|dst][imm][offset].
 Handler load_add_handler(wasm::Opcode op, bool imm);

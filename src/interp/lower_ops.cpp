@@ -43,6 +43,26 @@ Signature signature_of(Opcode op) {
   return s;
 }
 
+// The full-width load / store of a value of type t (Opcode::Count for none).
+Opcode full_load_of(ValType t) {
+  switch (t) {
+    case ValType::I32: return Opcode::I32Load;
+    case ValType::I64: return Opcode::I64Load;
+    case ValType::F32: return Opcode::F32Load;
+    case ValType::F64: return Opcode::F64Load;
+    default: return Opcode::Count;
+  }
+}
+Opcode full_store_of(ValType t) {
+  switch (t) {
+    case ValType::I32: return Opcode::I32Store;
+    case ValType::I64: return Opcode::I64Store;
+    case ValType::F32: return Opcode::F32Store;
+    case ValType::F64: return Opcode::F64Store;
+    default: return Opcode::Count;
+  }
+}
+
 bool is_commutative(Opcode op) {
   switch (op) {
     case Opcode::I32Add: case Opcode::I32Mul: case Opcode::I32And: case Opcode::I32Or:
@@ -195,6 +215,31 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
     return {};
   }
   if (Handler h = store_handler(in.op)) {
+    // `*p = x op *p`: an operator that loaded from this very address, stored back there.
+    const size_t height_v = stack_.size();
+    if (last_op_.loaded && last_op_.imm_bits == in.mem.offset &&
+        last_op_.op != Opcode::Count && full_load_of(stack_.back().type) != Opcode::Count &&
+        in.op == full_store_of(stack_.back().type) &&
+        is_last_result(stack_.back(), height_v)) {
+      const Operand& addr = stack_[height_v - 2];
+      uint32_t addr_slot = addr.kind == Operand::Local   ? addr.local
+                           : addr.kind == Operand::Stack ? addr.home
+                                                         : UINT32_MAX;
+      Handler rmw = binop_rmw_handler(last_op_.op);
+      if (rmw && addr_slot == last_op_.b) {
+        LastOp op = last_op_;
+        pop();
+        pop();
+        rewind_last_op();
+        const uint32_t here = offset_;
+        offset_ = op.module_offset;
+        emit(rmw);
+        offset_ = here;
+        emit_pair(op.a, op.b);
+        emit_word(op.imm_bits);
+        return {};
+      }
+    }
     Operand v = pop();
     Operand a = pop();
     uint32_t sa = src(a), sv = src(v);
@@ -338,19 +383,6 @@ void Lowerer::lower_unop(Opcode op, Handler h, ValType result) {
   }
 }
 
-namespace {
-// The full-width load producing an operand of type t.
-Opcode full_load_of(ValType t) {
-  switch (t) {
-    case ValType::I32: return Opcode::I32Load;
-    case ValType::I64: return Opcode::I64Load;
-    case ValType::F32: return Opcode::F32Load;
-    case ValType::F64: return Opcode::F64Load;
-    default: return Opcode::Count;
-  }
-}
-}  // namespace
-
 void Lowerer::lower_binop(Opcode op, ValType result) {
   const size_t height_b = stack_.size();
   Operand b = pop();
@@ -376,6 +408,8 @@ void Lowerer::lower_binop(Opcode op, ValType result) {
       emit_word(load.imm_bits);
       push(result);
       set_dst_patch(at + 2, false);
+      last_op_ = LastOp{true, at, w_.size(), op, so, load.a, false, load.imm_bits,
+                        stack_.back().home, stack_.size(), load.module_offset, true};
       return;
     }
   }

@@ -76,6 +76,9 @@ class Lowerer {
     uint32_t home = 0;
     size_t height = 0;
     uint32_t module_offset = 0;
+    // A binary operator that absorbed a load: `b` is the load's address slot, imm_bits
+    // its offset.
+    bool loaded = false;
   };
 
   Result<void> lower(const wasm::Instr& in);

@@ -52,6 +52,14 @@ TEST_F(MemoryTest, FusedAddressSumsWrapAndOperandsFromMemoryAreChecked) {
   EXPECT_EQ((*m)[0].f64, 2.0);
 }
 
+TEST_F(MemoryTest, ReadModifyWriteOfOneLocation) {
+  auto r = h.call("accumulate", {I32(512), F64(1.25)});
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  EXPECT_EQ((*r)[0].f64, 2.5);
+  EXPECT_EQ(h.i32("add_elsewhere", {I32(16)}), 0x04030202u);  // mem[20] = mem[16] + 1
+  EXPECT_EQ(h.trap("accumulate", {I32(65530), F64(1)}), TrapKind::OutOfBoundsMemoryAccess);
+}
+
 TEST_F(MemoryTest, GrowIsSeenByLaterAccessesAndRespectsTheMaximum) {
   EXPECT_EQ(h.i32("size"), 1u);
   EXPECT_EQ(h.trap("past_end", {I32(70000)}), TrapKind::OutOfBoundsMemoryAccess);
