@@ -181,9 +181,12 @@ int run_cpu(const CpuArgs& args) {
     if (!text) return usage_error("cannot read '" + args.cpuinfo + "'");
     KernelView view = parse_cpuinfo(*text);
     if (!view.have_flags) return usage_error("'" + args.cpuinfo + "' has no cpuinfo flags");
-    if (inputs.kernel) {  // this machine's release and microcode, the file's flags
+    if (inputs.kernel) {  // this machine's release, microcode and auxv; the file's flags
       view.release = inputs.kernel->release;
       if (view.microcode.empty()) view.microcode = inputs.kernel->microcode;
+      view.have_hwcap = inputs.kernel->have_hwcap;
+      view.hwcap = inputs.kernel->hwcap;
+      view.hwcap2 = inputs.kernel->hwcap2;
     }
     inputs.kernel = std::move(view);
   }
@@ -203,21 +206,22 @@ int run_cpu(const CpuArgs& args) {
     json core_types = json::object();
     for (const auto& [type, cpus] : report.core_types())
       if (type != 0) core_types[core_type_name(type)] = cpus;
-    j["machine"] =
-        json{{"origin", report.inputs.origin},
-             {"vendor", report.vendor},
-             {"brand", report.brand},
-             {"family", report.family},
-             {"model", report.model},
-             {"stepping", report.stepping},
-             {"microcode", report.microcode},
-             {"kernel", report.kernel_release},
-             {"logical_cpus", cpu_numbers},
-             {"core_types", core_types},
-             {"hwcap2", report.inputs.kernel ? json(report.inputs.kernel->hwcap2) : json(nullptr)},
-             {"osxsave", report.xcr.osxsave},
-             {"xcr0", fmt::format("{:#x}", report.xcr.xcr0)},
-             {"xcr0_assumed", report.xcr_assumed}};
+    j["machine"] = json{{"origin", report.inputs.origin},
+                        {"vendor", report.vendor},
+                        {"brand", report.brand},
+                        {"family", report.family},
+                        {"model", report.model},
+                        {"stepping", report.stepping},
+                        {"microcode", report.microcode},
+                        {"kernel", report.kernel_release},
+                        {"logical_cpus", cpu_numbers},
+                        {"core_types", core_types},
+                        {"hwcap2", report.inputs.kernel && report.inputs.kernel->have_hwcap
+                                       ? json(report.inputs.kernel->hwcap2)
+                                       : json(nullptr)},
+                        {"osxsave", report.xcr.osxsave},
+                        {"xcr0", fmt::format("{:#x}", report.xcr.xcr0)},
+                        {"xcr0_assumed", report.xcr_assumed}};
     if (probes) {
       json per_cpu = json::array();
       for (const CpuProbes& p : probes->cpus)
@@ -270,10 +274,13 @@ int run_cpu(const CpuArgs& args) {
     fmt::print("kernel      not given: taken as agreeing\n");
   else
     fmt::print(
-        "kernel      {}, {} cpuinfo flags, AT_HWCAP2 {:#x} ({})\n",
+        "kernel      {}, {} cpuinfo flags, AT_HWCAP2 {}\n",
         report.kernel_release.empty() ? std::string("release unknown") : report.kernel_release,
-        report.inputs.kernel->flags.size(), report.inputs.kernel->hwcap2,
-        describe_hwcap2(report.inputs.kernel->hwcap2));
+        report.inputs.kernel->flags.size(),
+        report.inputs.kernel->have_hwcap
+            ? fmt::format("{:#x} ({})", report.inputs.kernel->hwcap2,
+                          describe_hwcap2(report.inputs.kernel->hwcap2))
+            : std::string("not read"));
   fmt::print(
       "XCR0        {}\n",
       !report.xcr.osxsave

@@ -103,6 +103,7 @@ KernelView read_kernel_view() {
   }
   struct utsname u {};
   if (uname(&u) == 0) view.release = u.release;
+  view.have_hwcap = true;
   view.hwcap = getauxval(AT_HWCAP);
   view.hwcap2 = getauxval(AT_HWCAP2);
   return view;

@@ -23,6 +23,7 @@ struct KernelView {
   std::set<std::string> flags;         // flags every processor lists
   std::string release;                 // uname -r, or empty
   std::vector<std::string> microcode;  // distinct "microcode" values of /proc/cpuinfo
+  bool have_hwcap = false;             // read from this process (not from a file)
   uint64_t hwcap = 0, hwcap2 = 0;      // getauxval(AT_HWCAP / AT_HWCAP2)
 
   bool lists(X86 feature) const { return flags.count(std::string(info(feature).kernel_flag)) != 0; }
