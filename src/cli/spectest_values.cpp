@@ -1,8 +1,6 @@
 #include "cli/spectest_values.h"
 
 #include <charconv>
-#include <cstdio>
-#include <cstring>
 #include <limits>
 #include <string_view>
 
@@ -27,18 +25,6 @@ Result<uint64_t> parse_unsigned(std::string_view text, uint64_t max, const char*
 uint64_t max_bits(int width) {
   return width == 64 ? std::numeric_limits<uint64_t>::max() : (uint64_t{1} << width) - 1;
 }
-
-int lane_bits(LaneType lane) {
-  switch (lane) {
-    case LaneType::I8: return 8;
-    case LaneType::I16: return 16;
-    case LaneType::I32: case LaneType::F32: return 32;
-    case LaneType::I64: case LaneType::F64: return 64;
-  }
-  return 32;
-}
-
-bool is_float_lane(LaneType lane) { return lane == LaneType::F32 || lane == LaneType::F64; }
 
 Result<ValType> parse_type(const nlohmann::json& desc) {
   if (!desc.is_object()) return bad_value("a value description must be a JSON object");
@@ -100,20 +86,11 @@ Result<ExpectedBits> parse_expected_bits(std::string_view text, int width, bool 
 }
 
 void set_lane_bits(V128& v, LaneType lane, int i, uint64_t bits) {
-  switch (lane_bits(lane)) {
+  switch (lane_width(lane)) {
     case 8: v.set_lane<uint8_t>(i, static_cast<uint8_t>(bits)); break;
     case 16: v.set_lane<uint16_t>(i, static_cast<uint16_t>(bits)); break;
     case 32: v.set_lane<uint32_t>(i, static_cast<uint32_t>(bits)); break;
     default: v.set_lane<uint64_t>(i, bits); break;
-  }
-}
-
-uint64_t get_lane_bits(const V128& v, LaneType lane, int i) {
-  switch (lane_bits(lane)) {
-    case 8: return v.lane<uint8_t>(i);
-    case 16: return v.lane<uint16_t>(i);
-    case 32: return v.lane<uint32_t>(i);
-    default: return v.lane<uint64_t>(i);
   }
 }
 
@@ -125,70 +102,6 @@ Result<Ref> parse_argument_ref(const nlohmann::json& desc, ValType type) {
   IRONCLAD_TRY_ASSIGN(uint64_t index,
                       parse_unsigned(text, std::numeric_limits<uintptr_t>::max() - 1, "externref"));
   return host_externref(index);
-}
-
-bool bits_match(const ExpectedBits& expected, uint64_t actual, int width, bool is_float) {
-  if (is_float && expected.nan != NanPattern::None) {
-    if (width == 32) {
-      auto bits = static_cast<uint32_t>(actual);
-      return expected.nan == NanPattern::Canonical ? is_canonical_nan32(bits)
-                                                   : is_arithmetic_nan32(bits);
-    }
-    return expected.nan == NanPattern::Canonical ? is_canonical_nan64(actual)
-                                                 : is_arithmetic_nan64(actual);
-  }
-  return expected.bits == actual;
-}
-
-std::string hex(uint64_t bits, int width) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", width / 4, static_cast<unsigned long long>(bits));
-  return buf;
-}
-
-// A float as its bits and, for readers, its decimal value: "0x3f800000 (1)".
-std::string float_text(uint64_t bits, int width) {
-  char buf[64];
-  std::to_chars_result r;
-  if (width == 32) {
-    float f;
-    auto b = static_cast<uint32_t>(bits);
-    std::memcpy(&f, &b, sizeof f);
-    r = std::to_chars(buf, buf + sizeof buf, f);
-  } else {
-    double d;
-    std::memcpy(&d, &bits, sizeof d);
-    r = std::to_chars(buf, buf + sizeof buf, d);
-  }
-  return hex(bits, width) + " (" + std::string(buf, r.ptr) + ")";
-}
-
-std::string bits_text(const ExpectedBits& e, int width, bool is_float) {
-  if (e.nan == NanPattern::Canonical) return "nan:canonical";
-  if (e.nan == NanPattern::Arithmetic) return "nan:arithmetic";
-  if (is_float) return float_text(e.bits, width);
-  return std::to_string(e.bits);
-}
-
-std::string lanes_prefix(LaneType lane) {
-  return std::string("v128 ") + to_string(lane) + "x" + std::to_string(lane_count(lane)) + ":[";
-}
-
-std::string describe_v128(const V128& v, LaneType lane) {
-  std::string out = lanes_prefix(lane);
-  for (int i = 0; i < lane_count(lane); ++i) {
-    if (i) out += ' ';
-    uint64_t bits = get_lane_bits(v, lane, i);
-    out += is_float_lane(lane) ? hex(bits, lane_bits(lane)) : std::to_string(bits);
-  }
-  return out + "]";
-}
-
-std::string describe_ref(ValType type, Ref ref) {
-  std::string out = std::string(ironclad::to_string(type)) + ":";
-  if (ref.is_null()) return out + "null";
-  if (type == ValType::ExternRef) return out + "host#" + std::to_string(ref.bits - 1);
-  return out + "function";
 }
 
 }  // namespace
@@ -205,19 +118,31 @@ const char* to_string(LaneType lane) {
   return "?";
 }
 
-int lane_count(LaneType lane) { return 128 / lane_bits(lane); }
+int lane_width(LaneType lane) {
+  switch (lane) {
+    case LaneType::I8: return 8;
+    case LaneType::I16: return 16;
+    case LaneType::I32: case LaneType::F32: return 32;
+    case LaneType::I64: case LaneType::F64: return 64;
+  }
+  return 32;
+}
+
+bool is_float_lane(LaneType lane) { return lane == LaneType::F32 || lane == LaneType::F64; }
+
+int lane_count(LaneType lane) { return 128 / lane_width(lane); }
+
+uint64_t lane_bits(const V128& v, LaneType lane, int i) {
+  switch (lane_width(lane)) {
+    case 8: return v.lane<uint8_t>(i);
+    case 16: return v.lane<uint16_t>(i);
+    case 32: return v.lane<uint32_t>(i);
+    default: return v.lane<uint64_t>(i);
+  }
+}
 
 // index + 1 keeps every host reference away from 0, the null reference.
 Ref host_externref(uint64_t index) { return Ref{static_cast<uintptr_t>(index + 1)}; }
-
-bool is_canonical_nan32(uint32_t bits) { return (bits & 0x7fffffffu) == 0x7fc00000u; }
-bool is_arithmetic_nan32(uint32_t bits) { return (bits & 0x7fc00000u) == 0x7fc00000u; }
-bool is_canonical_nan64(uint64_t bits) {
-  return (bits & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
-}
-bool is_arithmetic_nan64(uint64_t bits) {
-  return (bits & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
-}
 
 Result<Value> parse_argument(const nlohmann::json& desc) {
   IRONCLAD_TRY_ASSIGN(ValType type, parse_type(desc));
@@ -240,7 +165,7 @@ Result<Value> parse_argument(const nlohmann::json& desc) {
       for (int i = 0; i < lane_count(lane); ++i) {
         IRONCLAD_TRY_ASSIGN(uint64_t bits,
                             parse_unsigned((*lanes)[i].get_ref<const std::string&>(),
-                                           max_bits(lane_bits(lane)), to_string(lane)));
+                                           max_bits(lane_width(lane)), to_string(lane)));
         set_lane_bits(v, lane, i, bits);
       }
       return Value::from_v128(v);
@@ -271,7 +196,7 @@ Result<ExpectedValue> parse_expected(const nlohmann::json& desc) {
       for (const auto& item : *lanes) {
         IRONCLAD_TRY_ASSIGN(ExpectedBits bits,
                             parse_expected_bits(item.get_ref<const std::string&>(),
-                                                lane_bits(out.lane_type),
+                                                lane_width(out.lane_type),
                                                 is_float_lane(out.lane_type), to_string(out.lane_type)));
         out.lanes.push_back(bits);
       }
@@ -301,80 +226,6 @@ Result<ExpectedValue> parse_expected(const nlohmann::json& desc) {
     }
   }
   return bad_value("unhandled value type");
-}
-
-bool matches(const ExpectedValue& expected, const Value& actual) {
-  if (expected.type != actual.type) return false;
-  switch (expected.type) {
-    case ValType::I32: return bits_match(expected.scalar, actual.i32, 32, false);
-    case ValType::I64: return bits_match(expected.scalar, actual.i64, 64, false);
-    case ValType::F32: return bits_match(expected.scalar, actual.i32, 32, true);
-    case ValType::F64: return bits_match(expected.scalar, actual.i64, 64, true);
-    case ValType::V128: {
-      if (static_cast<int>(expected.lanes.size()) != lane_count(expected.lane_type)) return false;
-      for (int i = 0; i < lane_count(expected.lane_type); ++i) {
-        if (!bits_match(expected.lanes[i], get_lane_bits(actual.v128, expected.lane_type, i),
-                        lane_bits(expected.lane_type), is_float_lane(expected.lane_type)))
-          return false;
-      }
-      return true;
-    }
-    case ValType::FuncRef: case ValType::ExternRef:
-      switch (expected.ref) {
-        case RefPattern::Null: return actual.ref.is_null();
-        case RefPattern::AnyNonNull: return !actual.ref.is_null();
-        case RefPattern::HostRef: return actual.ref == host_externref(expected.host_ref_index);
-      }
-  }
-  return false;
-}
-
-std::string describe(const ExpectedValue& e) {
-  std::string type = ironclad::to_string(e.type);
-  switch (e.type) {
-    case ValType::I32: case ValType::I64:
-      return type + ":" + bits_text(e.scalar, 0, false);
-    case ValType::F32: return type + ":" + bits_text(e.scalar, 32, true);
-    case ValType::F64: return type + ":" + bits_text(e.scalar, 64, true);
-    case ValType::V128: {
-      std::string out = lanes_prefix(e.lane_type);
-      for (size_t i = 0; i < e.lanes.size(); ++i) {
-        if (i) out += ' ';
-        const ExpectedBits& lane = e.lanes[i];
-        if (lane.nan != NanPattern::None || !is_float_lane(e.lane_type))
-          out += bits_text(lane, lane_bits(e.lane_type), false);
-        else
-          out += hex(lane.bits, lane_bits(e.lane_type));
-      }
-      return out + "]";
-    }
-    case ValType::FuncRef: case ValType::ExternRef:
-      switch (e.ref) {
-        case RefPattern::Null: return type + ":null";
-        case RefPattern::AnyNonNull: return type + ":non-null";
-        case RefPattern::HostRef: return type + ":host#" + std::to_string(e.host_ref_index);
-      }
-  }
-  return type;
-}
-
-std::string describe(const Value& actual, const ExpectedValue& like) {
-  if (actual.type == ValType::V128 && like.type == ValType::V128)
-    return describe_v128(actual.v128, like.lane_type);
-  return describe(actual);
-}
-
-std::string describe(const Value& actual) {
-  std::string type = ironclad::to_string(actual.type);
-  switch (actual.type) {
-    case ValType::I32: return type + ":" + std::to_string(actual.i32);
-    case ValType::I64: return type + ":" + std::to_string(actual.i64);
-    case ValType::F32: return type + ":" + float_text(actual.i32, 32);
-    case ValType::F64: return type + ":" + float_text(actual.i64, 64);
-    case ValType::V128: return describe_v128(actual.v128, LaneType::I32);
-    case ValType::FuncRef: case ValType::ExternRef: return describe_ref(actual.type, actual.ref);
-  }
-  return type;
 }
 
 }  // namespace ironclad::cli::spectest

@@ -1,5 +1,6 @@
 // Values in wast2json scripts: parsing the JSON descriptions of arguments and expected
-// results, and matching an actual result against an expectation (NaN patterns included).
+// results (spectest_values.cpp), and matching an actual result against an expectation,
+// NaN patterns included, and describing both for failure lines (spectest_match.cpp).
 // Pure code with no engine dependency, so tests/spectest compiles it directly.
 #pragma once
 
@@ -25,7 +26,11 @@ enum class NanPattern : uint8_t {
 enum class LaneType : uint8_t { I8, I16, I32, I64, F32, F64 };
 
 const char* to_string(LaneType lane);
+int lane_width(LaneType lane);  // in bits
 int lane_count(LaneType lane);
+bool is_float_lane(LaneType lane);
+// Lane i of v, zero-extended: its bit pattern in the lane type.
+uint64_t lane_bits(const V128& v, LaneType lane, int i);
 
 // One expected scalar or lane: exact bits, or a NaN pattern for float types.
 struct ExpectedBits {
