@@ -4,7 +4,7 @@
 // A host->wasm call runs inside an Activation (thread-local, nested for re-entrant calls).
 // Its entry point is saved with sigsetjmp. Three things unwind to it with siglongjmp:
 //   - a trap detected by generated code (divide by zero, bad conversion, call_indirect
-//     signature, stack limit...): the code calls jit_raise_trap(kind);
+//     signature, stack limit...): the code calls a runtime helper that calls raise_trap;
 //   - an error from a host function called by generated code (stored, then unwound);
 //   - a signal in generated code (SIGSEGV/SIGBUS in a memory reservation = out of bounds,
 //     SIGILL = ud2 trap or CPU incompatibility, anything else = engine fault): the handler
@@ -35,56 +35,102 @@ struct FaultRecord {
 };
 
 // What a registered piece of generated code is, for the handler and for error reports.
-// Owned by the tier that registered it; must outlive its registration.
+// Owned by the tier that registered it; must outlive its registration. Both functions are
+// called from the signal handler: they must be async-signal-safe (no locks, no allocation).
 struct CodeInfo {
   virtual ~CodeInfo() = default;
-  // True if [address, address+size) is a memory reservation this code may touch (the
-  // handler uses it to call a SIGSEGV an out-of-bounds access).
+  // True if `address` lies in a memory reservation this code may touch (its linear
+  // memories with their guard regions): the handler then calls a SIGSEGV/SIGBUS there an
+  // out-of-bounds access.
   virtual bool is_memory_reservation(uintptr_t address) const = 0;
-  // For a ud2 at `pc`: the trap it stands for, or TrapKind::None if it is not one of ours.
+  // For a ud2/ud1 at `pc`: the trap it stands for, or TrapKind::None if it is not one of ours.
   virtual TrapKind trap_at(uintptr_t pc) const = 0;
 };
 
-// Registers [begin, end) as generated code. Lookups from the signal handler are lock-free.
-void register_code(uintptr_t begin, uintptr_t end, const CodeInfo* info);
-void unregister_code(uintptr_t begin);
+// One registered range of generated code.
+struct CodeRange {
+  uintptr_t begin = 0;
+  uintptr_t end = 0;  // one past the last byte
+  const CodeInfo* info = nullptr;
+};
+
+// Registers [begin, end) as generated code. Fails (Usage) on an empty range, a null info or
+// a range that overlaps one already registered. Writers serialise on a mutex; lookups are
+// lock-free and async-signal-safe.
+Result<void> register_code(uintptr_t begin, uintptr_t end, const CodeInfo* info);
+// Removes the range that starts at `begin`; false if there is none. The caller guarantees
+// that no thread runs that code any more (the CodeInfo may be destroyed afterwards).
+bool unregister_code(uintptr_t begin);
 // The CodeInfo whose range holds pc, or null (async-signal-safe).
 const CodeInfo* find_code(uintptr_t pc);
+// The whole range that holds pc (async-signal-safe); false if pc is not in generated code.
+bool find_code_range(uintptr_t pc, CodeRange& out);
 
 enum class UnwindReason : uint8_t { None, Trap, HostError, Fault };
 
 struct Activation {
   sigjmp_buf entry;
   Activation* previous = nullptr;
-  uintptr_t stack_limit = 0;  // generated code traps (CallStackExhausted) below this sp
+  // Generated code traps (CallStackExhausted) when its stack pointer is below this. Set by
+  // enter_activation before the body runs, from this thread's stack bounds minus a margin
+  // kept for the runtime helpers, host functions and signal delivery (thread_stack_limit).
+  uintptr_t stack_limit = 0;
   UnwindReason reason = UnwindReason::None;
   TrapKind trap = TrapKind::None;
   std::optional<Error> host_error;  // set before unwinding for UnwindReason::HostError
-  FaultRecord fault;                // for UnwindReason::Fault
-  const CodeInfo* fault_code = nullptr;
+  FaultRecord fault;                // for UnwindReason::Fault, and for signal traps
+  const CodeInfo* fault_code = nullptr;  // the code the signal hit (Fault and signal traps)
 };
 
 // The innermost activation of this thread, or null.
 Activation* current_activation();
 
-// Runs `body` (which enters generated code) inside a new activation. Returns normally when
-// body returns; on an unwind, returns with act.reason set. The caller turns the reason into
-// an Error (the tier knows how to decode a fault: see the JIT's fault decoding).
-// Usage: Activation act; if (enter_activation(act, [&] { entry(args); })) ... — implemented
-// with sigsetjmp in a frame that stays live for the whole call.
+// Runs `body` (which enters generated code) inside a new activation. Returns true when
+// body returns; false after an unwind, with act.reason set. The caller turns the reason
+// into an Error (activation_error, or the tier's own fault decoding).
+// Usage: Activation act; if (!enter_activation(act, [&] { entry(args); })) ... — sigsetjmp
+// (saving the signal mask, which an unwind from a signal handler must restore) runs in
+// enter_activation's own frame, which stays live for the whole call. Every host->wasm
+// call must go through here: an unwind skips frames, so none between this entry and the
+// unwinder may hold a live C++ object (they are generated code and runtime helpers).
 template <typename Body>
 bool enter_activation(Activation& act, Body&& body);
 
 // Called by generated code (through a runtime helper) to trap: unwinds to the current
-// activation. Never returns.
+// activation. Never returns. Without an activation there is no frame to return an error
+// to: that is an engine bug, reported on stderr and raised as SIGILL outside generated
+// code, so it reaches the application's crash handler.
 [[noreturn]] void raise_trap(TrapKind kind);
 // Called by the runtime glue after a host function failed, once no C++ object is live in
-// the glue's frame: unwinds to the current activation with the error. Never returns.
+// the glue's frame: moves the error into the activation and unwinds to it. (The moved-from
+// argument owns no memory, so skipping its destructor leaks nothing.) Never returns.
 [[noreturn]] void raise_host_error(Error error);
 
 // Per-thread alternate signal stack, so a stack-overflow SIGSEGV can still be handled.
-// Safe to call repeatedly; the JIT calls it on every thread that enters an activation.
+// Keeps a stack someone else (the application, a sanitizer) already installed on the
+// thread; ours is freed when the thread exits. Safe to call repeatedly; enter_activation
+// calls it, so every thread that runs generated code has one.
 void ensure_signal_stack();
+
+// The lowest stack address generated code on this thread may use: the thread's stack
+// bottom (pthread_getattr_np) plus a safety margin (kStackSafetyMargin, or half the stack
+// if it is small). Computed once per thread. 0 if the bounds cannot be read (then only
+// the guard page stops a runaway recursion, and the fault is reported as a Fault).
+uintptr_t thread_stack_limit();
+inline constexpr size_t kStackSafetyMargin = 256 * 1024;
+
+// The error the runtime can describe by itself for an unwound activation: Trap -> the
+// trap, HostError -> the host function's error. A Fault is described by the tier (it
+// needs the instruction decoder); here it becomes a generic EngineFault naming the signal,
+// pc and address. None (not unwound) is an Internal error.
+Error activation_error(const Activation& act);
+
+namespace detail {
+// enter_activation's out-of-line halves: link `act` as this thread's innermost activation
+// (resetting its outcome, setting stack_limit, ensuring the signal stack), and unlink it.
+void push_activation(Activation& act) noexcept;
+void pop_activation(Activation& act) noexcept;
+}  // namespace detail
 
 }  // namespace ironclad::runtime
 

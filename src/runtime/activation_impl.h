@@ -1,0 +1,29 @@
+// enter_activation's body (included by activation.h; not for direct use).
+//
+// sigsetjmp must run in a frame that is still live when something unwinds to it, so it
+// cannot sit in an out-of-line helper that returns before the body runs: it is here, in
+// the template, and everything else is out of line in activation.cpp.
+#pragma once
+
+#include <csetjmp>
+
+namespace ironclad::runtime {
+
+template <typename Body>
+bool enter_activation(Activation& act, Body&& body) {
+  detail::push_activation(act);
+  // Unlinks the activation however the body is left: normally, by an unwind (siglongjmp
+  // lands in this frame, so this object is not skipped), or by a C++ exception thrown by
+  // host code in the body before it entered generated code.
+  struct Unlink {
+    Activation& act;
+    ~Unlink() { detail::pop_activation(act); }
+  } unlink{act};
+  // Saving the mask (1) matters for unwinds from a signal handler: the handled signal is
+  // blocked while the handler runs, and siglongjmp restores the mask saved here.
+  if (sigsetjmp(act.entry, 1) != 0) return false;
+  body();
+  return true;
+}
+
+}  // namespace ironclad::runtime
