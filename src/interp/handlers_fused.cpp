@@ -11,6 +11,7 @@
 #include "interp/handler_macros.h"
 #include "interp/handlers_fused.h"
 #include "interp/numerics.h"
+#include "interp/simd.h"
 
 namespace ironclad::interp {
 namespace {
@@ -54,6 +55,42 @@ namespace {
 #undef UNOP
 #undef TUNOP
 
+// The same two forms for the most common SIMD lane-wise operators (vector loops over
+// arrays: `c[i] += a[i] * b`).
+// clang-format off
+#define FUSABLE_SIMD(X)                                                              \
+  X(F32x4Add, f32x4_add) X(F32x4Sub, f32x4_sub) X(F32x4Mul, f32x4_mul)               \
+  X(F64x2Add, f64x2_add) X(F64x2Sub, f64x2_sub) X(F64x2Mul, f64x2_mul)               \
+  X(I8x16Add, i8x16_add) X(I16x8Add, i16x8_add) X(I32x4Add, i32x4_add)               \
+  X(I64x2Add, i64x2_add) X(I32x4Sub, i32x4_sub) X(I32x4Mul, i32x4_mul)               \
+  X(V128And, v128_and) X(V128Or, v128_or) X(V128Xor, v128_xor)
+// clang-format on
+
+#define SIMD_FUSED(Op, fn)                                                       \
+  IRONCLAD_DEFINE_HANDLER(Op##_sm) {                                             \
+    uint64_t ea = uint64_t{slot_get<uint32_t>(fp, ip[1].pair.b)} + ip[3].u64;    \
+    if (ea + 16 > memsize) [[unlikely]]                                          \
+      return raise_trap(ctx, ip, TrapKind::OutOfBoundsMemoryAccess);             \
+    V128 a, b;                                                                   \
+    std::memcpy(b.bytes, mem + ea, 16);                                          \
+    std::memcpy(a.bytes, fp + ip[1].pair.a, 16);                                 \
+    V128 r = simd::fn(a, b);                                                     \
+    std::memcpy(fp + ip[2].pair.a, r.bytes, 16);                                 \
+    IRONCLAD_NEXT(4);                                                            \
+  }                                                                              \
+  IRONCLAD_DEFINE_HANDLER(Op##_rmw) {                                            \
+    uint64_t ea = uint64_t{slot_get<uint32_t>(fp, ip[1].pair.b)} + ip[2].u64;    \
+    if (ea + 16 > memsize) [[unlikely]]                                          \
+      return raise_trap(ctx, ip, TrapKind::OutOfBoundsMemoryAccess);             \
+    V128 a, b;                                                                   \
+    std::memcpy(b.bytes, mem + ea, 16);                                          \
+    std::memcpy(a.bytes, fp + ip[1].pair.a, 16);                                 \
+    V128 r = simd::fn(a, b);                                                     \
+    std::memcpy(mem + ea, r.bytes, 16);                                          \
+    IRONCLAD_NEXT(3);                                                            \
+  }
+FUSABLE_SIMD(SIMD_FUSED)
+
 #define LOAD_ADD(Op, MemT, R)                                                    \
   IRONCLAD_DEFINE_HANDLER(Op##_add_ss) {                                         \
     uint32_t addr = slot_get<uint32_t>(fp, ip[1].pair.a) + slot_get<uint32_t>(fp, ip[1].pair.b); \
@@ -92,6 +129,9 @@ FUSABLE_LOADS(LOAD_ADD)
 
 Handler binop_load_handler(wasm::Opcode op) {
   switch (op) {
+#define SIMD_CASE(Op, fn) case wasm::Opcode::Op: return Op##_sm;
+    FUSABLE_SIMD(SIMD_CASE)
+#undef SIMD_CASE
 #define BINOP(Op, T, R, expr) case wasm::Opcode::Op: return Op##_sm;
 #define CMPOP(Op, T, expr)
 #define TBINOP(Op, T, fn)
@@ -109,6 +149,9 @@ Handler binop_load_handler(wasm::Opcode op) {
 
 Handler binop_rmw_handler(wasm::Opcode op) {
   switch (op) {
+#define SIMD_CASE(Op, fn) case wasm::Opcode::Op: return Op##_rmw;
+    FUSABLE_SIMD(SIMD_CASE)
+#undef SIMD_CASE
 #define BINOP(Op, T, R, expr) case wasm::Opcode::Op: return Op##_rmw;
 #define CMPOP(Op, T, expr)
 #define TBINOP(Op, T, fn)

@@ -50,6 +50,7 @@ Opcode full_load_of(ValType t) {
     case ValType::I64: return Opcode::I64Load;
     case ValType::F32: return Opcode::F32Load;
     case ValType::F64: return Opcode::F64Load;
+    case ValType::V128: return Opcode::V128Load;
     default: return Opcode::Count;
   }
 }
@@ -59,6 +60,7 @@ Opcode full_store_of(ValType t) {
     case ValType::I64: return Opcode::I64Store;
     case ValType::F32: return Opcode::F32Store;
     case ValType::F64: return Opcode::F64Store;
+    case ValType::V128: return Opcode::V128Store;
     default: return Opcode::Count;
   }
 }
@@ -69,6 +71,9 @@ bool is_commutative(Opcode op) {
     case Opcode::I32Xor: case Opcode::I32Eq: case Opcode::I32Ne:
     case Opcode::I64Add: case Opcode::I64Mul: case Opcode::I64And: case Opcode::I64Or:
     case Opcode::I64Xor: case Opcode::I64Eq: case Opcode::I64Ne:
+    case Opcode::F32x4Add: case Opcode::F32x4Mul: case Opcode::F64x2Add: case Opcode::F64x2Mul:
+    case Opcode::I8x16Add: case Opcode::I16x8Add: case Opcode::I32x4Add: case Opcode::I64x2Add:
+    case Opcode::I32x4Mul: case Opcode::V128And: case Opcode::V128Or: case Opcode::V128Xor:
       return true;
     default:
       return false;
@@ -208,7 +213,7 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
     push(result);
     set_dst_patch(at + 1, true);
     if (in.op == Opcode::I32Load || in.op == Opcode::I64Load || in.op == Opcode::F32Load ||
-        in.op == Opcode::F64Load) {
+        in.op == Opcode::F64Load || in.op == Opcode::V128Load) {
       last_op_ = LastOp{true, at, w_.size(), in.op, sa, 0, false, in.mem.offset,
                         stack_.back().home, stack_.size(), offset_};
     }
@@ -383,36 +388,39 @@ void Lowerer::lower_unop(Opcode op, Handler h, ValType result) {
   }
 }
 
+bool Lowerer::fuse_loaded_operand(Opcode op, ValType result, const Operand& a,
+                                  const Operand& b, size_t height_b) {
+  Handler fused = binop_load_handler(op);
+  if (!fused || last_op_.op != full_load_of(a.type)) return false;
+  // `x op load(...)`: the load just emitted is absorbed by the operator.
+  bool b_loaded = is_last_result(b, height_b);
+  bool a_loaded = !b_loaded && is_commutative(op) && b.kind != Operand::Const &&
+                  is_last_result(a, height_b - 1);
+  if (!b_loaded && !a_loaded) return false;
+  LastOp load = last_op_;
+  Operand other = b_loaded ? a : b;
+  const uint32_t dst = a.home;
+  rewind_last_op();
+  uint32_t so = src(other);
+  const uint32_t here = offset_;
+  offset_ = load.module_offset;  // a trap in it is the load's
+  size_t at = emit(fused);
+  offset_ = here;
+  emit_pair(so, load.a);
+  emit_pair(dst, 0);
+  emit_word(load.imm_bits);
+  push(result);
+  set_dst_patch(at + 2, false);
+  last_op_ = LastOp{true, at, w_.size(), op, so, load.a, false, load.imm_bits,
+                    stack_.back().home, stack_.size(), load.module_offset, true};
+  return true;
+}
+
 void Lowerer::lower_binop(Opcode op, ValType result) {
   const size_t height_b = stack_.size();
   Operand b = pop();
   Operand a = pop();
-  Handler fused = binop_load_handler(op);
-  if (fused && last_op_.op == full_load_of(a.type)) {
-    // `x op load(...)`: the load just emitted is absorbed by the operator.
-    bool b_loaded = is_last_result(b, height_b);
-    bool a_loaded = !b_loaded && is_commutative(op) && b.kind != Operand::Const &&
-                    is_last_result(a, height_b - 1);
-    if (b_loaded || a_loaded) {
-      LastOp load = last_op_;
-      Operand other = b_loaded ? a : b;
-      const uint32_t dst = a.home;
-      rewind_last_op();
-      uint32_t so = src(other);
-      const uint32_t here = offset_;
-      offset_ = load.module_offset;  // a trap in it is the load's
-      size_t at = emit(fused);
-      offset_ = here;
-      emit_pair(so, load.a);
-      emit_pair(dst, 0);
-      emit_word(load.imm_bits);
-      push(result);
-      set_dst_patch(at + 2, false);
-      last_op_ = LastOp{true, at, w_.size(), op, so, load.a, false, load.imm_bits,
-                        stack_.back().home, stack_.size(), load.module_offset, true};
-      return;
-    }
-  }
+  if (fuse_loaded_operand(op, result, a, b, height_b)) return;
   const uint32_t dst = a.home;  // the result replaces the lower operand
   if (a.kind == Operand::Const && b.kind != Operand::Const && is_commutative(op))
     std::swap(a, b);  // the constant becomes the immediate
@@ -474,8 +482,11 @@ Result<void> Lowerer::lower_simd(const wasm::Instr& in) {
     case SimdForm::Binary:
     case SimdForm::Shift:
     case SimdForm::Shuffle: {
+      const size_t height_b = stack_.size();
       Operand b = pop();
       Operand a = pop();
+      if (sh.form == SimdForm::Binary && fuse_loaded_operand(in.op, ValType::V128, a, b, height_b))
+        return {};
       uint32_t sa = src(a), sb = src(b);
       at = emit(sh.handler);
       emit_pair(sa, sb);

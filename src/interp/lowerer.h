@@ -128,6 +128,10 @@ class Lowerer {
   Result<void> lower_call_indirect(const wasm::Instr& in);
   void lower_unop(wasm::Opcode op, Handler h, ValType result);
   void lower_binop(wasm::Opcode op, ValType result);
+  // Emits `a op load` as one instruction when b (or a, for a commutative op) is the
+  // result of the load just emitted; false (nothing emitted) otherwise.
+  bool fuse_loaded_operand(wasm::Opcode op, ValType result, const Operand& a,
+                           const Operand& b, size_t height_b);
   Result<void> check_frame_size() const;
   // Whether `o`, the entry at stack position height-1, is the result of last_op_ (which
   // must be the last instruction emitted).

@@ -42,6 +42,10 @@ TEST_F(SimdTest, V128ResultsAndParamsCrossTheApi) {
   EXPECT_EQ(h.i32("all_true", {Value::from_v128(ones)}), 0u);
 }
 
+TEST_F(SimdTest, FusedVectorReadModifyWrite) {
+  EXPECT_EQ(h.i32("vector_accumulate", {I32(5)}), 3u + 5u * 3u);
+}
+
 TEST_F(SimdTest, V128LoadIsBoundsChecked) {
   EXPECT_EQ(h.trap("oob_v128"), TrapKind::OutOfBoundsMemoryAccess);
 }
