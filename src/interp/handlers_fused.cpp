@@ -113,6 +113,20 @@ FUSABLE_SIMD(SIMD_FUSED)
     IRONCLAD_NEXT(4);                                                            \
   }
 
+// load(a + (b << k)): an array element, [h][a|b][dst|k][offset].
+#define LOAD_ADD_SHL(Op, MemT, R)                                                \
+  IRONCLAD_DEFINE_HANDLER(Op##_add_shl) {                                        \
+    uint32_t addr = slot_get<uint32_t>(fp, ip[1].pair.a) +                       \
+                    (slot_get<uint32_t>(fp, ip[1].pair.b) << ip[2].pair.b);      \
+    uint64_t ea = uint64_t{addr} + ip[3].u64;                                    \
+    if (ea + sizeof(MemT) > memsize) [[unlikely]]                                \
+      return raise_trap(ctx, ip, TrapKind::OutOfBoundsMemoryAccess);             \
+    MemT v;                                                                      \
+    std::memcpy(&v, mem + ea, sizeof(MemT));                                     \
+    slot_set<R>(fp, ip[2].pair.a, static_cast<R>(v));                            \
+    IRONCLAD_NEXT(4);                                                            \
+  }
+
 // clang-format off
 #define FUSABLE_LOADS(X)                                                       \
   X(I32Load, uint32_t, uint32_t) X(I64Load, uint64_t, uint64_t)                \
@@ -124,6 +138,19 @@ FUSABLE_SIMD(SIMD_FUSED)
   X(I64Load32S, int32_t, uint64_t) X(I64Load32U, uint32_t, uint64_t)
 // clang-format on
 FUSABLE_LOADS(LOAD_ADD)
+FUSABLE_LOADS(LOAD_ADD_SHL)
+
+}  // namespace
+
+// a + (b << k), the address of an array element: [h][a|b][dst|k] (k already masked to 0..31).
+IRONCLAD_DEFINE_HANDLER(h_i32_add_shl) {
+  uint32_t r = slot_get<uint32_t>(fp, ip[1].pair.a) +
+               (slot_get<uint32_t>(fp, ip[1].pair.b) << ip[2].pair.b);
+  slot_set<uint32_t>(fp, ip[2].pair.a, r);
+  IRONCLAD_NEXT(3);
+}
+
+namespace {
 
 }  // namespace
 
@@ -163,6 +190,15 @@ Handler binop_rmw_handler(wasm::Opcode op) {
 #undef TBINOP
 #undef UNOP
 #undef TUNOP
+    default: return nullptr;
+  }
+}
+
+Handler load_add_shl_handler(wasm::Opcode op) {
+  switch (op) {
+#define CASE(Op, MemT, R) case wasm::Opcode::Op: return Op##_add_shl;
+    FUSABLE_LOADS(CASE)
+#undef CASE
     default: return nullptr;
   }
 }

@@ -14,4 +14,9 @@ Handler binop_rmw_handler(wasm::Opcode op);
 // or from `a + imm`: [h][a|dst][imm][offset].
 Handler load_add_handler(wasm::Opcode op, bool imm);
 
+// A scalar load from `a + (b << k)` plus the offset: [h][a|b][dst|k][offset].
+Handler load_add_shl_handler(wasm::Opcode op);
+// a + (b << k): [h][a|b][dst|k].
+IRONCLAD_HANDLER_CC Status h_i32_add_shl(IRONCLAD_HANDLER_ARGS);
+
 }  // namespace ironclad::interp

@@ -183,7 +183,22 @@ Result<void> Lowerer::lower_variable(const wasm::Instr& in) {
 Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
   if (Handler h = load_handler(in.op)) {
     const ValType result = signature_of(in.op).result;
-    Handler fused = load_add_handler(in.op, last_op_.imm);
+    if (last_op_.scaled && is_last_result(stack_.back(), stack_.size())) {
+      if (Handler scaled = load_add_shl_handler(in.op)) {
+        // load(a + (b << k) + offset): an array element in one instruction.
+        LastOp add = last_op_;
+        Operand addr = pop();
+        rewind_last_op();
+        size_t at = emit(scaled);
+        emit_pair(add.a, add.b);
+        emit_pair(addr.home, static_cast<uint32_t>(add.imm_bits));
+        emit_word(in.mem.offset);
+        push(result);
+        set_dst_patch(at + 2, false);
+        return {};
+      }
+    }
+    Handler fused = last_op_.scaled ? nullptr : load_add_handler(in.op, last_op_.imm);
     if (fused && last_op_.op == Opcode::I32Add && is_last_result(stack_.back(), stack_.size())) {
       // load(a + b + offset): the sum is computed inside the load.
       LastOp add = last_op_;
@@ -421,6 +436,28 @@ void Lowerer::lower_binop(Opcode op, ValType result) {
   Operand b = pop();
   Operand a = pop();
   if (fuse_loaded_operand(op, result, a, b, height_b)) return;
+  if (op == Opcode::I32Add && a.kind != Operand::Const && b.kind != Operand::Const &&
+      last_op_.op == Opcode::I32Shl && last_op_.imm) {
+    // a + (b << k) in one instruction (array indexing); a load may absorb it in turn.
+    bool b_shifted = is_last_result(b, height_b);
+    bool a_shifted = !b_shifted && is_last_result(a, height_b - 1);
+    if (b_shifted || a_shifted) {
+      LastOp shift = last_op_;
+      Operand other = b_shifted ? a : b;
+      const uint32_t dst = a.home;
+      rewind_last_op();
+      uint32_t so = src(other);
+      const uint32_t k = static_cast<uint32_t>(shift.imm_bits & 31);
+      size_t at = emit(h_i32_add_shl);
+      emit_pair(so, shift.a);
+      emit_pair(dst, k);
+      push(result);
+      set_dst_patch(at + 2, false);
+      last_op_ = LastOp{true, at, w_.size(), op, so, shift.a, false, k,
+                        stack_.back().home, stack_.size(), offset_, false, true};
+      return;
+    }
+  }
   const uint32_t dst = a.home;  // the result replaces the lower operand
   if (a.kind == Operand::Const && b.kind != Operand::Const && is_commutative(op))
     std::swap(a, b);  // the constant becomes the immediate

@@ -79,6 +79,8 @@ class Lowerer {
     // A binary operator that absorbed a load: `b` is the load's address slot, imm_bits
     // its offset.
     bool loaded = false;
+    // An i32.add that absorbed `b << k`: imm_bits is k.
+    bool scaled = false;
   };
 
   Result<void> lower(const wasm::Instr& in);

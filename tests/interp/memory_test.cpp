@@ -60,6 +60,15 @@ TEST_F(MemoryTest, ReadModifyWriteOfOneLocation) {
   EXPECT_EQ(h.trap("accumulate", {I32(65530), F64(1)}), TrapKind::OutOfBoundsMemoryAccess);
 }
 
+TEST_F(MemoryTest, ArrayElementsThroughScaledIndexes) {
+  EXPECT_EQ(h.i32("element", {I32(12), I32(1)}), 0x04030201u);  // 12 + 4
+  EXPECT_EQ(h.i32("element", {I32(16), I32(0x40000000)}), 0x04030201u);  // the shift wraps
+  // shift count 33 is 1 (mod 32): 14 + 2*1 + offset 2 = 18 -> bytes 03 04
+  EXPECT_EQ(h.i32("element_commuted", {I32(14), I32(1)}), 0x0403u);
+  EXPECT_EQ(h.i32("scaled_sum", {I32(5), I32(2)}), 21u);
+  EXPECT_EQ(h.trap("element", {I32(65532), I32(1)}), TrapKind::OutOfBoundsMemoryAccess);
+}
+
 TEST_F(MemoryTest, GrowIsSeenByLaterAccessesAndRespectsTheMaximum) {
   EXPECT_EQ(h.i32("size"), 1u);
   EXPECT_EQ(h.trap("past_end", {I32(70000)}), TrapKind::OutOfBoundsMemoryAccess);
