@@ -20,6 +20,16 @@ struct ChildOutcome {
   int term_signal = 0;    // killed by this signal
 };
 
+// In the child: the write end of the report pipe, for signal handlers that must leave a
+// trace before the child dies (write(2) is async-signal-safe).
+inline int child_report_fd = -1;
+
+inline void child_note(const char* text) {
+  if (child_report_fd < 0) return;
+  ssize_t ignored = write(child_report_fd, text, strlen(text));
+  (void)ignored;
+}
+
 inline ChildOutcome run_in_child(const std::function<std::string()>& body) {
   ChildOutcome outcome;
   int fds[2];
@@ -34,6 +44,10 @@ inline ChildOutcome run_in_child(const std::function<std::string()>& body) {
   }
   if (pid == 0) {
     close(fds[0]);
+    child_report_fd = fds[1];
+    // A handler that returns into the faulting instruction without fixing anything loops
+    // forever: SIGALRM's default action ends such a child instead of hanging the test.
+    alarm(30);
     std::string report = body();
     ssize_t ignored = write(fds[1], report.data(), report.size());
     (void)ignored;
@@ -55,7 +69,8 @@ inline ChildOutcome run_in_child(const std::function<std::string()>& body) {
       outcome.failure = "child exited with status " + std::to_string(outcome.exit_code);
   } else if (WIFSIGNALED(status)) {
     outcome.term_signal = WTERMSIG(status);
-    outcome.failure = report + "child killed by signal " + std::to_string(outcome.term_signal) +
+    outcome.failure = report + (outcome.term_signal == SIGALRM ? "child timed out (a fault loop?); " : "") +
+                      "child killed by signal " + std::to_string(outcome.term_signal) +
                       " (" + strsignal(outcome.term_signal) + ")";
   }
   return outcome;
