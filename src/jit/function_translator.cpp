@@ -1,0 +1,626 @@
+// Control flow, locals, globals, calls, memory, tables and references of one function; the
+// numeric operators are in translate_numeric.cpp, SIMD in translate_simd.cpp.
+#include "jit/function_translator.h"
+
+#include <cstdio>
+
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/MDBuilder.h>
+
+#include "jit/vm_context.h"
+#include "wasm/body_decoder.h"
+
+namespace ironclad::jit {
+
+using wasm::Opcode;
+
+llvm::Type* ModuleTranslation::type_of(ValType t) const {
+  switch (t) {
+    case ValType::I32: return llvm::Type::getInt32Ty(ctx);
+    case ValType::I64: return llvm::Type::getInt64Ty(ctx);
+    case ValType::F32: return llvm::Type::getFloatTy(ctx);
+    case ValType::F64: return llvm::Type::getDoubleTy(ctx);
+    case ValType::V128: return llvm::FixedVectorType::get(llvm::Type::getInt64Ty(ctx), 2);
+    case ValType::FuncRef:
+    case ValType::ExternRef: return llvm::Type::getInt64Ty(ctx);  // the Ref bits
+  }
+  return llvm::Type::getInt64Ty(ctx);
+}
+
+llvm::Type* ModuleTranslation::results_type(const wasm::FuncType& ft) const {
+  if (ft.results.empty()) return llvm::Type::getVoidTy(ctx);
+  if (ft.results.size() == 1) return type_of(ft.results[0]);
+  std::vector<llvm::Type*> fields;
+  for (ValType t : ft.results) fields.push_back(type_of(t));
+  // LLVM returns a struct too large for registers through a hidden pointer by itself.
+  return llvm::StructType::get(ctx, fields);
+}
+
+llvm::FunctionType* ModuleTranslation::signature(const wasm::FuncType& ft) const {
+  std::vector<llvm::Type*> params{llvm::PointerType::getUnqual(ctx)};
+  for (ValType t : ft.params) params.push_back(type_of(t));
+  return llvm::FunctionType::get(results_type(ft), params, false);
+}
+
+llvm::FunctionCallee ModuleTranslation::helper(const char* name, llvm::Type* result,
+                                               std::initializer_list<llvm::Type*> params) const {
+  return llvm.getOrInsertFunction(name, llvm::FunctionType::get(result, params, false));
+}
+
+FunctionTranslator::FunctionTranslator(ModuleTranslation& mt, uint32_t func_index)
+    : mt_(mt),
+      func_index_(func_index),
+      type_(mt.wasm.func_type(func_index)),
+      fn_(mt.functions[func_index]),
+      b_(mt.ctx) {}
+
+Error FunctionTranslator::error_at(const wasm::Instr& in, std::string what) const {
+  char where[64];
+  std::snprintf(where, sizeof where, " (at offset 0x%x)", in.offset);
+  return Error::make(ErrorKind::Internal, "jit: " + mt_.wasm.function_display_name(func_index_) +
+                                              ": " + std::string(wasm::to_string(in.op)) + ": " +
+                                              what + where);
+}
+
+llvm::Value* FunctionTranslator::ctx_field(size_t offset, llvm::Type* type) {
+  llvm::Value* addr = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), vmctx_, offset);
+  auto* load = b_.CreateLoad(type, addr);
+  // The context's pointers do not change while code runs.
+  load->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(mt_.ctx, {}));
+  return load;
+}
+
+llvm::Value* FunctionTranslator::entry_alloca(llvm::Type* type, uint64_t bytes) {
+  llvm::IRBuilder<> eb(entry_, entry_->begin());
+  auto* a = eb.CreateAlloca(type, bytes ? eb.getInt64(bytes) : nullptr);
+  a->setAlignment(llvm::Align(16));
+  return a;
+}
+
+llvm::Value* FunctionTranslator::zero_of(ValType t) {
+  return llvm::Constant::getNullValue(mt_.type_of(t));
+}
+
+llvm::Value* FunctionTranslator::call_intrinsic(llvm::Intrinsic::ID id,
+                                                llvm::ArrayRef<llvm::Type*> types,
+                                                llvm::ArrayRef<llvm::Value*> args) {
+  return b_.CreateCall(llvm::Intrinsic::getDeclaration(&mt_.llvm, id, types), args);
+}
+
+void FunctionTranslator::trap_if(llvm::Value* cond, TrapKind kind) {
+  auto k = static_cast<size_t>(kind);
+  llvm::BasicBlock*& trap_block = trap_blocks_[k];
+  if (!trap_block) {
+    trap_block = llvm::BasicBlock::Create(mt_.ctx, "trap", fn_);
+    llvm::IRBuilder<> tb(trap_block);
+    auto callee = mt_.helper("ironclad_jit_trap", tb.getVoidTy(), {tb.getInt32Ty()});
+    auto* call = tb.CreateCall(callee, {tb.getInt32(static_cast<uint32_t>(kind))});
+    call->setDoesNotReturn();
+    tb.CreateUnreachable();
+  }
+  auto* cont = llvm::BasicBlock::Create(mt_.ctx, "ok", fn_);
+  llvm::MDBuilder md(mt_.ctx);
+  b_.CreateCondBr(cond, trap_block, cont, md.createBranchWeights(1, 1u << 20));
+  b_.SetInsertPoint(cont);
+}
+
+llvm::Value* FunctionTranslator::memory_address(llvm::Value* addr, uint64_t offset,
+                                                uint32_t bytes) {
+  llvm::Value* ea = b_.CreateZExt(addr, b_.getInt64Ty());
+  if (offset) ea = b_.CreateAdd(ea, b_.getInt64(offset));
+  if (mt_.explicit_bounds_checks) {
+    llvm::Value* size_ptr = ctx_field(ctx_offset::kMemorySize, b_.getPtrTy());
+    llvm::Value* size = b_.CreateLoad(b_.getInt64Ty(), size_ptr);
+    // addr < 2^32 and offset < 2^32: the sum cannot wrap 64 bits.
+    llvm::Value* end = b_.CreateAdd(ea, b_.getInt64(bytes));
+    trap_if(b_.CreateICmpUGT(end, size), TrapKind::OutOfBoundsMemoryAccess);
+  }
+  return b_.CreateGEP(b_.getInt8Ty(), memory_base_, ea);
+}
+
+llvm::Value* FunctionTranslator::global_address(uint32_t index) {
+  llvm::Value* table = ctx_field(ctx_offset::kGlobals, b_.getPtrTy());
+  llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), table, index);
+  auto* load = b_.CreateLoad(b_.getPtrTy(), slot);
+  load->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(mt_.ctx, {}));
+  return load;
+}
+
+Result<void> FunctionTranslator::translate() {
+  entry_ = llvm::BasicBlock::Create(mt_.ctx, "entry", fn_);
+  b_.SetInsertPoint(entry_);
+  vmctx_ = fn_->getArg(0);
+
+  // Stack exhaustion: this frame's address against the limit of the running activation.
+  llvm::Value* frame = call_intrinsic(llvm::Intrinsic::frameaddress, {b_.getPtrTy()}, {b_.getInt32(0)});
+  llvm::Value* limit_ptr = ctx_field(ctx_offset::kStackLimit, b_.getPtrTy());
+  llvm::Value* limit = b_.CreateLoad(b_.getInt64Ty(), limit_ptr);
+  trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, b_.getInt64Ty()), limit),
+          TrapKind::CallStackExhausted);
+  memory_base_ = ctx_field(ctx_offset::kMemoryBase, b_.getPtrTy());
+
+  for (size_t i = 0; i < type_.params.size(); ++i) {
+    local_types_.push_back(type_.params[i]);
+    locals_.push_back(entry_alloca(mt_.type_of(type_.params[i]), 0));
+    b_.CreateStore(fn_->getArg(static_cast<unsigned>(i + 1)), locals_.back());
+  }
+  for (const wasm::LocalRun& run : mt_.wasm.body(func_index_).locals) {
+    for (uint32_t j = 0; j < run.count; ++j) {
+      local_types_.push_back(run.type);
+      locals_.push_back(entry_alloca(mt_.type_of(run.type), 0));
+      b_.CreateStore(zero_of(run.type), locals_.back());
+    }
+  }
+
+  Frame f;
+  f.kind = Opcode::End;
+  f.results = type_.results;
+  f.end = llvm::BasicBlock::Create(mt_.ctx, "return");
+  llvm::IRBuilder<> pb(f.end);
+  for (ValType t : f.results) f.end_phis.push_back(pb.CreatePHI(mt_.type_of(t), 2));
+  frames_.push_back(std::move(f));
+
+  wasm::BodyDecoder decoder(mt_.wasm, func_index_);
+  wasm::Instr in;
+  while (!decoder.at_end()) {
+    IRONCLAD_TRY(decoder.next(in));
+    IRONCLAD_TRY(visit(in));
+  }
+  return {};
+}
+
+void FunctionTranslator::block_signature(const wasm::BlockType& bt, std::vector<ValType>& params,
+                                         std::vector<ValType>& results) const {
+  params.clear();
+  results.clear();
+  if (bt.kind == wasm::BlockType::Value) results.push_back(bt.value);
+  if (bt.kind == wasm::BlockType::TypeIndex) {
+    params = mt_.wasm.types[bt.type_index].params;
+    results = mt_.wasm.types[bt.type_index].results;
+  }
+}
+
+void FunctionTranslator::open_frame(Opcode kind, const wasm::BlockType& bt) {
+  Frame f;
+  f.kind = kind;
+  block_signature(bt, f.params, f.results);
+  llvm::Value* cond = kind == Opcode::If ? b_.CreateICmpNE(pop(), b_.getInt32(0)) : nullptr;
+  f.height = stack_.size() - f.params.size();
+  f.end = llvm::BasicBlock::Create(mt_.ctx, "end");
+  {
+    llvm::IRBuilder<> pb(f.end);
+    for (ValType t : f.results) f.end_phis.push_back(pb.CreatePHI(mt_.type_of(t), 2));
+  }
+  if (kind == Opcode::Loop) {
+    f.header = llvm::BasicBlock::Create(mt_.ctx, "loop", fn_);
+    llvm::IRBuilder<> hb(f.header);
+    for (ValType t : f.params) f.header_phis.push_back(hb.CreatePHI(mt_.type_of(t), 2));
+    for (size_t i = 0; i < f.params.size(); ++i)
+      f.header_phis[i]->addIncoming(stack_[f.height + i], b_.GetInsertBlock());
+    b_.CreateBr(f.header);
+    b_.SetInsertPoint(f.header);
+    stack_.resize(f.height);
+    for (auto* phi : f.header_phis) stack_.push_back(phi);
+  } else if (kind == Opcode::If) {
+    auto* then_block = llvm::BasicBlock::Create(mt_.ctx, "then", fn_);
+    f.else_block = llvm::BasicBlock::Create(mt_.ctx, "else");
+    f.if_params.assign(stack_.begin() + static_cast<ptrdiff_t>(f.height), stack_.end());
+    b_.CreateCondBr(cond, then_block, f.else_block);
+    b_.SetInsertPoint(then_block);
+  }
+  frames_.push_back(std::move(f));
+}
+
+void FunctionTranslator::branch_to(Frame& target) { add_incoming(target, target.kind == Opcode::Loop); }
+
+void FunctionTranslator::add_incoming(Frame& target, bool to_header) {
+  auto& phis = to_header ? target.header_phis : target.end_phis;
+  size_t n = phis.size();
+  llvm::BasicBlock* from = b_.GetInsertBlock();
+  for (size_t i = 0; i < n; ++i) phis[i]->addIncoming(stack_[stack_.size() - n + i], from);
+}
+
+void FunctionTranslator::end_frame() {
+  Frame& f = frames_.back();
+  if (reachable_) {
+    add_incoming(f, false);  // falling off the end, also of a loop
+    b_.CreateBr(f.end);
+  }
+  if (f.kind == Opcode::If && !f.has_else) {
+    // No else: the false edge carries the if's params on as its results (same types).
+    f.else_block->insertInto(fn_);
+    llvm::IRBuilder<> eb(f.else_block);
+    for (size_t i = 0; i < f.end_phis.size(); ++i)
+      f.end_phis[i]->addIncoming(f.if_params[i], f.else_block);
+    eb.CreateBr(f.end);
+  }
+  stack_.resize(f.height);
+  if (f.end->hasNPredecessorsOrMore(1)) {
+    f.end->insertInto(fn_);
+    b_.SetInsertPoint(f.end);
+    for (auto* phi : f.end_phis) stack_.push_back(phi);
+    reachable_ = true;
+  } else {
+    for (auto* phi : f.end_phis) phi->eraseFromParent();
+    delete f.end;
+    reachable_ = false;
+  }
+}
+
+void FunctionTranslator::emit_return(const std::vector<llvm::Value*>& values) {
+  if (values.empty()) {
+    b_.CreateRetVoid();
+  } else if (values.size() == 1) {
+    b_.CreateRet(values[0]);
+  } else {
+    llvm::Value* agg = llvm::UndefValue::get(mt_.results_type(type_));
+    for (size_t i = 0; i < values.size(); ++i)
+      agg = b_.CreateInsertValue(agg, values[i], {static_cast<unsigned>(i)});
+    b_.CreateRet(agg);
+  }
+}
+
+// Calls through a FunctionInstance (imports, call_indirect): arguments and results travel
+// in 16-byte slots, and the runtime dispatches to compiled code or a host function.
+void FunctionTranslator::emit_call_through(llvm::Value* func_instance, const wasm::FuncType& type) {
+  size_t n = std::max(type.params.size(), type.results.size());
+  llvm::Value* slots = entry_alloca(b_.getInt8Ty(), std::max<size_t>(n, 1) * kSlotBytes);
+  size_t base = stack_.size() - type.params.size();
+  for (size_t i = 0; i < type.params.size(); ++i)
+    b_.CreateAlignedStore(stack_[base + i],
+                          b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), slots, i * kSlotBytes),
+                          llvm::Align(16));
+  stack_.resize(base);
+  auto callee = mt_.helper("ironclad_jit_call", b_.getVoidTy(),
+                           {b_.getPtrTy(), b_.getPtrTy(), b_.getPtrTy()});
+  b_.CreateCall(callee, {vmctx_, func_instance, slots});
+  for (size_t i = 0; i < type.results.size(); ++i)
+    push(b_.CreateAlignedLoad(mt_.type_of(type.results[i]),
+                              b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), slots, i * kSlotBytes),
+                              llvm::Align(16)));
+}
+
+void FunctionTranslator::emit_call(uint32_t func_index) {
+  const wasm::FuncType& type = mt_.wasm.func_type(func_index);
+  if (mt_.wasm.is_imported_func(func_index)) {
+    llvm::Value* funcs = ctx_field(ctx_offset::kFuncs, b_.getPtrTy());
+    auto* fi = b_.CreateLoad(b_.getPtrTy(),
+                             b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), funcs, func_index));
+    fi->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(mt_.ctx, {}));
+    emit_call_through(fi, type);
+    return;
+  }
+  std::vector<llvm::Value*> args{vmctx_};
+  size_t base = stack_.size() - type.params.size();
+  args.insert(args.end(), stack_.begin() + static_cast<ptrdiff_t>(base), stack_.end());
+  stack_.resize(base);
+  llvm::CallInst* r = b_.CreateCall(mt_.functions[func_index], args);
+  // notail keeps the optimizer from turning recursion into a loop: every wasm call must
+  // take a frame, or the stack-exhaustion check at entry would never fire.
+  r->setTailCallKind(llvm::CallInst::TCK_NoTail);
+  if (type.results.size() == 1) push(r);
+  if (type.results.size() > 1)
+    for (unsigned i = 0; i < type.results.size(); ++i) push(b_.CreateExtractValue(r, {i}));
+}
+
+Result<void> FunctionTranslator::visit(const wasm::Instr& in) {
+  if (!reachable_) {
+    // Code after br/return/unreachable: skipped up to the else/end of the enclosing block.
+    switch (in.op) {
+      case Opcode::Block:
+      case Opcode::Loop:
+      case Opcode::If: ++dead_blocks_; return {};
+      case Opcode::Else:
+        if (dead_blocks_) return {};
+        break;
+      case Opcode::End:
+        if (dead_blocks_) {
+          --dead_blocks_;
+          return {};
+        }
+        break;
+      default: return {};
+    }
+  }
+  bool handled = false;
+  IRONCLAD_TRY(visit_control(in, handled));
+  if (handled) return {};
+  IRONCLAD_TRY(visit_variable_or_memory(in, handled));
+  if (handled) return {};
+  if (translate_numeric(*this, in)) return {};
+  if (translate_simd(*this, in)) return {};
+  return error_at(in, "not supported by the JIT tier yet");
+}
+
+Result<void> FunctionTranslator::visit_control(const wasm::Instr& in, bool& handled) {
+  handled = true;
+  switch (in.op) {
+    case Opcode::Nop: return {};
+    case Opcode::Unreachable:
+      trap_if(b_.getTrue(), TrapKind::Unreachable);
+      b_.CreateUnreachable();
+      reachable_ = false;
+      return {};
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If: open_frame(in.op, in.block); return {};
+    case Opcode::Else: {
+      Frame& f = frames_.back();
+      if (reachable_) {
+        branch_to(f);
+        b_.CreateBr(f.end);
+      }
+      stack_.resize(f.height);
+      f.else_block->insertInto(fn_);
+      b_.SetInsertPoint(f.else_block);
+      for (auto* v : f.if_params) stack_.push_back(v);
+      f.has_else = true;
+      reachable_ = true;
+      return {};
+    }
+    case Opcode::End: {
+      if (frames_.size() == 1) {
+        Frame& f = frames_.back();
+        if (reachable_) {
+          branch_to(f);
+          b_.CreateBr(f.end);
+        }
+        if (f.end->hasNPredecessorsOrMore(1)) {
+          f.end->insertInto(fn_);
+          b_.SetInsertPoint(f.end);
+          emit_return(std::vector<llvm::Value*>(f.end_phis.begin(), f.end_phis.end()));
+        } else {
+          for (auto* phi : f.end_phis) phi->eraseFromParent();
+          delete f.end;
+        }
+        frames_.pop_back();
+        return {};
+      }
+      end_frame();
+      frames_.pop_back();
+      return {};
+    }
+    case Opcode::Br: {
+      Frame& target = label(in.index);
+      branch_to(target);
+      b_.CreateBr(target.kind == Opcode::Loop ? target.header : target.end);
+      reachable_ = false;
+      return {};
+    }
+    case Opcode::BrIf: {
+      llvm::Value* cond = b_.CreateICmpNE(pop(), b_.getInt32(0));
+      Frame& target = label(in.index);
+      branch_to(target);
+      auto* cont = llvm::BasicBlock::Create(mt_.ctx, "br_if.cont", fn_);
+      b_.CreateCondBr(cond, target.kind == Opcode::Loop ? target.header : target.end, cont);
+      b_.SetInsertPoint(cont);
+      return {};
+    }
+    case Opcode::BrTable: {
+      llvm::Value* index = pop();
+      const std::vector<uint32_t>& targets = *in.br_targets;
+      llvm::BasicBlock* from = b_.GetInsertBlock();
+      // One edge block per distinct depth, so each phi gets one incoming value per edge.
+      std::vector<std::pair<uint32_t, llvm::BasicBlock*>> edges;
+      auto edge_for = [&](uint32_t depth) {
+        for (auto& e : edges)
+          if (e.first == depth) return e.second;
+        auto* bb = llvm::BasicBlock::Create(mt_.ctx, "br_table.edge", fn_);
+        b_.SetInsertPoint(bb);
+        Frame& target = label(depth);
+        branch_to(target);
+        b_.CreateBr(target.kind == Opcode::Loop ? target.header : target.end);
+        edges.emplace_back(depth, bb);
+        return bb;
+      };
+      llvm::BasicBlock* def = edge_for(targets.back());
+      std::vector<llvm::BasicBlock*> cases;
+      for (size_t i = 0; i + 1 < targets.size(); ++i) cases.push_back(edge_for(targets[i]));
+      b_.SetInsertPoint(from);
+      auto* sw = b_.CreateSwitch(index, def, static_cast<unsigned>(cases.size()));
+      for (size_t i = 0; i < cases.size(); ++i)
+        sw->addCase(b_.getInt32(static_cast<uint32_t>(i)), cases[i]);
+      reachable_ = false;
+      return {};
+    }
+    case Opcode::Return: {
+      Frame& f = frames_.front();
+      branch_to(f);
+      b_.CreateBr(f.end);
+      reachable_ = false;
+      return {};
+    }
+    case Opcode::Call: emit_call(in.index); return {};
+    case Opcode::CallIndirect: {
+      llvm::Value* index = pop();
+      auto callee_fn = mt_.helper("ironclad_jit_indirect_callee", b_.getPtrTy(),
+                                  {b_.getPtrTy(), b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty()});
+      llvm::Value* callee = b_.CreateCall(
+          callee_fn, {vmctx_, b_.getInt32(in.index2), index, b_.getInt32(in.index)});
+      emit_call_through(callee, mt_.wasm.types[in.index]);
+      return {};
+    }
+    case Opcode::Drop: pop(); return {};
+    case Opcode::Select:
+    case Opcode::SelectT: {
+      llvm::Value* cond = b_.CreateICmpNE(pop(), b_.getInt32(0));
+      llvm::Value* f = pop();
+      llvm::Value* t = pop();
+      push(b_.CreateSelect(cond, t, f));
+      return {};
+    }
+    default: handled = false; return {};
+  }
+}
+
+Result<void> FunctionTranslator::visit_variable_or_memory(const wasm::Instr& in, bool& handled) {
+  handled = true;
+  llvm::Type* i32 = b_.getInt32Ty();
+  llvm::Type* i64 = b_.getInt64Ty();
+  llvm::Type* ptr = b_.getPtrTy();
+  auto load = [&](llvm::Type* t, uint32_t bytes) {
+    llvm::Value* addr = memory_address(pop(), in.mem.offset, bytes);
+    return b_.CreateAlignedLoad(t, addr, llvm::Align(1));
+  };
+  auto store = [&](llvm::Value* v, uint32_t bytes) {
+    llvm::Value* addr = memory_address(pop(), in.mem.offset, bytes);
+    b_.CreateAlignedStore(v, addr, llvm::Align(1));
+  };
+  switch (in.op) {
+    case Opcode::LocalGet:
+      push(b_.CreateLoad(mt_.type_of(local_types_[in.index]), locals_[in.index]));
+      return {};
+    case Opcode::LocalSet: b_.CreateStore(pop(), locals_[in.index]); return {};
+    case Opcode::LocalTee: b_.CreateStore(stack_.back(), locals_[in.index]); return {};
+    case Opcode::GlobalGet: {
+      ValType t = mt_.wasm.globals[in.index].type.type;
+      push(b_.CreateAlignedLoad(mt_.type_of(t), global_address(in.index), llvm::Align(8)));
+      return {};
+    }
+    case Opcode::GlobalSet: {
+      llvm::Value* v = pop();
+      b_.CreateAlignedStore(v, global_address(in.index), llvm::Align(8));
+      return {};
+    }
+    case Opcode::I32Load: push(load(i32, 4)); return {};
+    case Opcode::I64Load: push(load(i64, 8)); return {};
+    case Opcode::F32Load: push(load(b_.getFloatTy(), 4)); return {};
+    case Opcode::F64Load: push(load(b_.getDoubleTy(), 8)); return {};
+    case Opcode::I32Load8S: push(b_.CreateSExt(load(b_.getInt8Ty(), 1), i32)); return {};
+    case Opcode::I32Load8U: push(b_.CreateZExt(load(b_.getInt8Ty(), 1), i32)); return {};
+    case Opcode::I32Load16S: push(b_.CreateSExt(load(b_.getInt16Ty(), 2), i32)); return {};
+    case Opcode::I32Load16U: push(b_.CreateZExt(load(b_.getInt16Ty(), 2), i32)); return {};
+    case Opcode::I64Load8S: push(b_.CreateSExt(load(b_.getInt8Ty(), 1), i64)); return {};
+    case Opcode::I64Load8U: push(b_.CreateZExt(load(b_.getInt8Ty(), 1), i64)); return {};
+    case Opcode::I64Load16S: push(b_.CreateSExt(load(b_.getInt16Ty(), 2), i64)); return {};
+    case Opcode::I64Load16U: push(b_.CreateZExt(load(b_.getInt16Ty(), 2), i64)); return {};
+    case Opcode::I64Load32S: push(b_.CreateSExt(load(i32, 4), i64)); return {};
+    case Opcode::I64Load32U: push(b_.CreateZExt(load(i32, 4), i64)); return {};
+    case Opcode::I32Store:
+    case Opcode::F32Store: {
+      llvm::Value* v = pop();
+      store(v, 4);
+      return {};
+    }
+    case Opcode::I64Store:
+    case Opcode::F64Store: {
+      llvm::Value* v = pop();
+      store(v, 8);
+      return {};
+    }
+    case Opcode::I32Store8:
+    case Opcode::I64Store8: {
+      llvm::Value* v = b_.CreateTrunc(pop(), b_.getInt8Ty());
+      store(v, 1);
+      return {};
+    }
+    case Opcode::I32Store16:
+    case Opcode::I64Store16: {
+      llvm::Value* v = b_.CreateTrunc(pop(), b_.getInt16Ty());
+      store(v, 2);
+      return {};
+    }
+    case Opcode::I64Store32: {
+      llvm::Value* v = b_.CreateTrunc(pop(), i32);
+      store(v, 4);
+      return {};
+    }
+    case Opcode::MemorySize: {
+      llvm::Value* size = b_.CreateLoad(i64, ctx_field(ctx_offset::kMemorySize, ptr));
+      push(b_.CreateTrunc(b_.CreateLShr(size, 16), i32));
+      return {};
+    }
+    case Opcode::MemoryGrow:
+      push(b_.CreateCall(mt_.helper("ironclad_jit_memory_grow", i32, {ptr, i32}), {vmctx_, pop()}));
+      return {};
+    case Opcode::MemoryFill:
+    case Opcode::MemoryCopy: {
+      llvm::Value* n = pop();
+      llvm::Value* src_or_value = pop();
+      llvm::Value* dst = pop();
+      const char* name =
+          in.op == Opcode::MemoryFill ? "ironclad_jit_memory_fill" : "ironclad_jit_memory_copy";
+      b_.CreateCall(mt_.helper(name, b_.getVoidTy(), {ptr, i32, i32, i32}),
+                    {vmctx_, dst, src_or_value, n});
+      return {};
+    }
+    case Opcode::MemoryInit: {
+      llvm::Value* n = pop();
+      llvm::Value* src = pop();
+      llvm::Value* dst = pop();
+      b_.CreateCall(mt_.helper("ironclad_jit_memory_init", b_.getVoidTy(), {ptr, i32, i32, i32, i32}),
+                    {vmctx_, b_.getInt32(in.index), dst, src, n});
+      return {};
+    }
+    case Opcode::DataDrop:
+      b_.CreateCall(mt_.helper("ironclad_jit_data_drop", b_.getVoidTy(), {ptr, i32}),
+                    {vmctx_, b_.getInt32(in.index)});
+      return {};
+    case Opcode::TableGet:
+      push(b_.CreateCall(mt_.helper("ironclad_jit_table_get", i64, {ptr, i32, i32}),
+                         {vmctx_, b_.getInt32(in.index), pop()}));
+      return {};
+    case Opcode::TableSet: {
+      llvm::Value* v = pop();
+      llvm::Value* i = pop();
+      b_.CreateCall(mt_.helper("ironclad_jit_table_set", b_.getVoidTy(), {ptr, i32, i32, i64}),
+                    {vmctx_, b_.getInt32(in.index), i, v});
+      return {};
+    }
+    case Opcode::TableSize:
+      push(b_.CreateCall(mt_.helper("ironclad_jit_table_size", i32, {ptr, i32}),
+                         {vmctx_, b_.getInt32(in.index)}));
+      return {};
+    case Opcode::TableGrow: {
+      llvm::Value* delta = pop();
+      llvm::Value* init = pop();
+      push(b_.CreateCall(mt_.helper("ironclad_jit_table_grow", i32, {ptr, i32, i64, i32}),
+                         {vmctx_, b_.getInt32(in.index), init, delta}));
+      return {};
+    }
+    case Opcode::TableFill: {
+      llvm::Value* n = pop();
+      llvm::Value* v = pop();
+      llvm::Value* i = pop();
+      b_.CreateCall(mt_.helper("ironclad_jit_table_fill", b_.getVoidTy(), {ptr, i32, i32, i64, i32}),
+                    {vmctx_, b_.getInt32(in.index), i, v, n});
+      return {};
+    }
+    case Opcode::TableCopy: {
+      llvm::Value* n = pop();
+      llvm::Value* s = pop();
+      llvm::Value* d = pop();
+      b_.CreateCall(
+          mt_.helper("ironclad_jit_table_copy", b_.getVoidTy(), {ptr, i32, i32, i32, i32, i32}),
+          {vmctx_, b_.getInt32(in.index), b_.getInt32(in.index2), d, s, n});
+      return {};
+    }
+    case Opcode::TableInit: {
+      llvm::Value* n = pop();
+      llvm::Value* s = pop();
+      llvm::Value* d = pop();
+      // table.init's immediates: elem index, then table (index2).
+      b_.CreateCall(
+          mt_.helper("ironclad_jit_table_init", b_.getVoidTy(), {ptr, i32, i32, i32, i32, i32}),
+          {vmctx_, b_.getInt32(in.index2), b_.getInt32(in.index), d, s, n});
+      return {};
+    }
+    case Opcode::ElemDrop:
+      b_.CreateCall(mt_.helper("ironclad_jit_elem_drop", b_.getVoidTy(), {ptr, i32}),
+                    {vmctx_, b_.getInt32(in.index)});
+      return {};
+    case Opcode::RefNull: push(b_.getInt64(0)); return {};
+    case Opcode::RefIsNull:
+      push(b_.CreateZExt(b_.CreateICmpEQ(pop(), b_.getInt64(0)), i32));
+      return {};
+    case Opcode::RefFunc: {
+      llvm::Value* funcs = ctx_field(ctx_offset::kFuncs, ptr);
+      auto* fi = b_.CreateLoad(i64, b_.CreateConstInBoundsGEP1_64(ptr, funcs, in.index));
+      push(fi);
+      return {};
+    }
+    default: handled = false; return {};
+  }
+}
+
+}  // namespace ironclad::jit

@@ -1,0 +1,113 @@
+// Translation of one wasm function body to LLVM IR, instruction by instruction through the
+// shared BodyDecoder (DESIGN.md invariant 7). Operand-stack values are SSA values; locals
+// are allocas (promoted to registers by the optimizer); block results meet in phis.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include "ironclad/error.h"
+#include "wasm/instr.h"
+#include "wasm/module.h"
+
+namespace ironclad::jit {
+
+// Module-wide state shared by the translation of every function.
+struct ModuleTranslation {
+  const wasm::Module& wasm;
+  llvm::LLVMContext& ctx;
+  llvm::Module& llvm;
+  std::vector<llvm::Function*> functions;  // by function index; null for imports
+  bool explicit_bounds_checks = true;
+
+  llvm::Type* type_of(ValType t) const;
+  llvm::Type* results_type(const wasm::FuncType& ft) const;  // void, one type, or a struct
+  llvm::FunctionType* signature(const wasm::FuncType& ft) const;  // (ctx, params...) -> results
+  llvm::FunctionCallee helper(const char* name, llvm::Type* result,
+                              std::initializer_list<llvm::Type*> params) const;
+};
+
+class FunctionTranslator {
+ public:
+  FunctionTranslator(ModuleTranslation& mt, uint32_t func_index);
+  Result<void> translate();
+
+  // For the numeric and SIMD translation units.
+  llvm::IRBuilder<>& builder() { return b_; }
+  llvm::LLVMContext& context() { return mt_.ctx; }
+  llvm::Module& module() { return mt_.llvm; }
+  llvm::Value* pop() {
+    llvm::Value* v = stack_.back();
+    stack_.pop_back();
+    return v;
+  }
+  void push(llvm::Value* v) { stack_.push_back(v); }
+  // Branches to a cold block that traps with `kind` when cond (i1) is true.
+  void trap_if(llvm::Value* cond, TrapKind kind);
+  llvm::Value* call_intrinsic(llvm::Intrinsic::ID id, llvm::ArrayRef<llvm::Type*> types,
+                              llvm::ArrayRef<llvm::Value*> args);
+  // The address of an access of `bytes` at the i32 address `addr` + offset, bounds-checked
+  // when the module uses explicit checks.
+  llvm::Value* memory_address(llvm::Value* addr, uint64_t offset, uint32_t bytes);
+  Error error_at(const wasm::Instr& in, std::string what) const;
+
+ private:
+  struct Frame {
+    wasm::Opcode kind = wasm::Opcode::Block;  // Block, Loop, If, or End for the function
+    std::vector<ValType> params, results;
+    size_t height = 0;  // operand-stack height below the block's params
+    llvm::BasicBlock* end = nullptr;
+    std::vector<llvm::PHINode*> end_phis;
+    llvm::BasicBlock* header = nullptr;  // loops: the branch target
+    std::vector<llvm::PHINode*> header_phis;
+    llvm::BasicBlock* else_block = nullptr;  // ifs
+    std::vector<llvm::Value*> if_params;
+    bool has_else = false;
+  };
+
+  Result<void> visit(const wasm::Instr& in);
+  Result<void> visit_control(const wasm::Instr& in, bool& handled);
+  Result<void> visit_variable_or_memory(const wasm::Instr& in, bool& handled);
+  void block_signature(const wasm::BlockType& bt, std::vector<ValType>& params,
+                       std::vector<ValType>& results) const;
+  void open_frame(wasm::Opcode kind, const wasm::BlockType& bt);
+  // Adds the top values of the stack as incoming values of frame's branch target (does not pop).
+  void branch_to(Frame& target);
+  // The same for the frame's header (a loop's branch target) or its end (fallthrough).
+  void add_incoming(Frame& target, bool to_header);
+  Frame& label(uint32_t depth) { return frames_[frames_.size() - 1 - depth]; }
+  void end_frame();
+  void emit_return(const std::vector<llvm::Value*>& values);
+  void emit_call(uint32_t func_index);
+  void emit_call_through(llvm::Value* func_instance, const wasm::FuncType& type);
+  llvm::Value* ctx_field(size_t offset, llvm::Type* type);
+  llvm::Value* global_address(uint32_t index);
+  llvm::Value* entry_alloca(llvm::Type* type, uint64_t bytes);
+  llvm::Value* zero_of(ValType t);
+
+  ModuleTranslation& mt_;
+  uint32_t func_index_;
+  const wasm::FuncType& type_;
+  llvm::Function* fn_;
+  llvm::IRBuilder<> b_;
+  llvm::BasicBlock* entry_ = nullptr;
+  llvm::Value* vmctx_ = nullptr;
+  llvm::Value* memory_base_ = nullptr;
+  std::vector<llvm::Value*> locals_;  // allocas
+  std::vector<ValType> local_types_;
+  std::vector<llvm::Value*> stack_;
+  std::vector<Frame> frames_;
+  bool reachable_ = true;
+  uint32_t dead_blocks_ = 0;  // blocks opened inside unreachable code
+  llvm::BasicBlock* trap_blocks_[16] = {};
+};
+
+// Numeric operators (numbers, comparisons, conversions): true if `in` was one.
+bool translate_numeric(FunctionTranslator& t, const wasm::Instr& in);
+// 0xFD (SIMD) instructions: true if `in` was one that this translation handles.
+bool translate_simd(FunctionTranslator& t, const wasm::Instr& in);
+
+}  // namespace ironclad::jit

@@ -1,0 +1,170 @@
+// The JIT tier: compiles each module once (cached by module), gives every instance a
+// VmContext, and runs calls inside activations so that traps and host errors come back
+// as Error values without any C++ exception crossing generated code.
+#include "jit/jit_tier.h"
+
+#include <pthread.h>
+
+#include <cstring>
+#include <unordered_map>
+
+#include "jit/activation_stub.h"
+#include "jit/module_compiler.h"
+#include "jit/runtime_helpers.h"
+#include "jit/vm_context.h"
+
+namespace ironclad::jit {
+namespace {
+
+// Stack kept free below the trap limit for host functions, runtime helpers and libc called
+// from the deepest wasm frame.
+constexpr uintptr_t kStackReserve = 256 * 1024;
+
+// The lowest usable stack address of this thread plus the reserve, or 0 if unknown.
+uintptr_t thread_stack_limit() {
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
+  void* low = nullptr;
+  size_t size = 0;
+  int rc = pthread_attr_getstack(&attr, &low, &size);
+  pthread_attr_destroy(&attr);
+  if (rc != 0 || size <= 2 * kStackReserve) return 0;
+  return reinterpret_cast<uintptr_t>(low) + kStackReserve;
+}
+
+struct InstanceState {
+  VmContext ctx;
+  std::vector<void*> globals;
+  std::unique_ptr<JitFunction[]> functions;
+  std::shared_ptr<CompiledModule> code;
+  uint64_t no_memory_size = 0;  // what memory_size points at for a module without memory
+};
+
+class JitTier final : public runtime::Tier {
+ public:
+  explicit JitTier(JitConfig config) : config_(std::move(config)) {}
+  const char* name() const override { return "jit"; }
+  Result<void> call(runtime::Store& store, runtime::FunctionInstance& func, const Value* args,
+                    Value* results) override;
+  Result<void> on_instantiate(runtime::Store& store, runtime::Instance& instance) override;
+  void on_destroy(runtime::Instance& instance) override;
+
+ private:
+  Result<std::shared_ptr<CompiledModule>> code_for(const std::shared_ptr<const wasm::Module>& m);
+  Result<bool> explicit_bounds_checks() const;
+
+  JitConfig config_;
+  std::unique_ptr<ModuleCompiler> compiler_;
+  std::unordered_map<const wasm::Module*, std::shared_ptr<CompiledModule>> cache_;
+  uintptr_t stack_limit_ = 0;  // what every VmContext::stack_limit points at
+};
+
+Result<bool> JitTier::explicit_bounds_checks() const {
+  // Implicit checks need the runtime's signal handling to turn a fault in the guard region
+  // into a trap; until it is available every access is checked explicitly.
+  if (config_.bounds_checks == BoundsChecks::Implicit)
+    return Error::make(ErrorKind::Usage,
+                       "jit: implicit bounds checks need the runtime's signal handling, which "
+                       "this build does not have yet; use explicit or auto");
+  return true;
+}
+
+Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
+    const std::shared_ptr<const wasm::Module>& m) {
+  if (auto it = cache_.find(m.get()); it != cache_.end()) return it->second;
+  if (!compiler_) {
+    // Invariant 4: never generate code the host has not verified it can run.
+    if (!config_.features.subset_of(config_.host_verified)) {
+      return Error::make(
+          ErrorKind::CpuIncompatibility,
+          "jit: the requested features " + config_.features.names() +
+              " are not all verified on this host (missing: " +
+              (config_.features - config_.host_verified).names() + ")");
+    }
+    IRONCLAD_TRY_ASSIGN(bool explicit_checks, explicit_bounds_checks());
+    CompileOptions options{config_.features, config_.opt_level, explicit_checks};
+    IRONCLAD_TRY_ASSIGN(compiler_, ModuleCompiler::create(options));
+  }
+  IRONCLAD_TRY_ASSIGN(auto code, compiler_->compile(m));
+  cache_[m.get()] = code;
+  return code;
+}
+
+Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& instance) {
+  IRONCLAD_TRY_ASSIGN(auto code, code_for(instance.module));
+  if (!code->compiled_for.subset_of(config_.host_verified))
+    return Error::make(ErrorKind::CpuIncompatibility,
+                       "jit: code compiled for " + code->compiled_for.names() +
+                           " cannot run on this host (missing: " +
+                           (code->compiled_for - config_.host_verified).names() + ")");
+  const wasm::Module& m = *instance.module;
+  auto state = std::make_unique<InstanceState>();
+  state->code = code;
+  VmContext& ctx = state->ctx;
+  if (!instance.memories.empty()) {
+    ctx.memory_base = instance.memories[0]->base;
+    ctx.memory_size = &instance.memories[0]->size_bytes;
+  } else {
+    ctx.memory_size = &state->no_memory_size;
+  }
+  for (runtime::Global* g : instance.globals) state->globals.push_back(&g->value.i64);
+  ctx.globals = state->globals.data();
+  ctx.funcs = instance.funcs.data();
+  ctx.stack_limit = &stack_limit_;
+  ctx.instance = &instance;
+  ctx.store = &store;
+  state->functions = std::make_unique<JitFunction[]>(m.bodies.size());
+  for (size_t i = 0; i < m.bodies.size(); ++i) {
+    state->functions[i] = JitFunction{code->entries[i], &state->ctx};
+    instance.funcs[m.num_imported_funcs + i]->tier_code = &state->functions[i];
+  }
+  instance.tier_state = state.release();
+  return {};
+}
+
+void JitTier::on_destroy(runtime::Instance& instance) {
+  auto* state = static_cast<InstanceState*>(instance.tier_state);
+  if (!state) return;
+  const wasm::Module& m = *instance.module;
+  for (size_t i = 0; i < m.bodies.size(); ++i) instance.funcs[m.num_imported_funcs + i]->tier_code = nullptr;
+  delete state;
+  instance.tier_state = nullptr;
+}
+
+Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& func,
+                           const Value* args, Value* results) {
+  const wasm::FuncType& type = *func.type;
+  if (func.is_host()) {
+    if (!func.host) return Error::make(ErrorKind::Usage, "host function without a body");
+    runtime::HostContext hc{store, nullptr};
+    return func.host(hc, args, results);
+  }
+  auto* code = static_cast<JitFunction*>(func.tier_code);
+  if (!code)
+    return Error::make(ErrorKind::Internal, "jit: function " + std::to_string(func.func_index) +
+                                                " was not compiled by this tier");
+  std::vector<V128> slots(std::max<size_t>({type.params.size(), type.results.size(), 1}));
+  for (size_t i = 0; i < type.params.size(); ++i) slots[i] = args[i].v128;
+  bool outermost = stub::current_activation() == nullptr;
+  if (outermost) stack_limit_ = thread_stack_limit();
+  auto* slot_bytes = reinterpret_cast<uint8_t*>(slots.data());
+  stub::Activation act;
+  if (!stub::enter_activation(act, [&] { code->entry(code->ctx, slot_bytes); })) {
+    if (act.reason == stub::UnwindReason::HostError && act.host_error)
+      return std::move(*act.host_error);
+    return Error::make_trap(act.trap);
+  }
+  for (size_t i = 0; i < type.results.size(); ++i) {
+    results[i] = Value::zero(type.results[i]);
+    results[i].v128 = slots[i];
+  }
+  return {};
+}
+
+}  // namespace
+
+std::unique_ptr<runtime::Tier> make_jit_tier(JitConfig config) {
+  return std::make_unique<JitTier>(std::move(config));
+}
+
+}  // namespace ironclad::jit

@@ -1,0 +1,214 @@
+// The runtime side of generated code: see runtime_helpers.h. Each helper that can trap does
+// its checks first and calls raise_trap only from a frame without live C++ objects.
+#include "jit/runtime_helpers.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "jit/activation_stub.h"
+#include "runtime/segment_ops.h"
+
+namespace ironclad::jit {
+namespace {
+
+using runtime::FunctionInstance;
+
+[[noreturn]] void trap(TrapKind kind) { stub::raise_trap(kind); }
+
+Value slot_to_value(ValType type, const uint8_t* slot) {
+  Value v = Value::zero(type);
+  std::memcpy(&v.v128, slot, kSlotBytes);
+  return v;
+}
+
+void value_to_slot(const Value& v, uint8_t* slot) { std::memcpy(slot, &v.v128, kSlotBytes); }
+
+// A host function called from generated code. Its C++ objects (argument vectors, the
+// std::function call) all live in this frame, which has returned before any unwinding.
+[[gnu::noinline]] bool call_host(VmContext* caller, FunctionInstance& func, uint8_t* slots,
+                                 Error& error) {
+  const wasm::FuncType& type = *func.type;
+  std::vector<Value> args, results(type.results.size());
+  args.reserve(type.params.size());
+  for (size_t i = 0; i < type.params.size(); ++i)
+    args.push_back(slot_to_value(type.params[i], slots + i * kSlotBytes));
+  for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value::zero(type.results[i]);
+  runtime::HostContext hc{*caller->store, caller->instance};
+  Result<void> r = func.host
+                       ? func.host(hc, args.data(), results.data())
+                       : Result<void>(Error::make(ErrorKind::Usage, "host function without a body"));
+  if (!r.ok()) {
+    error = std::move(r).error();
+    return false;
+  }
+  for (size_t i = 0; i < results.size(); ++i) value_to_slot(results[i], slots + i * kSlotBytes);
+  return true;
+}
+
+// Moves the host error into the activation and unwinds; `error` lives in the caller's
+// frame, which the unwinding skips, so it is moved out first.
+[[noreturn]] [[gnu::noinline]] void unwind_host_error(Error& error) {
+  stub::raise_host_error(std::move(error));
+}
+
+runtime::Table& table_of(VmContext* ctx, uint32_t index) { return *ctx->instance->tables[index]; }
+runtime::Memory* memory_of(VmContext* ctx) {
+  auto& mems = ctx->instance->memories;
+  return mems.empty() ? nullptr : mems[0];
+}
+
+bool range_ok(uint64_t start, uint64_t n, uint64_t size) { return start <= size && n <= size - start; }
+
+}  // namespace
+
+bool call_function(VmContext* caller, FunctionInstance& func, uint8_t* slots, Error& error) {
+  if (func.is_host()) return call_host(caller, func, slots, error);
+  auto* code = static_cast<JitFunction*>(func.tier_code);
+  if (!code) {
+    error = Error::make(ErrorKind::Internal,
+                        "function " + std::to_string(func.func_index) + " has no JIT code");
+    return false;
+  }
+  code->entry(code->ctx, slots);
+  return true;
+}
+
+}  // namespace ironclad::jit
+
+using ironclad::TrapKind;
+using ironclad::jit::VmContext;
+using ironclad::runtime::FunctionInstance;
+namespace jit = ironclad::jit;
+
+extern "C" {
+
+void ironclad_jit_trap(uint32_t kind) { jit::trap(static_cast<TrapKind>(kind)); }
+
+void ironclad_jit_call(VmContext* ctx, FunctionInstance* func, uint8_t* slots) {
+  // Not a C++ object with a destructor in sight of the unwinding: Error is moved out by
+  // unwind_host_error before siglongjmp, leaving an empty shell.
+  ironclad::Error error;
+  if (!jit::call_function(ctx, *func, slots, error)) jit::unwind_host_error(error);
+}
+
+FunctionInstance* ironclad_jit_indirect_callee(VmContext* ctx, uint32_t table, uint32_t index,
+                                               uint32_t type_index) {
+  auto& elements = jit::table_of(ctx, table).elements;
+  if (index >= elements.size()) jit::trap(TrapKind::UndefinedElement);
+  ironclad::Ref ref = elements[index];
+  if (ref.is_null()) jit::trap(TrapKind::UninitializedElement);
+  FunctionInstance* callee = FunctionInstance::from_ref(ref);
+  if (callee->type_id != ctx->instance->type_ids[type_index])
+    jit::trap(TrapKind::IndirectCallTypeMismatch);
+  return callee;
+}
+
+uint32_t ironclad_jit_memory_grow(VmContext* ctx, uint32_t delta) {
+  return static_cast<uint32_t>(jit::memory_of(ctx)->grow(delta));
+}
+
+void ironclad_jit_memory_fill(VmContext* ctx, uint32_t dst, uint32_t value, uint32_t n) {
+  auto* mem = jit::memory_of(ctx);
+  if (!jit::range_ok(dst, n, mem->size_bytes)) jit::trap(TrapKind::OutOfBoundsMemoryAccess);
+  std::memset(mem->base + dst, static_cast<int>(value & 0xFF), n);
+}
+
+void ironclad_jit_memory_copy(VmContext* ctx, uint32_t dst, uint32_t src, uint32_t n) {
+  auto* mem = jit::memory_of(ctx);
+  if (!jit::range_ok(dst, n, mem->size_bytes) || !jit::range_ok(src, n, mem->size_bytes))
+    jit::trap(TrapKind::OutOfBoundsMemoryAccess);
+  std::memmove(mem->base + dst, mem->base + src, n);
+}
+
+void ironclad_jit_memory_init(VmContext* ctx, uint32_t segment, uint32_t dst, uint32_t src,
+                              uint32_t n) {
+  auto* inst = ctx->instance;
+  const auto& seg = inst->module->data[segment];
+  uint64_t size = inst->data_dropped[segment] ? 0 : seg.bytes_size;
+  auto* mem = jit::memory_of(ctx);
+  if (!jit::range_ok(src, n, size) || !jit::range_ok(dst, n, mem->size_bytes))
+    jit::trap(TrapKind::OutOfBoundsMemoryAccess);
+  std::memcpy(mem->base + dst, inst->module->bytes.data() + seg.bytes_offset + src, n);
+}
+
+void ironclad_jit_data_drop(VmContext* ctx, uint32_t segment) {
+  ctx->instance->data_dropped[segment] = true;
+}
+
+uint64_t ironclad_jit_table_get(VmContext* ctx, uint32_t table, uint32_t index) {
+  auto& elements = jit::table_of(ctx, table).elements;
+  if (index >= elements.size()) jit::trap(TrapKind::OutOfBoundsTableAccess);
+  return elements[index].bits;
+}
+
+void ironclad_jit_table_set(VmContext* ctx, uint32_t table, uint32_t index, uint64_t ref) {
+  auto& elements = jit::table_of(ctx, table).elements;
+  if (index >= elements.size()) jit::trap(TrapKind::OutOfBoundsTableAccess);
+  elements[index] = ironclad::Ref{static_cast<uintptr_t>(ref)};
+}
+
+uint32_t ironclad_jit_table_size(VmContext* ctx, uint32_t table) {
+  return static_cast<uint32_t>(jit::table_of(ctx, table).elements.size());
+}
+
+uint32_t ironclad_jit_table_grow(VmContext* ctx, uint32_t table, uint64_t init, uint32_t delta) {
+  return static_cast<uint32_t>(
+      jit::table_of(ctx, table).grow(delta, ironclad::Ref{static_cast<uintptr_t>(init)}));
+}
+
+void ironclad_jit_table_fill(VmContext* ctx, uint32_t table, uint32_t dst, uint64_t ref,
+                             uint32_t n) {
+  auto& elements = jit::table_of(ctx, table).elements;
+  if (!jit::range_ok(dst, n, elements.size())) jit::trap(TrapKind::OutOfBoundsTableAccess);
+  std::fill_n(elements.begin() + dst, n, ironclad::Ref{static_cast<uintptr_t>(ref)});
+}
+
+void ironclad_jit_table_copy(VmContext* ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst,
+                             uint32_t src, uint32_t n) {
+  auto& d = jit::table_of(ctx, dst_table).elements;
+  auto& s = jit::table_of(ctx, src_table).elements;
+  if (!jit::range_ok(dst, n, d.size()) || !jit::range_ok(src, n, s.size()))
+    jit::trap(TrapKind::OutOfBoundsTableAccess);
+  // Overlapping ranges in one table copy as if through a temporary (memmove order).
+  if (&d == &s && dst > src)
+    std::copy_backward(s.begin() + src, s.begin() + src + n, d.begin() + dst + n);
+  else
+    std::copy(s.begin() + src, s.begin() + src + n, d.begin() + dst);
+}
+
+void ironclad_jit_table_init(VmContext* ctx, uint32_t table, uint32_t segment, uint32_t dst,
+                             uint32_t src, uint32_t n) {
+  auto* inst = ctx->instance;
+  size_t size = inst->elem_dropped[segment] ? 0 : inst->elem_refs[segment].size();
+  auto& elements = jit::table_of(ctx, table).elements;
+  if (!jit::range_ok(src, n, size) || !jit::range_ok(dst, n, elements.size()))
+    jit::trap(TrapKind::OutOfBoundsTableAccess);
+  std::copy_n(inst->elem_refs[segment].begin() + src, n, elements.begin() + dst);
+}
+
+void ironclad_jit_elem_drop(VmContext* ctx, uint32_t segment) {
+  ctx->instance->elem_dropped[segment] = true;
+}
+
+}  // extern "C"
+
+namespace ironclad::jit {
+
+std::span<const HelperSymbol> runtime_helpers() {
+#define HELPER(name) HelperSymbol{#name, reinterpret_cast<void*>(&name)}
+  static const HelperSymbol kHelpers[] = {
+      HELPER(ironclad_jit_trap),          HELPER(ironclad_jit_call),
+      HELPER(ironclad_jit_indirect_callee), HELPER(ironclad_jit_memory_grow),
+      HELPER(ironclad_jit_memory_fill),   HELPER(ironclad_jit_memory_copy),
+      HELPER(ironclad_jit_memory_init),   HELPER(ironclad_jit_data_drop),
+      HELPER(ironclad_jit_table_get),     HELPER(ironclad_jit_table_set),
+      HELPER(ironclad_jit_table_size),    HELPER(ironclad_jit_table_grow),
+      HELPER(ironclad_jit_table_fill),    HELPER(ironclad_jit_table_copy),
+      HELPER(ironclad_jit_table_init),    HELPER(ironclad_jit_elem_drop),
+  };
+#undef HELPER
+  return kHelpers;
+}
+
+}  // namespace ironclad::jit

@@ -1,0 +1,60 @@
+// The runtime functions generated code calls: traps, memory and table operations that need
+// the runtime's objects, and calls through a FunctionInstance (imports, call_indirect).
+// They never return with a C++ exception; a trap or a failed host call unwinds to the
+// activation's entry (so every helper keeps its C++ objects in frames that have returned
+// before it unwinds).
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "jit/vm_context.h"
+
+namespace ironclad::jit {
+
+struct HelperSymbol {
+  const char* name;  // the symbol generated code calls
+  void* address;
+};
+
+// Every helper, for the JIT's symbol table.
+std::span<const HelperSymbol> runtime_helpers();
+
+// Runs `func` (compiled or host) with arguments in slots, writing its results there.
+// Returns false with `error` set when a host function failed (the caller decides how to
+// unwind); traps in compiled code unwind past it.
+bool call_function(VmContext* caller, runtime::FunctionInstance& func, uint8_t* slots,
+                   Error& error);
+
+}  // namespace ironclad::jit
+
+// The helpers' C names, as generated code declares them.
+extern "C" {
+[[noreturn]] void ironclad_jit_trap(uint32_t kind);
+void ironclad_jit_call(ironclad::jit::VmContext* ctx, ironclad::runtime::FunctionInstance* func,
+                       uint8_t* slots);
+ironclad::runtime::FunctionInstance* ironclad_jit_indirect_callee(ironclad::jit::VmContext* ctx,
+                                                                  uint32_t table, uint32_t index,
+                                                                  uint32_t type_index);
+uint32_t ironclad_jit_memory_grow(ironclad::jit::VmContext* ctx, uint32_t delta);
+void ironclad_jit_memory_fill(ironclad::jit::VmContext* ctx, uint32_t dst, uint32_t value,
+                              uint32_t n);
+void ironclad_jit_memory_copy(ironclad::jit::VmContext* ctx, uint32_t dst, uint32_t src,
+                              uint32_t n);
+void ironclad_jit_memory_init(ironclad::jit::VmContext* ctx, uint32_t segment, uint32_t dst,
+                              uint32_t src, uint32_t n);
+void ironclad_jit_data_drop(ironclad::jit::VmContext* ctx, uint32_t segment);
+uint64_t ironclad_jit_table_get(ironclad::jit::VmContext* ctx, uint32_t table, uint32_t index);
+void ironclad_jit_table_set(ironclad::jit::VmContext* ctx, uint32_t table, uint32_t index,
+                            uint64_t ref);
+uint32_t ironclad_jit_table_size(ironclad::jit::VmContext* ctx, uint32_t table);
+uint32_t ironclad_jit_table_grow(ironclad::jit::VmContext* ctx, uint32_t table, uint64_t init,
+                                 uint32_t delta);
+void ironclad_jit_table_fill(ironclad::jit::VmContext* ctx, uint32_t table, uint32_t dst,
+                             uint64_t ref, uint32_t n);
+void ironclad_jit_table_copy(ironclad::jit::VmContext* ctx, uint32_t dst_table,
+                             uint32_t src_table, uint32_t dst, uint32_t src, uint32_t n);
+void ironclad_jit_table_init(ironclad::jit::VmContext* ctx, uint32_t table, uint32_t segment,
+                             uint32_t dst, uint32_t src, uint32_t n);
+void ironclad_jit_elem_drop(ironclad::jit::VmContext* ctx, uint32_t segment);
+}

@@ -1,0 +1,57 @@
+// Every trap kind under the JIT, with the spec's message, from the interpreter's fixture.
+// (Backtraces, fuel and the wasm-frame depth limit are interpreter features the JIT does
+// not have yet.)
+#include <limits>
+
+#include "jit_harness.h"
+
+namespace ironclad::jit::testing {
+namespace {
+
+class TrapTest : public ::testing::Test {
+ protected:
+  void SetUp() override { h.instantiate(); }
+  Harness h{"interp_traps"};
+};
+
+TEST_F(TrapTest, EveryTrapKindIsReported) {
+  EXPECT_EQ(h.trap("unreachable"), TrapKind::Unreachable);
+  EXPECT_EQ(h.trap("div_zero", {I32(0)}), TrapKind::IntegerDivideByZero);
+  EXPECT_EQ(h.trap("rem_zero", {I64(0)}), TrapKind::IntegerDivideByZero);
+  EXPECT_EQ(h.trap("overflow", {I32(0x80000000)}), TrapKind::IntegerOverflow);
+  EXPECT_EQ(h.trap("bad_convert", {F32(std::numeric_limits<float>::quiet_NaN())}),
+            TrapKind::InvalidConversionToInteger);
+  EXPECT_EQ(h.trap("bad_convert", {F32(3e9f)}), TrapKind::IntegerOverflow);
+  EXPECT_EQ(h.trap("convert_overflow", {F64(-1.0)}), TrapKind::IntegerOverflow);
+  EXPECT_EQ(h.trap("oob_load", {I32(65532)}), TrapKind::OutOfBoundsMemoryAccess);
+  EXPECT_EQ(h.trap("oob_store", {I32(65529)}), TrapKind::OutOfBoundsMemoryAccess);
+  EXPECT_EQ(h.trap("oob_fill"), TrapKind::OutOfBoundsMemoryAccess);
+  EXPECT_EQ(h.trap("oob_table", {I32(3)}), TrapKind::OutOfBoundsTableAccess);
+  EXPECT_EQ(h.trap("undefined_element", {I32(3)}), TrapKind::UndefinedElement);
+  EXPECT_EQ(h.trap("undefined_element", {I32(2)}), TrapKind::UninitializedElement);
+  EXPECT_EQ(h.trap("type_mismatch"), TrapKind::IndirectCallTypeMismatch);
+  EXPECT_EQ(h.trap("recurse", {I32(0)}), TrapKind::CallStackExhausted);
+}
+
+TEST_F(TrapTest, NonTrappingNeighboursSucceed) {
+  EXPECT_EQ(h.i32("div_zero", {I32(1)}), 1u);
+  EXPECT_EQ(h.i32("overflow", {I32(6)}), 0xFFFFFFFAu);
+  EXPECT_EQ(h.i32("oob_load", {I32(65528)}), 0u);  // the last 4 bytes
+  EXPECT_EQ(h.i32("undefined_element", {I32(0)}), 5u);
+}
+
+TEST_F(TrapTest, TrapMessageIsTheSpecText) {
+  auto r = h.call("div_zero", {I32(0)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "integer divide by zero");
+}
+
+TEST_F(TrapTest, StoreStaysUsableAfterATrap) {
+  EXPECT_EQ(h.trap("recurse", {I32(0)}), TrapKind::CallStackExhausted);
+  EXPECT_EQ(h.i32("count_to", {I32(10)}), 10u);
+  EXPECT_EQ(h.trap("unreachable"), TrapKind::Unreachable);
+  EXPECT_EQ(h.i32("count_to", {I32(3)}), 3u);
+}
+
+}  // namespace
+}  // namespace ironclad::jit::testing
