@@ -228,6 +228,7 @@ int run_cpu(const CpuArgs& args) {
         per_cpu.push_back(json{{"cpu", p.cpu}, {"pinned", p.pinned}, {"no", names_json(p.no)}});
       j["probes"] = json{{"from_cache", probes->from_cache},
                          {"elapsed_ms", probes->elapsed_ms},
+                         {"busy_ms", probes->busy_ms},
                          {"cache_path", probes->cache_path},
                          {"cpus", per_cpu},
                          {"notes", probes->notes}};
@@ -289,11 +290,14 @@ int run_cpu(const CpuArgs& args) {
                         report.xcr_assumed ? ", assumed: every state the CPU can save" : ""));
   if (probes) {
     if (probes->from_cache)
-      fmt::print("probes      from this boot's cache {} (measured {:.2f} ms on {} CPUs)\n",
-                 probes->cache_path, probes->elapsed_ms, probes->cpus.size());
+      fmt::print(
+          "probes      from this boot's cache {} (took {:.2f} ms on {} CPUs, {:.2f} ms probing)\n",
+          probes->cache_path, probes->elapsed_ms, probes->cpus.size(), probes->busy_ms);
     else
-      fmt::print("probes      {} features x {} CPUs in {:.2f} ms, measured now\n", kX86FeatureCount,
-                 probes->cpus.size(), probes->elapsed_ms);
+      fmt::print(
+          "probes      {} features x {} CPUs in {:.2f} ms, measured now ({:.2f} ms probing, the "
+          "rest waiting for the CPUs)\n",
+          kX86FeatureCount, probes->cpus.size(), probes->elapsed_ms, probes->busy_ms);
     for (const std::string& n : probes->notes) fmt::print("  note: {}\n", n);
   } else {
     fmt::print("probes      none (not this machine)\n");

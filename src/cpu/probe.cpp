@@ -535,13 +535,19 @@ ProbeResults probe_cpus(const std::vector<int>& cpus,
   results.cpus.resize(cpus.size());
   ProbeSession session;
   auto start = std::chrono::steady_clock::now();
+  std::vector<double> busy(cpus.size());
   for_each_cpu(cpus, [&](size_t index, int cpu, bool pinned) {
+    auto on_cpu = std::chrono::steady_clock::now();
     if (also) also(index, cpu);
     results.cpus[index] = session.probe_all_here(cpu);
     results.cpus[index].pinned = pinned;
+    busy[index] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - on_cpu)
+            .count();
   });
   results.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  for (double b : busy) results.busy_ms += b;
   for (const CpuProbes& p : results.cpus)
     if (!p.pinned)
       results.notes.push_back(
@@ -555,6 +561,7 @@ ProbeResults probe_cpus(const std::vector<int>& cpus,
 //   ironclad-cpu-probes 1
 //   key <one line: boot id, kernel, microcode, CPUs, probe table>
 //   elapsed_ms 0.84
+//   busy_ms 0.31
 //   cpu 0 pinned yes=sse2,sse3,... no=fma4,xop,...
 // A file whose key differs (another boot, kernel, microcode or Ironclad) is ignored.
 
@@ -623,6 +630,8 @@ std::optional<ProbeResults> read_probe_cache(const std::string& path, const std:
     words >> word;
     if (word == "elapsed_ms") {
       words >> results.elapsed_ms;
+    } else if (word == "busy_ms") {
+      words >> results.busy_ms;
     } else if (word == "cpu") {
       CpuProbes p;
       std::string pinned;
@@ -659,6 +668,8 @@ Result<void> write_probe_cache(const std::string& path, const std::string& key,
   char elapsed[32];
   std::snprintf(elapsed, sizeof elapsed, "%.3f", results.elapsed_ms);
   out << "elapsed_ms " << elapsed << "\n";
+  std::snprintf(elapsed, sizeof elapsed, "%.3f", results.busy_ms);
+  out << "busy_ms " << elapsed << "\n";
   for (const CpuProbes& p : results.cpus)
     out << "cpu " << p.cpu << (p.pinned ? " pinned" : " unpinned") << " yes=" << p.yes.llvm_names()
         << " no=" << p.no.llvm_names() << "\n";

@@ -38,9 +38,11 @@ struct CpuProbes {
 
 struct ProbeResults {
   std::vector<CpuProbes> cpus;
-  double elapsed_ms = 0;           // wall time of the pass that measured them (pinning included)
-  bool from_cache = false;         // read from the per-boot cache, not measured by this process
-  std::string cache_path;          // where the cache is (or would be) kept
+  double elapsed_ms = 0;    // wall time of the pass that measured them (threads, pinning included)
+  double busy_ms = 0;       // of which running probes, summed over CPUs (the rest is waiting for
+                            // a pinned thread to get its CPU, which grows with the machine's load)
+  bool from_cache = false;  // read from the per-boot cache, not measured by this process
+  std::string cache_path;   // where the cache is (or would be) kept
   std::vector<std::string> notes;  // cache misses, write failures, CPUs that could not be pinned
 };
 
