@@ -403,7 +403,11 @@ ProbeSession::ProbeSession() {
 }
 
 ProbeSession::~ProbeSession() {
-  sigaction(SIGILL, &g_previous, nullptr);
+  // Put the previous disposition back, unless someone replaced ours meanwhile (theirs stays).
+  struct sigaction now {};
+  if (sigaction(SIGILL, nullptr, &now) == 0 && (now.sa_flags & SA_SIGINFO) &&
+      now.sa_sigaction == on_sigill)
+    sigaction(SIGILL, &g_previous, nullptr);
   g_session_mutex.unlock();
 }
 

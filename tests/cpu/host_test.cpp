@@ -185,6 +185,22 @@ TEST(Host, SigillOutsideAProbeGoesToThePreviousHandler) {
   sigaction(SIGILL, &old, nullptr);
 }
 
+TEST(Host, AHandlerInstalledDuringASessionIsKept) {
+  struct sigaction old {};
+  ASSERT_EQ(sigaction(SIGILL, nullptr, &old), 0);
+  {
+    ProbeSession session;
+    struct sigaction theirs {};
+    theirs.sa_handler = foreign_handler;
+    sigemptyset(&theirs.sa_mask);
+    sigaction(SIGILL, &theirs, nullptr);  // e.g. another thread's runtime starting up
+  }
+  struct sigaction now {};
+  ASSERT_EQ(sigaction(SIGILL, nullptr, &now), 0);
+  EXPECT_EQ(now.sa_handler, foreign_handler);
+  sigaction(SIGILL, &old, nullptr);
+}
+
 TEST(Host, ProbeOfAMissingFeatureReturnsNo) {
   // XOP exists only on AMD family 15h; no CPU this runs on in CI has it.
   ProbeSession session;
