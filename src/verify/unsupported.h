@@ -2,7 +2,7 @@
 // execute, so the caller can overwrite each one's first bytes with an undefined opcode and get
 // a real SIGILL exactly where that CPU would raise it.
 //
-// Every listed instruction is at least one byte long; VEX/EVEX ones are at least 4 and 6
+// Every listed instruction is at least one byte long; VEX/EVEX ones are at least 3 and 6
 // bytes, so ud2 (0f 0b) fits them. For a one-byte instruction (lahf/sahf, "sahf"), a byte
 // invalid in 64-bit mode such as 0x06 (push es) raises #UD as well.
 #pragma once
