@@ -139,6 +139,10 @@ CpuReport judge(CpuInputs inputs) {
         std::string what = fi.id == X86::LZCNT ? "ran as BSR (no LZCNT)" : "raised SIGILL";
         why.push_back("the probe '" + std::string(probe_instruction(fi.id)) + "' " + what + " on " +
                       which_cpus(v.probe_failed, r));
+        if (fi.family == Family::Amx)
+          why.back() +=
+              " (AMX also needs arch_prctl(ARCH_REQ_XCOMP_PERM), which probing does "
+              "not request)";
       }
     }
 

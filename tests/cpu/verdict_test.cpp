@@ -184,6 +184,21 @@ TEST(Verdict, LzcntProbeThatRanAsBsr) {
       << r.verdict(X86::LZCNT).reason;
 }
 
+TEST(Verdict, AmxProbeFailureMentionsThePermission) {
+  fixtures::Machine m = fixtures::skylake_x();
+  m.l7edx |= fixtures::l7edx::AMX_TILE | fixtures::l7edx::AMX_INT8;
+  m.xsave_mask = 0x602e7;
+  CpuInputs in = inputs_for(m);
+  FeatureSet cpuid = decode_cpuid(in.cpuid[0]).features;
+  in.probes =
+      probes_all_yes(cpuid - FeatureSet::family(Family::Amx), FeatureSet::family(Family::Amx), 1);
+  CpuReport r = judge(in);
+  EXPECT_EQ(r.verdict(X86::AMX_TILE).xcr0, Answer::Yes);
+  EXPECT_NE(r.verdict(X86::AMX_TILE).reason.find("ARCH_REQ_XCOMP_PERM"), std::string::npos)
+      << r.verdict(X86::AMX_TILE).reason;
+  EXPECT_FALSE(r.verified.has(X86::AMX_INT8));
+}
+
 TEST(Verdict, ProbesNotRunAgree) {
   CpuInputs in = inputs_for(fixtures::haswell(), 2);
   in.probes = ProbeResults{};
