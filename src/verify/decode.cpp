@@ -56,9 +56,9 @@ Result<DecodedInstruction> decode_instruction(std::span<const uint8_t> bytes,
   ZyanStatus status =
       ZydisDecoderDecodeFull(&detail::decoder_64(), bytes.data(), bytes.size(), &zi, operands);
   if (!ZYAN_SUCCESS(status))
-    return Error::make(ErrorKind::Malformed, "bytes [" + detail::hex_bytes(bytes, 15) +
-                                                 "] do not decode: " +
-                                                 detail::describe_status(status));
+    return Error::make(ErrorKind::Malformed,
+                       "bytes [" + detail::hex_bytes(bytes, 15) +
+                           "] do not decode: " + detail::describe_status(status));
 
   DecodedInstruction out;
   out.length = zi.length;
@@ -89,11 +89,12 @@ Result<std::vector<LocatedInstruction>> decode_all(std::span<const uint8_t> code
   std::vector<LocatedInstruction> out;
   size_t offset = 0;
   while (offset < code.size()) {
-    Result<DecodedInstruction> one = decode_instruction(code.subspan(offset), base_address + offset);
+    Result<DecodedInstruction> one =
+        decode_instruction(code.subspan(offset), base_address + offset);
     if (!one.ok())
-      return Error::make(ErrorKind::Malformed, "machine code at offset " + detail::hex(offset) +
-                                                   " (address " + detail::hex(base_address + offset) +
-                                                   "): " + one.error().message);
+      return Error::make(ErrorKind::Malformed,
+                         "machine code at offset " + detail::hex(offset) + " (address " +
+                             detail::hex(base_address + offset) + "): " + one.error().message);
     uint8_t length = one->length;
     out.push_back({offset, std::move(one).value()});
     offset += length;

@@ -4,13 +4,14 @@
 // Zydis's ISA sets (which follow Intel XED's). Names are LLVM's (X86.td) so the JIT can hand
 // them to LLVM and back. The switch has no default: building against a Zydis with new ISA
 // sets warns (-Wswitch), and at run time such a set falls through to "unmapped".
+#include "verify/isa_map.h"
+
 #include <Zydis/Zydis.h>
 
 #include <algorithm>
 #include <initializer_list>
 #include <string_view>
 
-#include "verify/isa_map.h"
 #include "verify/zydis_bridge.h"
 
 namespace ironclad::verify {

@@ -40,9 +40,9 @@ class SymbolIndex {
 
   // The symbol's name, and the offset within it in `within`.
   std::string find(uint64_t offset, uint64_t* within) const {
-    auto after = std::upper_bound(
-        sorted_.begin(), sorted_.end(), offset,
-        [](uint64_t off, const FunctionSymbol& s) { return off < s.offset; });
+    auto after =
+        std::upper_bound(sorted_.begin(), sorted_.end(), offset,
+                         [](uint64_t off, const FunctionSymbol& s) { return off < s.offset; });
     if (after == sorted_.begin()) return {};
     const FunctionSymbol& s = *(after - 1);
     if (s.size != 0 && offset - s.offset >= s.size) return {};
@@ -70,7 +70,8 @@ std::string join(const std::vector<std::string>& names, const char* separator) {
 }
 
 // Lines "  name  count", largest count first, then by name.
-void append_counts(std::string& out, const char* title, const std::map<std::string, uint64_t>& counts) {
+void append_counts(std::string& out, const char* title,
+                   const std::map<std::string, uint64_t>& counts) {
   std::vector<std::pair<std::string, uint64_t>> rows(counts.begin(), counts.end());
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
@@ -142,8 +143,8 @@ VerifyReport verify(std::span<const uint8_t> code, uint64_t base_address,
 
         Violation v = violation(
             req.mapped ? ViolationKind::MissingFeature : ViolationKind::UnmappedIsaSet, offset);
-        v.instruction = detail::format_instruction(code.subspan(offset, zi.length),
-                                                   base_address + offset);
+        v.instruction =
+            detail::format_instruction(code.subspan(offset, zi.length), base_address + offset);
         v.isa_set = ZydisISASetGetString(zi.meta.isa_set);
         v.message += v.instruction + " [" + v.isa_set + "] ";
         if (req.mapped) {
@@ -175,7 +176,8 @@ VerifyReport verify(std::span<const uint8_t> code, uint64_t base_address,
   for (int i = 0; i <= ZYDIS_ISA_SET_MAX_VALUE; ++i)
     if (set_counts[i] != 0)
       report.usage.by_isa_set[ZydisISASetGetString(static_cast<ZydisISASet>(i))] = set_counts[i];
-  for (const auto& [name, count] : feature_counts) report.usage.by_feature[std::string(name)] = count;
+  for (const auto& [name, count] : feature_counts)
+    report.usage.by_feature[std::string(name)] = count;
   return report;
 }
 

@@ -32,9 +32,9 @@ const char* to_string(ViolationKind kind);
 
 struct Violation {
   ViolationKind kind = ViolationKind::MissingFeature;
-  uint64_t offset = 0;   // from the start of the code buffer
-  uint64_t address = 0;  // base_address + offset
-  std::string function;  // the enclosing symbol's name, empty if unknown
+  uint64_t offset = 0;      // from the start of the code buffer
+  uint64_t address = 0;     // base_address + offset
+  std::string function;     // the enclosing symbol's name, empty if unknown
   std::string instruction;  // Intel syntax ("vpmullq zmm0, zmm1, zmm2"), or the raw bytes
   std::string isa_set;      // Zydis's ISA set, empty for Undecodable
   std::vector<std::string> missing_features;  // MissingFeature only
@@ -49,9 +49,9 @@ struct UsageReport {
   uint64_t baseline_instructions = 0;  // those that need no feature
   uint64_t vex_instructions = 0;
   uint64_t evex_instructions = 0;
-  std::map<std::string, uint64_t> by_isa_ext;   // Zydis extension -> count ("AVX512EVEX")
-  std::map<std::string, uint64_t> by_isa_set;   // Zydis set -> count ("AVX512DQ_256")
-  std::map<std::string, uint64_t> by_feature;   // required feature -> count ("avx512vl")
+  std::map<std::string, uint64_t> by_isa_ext;  // Zydis extension -> count ("AVX512EVEX")
+  std::map<std::string, uint64_t> by_isa_set;  // Zydis set -> count ("AVX512DQ_256")
+  std::map<std::string, uint64_t> by_feature;  // required feature -> count ("avx512vl")
   // A table for people: one line per extension and per feature, largest count first.
   std::string table() const;
 };

@@ -34,8 +34,8 @@ const ZydisFormatter& intel_formatter() {
 std::string format_instruction(std::span<const uint8_t> bytes, uint64_t address) {
   ZydisDecodedInstruction instruction;
   ZydisDecodedOperand operands[ZYDIS_MAX_OPERAND_COUNT];
-  if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder_64(), bytes.data(), bytes.size(),
-                                           &instruction, operands)))
+  if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder_64(), bytes.data(), bytes.size(), &instruction,
+                                           operands)))
     return "(undecodable: " + hex_bytes(bytes, 15) + ")";
   char text[256];
   if (!ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&intel_formatter(), &instruction, operands,

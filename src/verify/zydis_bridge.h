@@ -43,8 +43,8 @@ std::optional<WalkFailure> walk(std::span<const uint8_t> code, Visit&& visit) {
   while (offset < code.size()) {
     ZydisDecoderContext context;
     ZydisDecodedInstruction instruction;
-    ZyanStatus status = ZydisDecoderDecodeInstruction(
-        &decoder_64(), &context, code.data() + offset, code.size() - offset, &instruction);
+    ZyanStatus status = ZydisDecoderDecodeInstruction(&decoder_64(), &context, code.data() + offset,
+                                                      code.size() - offset, &instruction);
     if (!ZYAN_SUCCESS(status)) return WalkFailure{offset, status};
     visit(offset, instruction);
     offset += instruction.length;

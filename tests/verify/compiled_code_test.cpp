@@ -22,11 +22,11 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 
 // x86-64-v3 in LLVM names, with what its members imply; v2 is its SSE4.2 + POPCNT part.
-const std::vector<std::string> kV2 = {"sse2", "sse3", "ssse3", "sse4.1", "sse4.2", "popcnt",
-                                      "cx16", "sahf"};
-const std::vector<std::string> kV3 = {"sse2", "sse3",  "ssse3", "sse4.1", "sse4.2", "popcnt",
-                                      "cx16", "sahf",  "avx",   "avx2",   "bmi",    "bmi2",
-                                      "fma",  "f16c",  "lzcnt", "movbe",  "xsave"};
+const std::vector<std::string> kV2 = {"sse2",   "sse3",   "ssse3", "sse4.1",
+                                      "sse4.2", "popcnt", "cx16",  "sahf"};
+const std::vector<std::string> kV3 = {"sse2", "sse3", "ssse3", "sse4.1", "sse4.2", "popcnt",
+                                      "cx16", "sahf", "avx",   "avx2",   "bmi",    "bmi2",
+                                      "fma",  "f16c", "lzcnt", "movbe",  "xsave"};
 
 std::string fixture_path(const std::string& name) {
   const char* dir = std::getenv("IRONCLAD_FIXTURES");

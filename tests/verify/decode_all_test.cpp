@@ -56,7 +56,8 @@ TEST(DecodeAll, EveryTruncationOfAnInstructionIsAnError) {
 }
 
 TEST(DecodeAll, InvalidOpcodeInTheMiddleNamesItsOffset) {
-  Bytes code = concat({kMovRaxRcx, kMovRaxRcx, Bytes{0x06}, kRet});  // push es: invalid in 64-bit mode
+  Bytes code =
+      concat({kMovRaxRcx, kMovRaxRcx, Bytes{0x06}, kRet});  // push es: invalid in 64-bit mode
   Result<std::vector<LocatedInstruction>> r = decode_all(code, 0);
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.error().message, HasSubstr("offset 0x6 "));

@@ -54,8 +54,7 @@ TEST(DecodeInstruction, EvexFoundationByVectorLength) {
   // 128-bit-only forms (XED's _128N) exist without AVX512VL.
   EXPECT_THAT(decode(kVmovqEvex).required_features, ElementsAre("avx512f"));
   // EVEX GFNI needs AVX512F besides GFNI: gfni alone only enables the SSE/VEX forms.
-  EXPECT_THAT(decode(kVgf2p8mulbZmm).required_features,
-              UnorderedElementsAre("gfni", "avx512f"));
+  EXPECT_THAT(decode(kVgf2p8mulbZmm).required_features, UnorderedElementsAre("gfni", "avx512f"));
 }
 
 TEST(DecodeInstruction, VexIntegerAt256BitsNeedsAvx2) {

@@ -1,4 +1,6 @@
 // The ISA-set mapping is complete, and its names are the ones the CPU model hands LLVM.
+#include "verify/isa_map.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -6,7 +8,6 @@
 #include <set>
 
 #include "cpu/features.h"
-#include "verify/isa_map.h"
 
 namespace ironclad::verify {
 namespace {
@@ -33,8 +34,8 @@ TEST(IsaMap, EverySetIsMappedExceptTheUnidentifiableAmdCatchAll) {
 
 TEST(IsaMap, BaselineSetsNeedNothing) {
   std::vector<IsaSetMapping> rows = isa_set_mappings();
-  for (const char* set : {"I86", "I186", "I386", "I486", "X87", "SSE", "SSE2", "CMOV",
-                          "LONGMODE", "FAT_NOP", "PENTIUMMMX", "FXSAVE64", "CLFSH"}) {
+  for (const char* set : {"I86", "I186", "I386", "I486", "X87", "SSE", "SSE2", "CMOV", "LONGMODE",
+                          "FAT_NOP", "PENTIUMMMX", "FXSAVE64", "CLFSH"}) {
     const IsaSetMapping* row = find(rows, set);
     ASSERT_NE(row, nullptr) << set;
     EXPECT_TRUE(row->mapped) << set;
@@ -47,7 +48,8 @@ TEST(IsaMap, Avx512VectorLengthRule) {
   for (const IsaSetMapping& row : rows) {
     if (row.isa_set.rfind("AVX512", 0) != 0) continue;
     bool vl_form = row.isa_set.ends_with("_128") || row.isa_set.ends_with("_256");
-    bool has_vl = std::find(row.features.begin(), row.features.end(), "avx512vl") != row.features.end();
+    bool has_vl =
+        std::find(row.features.begin(), row.features.end(), "avx512vl") != row.features.end();
     EXPECT_EQ(vl_form, has_vl) << row.isa_set;
     EXPECT_FALSE(row.features.empty()) << row.isa_set;
   }

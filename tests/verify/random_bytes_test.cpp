@@ -18,15 +18,16 @@ TEST(RandomBytes, EveryEntryPointAnswersAndTheyAgree) {
     std::vector<uint8_t> code(rng() % 64);
     for (uint8_t& b : code) b = static_cast<uint8_t>(rng());
     // Bias towards VEX/EVEX/XOP prefixes so the vector paths are exercised.
-    if (!code.empty() && round % 3 == 0) code[0] = std::array<uint8_t, 4>{0x62, 0xc4, 0xc5, 0x8f}[rng() % 4];
+    if (!code.empty() && round % 3 == 0)
+      code[0] = std::array<uint8_t, 4>{0x62, 0xc4, 0xc5, 0x8f}[rng() % 4];
 
     Result<std::vector<LocatedInstruction>> all = decode_all(code, 0x1000);
     VerifyReport report = verify(code, 0x1000, {"sse2", "avx"});
     Result<std::vector<UnsupportedInstruction>> unsupported =
         find_unsupported_instructions(code, 0x1000, {"sse2", "avx"});
 
-    bool undecodable = !report.violations.empty() &&
-                       report.violations.back().kind == ViolationKind::Undecodable;
+    bool undecodable =
+        !report.violations.empty() && report.violations.back().kind == ViolationKind::Undecodable;
     ASSERT_EQ(all.ok(), !undecodable) << "round " << round;
     ASSERT_EQ(unsupported.ok(), all.ok()) << "round " << round;
     if (all.ok()) {

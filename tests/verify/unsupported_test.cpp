@@ -1,9 +1,10 @@
 // find_unsupported_instructions: what an emulated CPU must refuse, with offset and length.
+#include "verify/unsupported.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "encodings.h"
-#include "verify/unsupported.h"
 
 namespace ironclad::verify {
 namespace {
@@ -32,8 +33,8 @@ TEST(FindUnsupported, ListsOffsetLengthAndMissingFeatures) {
 
 TEST(FindUnsupported, NothingWhenEverythingIsAvailable) {
   Bytes code = concat({kVpmullqXmm, kPopcnt, kRet});
-  Result<std::vector<UnsupportedInstruction>> r = find_unsupported_instructions(
-      code, 0, {"avx512f", "avx512dq", "avx512vl", "popcnt"});
+  Result<std::vector<UnsupportedInstruction>> r =
+      find_unsupported_instructions(code, 0, {"avx512f", "avx512dq", "avx512vl", "popcnt"});
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->empty());
 }

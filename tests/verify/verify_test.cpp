@@ -15,9 +15,9 @@ using ::testing::UnorderedElementsAre;
 using namespace test;
 
 // x86-64-v3 as LLVM names it (with what its members imply).
-const std::vector<std::string> kV3 = {"sse2",  "sse3", "ssse3", "sse4.1", "sse4.2", "popcnt",
-                                      "cx16",  "sahf", "avx",   "avx2",   "bmi",    "bmi2",
-                                      "fma",   "f16c", "lzcnt", "movbe"};
+const std::vector<std::string> kV3 = {"sse2", "sse3", "ssse3", "sse4.1", "sse4.2", "popcnt",
+                                      "cx16", "sahf", "avx",   "avx2",   "bmi",    "bmi2",
+                                      "fma",  "f16c", "lzcnt", "movbe"};
 
 TEST(Verify, BaselineCodePassesWithNoFeatures) {
   Bytes code = concat({kMovRaxRcx, kAddps, kPaddq, kNop5, kEndbr64, kRet});
