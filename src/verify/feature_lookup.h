@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cctype>
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -14,7 +15,9 @@ class FeatureLookup {
   explicit FeatureLookup(const std::vector<std::string>& names) {
     for (const std::string& name : names) names_.insert(lower(name));
   }
-  bool contains(std::string_view name) const { return names_.count(lower(name)) != 0; }
+  // `name` must be lower case, as every name of the ISA-set mapping is (so the lookup, done
+  // for every instruction, allocates nothing).
+  bool contains(std::string_view name) const { return names_.find(name) != names_.end(); }
 
  private:
   static std::string lower(std::string_view name) {
@@ -22,7 +25,7 @@ class FeatureLookup {
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
   }
-  std::set<std::string> names_;
+  std::set<std::string, std::less<>> names_;
 };
 
 }  // namespace ironclad::verify::detail

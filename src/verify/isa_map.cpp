@@ -23,7 +23,7 @@ InstructionRequirements baseline() {
   return {true, {}};
 }
 InstructionRequirements needs(std::initializer_list<std::string_view> features) {
-  return {true, std::vector<std::string_view>(features)};
+  return {true, FeatureList(features)};
 }
 InstructionRequirements unmapped() {
   return {false, {}};
@@ -388,6 +388,7 @@ InstructionRequirements requirements_of(const ZydisDecodedInstruction& instructi
     default:
       break;
   }
+  if (req.features.overflowed()) return unmapped();
   return req;
 }
 

@@ -4,7 +4,9 @@
 
 #include <Zydis/Zydis.h>
 
+#include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,11 +20,41 @@ namespace ironclad::verify::detail {
 const ZydisDecoder& decoder_64();
 const ZydisFormatter& intel_formatter();
 
+// A few feature names without allocating: verify() builds one per instruction. The longest
+// requirement is three names (gfni+avx512f+avx512vl) plus one refinement; a list that would
+// overflow says so, and requirements_of() then treats the instruction as unmapped (rejected)
+// rather than drop a requirement.
+class FeatureList {
+ public:
+  FeatureList() = default;
+  FeatureList(std::initializer_list<std::string_view> names) {
+    for (std::string_view n : names) push_back(n);
+  }
+  void push_back(std::string_view name) {
+    if (size_ == names_.size()) {
+      overflowed_ = true;
+      return;
+    }
+    names_[size_++] = name;
+  }
+  void clear() { size_ = 0; }
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  bool overflowed() const { return overflowed_; }
+  const std::string_view* begin() const { return names_.data(); }
+  const std::string_view* end() const { return names_.data() + size_; }
+
+ private:
+  std::array<std::string_view, 4> names_{};
+  size_t size_ = 0;
+  bool overflowed_ = false;
+};
+
 // The features one decoded instruction needs. The names are string literals (static
 // storage). `mapped` is false when the instruction's ISA set has no mapping.
 struct InstructionRequirements {
   bool mapped = false;
-  std::vector<std::string_view> features;
+  FeatureList features;
 };
 InstructionRequirements requirements_of(const ZydisDecodedInstruction& instruction);
 
