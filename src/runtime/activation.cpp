@@ -33,6 +33,7 @@ void report_engine_bug(const char* what) {
   __builtin_trap();
 }
 
+// Reads this thread's stack bounds into thread_stack_low and returns the limit.
 uintptr_t compute_stack_limit() {
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
@@ -41,11 +42,12 @@ uintptr_t compute_stack_limit() {
   int rc = pthread_attr_getstack(&attr, &low, &size);
   pthread_attr_destroy(&attr);
   if (rc != 0 || size == 0) return 0;
+  detail::thread_stack_low = reinterpret_cast<uintptr_t>(low);
   // The margin is what runs below generated code's last check: runtime helpers, host
   // functions (which may recurse into wasm, and get their own check there) and, if no
   // alternate stack exists, signal delivery. A small stack gives up half of itself.
   size_t margin = size >= 2 * kStackSafetyMargin ? kStackSafetyMargin : size / 2;
-  return reinterpret_cast<uintptr_t>(low) + margin;
+  return detail::thread_stack_low + margin;
 }
 
 }  // namespace
@@ -55,6 +57,7 @@ namespace detail {
 // initial-exec: the signal handler reads this, and a static-TLS access is a plain load
 // (no __tls_get_addr, which may allocate on first use of a dlopen'ed module's TLS).
 constinit thread_local Activation* innermost_activation __attribute__((tls_model("initial-exec"))) = nullptr;
+constinit thread_local uintptr_t thread_stack_low __attribute__((tls_model("initial-exec"))) = 0;
 
 void push_activation(Activation& act) noexcept {
   ensure_signal_stack();

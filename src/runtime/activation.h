@@ -6,9 +6,13 @@
 //   - a trap detected by generated code (divide by zero, bad conversion, call_indirect
 //     signature, stack limit...): the code calls a runtime helper that calls raise_trap;
 //   - an error from a host function called by generated code (stored, then unwound);
-//   - a signal in generated code (SIGSEGV/SIGBUS in a memory reservation = out of bounds,
-//     SIGILL = ud2 trap or CPU incompatibility, anything else = engine fault): the handler
-//     records a FaultRecord and unwinds, on the faulting thread, from the signal frame.
+//   - a signal in generated code: the handler records a FaultRecord and unwinds, on the
+//     faulting thread, from the signal frame. Classification (fault_capture.cpp):
+//       SIGSEGV/SIGBUS in a memory reservation         -> Trap OutOfBoundsMemoryAccess
+//       SIGSEGV at the thread's stack bottom or guard  -> Trap CallStackExhausted
+//       SIGILL at ud2/ud1 for which trap_at says a kind -> Trap of that kind
+//       anything else (SIGILL elsewhere, SIGFPE, ...)  -> Fault: the tier decodes it into
+//         CpuIncompatibility, UnexplainedIllegalInstruction or EngineFault.
 // The frames between the entry and the unwinder are generated code and runtime functions
 // with no live C++ objects, so skipping them is sound.
 #pragma once

@@ -58,12 +58,23 @@ bool is_trap_instruction(const FaultRecord& f) {
          (f.code_bytes[1] == 0x0B || f.code_bytes[1] == 0xB9);
 }
 
+// A fault at the bottom of this thread's stack or in the guard below it: a frame bigger
+// than the stack limit's margin ran past the entry check. The spec calls that a trap.
+bool is_stack_overflow(const FaultRecord& f, uintptr_t stack_limit) {
+  uintptr_t low = runtime::detail::thread_stack_low;
+  if (f.signo != SIGSEGV || low == 0 || stack_limit == 0) return false;
+  uintptr_t reach = low > runtime::detail::kStackGuardReach ? low - runtime::detail::kStackGuardReach : 0;
+  return f.fault_address >= reach && f.fault_address < stack_limit;
+}
+
 void classify(Activation& act, const CodeRange& range) {
   const FaultRecord& f = act.fault;
   TrapKind trap = TrapKind::None;
   if ((f.signo == SIGSEGV || f.signo == SIGBUS) &&
       range.info->is_memory_reservation(f.fault_address))
     trap = TrapKind::OutOfBoundsMemoryAccess;
+  else if (is_stack_overflow(f, act.stack_limit))
+    trap = TrapKind::CallStackExhausted;
   else if (f.signo == SIGILL && is_trap_instruction(f))
     trap = range.info->trap_at(f.pc);
   if (trap != TrapKind::None) {

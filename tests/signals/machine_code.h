@@ -38,10 +38,10 @@ class CodePage {
       : size_(static_cast<size_t>(sysconf(_SC_PAGESIZE))) {
     void* p = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) return;
-    memcpy(p, code.data(), code.size());
+    memcpy(static_cast<uint8_t*>(p) + kCodeOffset, code.data(), code.size());
     if (mprotect(p, size_, PROT_READ | PROT_EXEC) != 0) return;
     base_ = static_cast<uint8_t*>(p);
-    if (register_it) registered_ = runtime::register_code(begin(), begin() + size_, &info).ok();
+    if (register_it) registered_ = runtime::register_code(begin(), end(), &info).ok();
   }
   ~CodePage() {
     if (registered_) runtime::unregister_code(begin());
@@ -52,14 +52,19 @@ class CodePage {
 
   bool ok() const { return base_ != nullptr; }
   bool registered() const { return registered_; }
-  uintptr_t begin() const { return reinterpret_cast<uintptr_t>(base_); }
-  uintptr_t end() const { return begin() + size_; }
+  // The first instruction (not the page's first byte: see kCodeOffset).
+  uintptr_t begin() const { return reinterpret_cast<uintptr_t>(base_) + kCodeOffset; }
+  uintptr_t end() const { return reinterpret_cast<uintptr_t>(base_) + size_; }
   template <typename Fn>
   Fn* as() const {
-    return reinterpret_cast<Fn*>(base_);
+    return reinterpret_cast<Fn*>(begin());
   }
 
  private:
+  // UBSan's -fsanitize=function reads the 8 bytes before a function called through a
+  // pointer (looking for its type signature): they must be mapped, and not the signature.
+  static constexpr size_t kCodeOffset = 16;
+
   size_t size_;
   uint8_t* base_ = nullptr;
   bool registered_ = false;
