@@ -1,4 +1,4 @@
-// `ironclad spectest FILE.json [--tier interp]`: runs a script produced by wabt's wast2json
+// `ironclad spectest FILE.json [--tier interp|jit]`: runs a script produced by wabt's wast2json
 // and ends with the line `N passed, N failed, N skipped`. Exit status 0 iff nothing failed.
 #include <cstdio>
 #include <memory>
@@ -20,7 +20,7 @@ void register_spectest_command(CLI::App& app, int& exit_status) {
   cmd->add_option("FILE.json", args->script, "the .json script written by wast2json")
       ->required();
   cmd->add_option("--tier", args->options.tier, "execution tier")
-      ->check(CLI::IsMember({"interp"}))
+      ->check(CLI::IsMember({"interp", "jit"}))
       ->capture_default_str();
   cmd->add_option("--max-call-depth", args->options.max_call_depth,
                   "wasm frames before a call-stack-exhausted trap")

@@ -3,34 +3,16 @@
 // as Error values without any C++ exception crossing generated code.
 #include "jit/jit_tier.h"
 
-#include <pthread.h>
-
 #include <cstring>
 #include <unordered_map>
 
-#include "jit/activation_stub.h"
 #include "jit/module_compiler.h"
 #include "jit/runtime_helpers.h"
 #include "jit/vm_context.h"
+#include "runtime/activation.h"
 
 namespace ironclad::jit {
 namespace {
-
-// Stack kept free below the trap limit for host functions, runtime helpers and libc called
-// from the deepest wasm frame.
-constexpr uintptr_t kStackReserve = 256 * 1024;
-
-// The lowest usable stack address of this thread plus the reserve, or 0 if unknown.
-uintptr_t thread_stack_limit() {
-  pthread_attr_t attr;
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
-  void* low = nullptr;
-  size_t size = 0;
-  int rc = pthread_attr_getstack(&attr, &low, &size);
-  pthread_attr_destroy(&attr);
-  if (rc != 0 || size <= 2 * kStackReserve) return 0;
-  return reinterpret_cast<uintptr_t>(low) + kStackReserve;
-}
 
 struct InstanceState {
   VmContext ctx;
@@ -56,7 +38,9 @@ class JitTier final : public runtime::Tier {
   JitConfig config_;
   std::unique_ptr<ModuleCompiler> compiler_;
   std::unordered_map<const wasm::Module*, std::shared_ptr<CompiledModule>> cache_;
-  uintptr_t stack_limit_ = 0;  // what every VmContext::stack_limit points at
+  // What every VmContext::stack_limit points at: the running activation's limit (all
+  // activations of this store's thread share it).
+  uintptr_t stack_limit_ = 0;
 };
 
 Result<bool> JitTier::explicit_bounds_checks() const {
@@ -145,15 +129,13 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
                                                 " was not compiled by this tier");
   std::vector<V128> slots(std::max<size_t>({type.params.size(), type.results.size(), 1}));
   for (size_t i = 0; i < type.params.size(); ++i) slots[i] = args[i].v128;
-  bool outermost = stub::current_activation() == nullptr;
-  if (outermost) stack_limit_ = thread_stack_limit();
   auto* slot_bytes = reinterpret_cast<uint8_t*>(slots.data());
-  stub::Activation act;
-  if (!stub::enter_activation(act, [&] { code->entry(code->ctx, slot_bytes); })) {
-    if (act.reason == stub::UnwindReason::HostError && act.host_error)
-      return std::move(*act.host_error);
-    return Error::make_trap(act.trap);
-  }
+  runtime::Activation act;
+  bool returned = runtime::enter_activation(act, [&] {
+    stack_limit_ = act.stack_limit;
+    code->entry(code->ctx, slot_bytes);
+  });
+  if (!returned) return runtime::activation_error(act);
   for (size_t i = 0; i < type.results.size(); ++i) {
     results[i] = Value::zero(type.results[i]);
     results[i].v128 = slots[i];

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <vector>
 
-#include "jit/activation_stub.h"
+#include "runtime/activation.h"
 #include "runtime/segment_ops.h"
 
 namespace ironclad::jit {
@@ -14,7 +14,7 @@ namespace {
 
 using runtime::FunctionInstance;
 
-[[noreturn]] void trap(TrapKind kind) { stub::raise_trap(kind); }
+[[noreturn]] void trap(TrapKind kind) { runtime::raise_trap(kind); }
 
 Value slot_to_value(ValType type, const uint8_t* slot) {
   Value v = Value::zero(type);
@@ -49,7 +49,7 @@ void value_to_slot(const Value& v, uint8_t* slot) { std::memcpy(slot, &v.v128, k
 // Moves the host error into the activation and unwinds; `error` lives in the caller's
 // frame, which the unwinding skips, so it is moved out first.
 [[noreturn]] [[gnu::noinline]] void unwind_host_error(Error& error) {
-  stub::raise_host_error(std::move(error));
+  runtime::raise_host_error(std::move(error));
 }
 
 runtime::Table& table_of(VmContext* ctx, uint32_t index) { return *ctx->instance->tables[index]; }

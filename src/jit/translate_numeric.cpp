@@ -108,6 +108,14 @@ struct Numeric {
     t.push(t.call_intrinsic(is_signed ? llvm::Intrinsic::fptosi_sat : llvm::Intrinsic::fptoui_sat,
                             {to, x->getType()}, {x}));
   }
+  // min/max: llvm.minimum/maximum order -0 below +0 and propagate NaN, but pass a
+  // signalling NaN through unchanged; wasm wants an arithmetic (quiet) NaN, which x + y gives.
+  void min_max(ID id) {
+    llvm::Value* y = t.pop();
+    llvm::Value* x = t.pop();
+    llvm::Value* r = t.call_intrinsic(id, {x->getType()}, {x, y});
+    t.push(b.CreateSelect(b.CreateFCmpUNO(x, y), b.CreateFAdd(x, y), r));
+  }
   void sign_extend(llvm::Type* narrow) {
     llvm::Value* x = t.pop();
     t.push(b.CreateSExt(b.CreateTrunc(x, narrow), x->getType()));
@@ -182,8 +190,8 @@ bool translate_numeric(FunctionTranslator& t, const wasm::Instr& in) {
     case Opcode::F32Sub: case Opcode::F64Sub: n.binary(I::FSub); return true;
     case Opcode::F32Mul: case Opcode::F64Mul: n.binary(I::FMul); return true;
     case Opcode::F32Div: case Opcode::F64Div: n.binary(I::FDiv); return true;
-    case Opcode::F32Min: case Opcode::F64Min: n.binary_intrinsic(ll::minimum); return true;
-    case Opcode::F32Max: case Opcode::F64Max: n.binary_intrinsic(ll::maximum); return true;
+    case Opcode::F32Min: case Opcode::F64Min: n.min_max(ll::minimum); return true;
+    case Opcode::F32Max: case Opcode::F64Max: n.min_max(ll::maximum); return true;
     case Opcode::F32Copysign: case Opcode::F64Copysign: n.binary_intrinsic(ll::copysign); return true;
 
     case Opcode::I32WrapI64: t.push(b.CreateTrunc(t.pop(), i32)); return true;
