@@ -7,7 +7,9 @@
 # BUILD_DIR holds the built `ironclad` (default: build). Each top-level .wast is converted
 # with wast2json into a temporary directory and run; one line per file, then the totals.
 # Set IRONCLAD_SPECTEST_OUT=DIR to keep each file's full runner output (its failure lines)
-# in DIR/<name>.out. Exit status 0 iff every file ran and nothing failed.
+# in DIR/<name>.out. When something fails, the failures are also counted by category
+# (command, and what came instead: an error kind, a normal return, wrong results).
+# Exit status 0 iff every file ran and nothing failed.
 set -u
 
 if [[ $# -lt 1 || $# -gt 2 ]]; then
@@ -57,6 +59,8 @@ for wast in "$suite_dir"/*.wast; do
   (cd "$dir" && timeout "$timeout_seconds" "$ironclad" spectest "$name.json") >"$dir/out" 2>&1
   status=$?
   [[ -n $out_dir ]] && cp "$dir/out" "$out_dir/$name.out"
+  # Failure lines ("name.json:LINE: command: ..."), kept for the categories at the end.
+  grep -E '^[^ ]+\.json:[0-9]+: ' "$dir/out" | grep -v ': warning: ' >>"$work/failures" || true
   summary=$(tail -n 1 "$dir/out")
   if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
     p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} s=${BASH_REMATCH[3]}
@@ -75,6 +79,26 @@ for wast in "$suite_dir"/*.wast; do
 done
 
 echo "----"
+if [[ -s $work/failures ]]; then
+  echo "failures by category (command: what came instead):"
+  # Category: the command, and what came back instead: the kind of error, a normal
+  # return, or wrong results.
+  awk '{
+    line = $0
+    sub(/^[^ ]+\.json:[0-9]+: /, "", line)
+    cmd = line; sub(/: .*/, "", cmd)
+    rest = substr(line, length(cmd) + 3)
+    p = index(rest, ", got ")
+    got = p > 0 ? substr(rest, p + 6) : rest
+    if (rest ~ /but the module (was accepted|instantiated)$/) got = "module accepted"
+    else if (got ~ /^trap: /) got = substr(got, 1, 48)
+    else if (got ~ /^(malformed module|invalid module|link error|resource exhausted|usage error|i\/o error|internal error|engine fault|exit|CPU incompatibility): /) sub(/: .*/, "", got)
+    else if (got ~ /^(results|a normal return)/) got = "returned normally"
+    else if (got ~ /^(i32|i64|f32|f64|v128|funcref|externref)[: ]|^no results|^\(/) got = "wrong result"
+    else got = substr(got, 1, 48)
+    print cmd ": " got
+  }' "$work/failures" | sort | uniq -c | sort -rn
+fi
 echo "files: $files, of which $broken_files did not finish"
 echo "total: $total_passed passed, $total_failed failed, $total_skipped skipped"
 [[ $total_failed -eq 0 && $broken_files -eq 0 ]]
