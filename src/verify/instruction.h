@@ -41,7 +41,9 @@ struct DecodedInstruction {
 
 // Decodes the instruction at the start of `bytes`. `runtime_address` is where the bytes will
 // execute (it only affects the text of relative branches). Errors (ErrorKind::Malformed) say
-// why the bytes do not decode, e.g. a truncated instruction.
+// why the bytes do not decode, e.g. a truncated instruction. It allocates, so it is not
+// async-signal-safe: a SIGILL handler should copy the (at most 15) bytes at the faulting PC
+// and decode them after it has left the handler.
 Result<DecodedInstruction> decode_instruction(std::span<const uint8_t> bytes,
                                               uint64_t runtime_address = 0);
 
