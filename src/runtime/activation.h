@@ -93,8 +93,10 @@ Activation* current_activation();
 // body returns; false after an unwind, with act.reason set. The caller turns the reason
 // into an Error (activation_error, or the tier's own fault decoding).
 // Usage: Activation act; if (!enter_activation(act, [&] { entry(args); })) ... — sigsetjmp
-// (saving the signal mask, which an unwind from a signal handler must restore) runs in
-// enter_activation's own frame, which stays live for the whole call. Every host->wasm
+// runs in enter_activation's own frame, which stays live for the whole call. It does not
+// save the signal mask (a system call per wasm call): raise_trap/raise_host_error leave the
+// mask as it is, and an unwind from a signal handler restores the faulting code's mask
+// from its ucontext. Body code must therefore not change the mask. Every host->wasm
 // call must go through here: an unwind skips frames, so none between this entry and the
 // unwinder may hold a live C++ object (they are generated code and runtime helpers).
 template <typename Body>

@@ -2,6 +2,7 @@
 // generated code, on a thread with an active activation), and if it is, records it in the
 // activation, classifies it and unwinds there. Everything here runs in a signal handler:
 // no locks, no allocation, only async-signal-safe calls.
+#include <pthread.h>
 #include <sys/ucontext.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -113,7 +114,10 @@ bool handle_signal(int sig, siginfo_t* info, void* ucontext) {
   capture_code_bytes(f, range);
   act->fault_code = range.info;
   classify(*act, range);
-  // Restores the signal mask saved at the activation's entry, unblocking `sig`.
+  // The entry did not save the signal mask (activation_impl.h): put back the mask of the
+  // code that faulted, which unblocks `sig` (blocked while a handler runs) and undoes any
+  // sa_mask of the handler we were called from.
+  pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, nullptr);
   siglongjmp(act->entry, 1);
 }
 

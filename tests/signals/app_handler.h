@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <sys/ucontext.h>
 
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdint>
 
@@ -44,11 +46,14 @@ inline void app_handler_asking_engine_first(int sig, siginfo_t* info, void* uc) 
   app_siginfo_handler(sig, info, uc);
 }
 
-inline void install_app_handler(void (*handler)(int, siginfo_t*, void*), int extra_flags = 0) {
+// also_block: a signal the handler's sa_mask blocks while it runs (0 for none).
+inline void install_app_handler(void (*handler)(int, siginfo_t*, void*), int extra_flags = 0,
+                                int also_block = 0) {
   struct sigaction action {};
   action.sa_sigaction = handler;
   action.sa_flags = SA_SIGINFO | extra_flags;
   sigemptyset(&action.sa_mask);
+  if (also_block) sigaddset(&action.sa_mask, also_block);
   for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE}) sigaction(sig, &action, nullptr);
 }
 
@@ -57,6 +62,12 @@ inline void install_app_plain_handler(void (*handler)(int)) {
   action.sa_handler = handler;
   sigemptyset(&action.sa_mask);
   for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE}) sigaction(sig, &action, nullptr);
+}
+
+inline bool signal_blocked(int sig) {
+  sigset_t mask;
+  pthread_sigmask(SIG_SETMASK, nullptr, &mask);
+  return sigismember(&mask, sig) == 1;
 }
 
 inline void set_disposition(int sig, void (*handler)(int)) {

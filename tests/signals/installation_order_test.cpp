@@ -98,8 +98,13 @@ TEST(InstallationOrder, AppHandlerInstalledBeforeTheEngineGetsEveryOtherFault) {
 TEST(InstallationOrder, AppHandlerInstalledAfterTheEngineCallsHandleSignalFirst) {
   auto outcome = run_in_child([] {
     install_signal_handlers();
-    test::install_app_handler(test::app_handler_asking_engine_first);
-    return check_engine_and_app_faults();
+    // Its sa_mask blocks SIGUSR1 while it runs: the unwind must restore the mask of the
+    // code that faulted, so neither SIGUSR1 nor SIGILL stays blocked afterwards.
+    test::install_app_handler(test::app_handler_asking_engine_first, 0, SIGUSR1);
+    std::string failures = check_engine_and_app_faults();
+    CHILD_CHECK(failures, !test::signal_blocked(SIGUSR1));
+    CHILD_CHECK(failures, !test::signal_blocked(SIGILL));
+    return failures;
   });
   EXPECT_EQ(outcome.failure, "");
 }
