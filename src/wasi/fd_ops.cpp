@@ -1,6 +1,8 @@
 // fd_* functions: operations on an open guest fd, forwarded to its host fd.
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -32,6 +34,31 @@ Errno load_iovecs(const Mem& mem, uint32_t iovs, uint32_t iovs_len, std::vector<
     out[i] = {p, len};
   }
   return Errno::Success;
+}
+
+// Writing to a pipe whose reader is gone raises SIGPIPE, whose default action would kill
+// the embedding application for the guest's sake. SIGPIPE is sent to the writing thread,
+// so blocking it on this thread for the write, and consuming the one this write raised,
+// turns it into the EPIPE the guest sees, without touching the process's signal setup.
+// Regular files never raise it and skip the extra system calls.
+template <typename WriteFn>
+ssize_t write_without_sigpipe(const FdEntry& e, WriteFn write) {
+  if (e.filetype == abi::kFiletypeRegularFile) return write();
+  sigset_t pipe_only, previous, pending;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &previous);
+  sigpending(&pending);
+  const bool already_pending = sigismember(&pending, SIGPIPE) == 1;
+  ssize_t n = write();
+  int err = errno;
+  if (n < 0 && err == EPIPE && !already_pending) {
+    timespec no_wait{0, 0};
+    sigtimedwait(&pipe_only, nullptr, &no_wait);
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  errno = err;
+  return n;
 }
 
 Errno result_of(ssize_t n, const Mem& mem, uint32_t count_ptr) {
@@ -186,8 +213,9 @@ Errno fd_write(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t io
   std::vector<iovec> host;
   if (Errno err = load_iovecs(mem, iovs, iovs_len, host); err != Errno::Success) return err;
   if (mem.range(nwritten_ptr, 4) == nullptr) return Errno::Fault;
-  return result_of(::writev(e->host_fd, host.data(), static_cast<int>(host.size())), mem,
-                   nwritten_ptr);
+  ssize_t n = write_without_sigpipe(
+      *e, [&] { return ::writev(e->host_fd, host.data(), static_cast<int>(host.size())); });
+  return result_of(n, mem, nwritten_ptr);
 }
 
 Errno fd_pwrite(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
@@ -199,9 +227,11 @@ Errno fd_pwrite(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t i
   std::vector<iovec> host;
   if (Errno err = load_iovecs(mem, iovs, iovs_len, host); err != Errno::Success) return err;
   if (mem.range(nwritten_ptr, 4) == nullptr) return Errno::Fault;
-  return result_of(::pwritev(e->host_fd, host.data(), static_cast<int>(host.size()),
-                             static_cast<off_t>(offset)),
-                   mem, nwritten_ptr);
+  ssize_t n = write_without_sigpipe(*e, [&] {
+    return ::pwritev(e->host_fd, host.data(), static_cast<int>(host.size()),
+                     static_cast<off_t>(offset));
+  });
+  return result_of(n, mem, nwritten_ptr);
 }
 
 Errno fd_prestat_get(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t prestat_ptr) {

@@ -1,6 +1,7 @@
 // fd_* and path_* on a real temporary directory preopened as "/sandbox": the operations a
 // wasi-libc program performs, and the same operations aimed outside the preopen.
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -289,6 +290,18 @@ TEST_P(WasiFsTest, StdoutGoesToTheConfiguredHostFd) {
   EXPECT_EQ(std::fread(buf, 1, sizeof buf - 1, capture), 10u);
   EXPECT_STREQ(buf, "to stdout\n");
   std::fclose(capture);
+}
+
+TEST_P(WasiFsTest, WritingToABrokenPipeIsEPipeNotADeadHost) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ::close(fds[0]);  // no reader: a plain write would raise SIGPIPE and kill this process
+  ctx_.set_stdio(1, fds[1]);
+  EXPECT_EQ(write(1, "lost"), Errno::Pipe);
+  sigset_t pending;
+  sigpending(&pending);
+  EXPECT_EQ(sigismember(&pending, SIGPIPE), 0);  // consumed, not left for later
+  ::close(fds[1]);
 }
 
 TEST_P(WasiFsTest, RenumberMovesAnFdOntoAnother) {
