@@ -99,6 +99,9 @@ Activation* current_activation();
 // from its ucontext. Body code must therefore not change the mask. Every host->wasm
 // call must go through here: an unwind skips frames, so none between this entry and the
 // unwinder may hold a live C++ object (they are generated code and runtime helpers).
+// (Calling generated code through a C++ function pointer: under UBSan's
+// -fsanitize=function the call reads the 8 bytes before the entry, so they must be mapped,
+// e.g. by not starting code at the first byte of a page whose predecessor is unmapped.)
 template <typename Body>
 bool enter_activation(Activation& act, Body&& body);
 

@@ -214,6 +214,22 @@ TEST(InstallationOrder, OneShotPreviousHandlerRunsOnceThenTheDefaultAction) {
       << "ran more than once: " << outcome.failure;
 }
 
+// raise_trap with no activation to unwind to is an engine bug with no frame that could
+// return an error: it must reach the application's crash handler (as a SIGILL outside
+// generated code), not vanish or abort behind its back.
+TEST(InstallationOrder, RaiseTrapWithoutAnActivationReachesTheAppsHandler) {
+  auto outcome = run_in_child([] {
+    std::string failures;
+    test::install_app_handler(test::app_siginfo_handler);
+    install_signal_handlers();
+    if (sigsetjmp(app_recovery, 1) == 0) raise_trap(TrapKind::Unreachable);
+    CHILD_CHECK(failures, app_seen.calls == 1);
+    CHILD_CHECK(failures, app_seen.signo == SIGILL);
+    return failures;
+  });
+  EXPECT_EQ(outcome.failure, "");
+}
+
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define IRONCLAD_TEST_UNDER_ASAN 1
