@@ -28,8 +28,19 @@ enum class Status : uint32_t {
 };
 
 // preserve_none: handlers save no registers, so a handler's prologue is empty and the
-// five arguments stay in registers across the whole chain of tail calls.
+// five arguments stay in registers across the whole chain of tail calls. AddressSanitizer
+// builds use the default convention: LLVM 19 cannot realign an ASan frame (16-byte V128
+// locals) under preserve_none.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define IRONCLAD_HANDLER_NO_PRESERVE_NONE 1
+#endif
+#endif
+#if defined(IRONCLAD_HANDLER_NO_PRESERVE_NONE)
+#define IRONCLAD_HANDLER_CC
+#else
 #define IRONCLAD_HANDLER_CC __attribute__((preserve_none))
+#endif
 
 // ip: this instruction; fp: the frame's slot 0; mem/memsize: the current instance's memory 0
 // (null/0 when it has none); ctx: everything else.

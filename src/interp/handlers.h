@@ -15,6 +15,7 @@ namespace ironclad::interp {
   X(h_fuel)             /* [h]: spends one unit of fuel (loop headers, function entry) */ \
   X(h_zero_locals)      /* [h][first|count]: zeroes the declared locals                */ \
   X(h_copy64)           /* [h][src|dst]                                                */ \
+  X(h_copy64x2)         /* [h][src|dst][src|dst]: two moves, in order                  */ \
   X(h_copy128)          /* [h][src|dst]                                                */ \
   X(h_const64)          /* [h][dst|-][imm]                                             */ \
   X(h_const128)         /* [h][dst|-][lo][hi]                                          */ \

@@ -49,6 +49,12 @@ IRONCLAD_DEFINE_HANDLER(h_copy64) {
   IRONCLAD_NEXT(2);
 }
 
+IRONCLAD_DEFINE_HANDLER(h_copy64x2) {
+  fp[ip[1].pair.b] = fp[ip[1].pair.a];
+  fp[ip[2].pair.b] = fp[ip[2].pair.a];
+  IRONCLAD_NEXT(3);
+}
+
 IRONCLAD_DEFINE_HANDLER(h_copy128) {
   uint64_t lo = fp[ip[1].pair.a], hi = fp[ip[1].pair.a + 1];
   fp[ip[1].pair.b] = lo;

@@ -186,9 +186,26 @@ void Lowerer::emit_jump_fixup(Control& c) {
   emit_word(0);
 }
 
+void Lowerer::emit_copy(bool v128, uint32_t from, uint32_t to) {
+  if (!v128 && copy_end_ == w_.size() && copy_end_ != 0) {
+    // Two moves in a row (the rotation of locals in a loop body, results to a label)
+    // share one dispatch. They still run in order, so chains like b=a; c=b stay right.
+    w_[copy_end_ - 2].handler = h_copy64x2;
+    emit_pair(from, to);
+    copy_end_ = 0;
+    dst_patch_.valid = false;
+    last_op_.valid = false;
+    return;
+  }
+  emit(v128 ? h_copy128 : h_copy64);
+  emit_pair(from, to);
+  copy_end_ = v128 ? 0 : w_.size();
+}
+
 void Lowerer::bind_here(size_t fixup_word) { w_[fixup_word].u64 = w_.size(); }
 
 void Lowerer::mark_label() {
+  copy_end_ = 0;
   dst_patch_.valid = false;
   last_op_.valid = false;
 }
@@ -262,8 +279,7 @@ Lowerer::Operand Lowerer::pop() {
 
 void Lowerer::materialize(Operand& o) {
   if (o.kind == Operand::Local) {
-    emit(o.type == ValType::V128 ? h_copy128 : h_copy64);
-    emit_pair(o.local, o.home);
+    emit_copy(o.type == ValType::V128, o.local, o.home);
   } else if (o.kind == Operand::Const) {
     if (o.type == ValType::V128) {
       emit(h_const128);
@@ -393,8 +409,7 @@ void Lowerer::copy_to_label(const Control& c) {
     } else {
       uint32_t from = o.kind == Operand::Local ? o.local : o.home;
       if (from != slot) {
-        emit(v128 ? h_copy128 : h_copy64);
-        emit_pair(from, slot);
+        emit_copy(v128, from, slot);
       }
     }
     slot += slot_count(o.type);
@@ -413,8 +428,7 @@ void Lowerer::emit_return() {
   for (size_t i = stack_.size() - n; i < stack_.size(); ++i) {
     Operand& o = stack_[i];
     if (o.home != slot) {
-      emit(o.type == ValType::V128 ? h_copy128 : h_copy64);
-      emit_pair(o.home, slot);
+      emit_copy(o.type == ValType::V128, o.home, slot);
     }
     slot += slot_count(o.type);
   }

@@ -135,8 +135,7 @@ Result<void> Lowerer::lower_variable(const wasm::Instr& in) {
         } else {
           uint32_t from = v.kind == Operand::Local ? v.local : v.home;
           if (from != slot) {
-            emit(v.type == ValType::V128 ? h_copy128 : h_copy64);
-            emit_pair(from, slot);
+            emit_copy(v.type == ValType::V128, from, slot);
           }
         }
       }

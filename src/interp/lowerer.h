@@ -97,6 +97,8 @@ class Lowerer {
   void emit_pair(uint32_t a, uint32_t b);
   void emit_word(uint64_t v);
   void emit_ptr(const void* p);
+  // A slot-to-slot move, merged with an immediately preceding one when possible.
+  void emit_copy(bool v128, uint32_t from, uint32_t to);
   void emit_jump_to(size_t target_word);  // a target word resolved now
   void emit_jump_fixup(Control& c);       // a target word resolved at c's end
   void bind_here(size_t fixup_word);
@@ -160,6 +162,7 @@ class Lowerer {
   DstPatch dst_patch_;
   LastOp last_op_;
   uint32_t offset_ = 0;  // module offset of the instruction being lowered
+  size_t copy_end_ = 0;  // end of the last instruction when it is a lone copy64, else 0
 };
 
 }  // namespace ironclad::interp
