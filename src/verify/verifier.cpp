@@ -127,8 +127,10 @@ VerifyReport verify(std::span<const uint8_t> code, uint64_t base_address,
   std::optional<detail::WalkFailure> failure =
       detail::walk(code, [&](size_t offset, const ZydisDecodedInstruction& zi) {
         ++report.usage.instructions;
-        ++ext_counts[zi.meta.isa_ext];
-        ++set_counts[zi.meta.isa_set];
+        // Zydis's values are within its enums; checked anyway, as a library built against
+        // other headers than the one loaded could hand out more.
+        if (zi.meta.isa_ext <= ZYDIS_ISA_EXT_MAX_VALUE) ++ext_counts[zi.meta.isa_ext];
+        if (zi.meta.isa_set <= ZYDIS_ISA_SET_MAX_VALUE) ++set_counts[zi.meta.isa_set];
         if (zi.encoding == ZYDIS_INSTRUCTION_ENCODING_VEX) ++report.usage.vex_instructions;
         if (zi.encoding == ZYDIS_INSTRUCTION_ENCODING_EVEX) ++report.usage.evex_instructions;
 
