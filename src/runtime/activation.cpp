@@ -1,5 +1,7 @@
 // The thread's chain of activations, and the two ways generated code leaves one early:
 // raise_trap and raise_host_error. (Signals unwind in signal_handlers.cpp.)
+#include "runtime/activation.h"
+
 #include <pthread.h>
 #include <unistd.h>
 
@@ -9,7 +11,6 @@
 #include <string>
 #include <utility>
 
-#include "runtime/activation.h"
 #include "runtime/activation_tls.h"
 
 namespace ironclad::runtime {
@@ -56,7 +57,8 @@ namespace detail {
 
 // initial-exec: the signal handler reads this, and a static-TLS access is a plain load
 // (no __tls_get_addr, which may allocate on first use of a dlopen'ed module's TLS).
-constinit thread_local Activation* innermost_activation __attribute__((tls_model("initial-exec"))) = nullptr;
+constinit thread_local Activation* innermost_activation __attribute__((tls_model("initial-exec"))) =
+    nullptr;
 constinit thread_local uintptr_t thread_stack_low __attribute__((tls_model("initial-exec"))) = 0;
 
 void push_activation(Activation& act) noexcept {
@@ -82,7 +84,9 @@ void pop_activation(Activation& act) noexcept {
 
 }  // namespace detail
 
-Activation* current_activation() { return detail::innermost_activation; }
+Activation* current_activation() {
+  return detail::innermost_activation;
+}
 
 uintptr_t thread_stack_limit() {
   // Cached: pthread_getattr_np reads /proc/self/maps for the main thread.
@@ -125,8 +129,7 @@ Error activation_error(const Activation& act) {
       snprintf(where, sizeof where, " at pc 0x%lx (address 0x%lx, si_code %d)",
                static_cast<unsigned long>(f.pc), static_cast<unsigned long>(f.fault_address),
                f.si_code);
-      return Error::make(ErrorKind::EngineFault,
-                         "SIG" + signame + " in generated code" + where);
+      return Error::make(ErrorKind::EngineFault, "SIG" + signame + " in generated code" + where);
     }
     case UnwindReason::None:
       break;

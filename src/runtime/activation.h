@@ -81,8 +81,8 @@ struct Activation {
   uintptr_t stack_limit = 0;
   UnwindReason reason = UnwindReason::None;
   TrapKind trap = TrapKind::None;
-  std::optional<Error> host_error;  // set before unwinding for UnwindReason::HostError
-  FaultRecord fault;                // for UnwindReason::Fault, and for signal traps
+  std::optional<Error> host_error;       // set before unwinding for UnwindReason::HostError
+  FaultRecord fault;                     // for UnwindReason::Fault, and for signal traps
   const CodeInfo* fault_code = nullptr;  // the code the signal hit (Fault and signal traps)
 };
 

@@ -9,7 +9,8 @@
 
 namespace ironclad::runtime::detail {
 
-extern constinit thread_local Activation* innermost_activation __attribute__((tls_model("initial-exec")));
+extern constinit thread_local Activation* innermost_activation
+    __attribute__((tls_model("initial-exec")));
 
 // The lowest address of this thread's stack (0 until thread_stack_limit() has read the
 // bounds): the handler calls a fault just below it (the guard) a stack overflow.

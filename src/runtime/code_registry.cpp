@@ -2,11 +2,11 @@
 // takes no lock and allocates nothing: the ranges live in an immutable sorted table that a
 // writer replaces as a whole (copy, edit, publish), freeing the old one only once no
 // lookup can still be reading it.
-#include <atomic>
-#include <mutex>
 #include <sched.h>
 
+#include <atomic>
 #include <cstdio>
+#include <mutex>
 #include <string>
 
 #include "runtime/activation.h"
@@ -81,7 +81,9 @@ Result<void> register_code(uintptr_t begin, uintptr_t end, const CodeInfo* info)
   // after end.
   const CodeRange* before = at > 0 ? &old->ranges[at - 1] : nullptr;
   const CodeRange* after = at < old_count ? &old->ranges[at] : nullptr;
-  const CodeRange* clash = before && before->end > begin ? before : after && after->begin < end ? after : nullptr;
+  const CodeRange* clash = before && before->end > begin ? before
+                           : after && after->begin < end ? after
+                                                         : nullptr;
   if (clash) {
     std::string msg = "register_code: range ";
     hex(msg, begin);

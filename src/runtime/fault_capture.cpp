@@ -64,7 +64,8 @@ bool is_trap_instruction(const FaultRecord& f) {
 bool is_stack_overflow(const FaultRecord& f, uintptr_t stack_limit) {
   uintptr_t low = runtime::detail::thread_stack_low;
   if (f.signo != SIGSEGV || low == 0 || stack_limit == 0) return false;
-  uintptr_t reach = low > runtime::detail::kStackGuardReach ? low - runtime::detail::kStackGuardReach : 0;
+  uintptr_t reach =
+      low > runtime::detail::kStackGuardReach ? low - runtime::detail::kStackGuardReach : 0;
   return f.fault_address >= reach && f.fault_address < stack_limit;
 }
 

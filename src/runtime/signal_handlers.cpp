@@ -83,7 +83,7 @@ void forward(int sig, siginfo_t* info, void* ucontext) {
 }
 
 void fault_handler(int sig, siginfo_t* info, void* ucontext) {
-  int saved_errno = errno;  // the interrupted code's, if we return to it
+  int saved_errno = errno;                         // the interrupted code's, if we return to it
   if (handle_signal(sig, info, ucontext)) return;  // not reached: it unwinds
   forward(sig, info, ucontext);
   errno = saved_errno;

@@ -27,10 +27,12 @@ class ThreadSignalStack {
     if (checked_) return;
     checked_ = true;
     stack_t current{};
-    if (sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE)) return;  // someone's
+    if (sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE))
+      return;  // someone's
     size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
     long min_size = sysconf(_SC_MINSIGSTKSZ);  // grows with the CPU's register state
-    size_t size = std::max(kMinSignalStackSize, static_cast<size_t>(min_size > 0 ? min_size : 0) * 4);
+    size_t size =
+        std::max(kMinSignalStackSize, static_cast<size_t>(min_size > 0 ? min_size : 0) * 4);
     size = (size + page - 1) / page * page;
     // One PROT_NONE page below the stack: an overflow of the handler faults instead of
     // writing over whatever is mapped there.
@@ -77,6 +79,8 @@ thread_local ThreadSignalStack thread_signal_stack;
 
 }  // namespace
 
-void ensure_signal_stack() { thread_signal_stack.ensure(); }
+void ensure_signal_stack() {
+  thread_signal_stack.ensure();
+}
 
 }  // namespace ironclad::runtime

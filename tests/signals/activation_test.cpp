@@ -1,12 +1,12 @@
 // Activations without signals: raise_trap and raise_host_error unwind to the innermost
 // activation, activations nest, the chain is restored on every exit, and each activation
 // gets the thread's stack limit.
+#include "runtime/activation.h"
+
 #include <gtest/gtest.h>
 #include <pthread.h>
 
 #include <string>
-
-#include "runtime/activation.h"
 
 namespace ironclad::runtime {
 namespace {

@@ -2,10 +2,9 @@
 // records what it was given and recovers with siglongjmp to a point the test set.
 #pragma once
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <sys/ucontext.h>
-
-#include <pthread.h>
 
 #include <csignal>
 #include <cstdint>

@@ -14,10 +14,10 @@
 namespace ironclad::test {
 
 struct ChildOutcome {
-  std::string failure;    // the body's report ("" = it passed), or how the child ended
-  bool exited = false;    // exited normally (then exit_code)
+  std::string failure;  // the body's report ("" = it passed), or how the child ended
+  bool exited = false;  // exited normally (then exit_code)
   int exit_code = -1;
-  int term_signal = 0;    // killed by this signal
+  int term_signal = 0;  // killed by this signal
 };
 
 // In the child: the write end of the report pipe, for signal handlers that must leave a
@@ -69,17 +69,18 @@ inline ChildOutcome run_in_child(const std::function<std::string()>& body) {
       outcome.failure = "child exited with status " + std::to_string(outcome.exit_code);
   } else if (WIFSIGNALED(status)) {
     outcome.term_signal = WTERMSIG(status);
-    outcome.failure = report + (outcome.term_signal == SIGALRM ? "child timed out (a fault loop?); " : "") +
-                      "child killed by signal " + std::to_string(outcome.term_signal) +
-                      " (" + strsignal(outcome.term_signal) + ")";
+    outcome.failure = report +
+                      (outcome.term_signal == SIGALRM ? "child timed out (a fault loop?); " : "") +
+                      "child killed by signal " + std::to_string(outcome.term_signal) + " (" +
+                      strsignal(outcome.term_signal) + ")";
   }
   return outcome;
 }
 
 // Collects failed checks inside a child body: CHILD_CHECK(cond) appends the condition's
 // text and line to `failures`, which the body returns.
-#define CHILD_CHECK(failures, cond)                                                   \
-  do {                                                                                \
+#define CHILD_CHECK(failures, cond)                                                               \
+  do {                                                                                            \
     if (!(cond)) (failures) += std::string("line ") + std::to_string(__LINE__) + ": " #cond "\n"; \
   } while (0)
 

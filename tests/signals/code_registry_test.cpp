@@ -40,10 +40,9 @@ TEST(CodeRegistry, FindsTheRangeThatHoldsPcAndNothingOutside) {
 TEST(CodeRegistry, RejectsOverlapsEmptyRangesAndNullInfoWithAReason) {
   test::TestCodeInfo a;
   ASSERT_TRUE(register_code(kBase + 0x1000, kBase + 0x2000, &a).ok());
-  for (auto [begin, end] : {std::pair{kBase + 0x800, kBase + 0x1001},
-                            std::pair{kBase + 0x1FFF, kBase + 0x3000},
-                            std::pair{kBase + 0x1100, kBase + 0x1200},
-                            std::pair{kBase, kBase + 0x4000}}) {
+  for (auto [begin, end] :
+       {std::pair{kBase + 0x800, kBase + 0x1001}, std::pair{kBase + 0x1FFF, kBase + 0x3000},
+        std::pair{kBase + 0x1100, kBase + 0x1200}, std::pair{kBase, kBase + 0x4000}}) {
     Result<void> r = register_code(begin, end, &a);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().kind, ErrorKind::Usage);

@@ -1,10 +1,10 @@
 // Threads taking faults at the same time: each fault unwinds its own thread's activation,
 // nothing leaks (file descriptors, memory, the per-thread signal stacks of exited threads).
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 
 #include <atomic>
-#include <dirent.h>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -68,7 +68,8 @@ TEST(Concurrency, TwoThreadsTakeAThousandFaultsEachAtTheSameTime) {
     std::atomic<int> right[2] = {0, 0};
     auto worker = [&](int id) {
       go.fetch_add(1);
-      while (go.load() < 2) {}  // start together
+      while (go.load() < 2) {
+      }  // start together
       for (int i = 0; i < 1000; ++i) {
         Activation act;
         if (i % 2 == 0) {
@@ -93,7 +94,8 @@ TEST(Concurrency, TwoThreadsTakeAThousandFaultsEachAtTheSameTime) {
     CHILD_CHECK(failures, rss_after - rss_before < 4096);  // two thread stacks and change
     if (!failures.empty())
       failures += "fds " + std::to_string(fds_before) + " -> " + std::to_string(open_fd_count()) +
-                  ", RSS " + std::to_string(rss_before) + " KiB -> " + std::to_string(rss_after) + " KiB\n";
+                  ", RSS " + std::to_string(rss_before) + " KiB -> " + std::to_string(rss_after) +
+                  " KiB\n";
     return failures;
   });
   EXPECT_EQ(outcome.failure, "");

@@ -136,7 +136,8 @@ TEST(HandleSignal, StackOverflowInGeneratedCodeIsCallStackExhausted) {
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 256 * 1024);
     pthread_t thread;
-    if (pthread_create(&thread, &attr, overflow_thread, &page) != 0) return std::string("pthread_create");
+    if (pthread_create(&thread, &attr, overflow_thread, &page) != 0)
+      return std::string("pthread_create");
     void* out = nullptr;
     pthread_join(thread, &out);
     auto* result = static_cast<OverflowResult*>(out);

@@ -198,7 +198,9 @@ TEST(DefaultAction, SentSignalsKeepTheirPreviousDisposition) {
 
 // A one-shot (SA_RESETHAND) crash handler runs once, with the default action back in
 // place; when it returns the fault re-executes and kills.
-void one_shot_handler(int, siginfo_t*, void*) { test::child_note("one-shot handler ran\n"); }
+void one_shot_handler(int, siginfo_t*, void*) {
+  test::child_note("one-shot handler ran\n");
+}
 
 TEST(InstallationOrder, OneShotPreviousHandlerRunsOnceThenTheDefaultAction) {
   auto outcome = run_in_child([] {

@@ -191,13 +191,16 @@ TEST(JitFault, HardwareDivideByZeroIsAFault) {
     CHILD_CHECK(failures, quotient == -1);
     // The same code divides normally afterwards.
     Activation again;
-    CHILD_CHECK(failures, enter_activation(again, [&] { quotient = page.as<int(int, int)>()(42, 6); }));
+    CHILD_CHECK(failures,
+                enter_activation(again, [&] { quotient = page.as<int(int, int)>()(42, 6); }));
     CHILD_CHECK(failures, quotient == 7);
     return failures;
   }));
 }
 
-extern "C" void helper_that_traps() { raise_trap(TrapKind::IntegerOverflow); }
+extern "C" void helper_that_traps() {
+  raise_trap(TrapKind::IntegerOverflow);
+}
 
 // Generated code calls a runtime helper that traps: the unwind skips the machine-code frame.
 TEST(JitFault, MachineCodeCallingAHelperThatRaisesATrap) {
@@ -242,7 +245,8 @@ TEST(JitFault, NestedActivationsUnwindOnlyTheInnermost) {
     TestCodeInfo info;
     CodePage faulting(code::kUd2, info);
     info.traps[faulting.begin()] = TrapKind::UndefinedElement;
-    CodePage outer_code(test::call_thunk(reinterpret_cast<void*>(&host_function_entering_wasm)), info);
+    CodePage outer_code(test::call_thunk(reinterpret_cast<void*>(&host_function_entering_wasm)),
+                        info);
     Activation outer, inner;
     Nested::faulting = &faulting;
     Nested::inner = &inner;
