@@ -66,11 +66,11 @@ Result<DecodedInstruction> decode_instruction(std::span<const uint8_t> bytes,
   status = ZydisFormatterFormatInstruction(&detail::intel_formatter(), &zi, operands,
                                            zi.operand_count_visible, text, sizeof text,
                                            runtime_address, nullptr);
-  out.text = ZYAN_SUCCESS(status) ? text : ZydisMnemonicGetString(zi.mnemonic);
-  out.mnemonic = ZydisMnemonicGetString(zi.mnemonic);
-  out.isa_set = ZydisISASetGetString(zi.meta.isa_set);
-  out.isa_ext = ZydisISAExtGetString(zi.meta.isa_ext);
-  out.category = ZydisCategoryGetString(zi.meta.category);
+  out.text = ZYAN_SUCCESS(status) ? text : detail::mnemonic_name(zi.mnemonic);
+  out.mnemonic = detail::mnemonic_name(zi.mnemonic);
+  out.isa_set = detail::isa_set_name(zi.meta.isa_set);
+  out.isa_ext = detail::isa_ext_name(zi.meta.isa_ext);
+  out.category = detail::category_name(zi.meta.category);
   out.encoding = encoding_of(zi.encoding);
   out.uses_vex = out.encoding == Encoding::Vex;
   out.uses_evex = out.encoding == Encoding::Evex;

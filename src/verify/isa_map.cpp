@@ -400,7 +400,7 @@ std::vector<IsaSetMapping> isa_set_mappings() {
     auto set = static_cast<ZydisISASet>(i);
     detail::InstructionRequirements req = detail::isa_set_requirements(set);
     IsaSetMapping row;
-    row.isa_set = ZydisISASetGetString(set);
+    row.isa_set = detail::isa_set_name(set);
     row.mapped = req.mapped;
     row.features.assign(req.features.begin(), req.features.end());
     out.push_back(std::move(row));

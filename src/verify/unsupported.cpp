@@ -17,7 +17,7 @@ Result<std::vector<UnsupportedInstruction>> find_unsupported_instructions(
         std::vector<std::string> missing;
         if (!req.mapped)
           missing.push_back(std::string("unmapped ISA set ") +
-                            ZydisISASetGetString(zi.meta.isa_set));
+                            detail::isa_set_name(zi.meta.isa_set));
         for (std::string_view f : req.features)
           if (!available.contains(f)) missing.emplace_back(f);
         if (missing.empty()) return;
@@ -25,7 +25,7 @@ Result<std::vector<UnsupportedInstruction>> find_unsupported_instructions(
         u.offset = offset;
         u.length = zi.length;
         u.text = detail::format_instruction(code.subspan(offset, zi.length), base_address + offset);
-        u.isa_set = ZydisISASetGetString(zi.meta.isa_set);
+        u.isa_set = detail::isa_set_name(zi.meta.isa_set);
         u.missing_features = std::move(missing);
         out.push_back(std::move(u));
       });

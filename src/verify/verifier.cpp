@@ -147,7 +147,7 @@ VerifyReport verify(std::span<const uint8_t> code, uint64_t base_address,
             req.mapped ? ViolationKind::MissingFeature : ViolationKind::UnmappedIsaSet, offset);
         v.instruction =
             detail::format_instruction(code.subspan(offset, zi.length), base_address + offset);
-        v.isa_set = ZydisISASetGetString(zi.meta.isa_set);
+        v.isa_set = detail::isa_set_name(zi.meta.isa_set);
         v.message += v.instruction + " [" + v.isa_set + "] ";
         if (req.mapped) {
           v.missing_features = std::move(missing);
@@ -174,10 +174,10 @@ VerifyReport verify(std::span<const uint8_t> code, uint64_t base_address,
 
   for (int i = 0; i <= ZYDIS_ISA_EXT_MAX_VALUE; ++i)
     if (ext_counts[i] != 0)
-      report.usage.by_isa_ext[ZydisISAExtGetString(static_cast<ZydisISAExt>(i))] = ext_counts[i];
+      report.usage.by_isa_ext[detail::isa_ext_name(static_cast<ZydisISAExt>(i))] = ext_counts[i];
   for (int i = 0; i <= ZYDIS_ISA_SET_MAX_VALUE; ++i)
     if (set_counts[i] != 0)
-      report.usage.by_isa_set[ZydisISASetGetString(static_cast<ZydisISASet>(i))] = set_counts[i];
+      report.usage.by_isa_set[detail::isa_set_name(static_cast<ZydisISASet>(i))] = set_counts[i];
   for (const auto& [name, count] : feature_counts)
     report.usage.by_feature[std::string(name)] = count;
   return report;

@@ -41,8 +41,27 @@ std::string format_instruction(std::span<const uint8_t> bytes, uint64_t address)
   if (!ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&intel_formatter(), &instruction, operands,
                                                     instruction.operand_count_visible, text,
                                                     sizeof text, address, nullptr)))
-    return ZydisMnemonicGetString(instruction.mnemonic);
+    return mnemonic_name(instruction.mnemonic);
   return text;
+}
+
+namespace {
+const char* or_unknown(const char* name) {
+  return name ? name : "(unknown)";
+}
+}  // namespace
+
+const char* mnemonic_name(ZydisMnemonic mnemonic) {
+  return or_unknown(ZydisMnemonicGetString(mnemonic));
+}
+const char* isa_set_name(ZydisISASet isa_set) {
+  return or_unknown(ZydisISASetGetString(isa_set));
+}
+const char* isa_ext_name(ZydisISAExt isa_ext) {
+  return or_unknown(ZydisISAExtGetString(isa_ext));
+}
+const char* category_name(ZydisInstructionCategory category) {
+  return or_unknown(ZydisCategoryGetString(category));
 }
 
 std::string hex_bytes(std::span<const uint8_t> bytes, size_t limit) {

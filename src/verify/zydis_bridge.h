@@ -88,6 +88,13 @@ std::optional<WalkFailure> walk(std::span<const uint8_t> code, Visit&& visit) {
 // reads at `address`.
 std::string format_instruction(std::span<const uint8_t> bytes, uint64_t address);
 
+// Zydis's names for its enums, never null: "(unknown)" for a value Zydis has no name for
+// (std::string from a null pointer would crash).
+const char* mnemonic_name(ZydisMnemonic mnemonic);
+const char* isa_set_name(ZydisISASet isa_set);
+const char* isa_ext_name(ZydisISAExt isa_ext);
+const char* category_name(ZydisInstructionCategory category);
+
 // Up to `limit` bytes as "62 f2 fd", with " ..." when there are more.
 std::string hex_bytes(std::span<const uint8_t> bytes, size_t limit);
 // "0x1c"
