@@ -155,6 +155,33 @@ TEST(JitFault, LoadFromAMemoryReservationIsOutOfBounds) {
   }));
 }
 
+// A memory whose pages are backed by a file that is too short faults with SIGBUS, not
+// SIGSEGV: inside a reservation that is out of bounds too.
+TEST(JitFault, SigbusInAMemoryReservationIsOutOfBounds) {
+  expect_passes(run_in_child([] {
+    std::string failures;
+    install_signal_handlers();
+    int fd = memfd_create("ironclad-sigbus-test", 0);  // empty: every page is past its end
+    if (fd < 0) return std::string("memfd_create failed");
+    void* mapped = mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0);
+    if (mapped == MAP_FAILED) return std::string("mmap of the memfd failed");
+    TestCodeInfo info;
+    info.reservation_begin = reinterpret_cast<uintptr_t>(mapped);
+    info.reservation_end = info.reservation_begin + 4096;
+    CodePage page(code::kLoad, info);
+    uintptr_t address = info.reservation_begin + 8;
+    Activation act;
+    enter_activation(act, [&] { page.as<int(uintptr_t)>()(address); });
+    CHILD_CHECK(failures, act.fault.signo == SIGBUS);
+    CHILD_CHECK(failures, act.fault.fault_address == address);
+    CHILD_CHECK(failures, act.reason == UnwindReason::Trap);
+    CHILD_CHECK(failures, act.trap == TrapKind::OutOfBoundsMemoryAccess);
+    munmap(mapped, 4096);
+    close(fd);
+    return failures;
+  }));
+}
+
 TEST(JitFault, LoadFromAnUnmappedAddressOutsideAnyReservationIsAFault) {
   expect_passes(run_in_child([] {
     std::string failures;
