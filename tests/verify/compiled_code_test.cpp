@@ -4,13 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
-#include <sstream>
 
+#include "code_fixtures.h"
 #include "verify/instruction.h"
 #include "verify/unsupported.h"
 #include "verify/verifier.h"
@@ -28,30 +25,12 @@ const std::vector<std::string> kV3 = {"sse2", "sse3", "ssse3", "sse4.1", "sse4.2
                                       "cx16", "sahf", "avx",   "avx2",   "bmi",    "bmi2",
                                       "fma",  "f16c", "lzcnt", "movbe",  "xsave"};
 
-std::string fixture_path(const std::string& name) {
-  const char* dir = std::getenv("IRONCLAD_FIXTURES");
-  return std::string(dir ? dir : "fixtures") + "/verify/" + name;
-}
-
 std::vector<uint8_t> read_text(const std::string& march) {
-  std::string path = fixture_path("vector_loops." + march + ".text");
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "missing fixture " << path << " (built by the verify_fixtures target)";
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+  return test::read_code_fixture("vector_loops", march);
 }
 
-// llvm-nm --format=posix lines: "name type value size" (hex), functions have type T or t.
 std::vector<FunctionSymbol> read_symbols(const std::string& march) {
-  std::ifstream in(fixture_path("vector_loops." + march + ".symbols"));
-  std::vector<FunctionSymbol> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string name, type, value, size;
-    if (!(fields >> name >> type >> value >> size) || (type != "T" && type != "t")) continue;
-    out.push_back({name, std::stoull(value, nullptr, 16), std::stoull(size, nullptr, 16)});
-  }
-  return out;
+  return test::read_fixture_symbols("vector_loops", march);
 }
 
 TEST(CompiledCode, Avx512BuildUsesEvexThatNeedsAvx512FDqAndVl) {
