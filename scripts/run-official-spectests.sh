@@ -7,8 +7,10 @@
 # BUILD_DIR holds the built `ironclad` (default: build). Each top-level .wast is converted
 # with wast2json into a temporary directory and run; one line per file, then the totals.
 # Set IRONCLAD_SPECTEST_OUT=DIR to keep each file's full runner output (its failure lines)
-# in DIR/<name>.out. When something fails, the failures are also counted by category
-# (command, and what came instead: an error kind, a normal return, wrong results).
+# in DIR/<name>.out; IRONCLAD_SPECTEST_TIER=jit runs another tier (default interp);
+# IRONCLAD_SPECTEST_TIMEOUT=SECONDS bounds each file (default 600). When something fails,
+# the failures are also counted by category (command, and what came instead: an error
+# kind, a normal return, wrong results).
 # Exit status 0 iff every file ran and nothing failed.
 set -u
 
@@ -20,6 +22,7 @@ suite_dir=$1
 build_dir=${2:-build}
 ironclad=$build_dir/src/cli/ironclad
 timeout_seconds=${IRONCLAD_SPECTEST_TIMEOUT:-600}
+tier=${IRONCLAD_SPECTEST_TIER:-interp}
 
 if [[ ! -d $suite_dir ]]; then
   echo "error: $suite_dir is not a directory (a checkout of WebAssembly/testsuite)" >&2
@@ -56,7 +59,7 @@ for wast in "$suite_dir"/*.wast; do
     continue
   fi
   # Run from the script's directory so failure lines read "name.json:LINE: ...".
-  (cd "$dir" && timeout "$timeout_seconds" "$ironclad" spectest "$name.json") >"$dir/out" 2>&1
+  (cd "$dir" && timeout "$timeout_seconds" "$ironclad" spectest --tier "$tier" "$name.json") >"$dir/out" 2>&1
   status=$?
   [[ -n $out_dir ]] && cp "$dir/out" "$out_dir/$name.out"
   # Failure lines ("name.json:LINE: command: ..."), kept for the categories at the end.
