@@ -1,5 +1,6 @@
-// The mapping against the compiler's real encodings: fixtures/intrinsics.c has one function
-// per feature, compiled by clang-19 for sapphirerapids. The union of the features each
+// The mapping against the compiler's real encodings: fixtures/intrinsics.c (compiled by
+// clang-19 for sapphirerapids) and intrinsics_amd.c (for bdver4) have one function per
+// feature. The union of the features each
 // function's instructions need must be exactly what its intrinsic needs (worked out from the
 // Intel SDM, not from the verifier's output).
 #include <gmock/gmock.h>
@@ -56,9 +57,26 @@ const std::map<std::string, Features> kExpected = {
     {"f_amx_tile", {"amx-tile"}},
 };
 
-TEST(CompiledIntrinsics, EachFunctionNeedsExactlyItsFeature) {
-  std::vector<uint8_t> code = test::read_code_fixture("intrinsics", "sapphirerapids");
-  std::vector<FunctionSymbol> symbols = test::read_fixture_symbols("intrinsics", "sapphirerapids");
+// intrinsics_amd.c: extrq, vfmaddps (FMA4), vprotd (XOP), blcfill (TBM).
+const std::map<std::string, Features> kExpectedAmd = {
+    {"f_sse4a", {"sse4a"}},
+    {"f_fma4", {"fma4"}},
+    {"f_xop", {"xop"}},
+    {"f_tbm", {"tbm"}},
+};
+
+struct Fixture {
+  const char* name;
+  const char* march;
+  const std::map<std::string, Features>* expected;
+};
+const Fixture kFixtures[] = {{"intrinsics", "sapphirerapids", &kExpected},
+                             {"intrinsics_amd", "bdver4", &kExpectedAmd}};
+
+void expect_exact_features(const Fixture& fixture) {
+  const std::map<std::string, Features>& kExpected = *fixture.expected;
+  std::vector<uint8_t> code = test::read_code_fixture(fixture.name, fixture.march);
+  std::vector<FunctionSymbol> symbols = test::read_fixture_symbols(fixture.name, fixture.march);
   ASSERT_FALSE(code.empty());
   ASSERT_EQ(symbols.size(), kExpected.size());
 
@@ -81,9 +99,10 @@ TEST(CompiledIntrinsics, EachFunctionNeedsExactlyItsFeature) {
   }
 }
 
-TEST(CompiledIntrinsics, EveryFunctionIsCaughtWithoutItsFeature) {
-  std::vector<uint8_t> code = test::read_code_fixture("intrinsics", "sapphirerapids");
-  std::vector<FunctionSymbol> symbols = test::read_fixture_symbols("intrinsics", "sapphirerapids");
+void expect_each_feature_caught(const Fixture& fixture) {
+  const std::map<std::string, Features>& kExpected = *fixture.expected;
+  std::vector<uint8_t> code = test::read_code_fixture(fixture.name, fixture.march);
+  std::vector<FunctionSymbol> symbols = test::read_fixture_symbols(fixture.name, fixture.march);
   // Everything every function needs: the whole .text verifies.
   std::vector<std::string> all;
   for (const auto& [fn, features] : kExpected)
@@ -105,6 +124,20 @@ TEST(CompiledIntrinsics, EveryFunctionIsCaughtWithoutItsFeature) {
       caught |= v.function == fn;
     }
     EXPECT_TRUE(caught) << "without " << feature << ", nothing in " << fn << " was reported";
+  }
+}
+
+TEST(CompiledIntrinsics, EachFunctionNeedsExactlyItsFeature) {
+  for (const Fixture& fixture : kFixtures) {
+    SCOPED_TRACE(fixture.name);
+    expect_exact_features(fixture);
+  }
+}
+
+TEST(CompiledIntrinsics, EveryFunctionIsCaughtWithoutItsFeature) {
+  for (const Fixture& fixture : kFixtures) {
+    SCOPED_TRACE(fixture.name);
+    expect_each_feature_caught(fixture);
   }
 }
 
