@@ -1,6 +1,7 @@
 #include "verify/zydis_bridge.h"
 
 #include <cstdio>
+#include <initializer_list>
 
 namespace ironclad::verify::detail {
 
@@ -10,8 +11,22 @@ struct ZydisTools {
   ZydisDecoder decoder{};
   ZydisFormatter formatter{};
   ZydisTools() {
-    // Both calls only fail on invalid arguments, which these constants are not.
+    // These calls only fail on invalid arguments, which these constants are not.
     ZydisDecoderInit(&decoder, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+    // Byte sequences that one CPU runs as a hint NOP or an older instruction and another as a
+    // feature instruction (f3 0f bd: bsr or lzcnt; f3 0f bc: bsf or tzcnt; CET, MPX, CLDEMOTE
+    // in the NOP space) are decoded as the feature instruction, so its requirement is
+    // checked. These are Zydis's defaults today; set explicitly because a false "baseline"
+    // here would let lzcnt through as bsr.
+    for (ZydisDecoderMode mode :
+         {ZYDIS_DECODER_MODE_LZCNT, ZYDIS_DECODER_MODE_TZCNT, ZYDIS_DECODER_MODE_CET,
+          ZYDIS_DECODER_MODE_MPX, ZYDIS_DECODER_MODE_CLDEMOTE})
+      ZydisDecoderEnableMode(&decoder, mode, ZYAN_TRUE);
+    // Full decoding (the verifier needs ISA sets and vector lengths), Intel branch semantics,
+    // no Knights Corner reinterpretation of opmask instructions.
+    for (ZydisDecoderMode mode :
+         {ZYDIS_DECODER_MODE_MINIMAL, ZYDIS_DECODER_MODE_AMD_BRANCHES, ZYDIS_DECODER_MODE_KNC})
+      ZydisDecoderEnableMode(&decoder, mode, ZYAN_FALSE);
     ZydisFormatterInit(&formatter, ZYDIS_FORMATTER_STYLE_INTEL);
   }
 };
