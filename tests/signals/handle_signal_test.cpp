@@ -4,6 +4,7 @@
 // Stack overflow in generated code is handled on the alternate signal stack.
 #include <gtest/gtest.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/ucontext.h>
 
 #include <csignal>
@@ -105,6 +106,30 @@ TEST(HandleSignal, CodeBytesStopAtTheEndOfTheRegisteredRange) {
     CHILD_CHECK(failures, act.reason == UnwindReason::Fault);
     CHILD_CHECK(failures, act.fault.code_size == 4);
     unregister_code(page.begin());
+    return failures;
+  });
+  EXPECT_EQ(outcome.failure, "");
+}
+
+// A pc whose page cannot be read (code unmapped or protected under us): the copy of the
+// code bytes must come back empty instead of faulting again inside the handler.
+TEST(HandleSignal, UnreadableCodeBytesAreSkippedNotFaultedOn) {
+  auto outcome = run_in_child([] {
+    std::string failures;
+    TestCodeInfo info;
+    void* p = mmap(nullptr, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    auto begin = reinterpret_cast<uintptr_t>(p);
+    CHILD_CHECK(failures, register_code(begin, begin + 4096, &info).ok());
+    Activation act;
+    enter_activation(act, [&] {
+      FakeSignal fault(SIGSEGV, SEGV_ACCERR, begin + 0x10, begin + 0x10);
+      handle_signal(SIGSEGV, &fault.info, &fault.uc);
+    });
+    CHILD_CHECK(failures, act.reason == UnwindReason::Fault);
+    CHILD_CHECK(failures, act.fault.code_size == 0);
+    CHILD_CHECK(failures, act.fault.pc == begin + 0x10);
+    unregister_code(begin);
+    munmap(p, 4096);
     return failures;
   });
   EXPECT_EQ(outcome.failure, "");
