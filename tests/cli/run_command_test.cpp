@@ -147,6 +147,37 @@ TEST(RunCommand, BadCommandLinesAreStatus2) {
   EXPECT_EQ(run_ironclad({"run", "--bogus", wasm}).status, 2);
 }
 
+TEST(RunCommand, HelpDocumentsTheExitStatuses) {
+  auto r = run_ironclad({"run", "--help"});
+  EXPECT_EQ(r.status, 0);
+  for (const char* line : {"Exit status:", "  1   trap", "  2   bad command line",
+                           "  3   the module is malformed", "  4   an import",
+                           "  66  FILE or a --dir", "  70  internal"})
+    EXPECT_NE(r.out.find(line), std::string::npos) << line;
+}
+
+TEST(RunCommand, ProgramWritingToAClosedStdoutIsNotKilled) {
+  // `ironclad run prog | head -0`: the program's writes fail with EPIPE; ironclad itself
+  // must not die of SIGPIPE (status 141 in a shell) but report the program's outcome.
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ::close(fds[0]);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fds[1], 1);
+    std::string bin = IRONCLAD_BINARY, wasm = fixture("wasi_exit.wasm");
+    char* argv[] = {bin.data(), const_cast<char*>("run"), wasm.data(), const_cast<char*>("5"),
+                    nullptr};
+    ::execv(argv[0], argv);
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  int wstatus = 0;
+  ::waitpid(pid, &wstatus, 0);
+  EXPECT_FALSE(WIFSIGNALED(wstatus)) << "killed by signal " << WTERMSIG(wstatus);
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 5);
+}
+
 TEST(RunCommand, MissingFilesAreStatus66WithOneLine) {
   auto r = run_ironclad({"run", "/nonexistent/prog.wasm"});
   EXPECT_EQ(r.status, 66);
