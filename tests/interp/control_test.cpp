@@ -79,3 +79,21 @@ TEST_F(ControlTest, DeepRecursionBelowTheLimitWorks) {
 
 }  // namespace
 }  // namespace ironclad::interp::testing
+
+namespace ironclad::interp::testing {
+namespace {
+
+TEST(LazyLowering, OnlyCalledFunctionsAreLowered) {
+  Harness h("interp_control");
+  h.instantiate();
+  auto fib = h.instance->get_export("fib");
+  auto fac = h.instance->get_export("fac");
+  ASSERT_TRUE(fib.ok() && fac.ok());
+  EXPECT_EQ(fib->func->tier_code, nullptr);
+  EXPECT_EQ(h.i32("fib", {I32(5)}), 5u);
+  EXPECT_NE(fib->func->tier_code, nullptr);
+  EXPECT_EQ(fac->func->tier_code, nullptr);  // never called: never lowered
+}
+
+}  // namespace
+}  // namespace ironclad::interp::testing
