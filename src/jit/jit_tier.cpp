@@ -6,6 +6,8 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "ironclad/signals.h"
+#include "jit/fault_decoding.h"
 #include "jit/module_compiler.h"
 #include "jit/runtime_helpers.h"
 #include "jit/vm_context.h"
@@ -13,6 +15,14 @@
 
 namespace ironclad::jit {
 namespace {
+
+// What the signal handler asks about a module's code. Memory accesses are checked
+// explicitly, so no fault in a reservation is an out-of-bounds trap, and traps are calls
+// into the runtime, not ud2: every signal in JIT code is a Fault the tier decodes.
+struct JitCodeInfo final : runtime::CodeInfo {
+  bool is_memory_reservation(uintptr_t) const override { return false; }
+  TrapKind trap_at(uintptr_t) const override { return TrapKind::None; }
+};
 
 struct InstanceState {
   VmContext ctx;
@@ -24,7 +34,10 @@ struct InstanceState {
 
 class JitTier final : public runtime::Tier {
  public:
-  explicit JitTier(JitConfig config) : config_(std::move(config)) {}
+  explicit JitTier(JitConfig config) : config_(std::move(config)) { install_signal_handlers(); }
+  ~JitTier() override {
+    for (uintptr_t begin : registered_) runtime::unregister_code(begin);
+  }
   const char* name() const override { return "jit"; }
   Result<void> call(runtime::Store& store, runtime::FunctionInstance& func, const Value* args,
                     Value* results) override;
@@ -41,6 +54,8 @@ class JitTier final : public runtime::Tier {
   // What every VmContext::stack_limit points at: the running activation's limit (all
   // activations of this store's thread share it).
   uintptr_t stack_limit_ = 0;
+  JitCodeInfo code_info_;
+  std::vector<uintptr_t> registered_;  // code ranges registered with the runtime
 };
 
 Result<bool> JitTier::explicit_bounds_checks() const {
@@ -66,10 +81,16 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
               (config_.features - config_.host_verified).names() + ")");
     }
     IRONCLAD_TRY_ASSIGN(bool explicit_checks, explicit_bounds_checks());
-    CompileOptions options{config_.features, config_.opt_level, explicit_checks};
+    CompileOptions options{config_.features, config_.opt_level, explicit_checks, std::nullopt};
     IRONCLAD_TRY_ASSIGN(compiler_, ModuleCompiler::create(options));
   }
   IRONCLAD_TRY_ASSIGN(auto code, compiler_->compile(m));
+  // Registered so that a signal in this code unwinds to its activation (invariant 5).
+  for (const CodeBlock& block : code->code) {
+    if (block.end <= block.begin) continue;
+    IRONCLAD_TRY(runtime::register_code(block.begin, block.end, &code_info_));
+    registered_.push_back(block.begin);
+  }
   cache_[m.get()] = code;
   return code;
 }
@@ -135,7 +156,13 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
     stack_limit_ = act.stack_limit;
     code->entry(code->ctx, slot_bytes);
   });
-  if (!returned) return runtime::activation_error(act);
+  if (!returned) {
+    if (act.reason == runtime::UnwindReason::Fault) {
+      auto* state = static_cast<InstanceState*>(code->ctx->instance->tier_state);
+      return fault_error(act, state->code->compiled_for, config_.host_verified);
+    }
+    return runtime::activation_error(act);
+  }
   for (size_t i = 0; i < type.results.size(); ++i) {
     results[i] = Value::zero(type.results[i]);
     results[i].v128 = slots[i];

@@ -10,7 +10,9 @@
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/JITLink/JITLink.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/MCSubtargetInfo.h>
@@ -105,6 +107,113 @@ void build_entry(ModuleTranslation& mt, llvm::Function* wasm_fn, const wasm::Fun
   b.CreateRetVoid();
 }
 
+// Records where JITLink puts every block of executable code (and the symbols in it), so
+// that each module's machine code can be verified and registered after materialization.
+class CodeCapture : public llvm::orc::ObjectLinkingLayer::Plugin {
+ public:
+  struct Symbol {
+    std::string name;
+    uintptr_t address = 0;
+    uint64_t size = 0;
+  };
+  void modifyPassConfig(llvm::orc::MaterializationResponsibility&, llvm::jitlink::LinkGraph&,
+                        llvm::jitlink::PassConfiguration& config) override {
+    config.PostFixupPasses.push_back([this](llvm::jitlink::LinkGraph& graph) -> llvm::Error {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (llvm::jitlink::Section& section : graph.sections()) {
+        if ((static_cast<unsigned>(section.getMemProt()) &
+             static_cast<unsigned>(llvm::orc::MemProt::Exec)) == 0)
+          continue;
+        for (llvm::jitlink::Block* block : section.blocks())
+          blocks_.push_back({block->getAddress().getValue(),
+                             block->getAddress().getValue() + block->getSize()});
+        for (llvm::jitlink::Symbol* sym : section.symbols())
+          if (sym->hasName())
+            symbols_.push_back({sym->getName().str(), sym->getAddress().getValue(), sym->getSize()});
+      }
+      return llvm::Error::success();
+    });
+  }
+  llvm::Error notifyFailed(llvm::orc::MaterializationResponsibility&) override {
+    return llvm::Error::success();
+  }
+  llvm::Error notifyRemovingResources(llvm::orc::JITDylib&, llvm::orc::ResourceKey) override {
+    return llvm::Error::success();
+  }
+  void notifyTransferringResources(llvm::orc::JITDylib&, llvm::orc::ResourceKey,
+                                   llvm::orc::ResourceKey) override {}
+
+  // What was linked since the last take().
+  void take(std::vector<CodeBlock>& blocks, std::vector<Symbol>& symbols) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    blocks = std::move(blocks_);
+    symbols = std::move(symbols_);
+    blocks_.clear();
+    symbols_.clear();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<CodeBlock> blocks_;
+  std::vector<Symbol> symbols_;
+};
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// LLVM emits `rep bsf` (F3 0F BC, which decodes as tzcnt) for count-trailing-zeros even
+// without BMI1: CPUs without BMI1 ignore the prefix and execute bsf, and LLVM uses it only
+// where bsf's result suffices. The verifier rightly calls the bytes tzcnt [BMI1]; no CPU
+// faults on them, so they are not a violation here.
+bool runs_everywhere(const verify::Violation& v) {
+  return v.kind == verify::ViolationKind::MissingFeature && v.instruction.rfind("tzcnt", 0) == 0 &&
+         v.missing_features.size() == 1 && v.missing_features[0] == "bmi";
+}
+
+// Runs the ISA verifier over every byte of a module's code: a violation means LLVM emitted
+// an instruction outside the feature set, and that code must never run.
+Result<void> verify_code(const std::vector<CodeBlock>& blocks,
+                         const std::vector<CodeCapture::Symbol>& symbols,
+                         const cpu::FeatureSet& allowed, const wasm::Module& module,
+                         CompiledModule& out) {
+  std::vector<std::string> names = split_names(allowed.with_requirements().llvm_names());
+  std::string problems;
+  for (const CodeBlock& block : blocks) {
+    std::vector<verify::FunctionSymbol> in_block;
+    for (const auto& sym : symbols)
+      if (sym.address >= block.begin && sym.address < block.end)
+        in_block.push_back({sym.name, sym.address - block.begin, sym.size});
+    std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(block.begin),
+                                   block.end - block.begin);
+    verify::VerifyReport report = verify::verify(bytes, block.begin, names, in_block);
+    for (const verify::Violation& v : report.violations)
+      if (!runs_everywhere(v)) problems += v.message + "\n";
+    const verify::UsageReport& u = report.usage;
+    out.usage.instructions += u.instructions;
+    out.usage.baseline_instructions += u.baseline_instructions;
+    out.usage.vex_instructions += u.vex_instructions;
+    out.usage.evex_instructions += u.evex_instructions;
+    for (const auto& [k, v] : u.by_isa_ext) out.usage.by_isa_ext[k] += v;
+    for (const auto& [k, v] : u.by_isa_set) out.usage.by_isa_set[k] += v;
+    for (const auto& [k, v] : u.by_feature) out.usage.by_feature[k] += v;
+  }
+  if (!problems.empty())
+    return Error::make(ErrorKind::Internal,
+                       "jit: the machine code of " + module.module_name.value_or("the module") +
+                           " uses instructions outside its feature set (" + allowed.names() +
+                           "); it will not run:\n" + problems);
+  return {};
+}
+
 }  // namespace
 
 struct ModuleCompiler::Impl {
@@ -114,6 +223,7 @@ struct ModuleCompiler::Impl {
   std::unique_ptr<llvm::orc::LLJIT> jit;
   uint64_t next_module = 0;
   std::string unknown_to_llvm;  // features of the CPU model this LLVM does not know
+  std::shared_ptr<CodeCapture> capture = std::make_shared<CodeCapture>();
 };
 
 ModuleCompiler::ModuleCompiler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -130,7 +240,17 @@ Result<std::unique_ptr<ModuleCompiler>> ModuleCompiler::create(const CompileOpti
   impl->machine.addFeatures(split_features(impl->feature_string, impl->unknown_to_llvm));
   impl->machine.setCodeGenOptLevel(options.opt_level == 0 ? llvm::CodeGenOptLevel::None
                                                           : llvm::CodeGenOptLevel::Default);
-  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(impl->machine).create();
+  std::shared_ptr<CodeCapture> capture = impl->capture;
+  auto jit = llvm::orc::LLJITBuilder()
+                 .setJITTargetMachineBuilder(impl->machine)
+                 .setObjectLinkingLayerCreator(
+                     [capture](llvm::orc::ExecutionSession& es, const llvm::Triple&)
+                         -> llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> {
+                       auto layer = std::make_unique<llvm::orc::ObjectLinkingLayer>(es);
+                       layer->addPlugin(capture);
+                       return std::move(layer);
+                     })
+                 .create();
   if (!jit) return llvm_error("creating the LLJIT", jit.takeError());
   impl->jit = std::move(*jit);
 
@@ -216,6 +336,14 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile(
     result->entries[f - wm.num_imported_funcs] = addr->toPtr<EntryFn>();
   }
   result->codegen_ms = ms_since(start);
+
+  start = std::chrono::steady_clock::now();
+  std::vector<CodeCapture::Symbol> symbols;
+  impl_->capture->take(result->code, symbols);
+  IRONCLAD_TRY(verify_code(result->code, symbols,
+                           impl_->options.verify_against.value_or(impl_->options.features), wm,
+                           *result));
+  result->verify_ms = ms_since(start);
   return result;
 }
 

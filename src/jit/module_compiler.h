@@ -4,12 +4,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cpu/features.h"
 #include "ironclad/error.h"
 #include "jit/vm_context.h"
+#include "verify/verifier.h"
 #include "wasm/module.h"
 
 namespace ironclad::jit {
@@ -18,6 +20,15 @@ struct CompileOptions {
   cpu::FeatureSet features;
   int opt_level = 2;
   bool explicit_bounds_checks = true;
+  // The set the ISA verifier checks the machine code against; `features` when empty. Only
+  // tests set it (to prove that code using more than the verifier allows is rejected).
+  std::optional<cpu::FeatureSet> verify_against;
+};
+
+// A contiguous piece of a module's machine code (one JITLink block of an executable section).
+struct CodeBlock {
+  uintptr_t begin = 0;
+  uintptr_t end = 0;
 };
 
 // One module's machine code. Lives as long as the ModuleCompiler that made it.
@@ -26,7 +37,9 @@ struct CompiledModule {
   std::vector<EntryFn> entries;  // by defined-function index (function index - imports)
   cpu::FeatureSet compiled_for;  // invariant 4: the code may use exactly these features
   bool explicit_bounds_checks = true;
-  double translate_ms = 0, optimize_ms = 0, codegen_ms = 0;
+  std::vector<CodeBlock> code;  // every byte of it, verified
+  verify::UsageReport usage;     // instruction counts per ISA extension, set and feature
+  double translate_ms = 0, optimize_ms = 0, codegen_ms = 0, verify_ms = 0;
 };
 
 class ModuleCompiler {
