@@ -128,7 +128,9 @@ TEST(Concurrency, ExitedThreadsReleaseTheirSignalStacks) {
     }
     CHILD_CHECK(failures, ok == 100);
     int after = mapping_count();
-    CHILD_CHECK(failures, after - before <= 2);
+    // A leaked stack is one or two mappings per thread (its guard page apart): 100 to 200.
+    // Allow a few for allocators growing (AddressSanitizer maps new regions as it goes).
+    CHILD_CHECK(failures, after - before < 20);
     if (!failures.empty())
       failures += "mappings " + std::to_string(before) + " -> " + std::to_string(after) + "\n";
     return failures;
