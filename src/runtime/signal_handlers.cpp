@@ -54,8 +54,9 @@ void forward(int sig, siginfo_t* info, void* ucontext) {
   if (slot < 0) return;
   const struct sigaction& previous = previous_actions[slot];
   bool sent_by_someone = info && info->si_code <= 0;  // kill/raise: not a fault at pc
-  if (!(previous.sa_flags & SA_SIGINFO) &&
-      (previous.sa_handler == SIG_DFL || previous.sa_handler == SIG_IGN)) {
+  // (Checked whatever the flags say: SA_SIGINFO with a SIG_DFL handler is still SIG_DFL,
+  // and calling it would jump to address 0.)
+  if (previous.sa_handler == SIG_DFL || previous.sa_handler == SIG_IGN) {
     if (previous.sa_handler == SIG_IGN && sent_by_someone) return;  // ignored, as before us
     // A fault re-executes when we return and now meets the default action (the kernel
     // also kills on an ignored fault); a sent signal is queued again for it.

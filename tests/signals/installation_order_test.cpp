@@ -164,6 +164,23 @@ TEST(DefaultAction, IllegalInstructionInHostCodeKillsWithSIGILL) {
   EXPECT_EQ(outcome.term_signal, SIGILL) << outcome.failure;
 }
 
+// SA_SIGINFO set with a null (SIG_DFL) handler is still the default action: forwarding must
+// not call through the null pointer (that would end in SIGSEGV instead of SIGILL).
+TEST(DefaultAction, SigInfoFlagWithADefaultHandlerIsStillTheDefault) {
+  auto outcome = run_in_child([] {
+    struct sigaction action {};
+    action.sa_sigaction = nullptr;
+    action.sa_flags = SA_SIGINFO;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGILL, &action, nullptr);
+    test::set_disposition(SIGSEGV, SIG_DFL);
+    install_signal_handlers();
+    __builtin_trap();
+    return std::string("survived");
+  });
+  EXPECT_EQ(outcome.term_signal, SIGILL) << outcome.failure;
+}
+
 // An ignored SIGSEGV does not stop a real fault from killing (the kernel forces it), and
 // the engine must not turn it into an endless loop.
 TEST(DefaultAction, IgnoredDispositionStillDiesOnARealFault) {
