@@ -81,6 +81,7 @@ Result<DecodedInstruction> decode_instruction(std::span<const uint8_t> bytes,
   detail::InstructionRequirements req = detail::requirements_of(zi);
   out.isa_set_mapped = req.mapped;
   out.required_features.assign(req.features.begin(), req.features.end());
+  if (req.runs_as_without_features) out.runs_as_without_features = req.runs_as_without_features;
   return out;
 }
 

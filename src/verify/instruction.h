@@ -37,6 +37,10 @@ struct DecodedInstruction {
   // False when the verifier has no mapping for the instruction's ISA set: required_features
   // is then empty and meaningless, and verify() reports the instruction as a violation.
   bool isa_set_mapped = true;
+  // Empty when a CPU without required_features raises #UD (SIGILL) on the instruction.
+  // Otherwise what such a CPU executes instead, since the encoding predates the feature:
+  // "bsf" for tzcnt (f3 0f bc is rep bsf), "bsr" for lzcnt. No fault, a different result.
+  std::string runs_as_without_features;
 };
 
 // Decodes the instruction at the start of `bytes`. `runtime_address` is where the bytes will

@@ -385,6 +385,16 @@ InstructionRequirements requirements_of(const ZydisDecodedInstruction& instructi
     case ZYDIS_MNEMONIC_MOVDIR64B:
       req.features = {"movdir64b"};
       break;
+    // f3 0f bc / f3 0f bd were rep bsf / rep bsr before BMI1 / LZCNT, and CPUs without those
+    // features still execute them so: no fault, but a different result for a zero input
+    // (tzcnt) or always (lzcnt). See verifier.cpp for what that means for each check.
+    case ZYDIS_MNEMONIC_TZCNT:
+      req.runs_as_without_features = "bsf";
+      req.accepted_without_features = true;
+      break;
+    case ZYDIS_MNEMONIC_LZCNT:
+      req.runs_as_without_features = "bsr";
+      break;
     default:
       break;
   }

@@ -20,7 +20,9 @@ Result<std::vector<UnsupportedInstruction>> find_unsupported_instructions(
                             detail::isa_set_name(zi.meta.isa_set));
         for (std::string_view f : req.features)
           if (!available.contains(f)) missing.emplace_back(f);
-        if (missing.empty()) return;
+        // lzcnt/tzcnt: a CPU without the feature runs them as bsr/bsf instead of faulting,
+        // so the emulated CPU must not fault there either.
+        if (missing.empty() || (req.mapped && req.runs_as_without_features)) return;
         UnsupportedInstruction u;
         u.offset = offset;
         u.length = zi.length;

@@ -27,8 +27,10 @@ struct UnsupportedInstruction {
   std::vector<std::string> missing_features;
 };
 
-// The instructions of `code` that need any feature outside `available_features` (matched
-// case-insensitively, taken as given like verify()'s allowed set). An error (Malformed) when
+// The instructions of `code` that need any feature outside `available_features` and on which
+// a CPU without them faults: lzcnt and tzcnt are left out, since such a CPU runs their bytes
+// as bsr and bsf (see DecodedInstruction::runs_as_without_features). Features are matched
+// case-insensitively and taken as given, like verify()'s allowed set. An error (Malformed) when
 // the code does not decode, naming the offset.
 Result<std::vector<UnsupportedInstruction>> find_unsupported_instructions(
     std::span<const uint8_t> code, uint64_t base_address,

@@ -142,6 +142,10 @@ VerifyReport verify(std::span<const uint8_t> code, uint64_t base_address,
         for (std::string_view f : req.features)
           if (!allowed.contains(f)) missing.emplace_back(f);
         if (req.mapped && missing.empty()) return;
+        if (req.mapped && req.accepted_without_features) {
+          ++report.usage.tzcnt_accepted_as_bsf;
+          return;
+        }
 
         Violation v = violation(
             req.mapped ? ViolationKind::MissingFeature : ViolationKind::UnmappedIsaSet, offset);
@@ -154,6 +158,9 @@ VerifyReport verify(std::span<const uint8_t> code, uint64_t base_address,
           v.message += "needs " + join(v.missing_features, "+") +
                        (v.missing_features.size() == 1 ? ", which is" : ", which are") +
                        " not in the allowed feature set";
+          if (req.runs_as_without_features)
+            v.message += std::string(" (a CPU without it runs these bytes as ") +
+                         req.runs_as_without_features + ": no fault, a different result)";
         } else {
           v.message += "has an unmapped ISA set " + v.isa_set +
                        ": the verifier does not know which CPU feature it needs";

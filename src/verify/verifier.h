@@ -49,6 +49,10 @@ struct UsageReport {
   uint64_t baseline_instructions = 0;  // those that need no feature
   uint64_t vex_instructions = 0;
   uint64_t evex_instructions = 0;
+  // tzcnt instructions accepted without "bmi" in the allowed set: LLVM emits f3 0f bc (rep
+  // bsf) for count-trailing-zeros without BMI1, where bsf gives the same result, and CPUs
+  // without BMI1 execute it as bsf. (lzcnt gets no such pass: bsr's result differs.)
+  uint64_t tzcnt_accepted_as_bsf = 0;
   std::map<std::string, uint64_t> by_isa_ext;  // Zydis extension -> count ("AVX512EVEX")
   std::map<std::string, uint64_t> by_isa_set;  // Zydis set -> count ("AVX512DQ_256")
   std::map<std::string, uint64_t> by_feature;  // required feature -> count ("avx512vl")

@@ -55,6 +55,14 @@ class FeatureList {
 struct InstructionRequirements {
   bool mapped = false;
   FeatureList features;
+  // Null when a CPU without the features raises #UD. Otherwise the instruction such a CPU
+  // executes instead, because the encoding predates the feature: "bsf" for tzcnt (f3 0f bc
+  // is rep bsf), "bsr" for lzcnt.
+  const char* runs_as_without_features = nullptr;
+  // True when the verifier accepts the instruction even though its features are not
+  // allowed: only tzcnt, which LLVM emits (as rep bsf) for count-trailing-zeros when BMI1 is
+  // off, where bsf's result is the same.
+  bool accepted_without_features = false;
 };
 InstructionRequirements requirements_of(const ZydisDecodedInstruction& instruction);
 

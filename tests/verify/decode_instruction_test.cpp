@@ -85,6 +85,14 @@ TEST(DecodeInstruction, ScalarExtensions) {
   EXPECT_THAT(decode(kLahf).required_features, ElementsAre("sahf"));
 }
 
+TEST(DecodeInstruction, LzcntAndTzcntRunAsOlderInstructionsWithoutTheirFeature) {
+  EXPECT_EQ(decode(kTzcnt).runs_as_without_features, "bsf");
+  EXPECT_EQ(decode(kLzcnt).runs_as_without_features, "bsr");
+  EXPECT_EQ(decode(kPopcnt).runs_as_without_features, "");
+  EXPECT_EQ(decode(kAndn).runs_as_without_features, "");
+  EXPECT_EQ(decode(kVpmullqZmm).runs_as_without_features, "");
+}
+
 TEST(DecodeInstruction, VexExtensionsAndOpmasks) {
   EXPECT_THAT(decode(kVfmadd231psYmm).required_features, ElementsAre("fma"));
   EXPECT_THAT(decode(kVcvtph2ps).required_features, ElementsAre("f16c"));

@@ -31,6 +31,17 @@ TEST(FindUnsupported, ListsOffsetLengthAndMissingFeatures) {
   EXPECT_THAT((*r)[1].missing_features, ElementsAre("sahf"));
 }
 
+// An emulated CPU must fault where the real one would, and nowhere else: without LZCNT and
+// BMI1 a CPU runs lzcnt/tzcnt as bsr/bsf, but faults on andn.
+TEST(FindUnsupported, LzcntAndTzcntAreNotListedAsTheyDoNotFault) {
+  Bytes code = concat({kLzcnt, kTzcnt, kAndn});
+  Result<std::vector<UnsupportedInstruction>> r = find_unsupported_instructions(code, 0, {});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].offset, 8u);
+  EXPECT_THAT((*r)[0].missing_features, ElementsAre("bmi"));
+}
+
 TEST(FindUnsupported, NothingWhenEverythingIsAvailable) {
   Bytes code = concat({kVpmullqXmm, kPopcnt, kRet});
   Result<std::vector<UnsupportedInstruction>> r =

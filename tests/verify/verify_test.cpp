@@ -64,6 +64,27 @@ TEST(Verify, OnlyTheMissingPartOfARequirementIsReported) {
   EXPECT_TRUE(verify(kVpmullqYmm, 0, {"avx512f", "avx512dq", "avx512vl"}).ok());
 }
 
+// LLVM without BMI1 emits count-trailing-zeros as rep bsf (f3 0f bc), which decodes as
+// tzcnt; CPUs without BMI1 run it as bsf. It is accepted and counted, andn is not.
+TEST(Verify, TzcntIsAcceptedAsRepBsfButOtherBmiInstructionsAreNot) {
+  VerifyReport r = verify(concat({kTzcnt, kAndn, kTzcnt}), 0, {"sse2"});
+  ASSERT_EQ(r.violations.size(), 1u) << r.describe();
+  EXPECT_EQ(r.violations[0].offset, 4u);
+  EXPECT_THAT(r.violations[0].instruction, HasSubstr("andn"));
+  EXPECT_EQ(r.usage.tzcnt_accepted_as_bsf, 2u);
+  EXPECT_EQ(r.usage.by_feature.at("bmi"), 3u);
+  EXPECT_EQ(verify(kTzcnt, 0, {"bmi"}).usage.tzcnt_accepted_as_bsf, 0u);
+}
+
+// lzcnt gets no such pass: bsr's result differs, so code relying on lzcnt is wrong without it.
+TEST(Verify, LzcntWithoutTheFeatureIsAViolationThatExplainsBsr) {
+  VerifyReport r = verify(kLzcnt, 0, {"sse2"});
+  ASSERT_EQ(r.violations.size(), 1u);
+  EXPECT_THAT(r.violations[0].missing_features, ElementsAre("lzcnt"));
+  EXPECT_THAT(r.violations[0].message,
+              HasSubstr("a CPU without it runs these bytes as bsr: no fault, a different result"));
+}
+
 TEST(Verify, AllowedNamesAreCaseInsensitive) {
   EXPECT_TRUE(verify(concat({kPshufb, kVpadddYmm}), 0, {"SSSE3", "AVX2"}).ok());
 }
