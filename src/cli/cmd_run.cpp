@@ -165,6 +165,9 @@ Result<int> run(const RunOptions& o) {
     return exit_status::kOk;
   }
 
+  IRONCLAD_TRY_ASSIGN(runtime::FunctionInstance * func, exported_function(instance, *o.invoke));
+  std::vector<std::string> texts(o.file_and_args.begin() + 1, o.file_and_args.end());
+  IRONCLAD_TRY_ASSIGN(std::vector<Value> args, parse_invoke_args(*func->type, texts, *o.invoke));
   // A WASI reactor initialises itself in _initialize before any other export is called.
   if (instance.module->find_export("_initialize") != nullptr) {
     IRONCLAD_TRY_ASSIGN(runtime::FunctionInstance * init,
@@ -172,9 +175,6 @@ Result<int> run(const RunOptions& o) {
     auto init_outcome = store.invoke(*init, {});
     if (!init_outcome.ok()) return exit_status_of(Result<void>(std::move(init_outcome).error()));
   }
-  IRONCLAD_TRY_ASSIGN(runtime::FunctionInstance * func, exported_function(instance, *o.invoke));
-  std::vector<std::string> texts(o.file_and_args.begin() + 1, o.file_and_args.end());
-  IRONCLAD_TRY_ASSIGN(std::vector<Value> args, parse_invoke_args(*func->type, texts, *o.invoke));
   auto results = store.invoke(*func, args);
   if (!results.ok()) return exit_status_of(Result<void>(std::move(results).error()));
   for (const Value& v : *results) std::printf("%s\n", v.to_string().c_str());

@@ -92,6 +92,12 @@ TEST(RunCommand, InvokePrintsEachResultAsAPlainNumber) {
   EXPECT_EQ(nothing.out, "");
 }
 
+TEST(RunCommand, InvokeInitializesAReactorFirst) {
+  auto r = run_ironclad({"run", "--invoke", "get", fixture("cli_reactor.wasm"), "2"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "42\n");
+}
+
 TEST(RunCommand, InvokeUsageErrorsAreStatus2) {
   std::string wasm = fixture("cli_exports.wasm");
   for (const auto& args : std::vector<std::vector<std::string>>{
