@@ -1,6 +1,6 @@
 // The verifier on real compiler output (fixtures/vector_loops.c, built by CMake with clang-19
-// for x86-64-v2 and skylake-avx512): proves it is not vacuous. The AVX-512 build must be
-// caught by a v3 policy, the v2 build must pass it.
+// for x86-64, x86-64-v2 and skylake-avx512): proves it is not vacuous. The AVX-512 build must
+// be caught by a v3 policy, the v2 build must pass it, the x86-64 build must pass baseline.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -103,6 +103,17 @@ TEST(CompiledCode, V2BuildPassesV3AndV2ButNotBaseline) {
   EXPECT_THAT(missing_by_function["popcount_sum"], Contains("popcnt")) << baseline.describe();
   EXPECT_THAT(missing_by_function["min_i64"], Contains("sse4.2")) << baseline.describe();
   EXPECT_THAT(missing_by_function["abs_i64"], Contains("sse4.1")) << baseline.describe();
+}
+
+// No false alarms on baseline code: the x86-64 build passes with SSE2 alone, including
+// the rep bsf (decoded as tzcnt) LLVM emits for __builtin_ctzll in lowest_set_bit.
+TEST(CompiledCode, BaselineBuildPassesBaseline) {
+  std::vector<uint8_t> code = read_text("x86-64");
+  ASSERT_FALSE(code.empty());
+  VerifyReport r = verify(code, 0, {"sse2"}, read_symbols("x86-64"));
+  EXPECT_TRUE(r.ok()) << r.describe();
+  EXPECT_GT(r.usage.tzcnt_accepted_as_bsf, 0u);
+  EXPECT_EQ(r.usage.instructions, r.usage.baseline_instructions + r.usage.tzcnt_accepted_as_bsf);
 }
 
 TEST(CompiledCode, EmulatingAV3CpuListsEveryAvx512Instruction) {
