@@ -61,14 +61,23 @@ constinit thread_local Activation* innermost_activation __attribute__((tls_model
     nullptr;
 constinit thread_local uintptr_t thread_stack_low __attribute__((tls_model("initial-exec"))) = 0;
 
-void push_activation(Activation& act) noexcept {
+void push_activation(Activation& act, void* entry_frame) noexcept {
   ensure_signal_stack();
   act.reason = UnwindReason::None;
   act.trap = TrapKind::None;
   act.host_error.reset();
-  act.fault = FaultRecord{};
+  // The scalars only: a reused activation's registers and bytes are rewritten by the next
+  // fault before anything reads them, and clearing ~600 bytes per call is measurable.
+  act.fault.signo = 0;
+  act.fault.si_code = 0;
+  act.fault.pc = 0;
+  act.fault.fault_address = 0;
+  act.fault.code_size = 0;
+  act.fault.frame_pointer = 0;
+  act.fault.backtrace_size = 0;
   act.fault_code = nullptr;
   act.stack_limit = thread_stack_limit();
+  act.entry_frame = reinterpret_cast<uintptr_t>(entry_frame);
   act.previous = innermost_activation;
   // A signal handler reading the chain on this thread sees either the old or the new head,
   // never a half-linked one.
@@ -104,6 +113,9 @@ uintptr_t thread_stack_limit() {
   if (!act) no_activation("raise_trap called outside any wasm activation");
   act->reason = UnwindReason::Trap;
   act->trap = kind;
+  auto frame = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  act->fault.frame_pointer = frame;
+  detail::capture_backtrace(act->fault, *act, frame, frame);
   siglongjmp(act->entry, 1);
 }
 

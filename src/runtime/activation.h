@@ -36,6 +36,13 @@ struct FaultRecord {
   uint8_t code_size = 0;
   uint64_t gregs[23] = {};      // the general registers (ucontext gregs, x86-64 order)
   uintptr_t frame_pointer = 0;  // rbp at the fault: the start of the wasm backtrace walk
+  // The return addresses into generated code found on the frame-pointer chain from the
+  // fault (or the raise_trap call) up to the activation's entry, innermost first: the
+  // callers of the faulting function, for the tier to map to wasm functions. Captured
+  // before the unwind, because the unwind frees those frames.
+  static constexpr size_t kMaxBacktrace = 32;
+  uintptr_t backtrace[kMaxBacktrace] = {};
+  uint8_t backtrace_size = 0;
 };
 
 // What a registered piece of generated code is, for the handler and for error reports.
@@ -84,6 +91,9 @@ struct Activation {
   std::optional<Error> host_error;       // set before unwinding for UnwindReason::HostError
   FaultRecord fault;                     // for UnwindReason::Fault, and for signal traps
   const CodeInfo* fault_code = nullptr;  // the code the signal hit (Fault and signal traps)
+  // enter_activation's frame: every frame of the call lies below it (the backtrace walk's
+  // upper bound).
+  uintptr_t entry_frame = 0;
 };
 
 // The innermost activation of this thread, or null.
@@ -137,7 +147,7 @@ Error activation_error(const Activation& act);
 namespace detail {
 // enter_activation's out-of-line halves: link `act` as this thread's innermost activation
 // (resetting its outcome, setting stack_limit, ensuring the signal stack), and unlink it.
-void push_activation(Activation& act) noexcept;
+void push_activation(Activation& act, void* entry_frame) noexcept;
 void pop_activation(Activation& act) noexcept;
 }  // namespace detail
 

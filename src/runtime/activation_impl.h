@@ -11,7 +11,7 @@ namespace ironclad::runtime {
 
 template <typename Body>
 bool enter_activation(Activation& act, Body&& body) {
-  detail::push_activation(act);
+  detail::push_activation(act, __builtin_frame_address(0));
   // Unlinks the activation however the body is left: normally, by an unwind (siglongjmp
   // lands in this frame, so this object is not skipped), or by a C++ exception thrown by
   // host code in the body before it entered generated code.

@@ -21,4 +21,9 @@ extern constinit thread_local uintptr_t thread_stack_low __attribute__((tls_mode
 // guard size asked for) below a thread's.
 inline constexpr uintptr_t kStackGuardReach = 2 * 1024 * 1024;
 
+// Fills f.backtrace by walking the frame-pointer chain from `frame` (an rbp value) towards
+// act.entry_frame, never reading below `lowest` (the stack pointer at the fault) or outside
+// this thread's stack, so it cannot fault. Async-signal-safe.
+void capture_backtrace(FaultRecord& f, const Activation& act, uintptr_t frame, uintptr_t lowest);
+
 }  // namespace ironclad::runtime::detail

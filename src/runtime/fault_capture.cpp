@@ -113,6 +113,8 @@ bool handle_signal(int sig, siginfo_t* info, void* ucontext) {
   memcpy(f.gregs, uc->uc_mcontext.gregs, sizeof f.gregs);
   f.frame_pointer = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP]);
   capture_code_bytes(f, range);
+  runtime::detail::capture_backtrace(f, *act, f.frame_pointer,
+                                     static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]));
   act->fault_code = range.info;
   classify(*act, range);
   // The entry did not save the signal mask (activation_impl.h): put back the mask of the

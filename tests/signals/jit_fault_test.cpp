@@ -5,8 +5,11 @@
 #include <sys/mman.h>
 #include <sys/ucontext.h>
 
+#include <algorithm>
 #include <csignal>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "child_process.h"
 #include "ironclad/signals.h"
@@ -242,6 +245,36 @@ TEST(JitFault, MachineCodeCallingAHelperThatRaisesATrap) {
     CHILD_CHECK(failures, act.reason == UnwindReason::Trap);
     CHILD_CHECK(failures, act.trap == TrapKind::IntegerOverflow);
     CHILD_CHECK(failures, act.fault.signo == 0);  // no signal involved
+    // The backtrace holds the machine code's return address (after its 16-byte call
+    // sequence): the trap was raised from a helper called by that code.
+    CHILD_CHECK(failures, act.fault.backtrace_size == 1);
+    CHILD_CHECK(failures, act.fault.backtrace[0] == page.begin() + 16);
+    return failures;
+  }));
+}
+
+// Two functions with frame pointers, f calling g, g faulting: the backtrace captured
+// before the unwind holds the return address into f.
+//   f (offset 0):  push rbp; mov rbp, rsp; call g; pop rbp; ret
+//   g (offset 32): push rbp; mov rbp, rsp; ud2
+TEST(JitFault, SignalBacktraceHoldsTheCallersInGeneratedCode) {
+  expect_passes(run_in_child([] {
+    std::string failures;
+    install_signal_handlers();
+    std::vector<uint8_t> bytes(40, 0xCC);
+    const uint8_t f[] = {0x55, 0x48, 0x89, 0xE5, 0xE8, 0x17, 0x00, 0x00, 0x00, 0x5D, 0xC3};
+    const uint8_t g[] = {0x55, 0x48, 0x89, 0xE5, 0x0F, 0x0B};
+    std::copy(std::begin(f), std::end(f), bytes.begin());
+    std::copy(std::begin(g), std::end(g), bytes.begin() + 32);
+    TestCodeInfo info;
+    CodePage page(bytes, info);
+    info.traps[page.begin() + 36] = TrapKind::Unreachable;
+    Activation act;
+    enter_activation(act, [&] { page.as<void()>()(); });
+    CHILD_CHECK(failures, act.trap == TrapKind::Unreachable);
+    CHILD_CHECK(failures, act.fault.pc == page.begin() + 36);
+    CHILD_CHECK(failures, act.fault.backtrace_size == 1);
+    CHILD_CHECK(failures, act.fault.backtrace[0] == page.begin() + 9);
     return failures;
   }));
 }
