@@ -124,6 +124,9 @@ uintptr_t thread_stack_limit() {
   if (!act) no_activation("raise_host_error called outside any wasm activation");
   act->reason = UnwindReason::HostError;
   act->host_error = std::move(error);
+  auto frame = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  act->fault.frame_pointer = frame;
+  detail::capture_backtrace(act->fault, *act, frame, frame);
   siglongjmp(act->entry, 1);
 }
 

@@ -253,6 +253,25 @@ TEST(JitFault, MachineCodeCallingAHelperThatRaisesATrap) {
   }));
 }
 
+extern "C" void helper_whose_host_call_failed() {
+  raise_host_error(Error::make(ErrorKind::Io, "host function log: disk full"));
+}
+
+TEST(JitFault, MachineCodeCallingAHelperThatRaisesAHostError) {
+  expect_passes(run_in_child([] {
+    std::string failures;
+    TestCodeInfo info;
+    CodePage page(test::call_thunk(reinterpret_cast<void*>(&helper_whose_host_call_failed)), info);
+    Activation act;
+    enter_activation(act, [&] { page.as<void()>()(); });
+    CHILD_CHECK(failures, act.reason == UnwindReason::HostError);
+    CHILD_CHECK(failures, activation_error(act).message == "host function log: disk full");
+    CHILD_CHECK(failures, act.fault.backtrace_size == 1);
+    CHILD_CHECK(failures, act.fault.backtrace[0] == page.begin() + 16);
+    return failures;
+  }));
+}
+
 // Two functions with frame pointers, f calling g, g faulting: the backtrace captured
 // before the unwind holds the return address into f.
 //   f (offset 0):  push rbp; mov rbp, rsp; call g; pop rbp; ret
