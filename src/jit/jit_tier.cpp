@@ -4,6 +4,7 @@
 #include "jit/jit_tier.h"
 
 #include <cstring>
+#include <map>
 #include <unordered_map>
 
 #include "ironclad/signals.h"
@@ -47,6 +48,7 @@ class JitTier final : public runtime::Tier {
  private:
   Result<std::shared_ptr<CompiledModule>> code_for(const std::shared_ptr<const wasm::Module>& m);
   Result<bool> explicit_bounds_checks() const;
+  void add_backtrace(Error& error, const TrapTrace& trace) const;
 
   JitConfig config_;
   std::unique_ptr<ModuleCompiler> compiler_;
@@ -54,6 +56,8 @@ class JitTier final : public runtime::Tier {
   // What every VmContext::stack_limit points at: the running activation's limit (all
   // activations of this store's thread share it).
   uintptr_t stack_limit_ = 0;
+  // Every compiled wasm function's code, by start address, for backtraces.
+  std::map<uintptr_t, std::pair<FunctionCode, const wasm::Module*>> function_code_;
   JitCodeInfo code_info_;
   std::vector<uintptr_t> registered_;  // code ranges registered with the runtime
 };
@@ -91,8 +95,28 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
     IRONCLAD_TRY(runtime::register_code(block.begin, block.end, &code_info_));
     registered_.push_back(block.begin);
   }
+  for (const FunctionCode& f : code->functions) function_code_[f.begin] = {f, m.get()};
   cache_[m.get()] = code;
   return code;
+}
+
+// Frames whose return address is inside a compiled wasm function, innermost first. Functions
+// the optimizer inlined into their caller have no frame of their own and do not appear; the
+// code offset is unknown (0): machine code is not mapped back to instructions yet.
+void JitTier::add_backtrace(Error& error, const TrapTrace& trace) const {
+  for (int i = 0; i < trace.count; ++i) {
+    uintptr_t pc = trace.pcs[i];
+    auto it = function_code_.upper_bound(pc);
+    if (it == function_code_.begin()) continue;
+    --it;
+    const FunctionCode& f = it->second.first;
+    if (pc <= f.begin || pc > f.end) continue;
+    BacktraceFrame frame;
+    frame.function_index = f.func_index;
+    auto name = it->second.second->function_names.find(f.func_index);
+    if (name != it->second.second->function_names.end()) frame.function_name = name->second;
+    error.backtrace.push_back(std::move(frame));
+  }
 }
 
 Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& instance) {
@@ -152,6 +176,7 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   for (size_t i = 0; i < type.params.size(); ++i) slots[i] = args[i].v128;
   auto* slot_bytes = reinterpret_cast<uint8_t*>(slots.data());
   runtime::Activation act;
+  trap_trace().count = 0;
   bool returned = runtime::enter_activation(act, [&] {
     stack_limit_ = act.stack_limit;
     code->entry(code->ctx, slot_bytes);
@@ -159,9 +184,15 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   if (!returned) {
     if (act.reason == runtime::UnwindReason::Fault) {
       auto* state = static_cast<InstanceState*>(code->ctx->instance->tier_state);
-      return fault_error(act, state->code->compiled_for, config_.host_verified);
+      Error error = fault_error(act, state->code->compiled_for, config_.host_verified);
+      TrapTrace at_fault;  // the faulting function only (+1: inside it, like a return address)
+      at_fault.pcs[at_fault.count++] = act.fault.pc + 1;
+      add_backtrace(error, at_fault);
+      return error;
     }
-    return runtime::activation_error(act);
+    Error error = runtime::activation_error(act);
+    add_backtrace(error, trap_trace());
+    return error;
   }
   for (size_t i = 0; i < type.results.size(); ++i) {
     results[i] = Value::zero(type.results[i]);

@@ -289,7 +289,9 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile(
   ModuleTranslation mt{wm, *context, *llvm_module, {}, impl_->options.explicit_bounds_checks};
   mt.functions.assign(wm.func_types.size(), nullptr);
   for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f) {
-    auto* fn = llvm::Function::Create(mt.signature(wm.func_type(f)), llvm::Function::InternalLinkage,
+    // External, not internal: JITLink names only external symbols, and backtraces need each
+    // function's code range (the optimizer still inlines them where it pays).
+    auto* fn = llvm::Function::Create(mt.signature(wm.func_type(f)), llvm::Function::ExternalLinkage,
                                       prefix + "f" + std::to_string(f), *llvm_module);
     // Frame pointers stay, so traps and faults can walk a wasm backtrace.
     fn->addFnAttr("frame-pointer", "all");
@@ -340,6 +342,15 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile(
   start = std::chrono::steady_clock::now();
   std::vector<CodeCapture::Symbol> symbols;
   impl_->capture->take(result->code, symbols);
+  // "f<N>" is function N; so is its entry wrapper "e<N>", into which the optimizer may
+  // have inlined it.
+  for (const auto& sym : symbols) {
+    bool ours = sym.name.size() > prefix.size() + 1 && sym.name.rfind(prefix, 0) == 0 &&
+                (sym.name[prefix.size()] == 'f' || sym.name[prefix.size()] == 'e');
+    if (!ours || sym.size == 0) continue;
+    uint32_t index = static_cast<uint32_t>(std::stoul(sym.name.substr(prefix.size() + 1)));
+    result->functions.push_back({sym.address, sym.address + sym.size, index});
+  }
   IRONCLAD_TRY(verify_code(result->code, symbols,
                            impl_->options.verify_against.value_or(impl_->options.features), wm,
                            *result));

@@ -31,6 +31,13 @@ struct CodeBlock {
   uintptr_t end = 0;
 };
 
+// Where a wasm function's machine code is (for backtraces).
+struct FunctionCode {
+  uintptr_t begin = 0;
+  uintptr_t end = 0;
+  uint32_t func_index = 0;
+};
+
 // One module's machine code. Lives as long as the ModuleCompiler that made it.
 struct CompiledModule {
   std::shared_ptr<const wasm::Module> module;
@@ -38,6 +45,7 @@ struct CompiledModule {
   cpu::FeatureSet compiled_for;  // invariant 4: the code may use exactly these features
   bool explicit_bounds_checks = true;
   std::vector<CodeBlock> code;  // every byte of it, verified
+  std::vector<FunctionCode> functions;  // wasm functions that kept a body (not fully inlined)
   verify::UsageReport usage;     // instruction counts per ISA extension, set and feature
   double translate_ms = 0, optimize_ms = 0, codegen_ms = 0, verify_ms = 0;
 };
