@@ -125,7 +125,11 @@ std::vector<Value> make_args(const wasm::FuncType& type, const std::string& name
         args.push_back(v);
         break;
       }
-      default: args.push_back(Value::from_v128(in.v128()));
+      default: {
+        // Half the time a later v128 operand is related to the first (equal lanes, x / -x).
+        bool related = !args.empty() && args.back().type == ValType::V128 && in.coin();
+        args.push_back(Value::from_v128(related ? in.related(args.back().v128) : in.v128()));
+      }
     }
   }
   return args;
@@ -139,6 +143,8 @@ struct FeatureCase {
   const char* name;
   cpu::FeatureSet (*features)();
 };
+
+void PrintTo(const FeatureCase& c, std::ostream* os) { *os << c.name; }
 
 cpu::FeatureSet verified() { return cpu::host_cpu().verified; }
 cpu::FeatureSet policy(cpu::Policy p) { return cpu::resolve_policy(p, verified()).features; }

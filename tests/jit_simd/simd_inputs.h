@@ -34,6 +34,27 @@ class SimdInputs {
     }
     return v;
   }
+  // A second operand close to the first: the same value, the same with every sign bit of
+  // its 32- or 64-bit lanes flipped (+0 / -0, x / -x), or some lanes taken from `a`.
+  V128 related(const V128& a) {
+    V128 v = a;
+    switch (rng_() % 4) {
+      case 0: break;
+      case 1:
+        for (int i = 0; i < 4; ++i) v.set_lane<uint32_t>(i, a.lane<uint32_t>(i) ^ 0x80000000u);
+        break;
+      case 2:
+        for (int i = 0; i < 2; ++i) v.set_lane<uint64_t>(i, a.lane<uint64_t>(i) ^ (uint64_t{1} << 63));
+        break;
+      default: {
+        V128 fresh = v128();
+        for (int i = 0; i < 4; ++i)
+          if (rng_() % 2) v.set_lane<uint32_t>(i, fresh.lane<uint32_t>(i));
+      }
+    }
+    return v;
+  }
+  bool coin() { return rng_() % 2 != 0; }
   uint32_t scalar32() { return rng_() % 2 ? edge32() : static_cast<uint32_t>(rng_()); }
   uint64_t scalar64() { return rng_() % 2 ? edge64() : (uint64_t{rng_()} << 32 | rng_()); }
   uint32_t shift_count() {
