@@ -11,7 +11,7 @@
 #include "cli/exit_status.h"
 #include "cli/invoke_args.h"
 #include "cli/module_loader.h"
-#include "interp/interpreter.h"
+#include "cli/tier_selection.h"
 #include "runtime/runtime.h"
 #include "wasi/wasi.h"
 
@@ -26,25 +26,15 @@ constexpr const char* kRunExitStatusHelp =
     "  0   --invoke: the call returned (its results are on stdout)\n"
     "  1   trap, exhausted fuel or another runtime error (one line on stderr,\n"
     "      then the wasm backtrace), or a proc_exit code outside 0..255\n"
-    "  2   bad command line (unknown option, bad --invoke value, no such export)\n"
+    "  2   bad command line (unknown option, bad --invoke value, no such export,\n"
+    "      unknown tier/policy/profile, --tier jit under policy interpreter)\n"
     "  3   the module is malformed or invalid\n"
     "  4   an import cannot be satisfied (link error)\n"
     "  66  FILE or a --dir directory cannot be opened\n"
     "  70  internal error in Ironclad";
 
-// Execution tiers; only the interpreter exists in this build.
-enum class TierChoice { Interp, Jit, Auto };
-
-Result<TierChoice> parse_tier(const std::string& name) {
-  if (name == "interp") return TierChoice::Interp;
-  if (name == "jit" || name == "auto")
-    return Error::make(ErrorKind::Usage, "tier '" + name + "' is not available in this build");
-  return Error::make(ErrorKind::Usage,
-                     "unknown tier '" + name + "' (expected interp, jit or auto)");
-}
-
 struct RunOptions {
-  std::string tier = "interp";
+  TierRequest tier;  // --tier, --policy, --cpu, --cpu-features
   std::optional<std::string> invoke;
   std::vector<std::string> env;
   std::vector<std::string> dirs;
@@ -58,15 +48,6 @@ Result<uint64_t> parse_fuel(const std::string& text) {
   if (ec != std::errc() || end != text.data() + text.size() || text.empty())
     return Error::make(ErrorKind::Usage, "--fuel '" + text + "' is not a non-negative integer");
   return fuel;
-}
-
-Result<std::unique_ptr<runtime::Tier>> make_tier(TierChoice tier) {
-  switch (tier) {
-    case TierChoice::Interp: return interp::make_interpreter();
-    case TierChoice::Jit:
-    case TierChoice::Auto: break;
-  }
-  return Error::make(ErrorKind::Internal, "no tier to run with");
 }
 
 Result<void> configure_wasi(const RunOptions& o, wasi::WasiContext& wasi) {
@@ -135,11 +116,11 @@ Result<int> exit_status_of(Result<void> outcome) {
 Result<int> run(const RunOptions& o) {
   const std::string& file = o.file_and_args.front();
   // Command-line mistakes first: they are reported before the file is even read.
-  IRONCLAD_TRY_ASSIGN(TierChoice tier_choice, parse_tier(o.tier));
+  IRONCLAD_TRY_ASSIGN(TierPlan tier_plan, plan_tier(o.tier, stderr));
   runtime::StoreLimits limits;
   IRONCLAD_TRY_ASSIGN(limits.fuel, parse_fuel(o.fuel));
   IRONCLAD_TRY_ASSIGN(std::shared_ptr<const wasm::Module> module, load_module(file));
-  IRONCLAD_TRY_ASSIGN(std::unique_ptr<runtime::Tier> tier, make_tier(tier_choice));
+  IRONCLAD_TRY_ASSIGN(std::unique_ptr<runtime::Tier> tier, make_tier(tier_plan));
   runtime::Store store(std::move(tier), limits);
   wasi::WasiContext wasi;
   IRONCLAD_TRY(configure_wasi(o, wasi));
@@ -204,8 +185,7 @@ void register_run_command(CLI::App& app, int& exit_status) {
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--tier", o->tier, "Execution tier: interp (jit and auto: not in this build)")
-      ->capture_default_str();
+  add_tier_options(cmd, o->tier, /*with_tier=*/true);
   cmd->add_option("--fuel", o->fuel, "Instruction budget per call (0: unlimited)")
       ->capture_default_str();
   cmd->footer(kRunExitStatusHelp);

@@ -1,4 +1,4 @@
-// `ironclad spectest FILE.json [--tier interp|jit]`: runs a script produced by wabt's wast2json
+// `ironclad spectest FILE.json [--tier interp|jit|auto] [--policy P] [--cpu PROFILE]`: runs a script produced by wabt's wast2json
 // and ends with the line `N passed, N failed, N skipped`. Exit status 0 iff nothing failed.
 #include <cstdio>
 #include <memory>
@@ -6,12 +6,14 @@
 
 #include "cli/commands.h"
 #include "cli/spectest_runner.h"
+#include "cli/tier_selection.h"
 
 namespace ironclad::cli {
 
 void register_spectest_command(CLI::App& app, int& exit_status) {
   struct Args {
     std::string script;
+    TierRequest tier;
     spectest::RunOptions options;
   };
   auto args = std::make_shared<Args>();
@@ -19,9 +21,7 @@ void register_spectest_command(CLI::App& app, int& exit_status) {
       "spectest", "Run a WebAssembly spec-test script converted by wabt's wast2json");
   cmd->add_option("FILE.json", args->script, "the .json script written by wast2json")
       ->required();
-  cmd->add_option("--tier", args->options.tier, "execution tier")
-      ->check(CLI::IsMember({"interp", "jit"}))
-      ->capture_default_str();
+  add_tier_options(cmd, args->tier, /*with_tier=*/true);
   cmd->add_option("--max-call-depth", args->options.max_call_depth,
                   "wasm frames before a call-stack-exhausted trap")
       ->check(CLI::Range(1u, 1'000'000u))
@@ -29,6 +29,13 @@ void register_spectest_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--show-warnings", args->options.show_warnings,
                 "print each error whose kind is right but whose text differs from the spec's");
   cmd->callback([args, &exit_status] {
+    auto plan = plan_tier(args->tier, stderr);
+    if (!plan.ok()) {
+      std::fprintf(stderr, "ironclad: spectest: %s\n", plan.error().message.c_str());
+      exit_status = 2;
+      return;
+    }
+    args->options.tier = *plan;
     spectest::RunTotals totals = spectest::run_script(args->script, args->options, stdout);
     if (totals.warnings > 0) {
       std::printf("%llu warnings: right kind of error, text differs from the spec's%s\n",

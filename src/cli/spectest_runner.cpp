@@ -7,31 +7,8 @@
 #include "cli/spectest_host.h"
 #include "cli/spectest_modules.h"
 #include "cli/spectest_script.h"
-#include "cpu/host.h"
-#include "cpu/policy.h"
-#include "interp/interpreter.h"
-#include "jit/jit_tier.h"
 
 namespace ironclad::cli::spectest {
-namespace {
-
-Result<std::unique_ptr<runtime::Tier>> make_tier(const std::string& name) {
-  if (name == "interp") return interp::make_interpreter();
-  if (name == "jit") {
-    // The default policy on this host's verified features, refined by IRONCLAD_CPU_FEATURES.
-    const cpu::FeatureSet& verified = cpu::host_cpu().verified;
-    std::vector<cpu::OverrideSource> overrides;
-    if (auto env = cpu::env_overrides()) overrides.push_back(*env);
-    jit::JitConfig config;
-    config.features = cpu::resolve_policy(cpu::kDefaultPolicy, verified, overrides).features;
-    config.host_verified = verified;
-    return jit::make_jit_tier(std::move(config));
-  }
-  return script_error("unknown tier " + in_quotes(name) + " (available: interp, jit)");
-}
-
-}  // namespace
-
 ScriptRunner::ScriptRunner(std::string script_name, std::filesystem::path dir,
                            const RunOptions& options, std::FILE* out)
     : script_name_(std::move(script_name)), dir_(std::move(dir)), options_(options), out_(out) {}

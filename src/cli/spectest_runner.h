@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/tier_selection.h"
+
 namespace ironclad::cli::spectest {
 
 struct RunOptions {
-  std::string tier = "interp";
+  TierPlan tier;  // from --tier/--policy/--cpu/--cpu-features (cli/tier_selection.h)
   // Deep enough for every legitimate recursion in the suite (fac-rec 25, even/odd 100),
   // shallow enough that assert_exhaustion's runaway recursions fail at once.
   uint32_t max_call_depth = 2000;

@@ -139,9 +139,12 @@ TEST(RunCommand, UnsatisfiedImportIsStatus4) {
 TEST(RunCommand, TierChoice) {
   std::string wasm = fixture("wasi_exit.wasm");
   EXPECT_EQ(run_ironclad({"run", "--tier", "interp", wasm, "3"}).status, 3);
-  auto jit = run_ironclad({"run", "--tier", "jit", wasm});
-  EXPECT_EQ(jit.status, 2);
-  EXPECT_NE(jit.err.find("tier 'jit' is not available in this build"), std::string::npos);
+  EXPECT_EQ(run_ironclad({"run", "--tier", "jit", wasm, "3"}).status, 3);
+  EXPECT_EQ(run_ironclad({"run", "--tier", "auto", wasm, "3"}).status, 3);
+  // tests/cli_jit covers the JIT options in depth.
+  auto no_jit = run_ironclad({"run", "--tier", "jit", "--policy", "interpreter", wasm});
+  EXPECT_EQ(no_jit.status, 2);
+  EXPECT_NE(no_jit.err.find("not allowed under policy 'interpreter'"), std::string::npos);
   EXPECT_EQ(run_ironclad({"run", "--tier", "fast", wasm}).status, 2);
 }
 

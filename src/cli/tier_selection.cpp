@@ -1,0 +1,115 @@
+#include "cli/tier_selection.h"
+
+#include <vector>
+
+#include "cpu/host.h"
+#include "cpu/profiles.h"
+#include "interp/interpreter.h"
+#include "jit/jit_tier.h"
+
+namespace ironclad::cli {
+namespace {
+
+Error usage(std::string message) { return Error::make(ErrorKind::Usage, std::move(message)); }
+
+std::string known_profiles() {
+  std::string names;
+  for (const cpu::Profile& p : cpu::profiles())
+    names += (names.empty() ? "" : ", ") + std::string(p.name);
+  return names;
+}
+
+enum class TierChoice { Interp, Jit, Auto };
+
+Result<TierChoice> parse_tier(const std::string& name) {
+  if (name == "interp") return TierChoice::Interp;
+  if (name == "jit") return TierChoice::Jit;
+  if (name == "auto") return TierChoice::Auto;
+  return usage("unknown tier '" + name + "' (expected interp, jit or auto)");
+}
+
+}  // namespace
+
+void add_tier_options(CLI::App* cmd, TierRequest& request, bool with_tier) {
+  if (with_tier) {
+    cmd->add_option("--tier", request.tier,
+                    "Execution tier: interp, jit, or auto (the JIT when the resolved policy "
+                    "allows one, else the interpreter)")
+        ->capture_default_str();
+  }
+  cmd->add_option("--policy", request.policy,
+                  "CPU feature policy for the JIT: native (every verified feature), "
+                  "conservative (native without AVX-512 and AMX), baseline (x86-64-v2), "
+                  "interpreter (no JIT)")
+      ->capture_default_str();
+  cmd->add_option("--cpu", request.cpu_profile,
+                  "Compile for the named CPU profile (alderlake-n, x86-64-v3, ... as `ironclad "
+                  "cpu --profile` lists) instead of this host: the policy is applied to the "
+                  "profile's features that this host also verified, so the code runs here and "
+                  "on that CPU");
+  cmd->add_option("--cpu-features", request.cpu_features,
+                  "Feature overrides '+x,-y' applied after the policy and after "
+                  "IRONCLAD_CPU_FEATURES; a feature that is not verified cannot be added "
+                  "(refused with a warning)");
+}
+
+Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
+  // Every option is checked before anything is resolved, so a typo is reported as itself.
+  TierChoice choice = TierChoice::Jit;
+  if (!request.tier.empty()) {
+    IRONCLAD_TRY_ASSIGN(choice, parse_tier(request.tier));
+  }
+  std::optional<cpu::Policy> policy = cpu::parse_policy(request.policy);
+  if (!policy)
+    return usage("unknown policy '" + request.policy +
+                 "' (expected native, conservative, baseline or interpreter)");
+  const cpu::Profile* profile = nullptr;
+  if (!request.cpu_profile.empty()) {
+    profile = cpu::find_profile(request.cpu_profile);
+    if (!profile)
+      return usage("unknown CPU profile '" + request.cpu_profile + "' (known: " +
+                   known_profiles() + ")");
+  }
+
+  TierPlan plan;
+  plan.host_verified = cpu::host_cpu().verified;
+  plan.verified = plan.host_verified;
+  plan.verified_origin = "this host";
+  if (profile) {
+    // Code compiled for the profile must also run here (invariant 4), hence the intersection.
+    plan.verified = profile->features & plan.host_verified;
+    plan.verified_origin = "profile " + std::string(profile->name) + " ∩ this host";
+  }
+  std::vector<cpu::OverrideSource> overrides;
+  if (auto env = cpu::env_overrides()) overrides.push_back(*env);
+  if (!request.cpu_features.empty()) overrides.push_back({"--cpu-features", request.cpu_features});
+  plan.resolved = cpu::resolve_policy(*policy, plan.verified, overrides);
+  for (const std::string& w : plan.resolved.warnings)
+    std::fprintf(warnings, "ironclad: warning: %s\n", w.c_str());
+
+  bool jit_possible = plan.resolved.jit && !plan.resolved.features.empty();
+  switch (choice) {
+    case TierChoice::Interp: plan.kind = TierKind::Interp; break;
+    case TierChoice::Auto: plan.kind = jit_possible ? TierKind::Jit : TierKind::Interp; break;
+    case TierChoice::Jit:
+      if (!plan.resolved.jit)
+        return usage("the JIT is not allowed under policy 'interpreter' (use --tier interp or "
+                     "auto, or another --policy)");
+      if (plan.resolved.features.empty())
+        return usage("no verified CPU feature is left for the JIT to compile for (" +
+                     plan.verified_origin + ", policy " + request.policy + ")");
+      plan.kind = TierKind::Jit;
+      break;
+  }
+  return plan;
+}
+
+Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
+  if (plan.kind == TierKind::Interp) return interp::make_interpreter();
+  jit::JitConfig config;
+  config.features = plan.resolved.features;
+  config.host_verified = plan.host_verified;
+  return jit::make_jit_tier(std::move(config));
+}
+
+}  // namespace ironclad::cli

@@ -1,0 +1,51 @@
+// Which tier a command runs with, and for which CPU features: the options --tier, --policy,
+// --cpu and --cpu-features (plus IRONCLAD_CPU_FEATURES), shared by `run`, `spectest` and
+// `verify` so that every command reads them the same way.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cpu/features.h"
+#include "cpu/policy.h"
+#include "ironclad/error.h"
+#include "runtime/runtime.h"
+
+namespace ironclad::cli {
+
+// The options as typed; `tier` is empty for commands without a --tier option (verify).
+struct TierRequest {
+  std::string tier = "interp";
+  std::string policy = cpu::to_string(cpu::kDefaultPolicy);
+  std::string cpu_profile;   // "" = this host
+  std::string cpu_features;  // "+x,-y"
+};
+
+enum class TierKind { Interp, Jit };
+
+// What the options resolve to.
+struct TierPlan {
+  TierKind kind = TierKind::Interp;
+  // The set the code may rely on: the host's verified set, or with --cpu the profile's
+  // features that this host also verified (code for a profile must still run here).
+  cpu::FeatureSet verified;
+  cpu::FeatureSet host_verified;  // what this machine verified (JitConfig::host_verified)
+  std::string verified_origin;    // "this host" or "profile alderlake-n ∩ this host"
+  cpu::ResolvedPolicy resolved;   // the policy applied to `verified`, with the overrides
+};
+
+// Adds --policy, --cpu and --cpu-features to `cmd` (and --tier when `with_tier`).
+void add_tier_options(CLI::App* cmd, TierRequest& request, bool with_tier);
+
+// Resolves the request. Usage errors: an unknown tier, policy or profile, `--tier jit` with
+// the interpreter policy or without any feature to compile for. Policy warnings (an override
+// naming a feature that is not verified, which is refused) are printed on `warnings`, one
+// "ironclad: warning: ..." line each.
+Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings);
+
+// The tier the plan names: the interpreter, or the JIT compiling for plan.resolved.features.
+Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan);
+
+}  // namespace ironclad::cli
