@@ -28,7 +28,32 @@ struct Numeric {
   void binary(llvm::Instruction::BinaryOps op) {
     llvm::Value* y = t.pop();
     llvm::Value* x = t.pop();
-    t.push(b.CreateBinOp(op, x, y));
+    llvm::Value* r = b.CreateBinOp(op, x, y);
+    // LLVM folds x - 0, x + -0, x * 1, x / 1 to x and x / -1 to -x, which passes a
+    // signalling NaN through unquieted; wasm requires an arithmetic (quiet) NaN. Where the
+    // constant is visible here, a NaN operand takes the quieting path x + x instead.
+    // (-0 - x is folded to -x as well, so subtraction checks both sides.)
+    bool either_side = is_commutative(op) || op == llvm::Instruction::FSub;
+    if (is_identity_constant(op, y) || (either_side && is_identity_constant(op, x))) {
+      llvm::Value* other = llvm::isa<llvm::ConstantFP>(y) ? x : y;
+      r = b.CreateSelect(b.CreateFCmpUNO(other, other), b.CreateFAdd(other, other), r);
+    }
+    t.push(r);
+  }
+  static bool is_commutative(llvm::Instruction::BinaryOps op) {
+    return op == llvm::Instruction::FAdd || op == llvm::Instruction::FMul;
+  }
+  static bool is_identity_constant(llvm::Instruction::BinaryOps op, llvm::Value* v) {
+    auto* c = llvm::dyn_cast<llvm::ConstantFP>(v);
+    if (!c) return false;
+    const llvm::APFloat& f = c->getValueAPF();
+    switch (op) {
+      case llvm::Instruction::FAdd:
+      case llvm::Instruction::FSub: return f.isZero();
+      case llvm::Instruction::FMul:
+      case llvm::Instruction::FDiv: return f.isExactlyValue(1.0) || f.isExactlyValue(-1.0);
+      default: return false;
+    }
   }
   void shift(llvm::Instruction::BinaryOps op) {
     llvm::Value* y = t.pop();
@@ -209,7 +234,14 @@ bool translate_numeric(FunctionTranslator& t, const wasm::Instr& in) {
     case Opcode::F32ConvertI32U: case Opcode::F32ConvertI64U: t.push(b.CreateUIToFP(t.pop(), f32)); return true;
     case Opcode::F64ConvertI32S: case Opcode::F64ConvertI64S: t.push(b.CreateSIToFP(t.pop(), f64)); return true;
     case Opcode::F64ConvertI32U: case Opcode::F64ConvertI64U: t.push(b.CreateUIToFP(t.pop(), f64)); return true;
-    case Opcode::F32DemoteF64: t.push(b.CreateFPTrunc(t.pop(), f32)); return true;
+    case Opcode::F32DemoteF64: {
+      llvm::Value* x = t.pop();
+      llvm::Value* r = b.CreateFPTrunc(x, f32);
+      // demote(promote(y)) folds to y, passing a signalling NaN through: quiet it.
+      if (llvm::isa<llvm::FPExtInst>(x)) r = b.CreateSelect(b.CreateFCmpUNO(r, r), b.CreateFAdd(r, r), r);
+      t.push(r);
+      return true;
+    }
     case Opcode::F64PromoteF32: t.push(b.CreateFPExt(t.pop(), f64)); return true;
     case Opcode::I32ReinterpretF32: t.push(b.CreateBitCast(t.pop(), i32)); return true;
     case Opcode::I64ReinterpretF64: t.push(b.CreateBitCast(t.pop(), i64)); return true;
