@@ -140,6 +140,25 @@ FUSABLE_SIMD(SIMD_FUSED)
 FUSABLE_LOADS(LOAD_ADD)
 FUSABLE_LOADS(LOAD_ADD_SHL)
 
+// store to a + imm (i32, wrapping) plus the offset: [h][a|value][imm][offset].
+#define STORE_ADD(Op, MemT)                                                      \
+  IRONCLAD_DEFINE_HANDLER(Op##_store_add_si) {                                   \
+    uint32_t addr = slot_get<uint32_t>(fp, ip[1].pair.a) + static_cast<uint32_t>(ip[2].u64); \
+    uint64_t ea = uint64_t{addr} + ip[3].u64;                                    \
+    if (ea + sizeof(MemT) > memsize) [[unlikely]]                                \
+      return raise_trap(ctx, ip, TrapKind::OutOfBoundsMemoryAccess);             \
+    MemT v = slot_get<MemT>(fp, ip[1].pair.b);                                   \
+    std::memcpy(mem + ea, &v, sizeof(MemT));                                     \
+    IRONCLAD_NEXT(4);                                                            \
+  }
+// clang-format off
+#define FUSABLE_STORES(X)                                                      \
+  X(I32Store, uint32_t) X(I64Store, uint64_t) X(F32Store, uint32_t)            \
+  X(F64Store, uint64_t) X(I32Store8, uint8_t) X(I32Store16, uint16_t)          \
+  X(I64Store8, uint8_t) X(I64Store16, uint16_t) X(I64Store32, uint32_t)
+// clang-format on
+FUSABLE_STORES(STORE_ADD)
+
 }  // namespace
 
 // a + (b << k), the address of an array element: [h][a|b][dst|k] (k already masked to 0..31).
@@ -190,6 +209,15 @@ Handler binop_rmw_handler(wasm::Opcode op) {
 #undef TBINOP
 #undef UNOP
 #undef TUNOP
+    default: return nullptr;
+  }
+}
+
+Handler store_add_handler(wasm::Opcode op) {
+  switch (op) {
+#define CASE(Op, MemT) case wasm::Opcode::Op: return Op##_store_add_si;
+    FUSABLE_STORES(CASE)
+#undef CASE
     default: return nullptr;
   }
 }

@@ -16,6 +16,8 @@ Handler load_add_handler(wasm::Opcode op, bool imm);
 
 // A scalar load from `a + (b << k)` plus the offset: [h][a|b][dst|k][offset].
 Handler load_add_shl_handler(wasm::Opcode op);
+// A scalar store to `a + imm` (i32, wrapping) plus the offset: [h][a|value][imm][offset].
+Handler store_add_handler(wasm::Opcode op);
 // a + (b << k): [h][a|b][dst|k].
 IRONCLAD_HANDLER_CC Status h_i32_add_shl(IRONCLAD_HANDLER_ARGS);
 

@@ -277,8 +277,23 @@ Lowerer::Operand Lowerer::pop() {
   return o;
 }
 
+void Lowerer::push_local_plus(uint32_t local_slot, uint32_t imm) {
+  Operand o;
+  o.type = ValType::I32;
+  o.kind = Operand::LocalPlus;
+  o.local = local_slot;
+  o.bits = imm;
+  o.home = home_at(stack_.size());
+  max_slot_ = std::max(max_slot_, o.home + 1);
+  stack_.push_back(o);
+}
+
 void Lowerer::materialize(Operand& o) {
-  if (o.kind == Operand::Local) {
+  if (o.kind == Operand::LocalPlus) {
+    emit(binop_handler(Opcode::I32Add, true));
+    emit_pair(o.local, o.home);
+    emit_word(o.bits);
+  } else if (o.kind == Operand::Local) {
     emit_copy(o.type == ValType::V128, o.local, o.home);
   } else if (o.kind == Operand::Const) {
     if (o.type == ValType::V128) {
@@ -297,7 +312,7 @@ void Lowerer::materialize(Operand& o) {
 
 uint32_t Lowerer::src(Operand& o) {
   if (o.kind == Operand::Local) return o.local;
-  if (o.kind == Operand::Const) materialize(o);
+  if (o.kind == Operand::Const || o.kind == Operand::LocalPlus) materialize(o);
   return o.home;
 }
 
@@ -308,7 +323,8 @@ void Lowerer::materialize_all() {
 
 void Lowerer::materialize_local_readers(uint32_t local_slot) {
   for (Operand& o : stack_)
-    if (o.kind == Operand::Local && o.local == local_slot) materialize(o);
+    if ((o.kind == Operand::Local || o.kind == Operand::LocalPlus) && o.local == local_slot)
+      materialize(o);
 }
 
 // ---- Dispatch ------------------------------------------------------------------------------
@@ -402,7 +418,7 @@ void Lowerer::copy_to_label(const Control& c) {
   for (size_t i = stack_.size() - n; i < stack_.size(); ++i) {
     Operand& o = stack_[i];
     bool v128 = o.type == ValType::V128;
-    if (o.kind == Operand::Const) {
+    if (o.kind == Operand::Const || o.kind == Operand::LocalPlus) {
       Operand at = o;
       at.home = slot;
       materialize(at);

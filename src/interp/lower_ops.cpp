@@ -101,7 +101,7 @@ Result<void> Lowerer::lower_variable(const wasm::Instr& in) {
       const uint32_t slot = local_slots_[in.index];
       Operand v = pop();
       bool has_readers = std::any_of(stack_.begin(), stack_.end(), [&](const Operand& o) {
-        return o.kind == Operand::Local && o.local == slot;
+        return (o.kind == Operand::Local || o.kind == Operand::LocalPlus) && o.local == slot;
       });
       if (dst_patch_.valid && v.kind == Operand::Stack && dst_patch_.home == v.home &&
           dst_patch_.height == stack_.size() + 1) {
@@ -128,7 +128,7 @@ Result<void> Lowerer::lower_variable(const wasm::Instr& in) {
         last_op_.valid = false;
       } else {
         materialize_local_readers(slot);
-        if (v.kind == Operand::Const) {
+        if (v.kind == Operand::Const || v.kind == Operand::LocalPlus) {
           Operand at = v;
           at.home = slot;
           materialize(at);
@@ -182,6 +182,19 @@ Result<void> Lowerer::lower_variable(const wasm::Instr& in) {
 Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
   if (Handler h = load_handler(in.op)) {
     const ValType result = signature_of(in.op).result;
+    if (stack_.back().kind == Operand::LocalPlus) {
+      if (Handler fused = load_add_handler(in.op, true)) {
+        // load(local + imm + offset), the sum never stored.
+        Operand addr = pop();
+        size_t at = emit(fused);
+        emit_pair(addr.local, addr.home);
+        emit_word(addr.bits);
+        emit_word(in.mem.offset);
+        push(result);
+        set_dst_patch(at + 1, true);
+        return {};
+      }
+    }
     if (last_op_.scaled && is_last_result(stack_.back(), stack_.size())) {
       if (Handler scaled = load_add_shl_handler(in.op)) {
         // load(a + (b << k) + offset): an array element in one instruction.
@@ -256,6 +269,19 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
         offset_ = here;
         emit_pair(op.a, op.b);
         emit_word(op.imm_bits);
+        return {};
+      }
+    }
+    if (stack_[stack_.size() - 2].kind == Operand::LocalPlus) {
+      if (Handler fused = store_add_handler(in.op)) {
+        // store to local + imm + offset, the sum never stored.
+        Operand v = pop();
+        Operand a = pop();
+        uint32_t sv = src(v);
+        emit(fused);
+        emit_pair(a.local, sv);
+        emit_word(a.bits);
+        emit_word(in.mem.offset);
         return {};
       }
     }
@@ -435,6 +461,26 @@ void Lowerer::lower_binop(Opcode op, ValType result) {
   Operand b = pop();
   Operand a = pop();
   if (fuse_loaded_operand(op, result, a, b, height_b)) return;
+  if (op == Opcode::I32Add || op == Opcode::I32Sub) {
+    // local + c, local - c, (local + c) + d: kept symbolic until used (an address, mostly).
+    const Operand* base = nullptr;
+    const Operand* constant = nullptr;
+    if (b.kind == Operand::Const && (a.kind == Operand::Local || a.kind == Operand::LocalPlus)) {
+      base = &a;
+      constant = &b;
+    } else if (op == Opcode::I32Add && a.kind == Operand::Const &&
+               (b.kind == Operand::Local || b.kind == Operand::LocalPlus)) {
+      base = &b;
+      constant = &a;
+    }
+    if (base) {
+      uint32_t c = static_cast<uint32_t>(constant->bits);
+      if (op == Opcode::I32Sub) c = 0u - c;
+      uint32_t imm = base->kind == Operand::LocalPlus ? static_cast<uint32_t>(base->bits) + c : c;
+      push_local_plus(base->local, imm);
+      return;
+    }
+  }
   if (op == Opcode::I32Add && a.kind != Operand::Const && b.kind != Operand::Const &&
       last_op_.op == Opcode::I32Shl && last_op_.imm) {
     // a + (b << k) in one instruction (array indexing); a load may absorb it in turn.

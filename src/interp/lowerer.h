@@ -35,11 +35,13 @@ class Lowerer {
  private:
   // A value on the wasm operand stack, as lowering sees it.
   struct Operand {
-    enum Kind : uint8_t { Stack, Local, Const };
+    // LocalPlus: the i32 `local + bits` (wrapping), not computed until used; a load or
+    // store uses it as its address directly.
+    enum Kind : uint8_t { Stack, Local, Const, LocalPlus };
     ValType type = ValType::I32;
     Kind kind = Stack;
     uint32_t home = 0;     // its slot when on the stack
-    uint32_t local = 0;    // Local: the local's slot
+    uint32_t local = 0;    // Local, LocalPlus: the local's slot
     uint64_t bits = 0;     // Const: the value (low half of a v128)
     uint64_t bits_hi = 0;  // Const v128: high half
   };
@@ -110,6 +112,7 @@ class Lowerer {
   uint32_t push(ValType t);  // a Stack entry; returns its home
   void push_local(uint32_t local_index);
   void push_const(ValType t, uint64_t bits, uint64_t bits_hi = 0);
+  void push_local_plus(uint32_t local_slot, uint32_t imm);
   Operand pop();
   uint32_t src(Operand& o);  // the slot to read o from (a constant is materialized)
   void materialize(Operand& o);

@@ -69,6 +69,14 @@ TEST_F(MemoryTest, ArrayElementsThroughScaledIndexes) {
   EXPECT_EQ(h.trap("element", {I32(65532), I32(1)}), TrapKind::OutOfBoundsMemoryAccess);
 }
 
+TEST_F(MemoryTest, LocalPlusConstantAddressesAndValues) {
+  EXPECT_EQ(h.i32("store_at_minus", {I32(1004), I32(0x1AB)}), 0xABu);
+  // 0 - 4 wraps to 0xFFFFFFFC: out of bounds, not address -4 + something in range
+  EXPECT_EQ(h.trap("store_at_minus", {I32(0), I32(1)}), TrapKind::OutOfBoundsMemoryAccess);
+  // (x + 3) is read before x changes: (5 + 3) * (7 + 5)
+  EXPECT_EQ(h.i32("plus_value", {I32(5)}), 96u);
+}
+
 TEST_F(MemoryTest, GrowIsSeenByLaterAccessesAndRespectsTheMaximum) {
   EXPECT_EQ(h.i32("size"), 1u);
   EXPECT_EQ(h.trap("past_end", {I32(70000)}), TrapKind::OutOfBoundsMemoryAccess);
