@@ -16,7 +16,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every other command-line mistake is a usage error,
+    // status 2 as docs/cli.md documents, whatever code CLI11 picked for it.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {
     // The library returns errors as values; this is the last line of defence of the CLI.
     std::fprintf(stderr, "ironclad: internal error: %s\n", e.what());
