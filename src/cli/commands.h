@@ -10,5 +10,6 @@ void register_run_command(CLI::App& app, int& exit_status);
 void register_validate_command(CLI::App& app, int& exit_status);
 void register_cpu_command(CLI::App& app, int& exit_status);
 void register_spectest_command(CLI::App& app, int& exit_status);
+void register_verify_command(CLI::App& app, int& exit_status);
 
 }  // namespace ironclad::cli

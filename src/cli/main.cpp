@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   ironclad::cli::register_validate_command(app, exit_status);
   ironclad::cli::register_cpu_command(app, exit_status);
   ironclad::cli::register_spectest_command(app, exit_status);
+  ironclad::cli::register_verify_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
