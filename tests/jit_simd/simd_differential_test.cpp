@@ -153,8 +153,27 @@ const FeatureCase kFeatureCases[] = {
     {"native", [] { return policy(cpu::Policy::Native); }},
     {"conservative", [] { return policy(cpu::Policy::Conservative); }},
     {"baseline", [] { return policy(cpu::Policy::Baseline); }},
-    {"x86_64_v1", [] { return cpu::find_profile("x86-64-v1")->features & verified(); }},
+    {"x86_64_v1",
+     [] {
+       const cpu::Profile* v1 = cpu::find_profile("x86-64-v1");
+       return v1 ? v1->features & verified() : cpu::FeatureSet{cpu::X86::SSE2};
+     }},
 };
+
+// The sets span what the lowering must handle: pshufb/pminsd/roundps absent (SSE2 only),
+// AVX-512 absent (conservative), and AVX-512 present where this host has it (native).
+TEST(SimdFeatureSets, CoverSse2OnlyAndAvx512) {
+  cpu::FeatureSet v1 = kFeatureCases[3].features();
+  EXPECT_TRUE(v1.has(cpu::X86::SSE2));
+  EXPECT_FALSE(v1.has(cpu::X86::SSSE3));
+  EXPECT_FALSE(v1.has(cpu::X86::SSE4_1));
+  EXPECT_FALSE(kFeatureCases[2].features().has(cpu::X86::AVX));
+  EXPECT_FALSE(kFeatureCases[1].features().has(cpu::X86::AVX512F));
+  if (verified().has(cpu::X86::AVX512VL) && verified().has(cpu::X86::AVX512DQ)) {
+    EXPECT_TRUE(kFeatureCases[0].features().has(cpu::X86::AVX512VL));
+    EXPECT_TRUE(kFeatureCases[0].features().has(cpu::X86::AVX512DQ));
+  }
+}
 
 class SimdDifferentialTest : public ::testing::TestWithParam<FeatureCase> {};
 
