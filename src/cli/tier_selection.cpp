@@ -51,6 +51,8 @@ void add_tier_options(CLI::App* cmd, TierRequest& request, bool with_tier) {
                   "Feature overrides '+x,-y' applied after the policy and after "
                   "IRONCLAD_CPU_FEATURES; a feature that is not verified cannot be added "
                   "(refused with a warning)");
+  cmd->add_flag("--show-tier", request.show_tier,
+                "Print on stderr which tier runs the code and for which CPU features");
 }
 
 Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
@@ -100,6 +102,16 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
                      plan.verified_origin + ", policy " + request.policy + ")");
       plan.kind = TierKind::Jit;
       break;
+  }
+  if (request.show_tier) {
+    if (plan.kind == TierKind::Interp) {
+      std::fprintf(warnings, "ironclad: tier: interp (--tier %s, policy %s)\n",
+                   request.tier.c_str(), request.policy.c_str());
+    } else {
+      std::fprintf(warnings, "ironclad: tier: jit (policy %s on %s): %s\n",
+                   request.policy.c_str(), plan.verified_origin.c_str(),
+                   plan.resolved.features.llvm_names().c_str());
+    }
   }
   return plan;
 }

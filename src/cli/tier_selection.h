@@ -21,6 +21,7 @@ struct TierRequest {
   std::string policy = cpu::to_string(cpu::kDefaultPolicy);
   std::string cpu_profile;   // "" = this host
   std::string cpu_features;  // "+x,-y"
+  bool show_tier = false;    // --show-tier: say on stderr which tier was chosen and why
 };
 
 enum class TierKind { Interp, Jit };
@@ -42,7 +43,8 @@ void add_tier_options(CLI::App* cmd, TierRequest& request, bool with_tier);
 // Resolves the request. Usage errors: an unknown tier, policy or profile, `--tier jit` with
 // the interpreter policy or without any feature to compile for. Policy warnings (an override
 // naming a feature that is not verified, which is refused) are printed on `warnings`, one
-// "ironclad: warning: ..." line each.
+// "ironclad: warning: ..." line each, followed with --show-tier by one "ironclad: tier: ..."
+// line naming the chosen tier and the feature set.
 Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings);
 
 // The tier the plan names: the interpreter, or the JIT compiling for plan.resolved.features.

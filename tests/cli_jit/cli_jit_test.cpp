@@ -1,0 +1,196 @@
+// `ironclad run --tier/--policy/--cpu/--cpu-features`, `spectest --tier jit` and `verify`,
+// run as a user would: the built binary as a child process.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "run_process.h"
+
+namespace ironclad::cli::testing {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The part of `ironclad verify` output after the "by required feature:" heading.
+std::string feature_table(const std::string& out) {
+  size_t at = out.find("by required feature:");
+  return at == std::string::npos ? "" : out.substr(at);
+}
+
+// IRONCLAD_CPU_FEATURES from the user's shell would change every answer below.
+class CliJit : public ::testing::Test {
+ protected:
+  void SetUp() override { ::unsetenv("IRONCLAD_CPU_FEATURES"); }
+  void TearDown() override { ::unsetenv("IRONCLAD_CPU_FEATURES"); }
+};
+
+TEST_F(CliJit, EveryTierPrintsTheSameResults) {
+  struct Call {
+    std::string file;
+    std::vector<std::string> invoke_and_args;
+    std::string expected;
+  };
+  const std::vector<Call> calls = {
+      {"clijit_scalar.wasm", {"bits", "1000"}, "88102\n"},
+      {"clijit_scalar.wasm", {"andn", "12", "10"}, "2\n"},
+      {"clijit_simd.wasm", {"mul_lanes", "5", "7"}, "50\n"},
+  };
+  for (const Call& call : calls) {
+    for (const char* tier : {"interp", "jit", "auto"}) {
+      std::vector<std::string> args = {"run", "--tier", tier, "--invoke",
+                                       call.invoke_and_args[0], fixture(call.file)};
+      args.insert(args.end(), call.invoke_and_args.begin() + 1, call.invoke_and_args.end());
+      auto r = run_ironclad(args);
+      EXPECT_EQ(r.status, 0) << tier << " " << call.invoke_and_args[0] << ": " << r.err;
+      EXPECT_EQ(r.out, call.expected) << tier << " " << call.invoke_and_args[0];
+    }
+  }
+}
+
+TEST_F(CliJit, WasiProgramsExitAlikeInEveryTier) {
+  for (const char* tier : {"interp", "jit", "auto"}) {
+    auto r = run_ironclad({"run", "--tier", tier, fixture("wasi_exit.wasm"), "7"});
+    EXPECT_EQ(r.status, 7) << tier << ": " << r.err;
+  }
+}
+
+TEST_F(CliJit, TrapsAreTheSameInTheJit) {
+  auto r = run_ironclad({"run", "--tier", "jit", "--invoke", "div",
+                         fixture("clijit_scalar.wasm"), "1", "0"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(contains(r.err, "trap: integer divide by zero")) << r.err;
+}
+
+TEST_F(CliJit, AutoRunsTheJitUnlessThePolicyIsInterpreter) {
+  auto jit = run_ironclad({"run", "--tier", "auto", "--show-tier", "--invoke", "bits",
+                           fixture("clijit_scalar.wasm"), "10"});
+  EXPECT_EQ(jit.status, 0) << jit.err;
+  EXPECT_TRUE(contains(jit.err, "ironclad: tier: jit (policy conservative on this host)"))
+      << jit.err;
+  auto interp = run_ironclad({"run", "--tier", "auto", "--policy", "interpreter", "--show-tier",
+                              "--invoke", "bits", fixture("clijit_scalar.wasm"), "10"});
+  EXPECT_EQ(interp.status, 0) << interp.err;
+  EXPECT_TRUE(contains(interp.err, "ironclad: tier: interp (--tier auto, policy interpreter)"))
+      << interp.err;
+  EXPECT_EQ(jit.out, interp.out);
+}
+
+TEST_F(CliJit, JitUnderTheInterpreterPolicyIsAUsageError) {
+  auto r = run_ironclad({"run", "--tier", "jit", "--policy", "interpreter", "--invoke", "bits",
+                         fixture("clijit_scalar.wasm"), "10"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(contains(r.err, "not allowed under policy 'interpreter'")) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST_F(CliJit, UnknownTierPolicyOrProfileIsAUsageError) {
+  std::string wasm = fixture("clijit_scalar.wasm");
+  auto tier = run_ironclad({"run", "--tier", "fast", "--invoke", "bits", wasm, "1"});
+  EXPECT_EQ(tier.status, 2);
+  EXPECT_TRUE(contains(tier.err, "unknown tier 'fast'")) << tier.err;
+  auto policy = run_ironclad({"run", "--policy", "bold", "--invoke", "bits", wasm, "1"});
+  EXPECT_EQ(policy.status, 2);
+  EXPECT_TRUE(contains(policy.err, "unknown policy 'bold'")) << policy.err;
+  auto profile = run_ironclad({"run", "--cpu", "pentium9", "--invoke", "bits", wasm, "1"});
+  EXPECT_EQ(profile.status, 2);
+  EXPECT_TRUE(contains(profile.err, "unknown CPU profile 'pentium9'")) << profile.err;
+  EXPECT_TRUE(contains(profile.err, "alderlake-n")) << "the message lists the profiles";
+}
+
+// x86-64-v1 has no AVX2, so under --cpu x86-64-v1 AVX2 is unverified whatever this host has.
+TEST_F(CliJit, AnUnverifiedFeatureIsRefusedWithAWarning) {
+  auto r = run_ironclad({"run", "--tier", "jit", "--cpu", "x86-64-v1", "--cpu-features", "+avx2",
+                         "--show-tier", "--invoke", "bits", fixture("clijit_scalar.wasm"),
+                         "1000"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "88102\n");
+  EXPECT_TRUE(contains(r.err, "ironclad: warning: --cpu-features: '+avx2' refused")) << r.err;
+  EXPECT_FALSE(contains(r.err.substr(r.err.find("ironclad: tier:")), "avx2")) << r.err;
+}
+
+TEST_F(CliJit, TheEnvironmentOverridesAreReadToo) {
+  ::setenv("IRONCLAD_CPU_FEATURES", "+avx2", 1);
+  auto r = run_ironclad({"verify", "--cpu", "x86-64-v1", fixture("clijit_scalar.wasm")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "IRONCLAD_CPU_FEATURES: '+avx2' refused")) << r.err;
+}
+
+TEST_F(CliJit, SpectestPassesInTheJit) {
+  for (const char* script : {"arith", "simd_basic"}) {
+    std::string json = fixture(std::string("wast/") + script + "/" + script + ".json");
+    auto r = run_ironclad({"spectest", "--tier", "jit", json});
+    EXPECT_EQ(r.status, 0) << script << ": " << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, " 0 failed")) << r.out;
+    auto v1 = run_ironclad({"spectest", "--tier", "jit", "--cpu", "x86-64-v1", json});
+    EXPECT_EQ(v1.status, 0) << script << " on x86-64-v1: " << v1.out << v1.err;
+  }
+  auto bad = run_ironclad({"spectest", "--tier", "jit", "--policy", "interpreter",
+                           fixture("wast/arith/arith.json")});
+  EXPECT_EQ(bad.status, 2) << bad.out;
+}
+
+TEST_F(CliJit, VerifyPrintsTheFeatureSetAndTheUsageTable) {
+  auto r = run_ironclad({"verify", "--cpu", "x86-64-v3", fixture("clijit_scalar.wasm")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "compiled for  profile x86-64-v3 ∩ this host")) << r.out;
+  EXPECT_TRUE(contains(r.out, "by ISA extension:")) << r.out;
+  // popcnt, clz and ctz of i64 under x86-64-v3 (which has POPCNT, LZCNT and BMI1).
+  std::string features = feature_table(r.out);
+  EXPECT_TRUE(contains(features, "popcnt")) << r.out;
+  EXPECT_TRUE(contains(features, "lzcnt")) << r.out;
+  EXPECT_TRUE(contains(r.out, "result        ok")) << r.out;
+}
+
+TEST_F(CliJit, VerifyForAlderlakeNShowsNoAvx512) {
+  auto r = run_ironclad({"verify", "--cpu", "alderlake-n", "--policy", "native",
+                         fixture("clijit_simd.wasm")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_FALSE(contains(feature_table(r.out), "avx512")) << r.out;
+  EXPECT_TRUE(contains(r.out, "0 EVEX")) << r.out;
+}
+
+// On a host with AVX-512DQ/VL, i64x2.mul compiled with `native` is vpmullq (EVEX); the same
+// code checked against alderlake-n is a violation naming the instruction.
+TEST_F(CliJit, NativeUsesAvx512AndVerifyingForASmallerCpuFails) {
+  auto native = run_ironclad({"verify", "--policy", "native", fixture("clijit_simd.wasm")});
+  ASSERT_EQ(native.status, 0) << native.err;
+  if (!contains(native.out, "avx512dq") || !contains(native.out, "avx512vl"))
+    GTEST_SKIP() << "this host has not verified AVX-512DQ and AVX-512VL";
+  EXPECT_TRUE(contains(feature_table(native.out), "avx512dq")) << native.out;
+  EXPECT_TRUE(contains(native.out, "AVX512EVEX")) << native.out;
+
+  auto conservative = run_ironclad({"verify", fixture("clijit_simd.wasm")});
+  ASSERT_EQ(conservative.status, 0) << conservative.err;
+  EXPECT_FALSE(contains(feature_table(conservative.out), "avx512")) << conservative.out;
+
+  auto violation = run_ironclad({"verify", "--policy", "native", "--verify-for", "alderlake-n",
+                                 fixture("clijit_simd.wasm")});
+  EXPECT_EQ(violation.status, 1);
+  EXPECT_TRUE(contains(violation.err, "verification failed")) << violation.err;
+  EXPECT_TRUE(contains(violation.err, "vpmullq")) << violation.err;
+  EXPECT_TRUE(contains(violation.err, "needs avx512dq")) << violation.err;
+  EXPECT_TRUE(contains(violation.err, "offset 0x")) << violation.err;
+  EXPECT_TRUE(contains(violation.err, "_f")) << "names the function: " << violation.err;
+  EXPECT_FALSE(contains(violation.out, "result        ok")) << violation.out;
+}
+
+TEST_F(CliJit, VerifyRejectsBadInput) {
+  EXPECT_EQ(run_ironclad({"verify", "/nonexistent/m.wasm"}).status, 66);
+  EXPECT_EQ(run_ironclad({"verify", "--policy", "interpreter", fixture("clijit_scalar.wasm")})
+                .status,
+            2);
+  EXPECT_EQ(run_ironclad({"verify", "--verify-for", "nope", fixture("clijit_scalar.wasm")}).status,
+            2);
+  EXPECT_EQ(run_ironclad({"verify"}).status, 2);
+  // Not a module: the first bytes of a text file.
+  auto r = run_ironclad({"verify", fixture("../CMakeCache.txt")});
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_EQ(r.signal, 0);
+}
+
+}  // namespace
+}  // namespace ironclad::cli::testing
