@@ -13,8 +13,9 @@
 # (default 600), TIERS (space-separated, overrides the list below).
 set -euo pipefail
 
-# The ironclad tiers that get a column. When the JIT lands: TIERS_DEFAULT="interp jit".
-TIERS_DEFAULT="interp"
+# The ironclad tiers that get a column (`ironclad run --tier T`; jit uses the default
+# conservative policy on this host).
+TIERS_DEFAULT="interp jit"
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=build
