@@ -10,7 +10,9 @@
 namespace ironclad::cli {
 namespace {
 
-Error usage(std::string message) { return Error::make(ErrorKind::Usage, std::move(message)); }
+Error usage(std::string message) {
+  return Error::make(ErrorKind::Usage, std::move(message));
+}
 
 std::string known_profiles() {
   std::string names;
@@ -69,8 +71,8 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
   if (!request.cpu_profile.empty()) {
     profile = cpu::find_profile(request.cpu_profile);
     if (!profile)
-      return usage("unknown CPU profile '" + request.cpu_profile + "' (known: " +
-                   known_profiles() + ")");
+      return usage("unknown CPU profile '" + request.cpu_profile + "' (known: " + known_profiles() +
+                   ")");
   }
 
   TierPlan plan;
@@ -91,12 +93,17 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
 
   bool jit_possible = plan.resolved.jit && !plan.resolved.features.empty();
   switch (choice) {
-    case TierChoice::Interp: plan.kind = TierKind::Interp; break;
-    case TierChoice::Auto: plan.kind = jit_possible ? TierKind::Jit : TierKind::Interp; break;
+    case TierChoice::Interp:
+      plan.kind = TierKind::Interp;
+      break;
+    case TierChoice::Auto:
+      plan.kind = jit_possible ? TierKind::Jit : TierKind::Interp;
+      break;
     case TierChoice::Jit:
       if (!plan.resolved.jit)
-        return usage("the JIT is not allowed under policy 'interpreter' (use --tier interp or "
-                     "auto, or another --policy)");
+        return usage(
+            "the JIT is not allowed under policy 'interpreter' (use --tier interp or "
+            "auto, or another --policy)");
       if (plan.resolved.features.empty())
         return usage("no verified CPU feature is left for the JIT to compile for (" +
                      plan.verified_origin + ", policy " + request.policy + ")");
@@ -108,9 +115,8 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
       std::fprintf(warnings, "ironclad: tier: interp (--tier %s, policy %s)\n",
                    request.tier.c_str(), request.policy.c_str());
     } else {
-      std::fprintf(warnings, "ironclad: tier: jit (policy %s on %s): %s\n",
-                   request.policy.c_str(), plan.verified_origin.c_str(),
-                   plan.resolved.features.llvm_names().c_str());
+      std::fprintf(warnings, "ironclad: tier: jit (policy %s on %s): %s\n", request.policy.c_str(),
+                   plan.verified_origin.c_str(), plan.resolved.features.llvm_names().c_str());
     }
   }
   return plan;

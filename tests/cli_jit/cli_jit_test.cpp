@@ -41,8 +41,8 @@ TEST_F(CliJit, EveryTierPrintsTheSameResults) {
   };
   for (const Call& call : calls) {
     for (const char* tier : {"interp", "jit", "auto"}) {
-      std::vector<std::string> args = {"run", "--tier", tier, "--invoke",
-                                       call.invoke_and_args[0], fixture(call.file)};
+      std::vector<std::string> args = {
+          "run", "--tier", tier, "--invoke", call.invoke_and_args[0], fixture(call.file)};
       args.insert(args.end(), call.invoke_and_args.begin() + 1, call.invoke_and_args.end());
       auto r = run_ironclad(args);
       EXPECT_EQ(r.status, 0) << tier << " " << call.invoke_and_args[0] << ": " << r.err;
@@ -59,8 +59,8 @@ TEST_F(CliJit, WasiProgramsExitAlikeInEveryTier) {
 }
 
 TEST_F(CliJit, TrapsAreTheSameInTheJit) {
-  auto r = run_ironclad({"run", "--tier", "jit", "--invoke", "div",
-                         fixture("clijit_scalar.wasm"), "1", "0"});
+  auto r = run_ironclad(
+      {"run", "--tier", "jit", "--invoke", "div", fixture("clijit_scalar.wasm"), "1", "0"});
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(contains(r.err, "trap: integer divide by zero")) << r.err;
 }
@@ -104,8 +104,7 @@ TEST_F(CliJit, UnknownTierPolicyOrProfileIsAUsageError) {
 // x86-64-v1 has no AVX2, so under --cpu x86-64-v1 AVX2 is unverified whatever this host has.
 TEST_F(CliJit, AnUnverifiedFeatureIsRefusedWithAWarning) {
   auto r = run_ironclad({"run", "--tier", "jit", "--cpu", "x86-64-v1", "--cpu-features", "+avx2",
-                         "--show-tier", "--invoke", "bits", fixture("clijit_scalar.wasm"),
-                         "1000"});
+                         "--show-tier", "--invoke", "bits", fixture("clijit_scalar.wasm"), "1000"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "88102\n");
   EXPECT_TRUE(contains(r.err, "ironclad: warning: --cpu-features: '+avx2' refused")) << r.err;
@@ -128,8 +127,8 @@ TEST_F(CliJit, SpectestPassesInTheJit) {
     auto v1 = run_ironclad({"spectest", "--tier", "jit", "--cpu", "x86-64-v1", json});
     EXPECT_EQ(v1.status, 0) << script << " on x86-64-v1: " << v1.out << v1.err;
   }
-  auto bad = run_ironclad({"spectest", "--tier", "jit", "--policy", "interpreter",
-                           fixture("wast/arith/arith.json")});
+  auto bad = run_ironclad(
+      {"spectest", "--tier", "jit", "--policy", "interpreter", fixture("wast/arith/arith.json")});
   EXPECT_EQ(bad.status, 2) << bad.out;
 }
 
@@ -146,8 +145,8 @@ TEST_F(CliJit, VerifyPrintsTheFeatureSetAndTheUsageTable) {
 }
 
 TEST_F(CliJit, VerifyForAlderlakeNShowsNoAvx512) {
-  auto r = run_ironclad({"verify", "--cpu", "alderlake-n", "--policy", "native",
-                         fixture("clijit_simd.wasm")});
+  auto r = run_ironclad(
+      {"verify", "--cpu", "alderlake-n", "--policy", "native", fixture("clijit_simd.wasm")});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_FALSE(contains(feature_table(r.out), "avx512")) << r.out;
   EXPECT_TRUE(contains(r.out, "0 EVEX")) << r.out;
@@ -167,8 +166,8 @@ TEST_F(CliJit, NativeUsesAvx512AndVerifyingForASmallerCpuFails) {
   ASSERT_EQ(conservative.status, 0) << conservative.err;
   EXPECT_FALSE(contains(feature_table(conservative.out), "avx512")) << conservative.out;
 
-  auto violation = run_ironclad({"verify", "--policy", "native", "--verify-for", "alderlake-n",
-                                 fixture("clijit_simd.wasm")});
+  auto violation = run_ironclad(
+      {"verify", "--policy", "native", "--verify-for", "alderlake-n", fixture("clijit_simd.wasm")});
   EXPECT_EQ(violation.status, 1);
   EXPECT_TRUE(contains(violation.err, "verification failed")) << violation.err;
   EXPECT_TRUE(contains(violation.err, "vpmullq")) << violation.err;
@@ -180,9 +179,8 @@ TEST_F(CliJit, NativeUsesAvx512AndVerifyingForASmallerCpuFails) {
 
 TEST_F(CliJit, VerifyRejectsBadInput) {
   EXPECT_EQ(run_ironclad({"verify", "/nonexistent/m.wasm"}).status, 66);
-  EXPECT_EQ(run_ironclad({"verify", "--policy", "interpreter", fixture("clijit_scalar.wasm")})
-                .status,
-            2);
+  EXPECT_EQ(
+      run_ironclad({"verify", "--policy", "interpreter", fixture("clijit_scalar.wasm")}).status, 2);
   EXPECT_EQ(run_ironclad({"verify", "--verify-for", "nope", fixture("clijit_scalar.wasm")}).status,
             2);
   EXPECT_EQ(run_ironclad({"verify"}).status, 2);
