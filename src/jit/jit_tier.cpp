@@ -48,7 +48,7 @@ class JitTier final : public runtime::Tier {
  private:
   Result<std::shared_ptr<CompiledModule>> code_for(const std::shared_ptr<const wasm::Module>& m);
   Result<bool> explicit_bounds_checks() const;
-  void add_backtrace(Error& error, const TrapTrace& trace) const;
+  void add_backtrace(Error& error, const uintptr_t* pcs, size_t count) const;
 
   JitConfig config_;
   std::unique_ptr<ModuleCompiler> compiler_;
@@ -103,9 +103,9 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
 // Frames whose return address is inside a compiled wasm function, innermost first. Functions
 // the optimizer inlined into their caller have no frame of their own and do not appear; the
 // code offset is unknown (0): machine code is not mapped back to instructions yet.
-void JitTier::add_backtrace(Error& error, const TrapTrace& trace) const {
-  for (int i = 0; i < trace.count; ++i) {
-    uintptr_t pc = trace.pcs[i];
+void JitTier::add_backtrace(Error& error, const uintptr_t* pcs, size_t count) const {
+  for (size_t i = 0; i < count; ++i) {
+    uintptr_t pc = pcs[i];
     auto it = function_code_.upper_bound(pc);
     if (it == function_code_.begin()) continue;
     --it;
@@ -176,7 +176,6 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   for (size_t i = 0; i < type.params.size(); ++i) slots[i] = args[i].v128;
   auto* slot_bytes = reinterpret_cast<uint8_t*>(slots.data());
   runtime::Activation act;
-  trap_trace().count = 0;
   bool returned = runtime::enter_activation(act, [&] {
     stack_limit_ = act.stack_limit;
     code->entry(code->ctx, slot_bytes);
@@ -185,13 +184,17 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
     if (act.reason == runtime::UnwindReason::Fault) {
       auto* state = static_cast<InstanceState*>(code->ctx->instance->tier_state);
       Error error = fault_error(act, state->code->compiled_for, config_.host_verified);
-      TrapTrace at_fault;  // the faulting function only (+1: inside it, like a return address)
-      at_fault.pcs[at_fault.count++] = act.fault.pc + 1;
-      add_backtrace(error, at_fault);
+      // The faulting function (pc + 1: inside it, as a return address would be), then its
+      // callers as the runtime recorded them from the fault's frame pointer.
+      uintptr_t at_fault = act.fault.pc + 1;
+      add_backtrace(error, &at_fault, 1);
+      add_backtrace(error, act.fault.backtrace, act.fault.backtrace_size);
       return error;
     }
+    // raise_trap / raise_host_error recorded the return addresses into generated code
+    // between the unwinding helper and the activation's entry, innermost first.
     Error error = runtime::activation_error(act);
-    add_backtrace(error, trap_trace());
+    add_backtrace(error, act.fault.backtrace, act.fault.backtrace_size);
     return error;
   }
   for (size_t i = 0; i < type.results.size(); ++i) {

@@ -14,11 +14,8 @@ namespace {
 
 using runtime::FunctionInstance;
 
-// Records the frames (for the backtrace) and unwinds.
-[[noreturn]] [[gnu::noinline]] void trap(TrapKind kind) {
-  record_trace(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
-  runtime::raise_trap(kind);
-}
+// Unwinds; runtime::raise_trap records the generated-code frames for the backtrace.
+[[noreturn]] [[gnu::noinline]] void trap(TrapKind kind) { runtime::raise_trap(kind); }
 
 Value slot_to_value(ValType type, const uint8_t* slot) {
   Value v = Value::zero(type);
@@ -53,7 +50,6 @@ void value_to_slot(const Value& v, uint8_t* slot) { std::memcpy(slot, &v.v128, k
 // Moves the host error into the activation and unwinds; `error` lives in the caller's
 // frame, which the unwinding skips, so it is moved out first.
 [[noreturn]] [[gnu::noinline]] void unwind_host_error(Error& error) {
-  record_trace(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
   runtime::raise_host_error(std::move(error));
 }
 
@@ -66,26 +62,6 @@ runtime::Memory* memory_of(VmContext* ctx) {
 bool range_ok(uint64_t start, uint64_t n, uint64_t size) { return start <= size && n <= size - start; }
 
 }  // namespace
-
-TrapTrace& trap_trace() {
-  static thread_local TrapTrace trace;
-  return trace;
-}
-
-void record_trace(uintptr_t fp) {
-  TrapTrace& trace = trap_trace();
-  trace.count = 0;
-  // Everything between here and the entry is generated code and runtime helpers, all with
-  // frame pointers; the Activation object lives in the frame that entered, above them all.
-  auto stop = reinterpret_cast<uintptr_t>(runtime::current_activation());
-  while (fp && fp < stop && trace.count < TrapTrace::kMaxFrames) {
-    const auto* frame = reinterpret_cast<const uintptr_t*>(fp);
-    uintptr_t next = frame[0];
-    trace.pcs[trace.count++] = frame[1];  // the return address into the caller
-    if (next <= fp) break;  // the stack grows down: callers' frames are higher
-    fp = next;
-  }
-}
 
 bool call_function(VmContext* caller, FunctionInstance& func, uint8_t* slots, Error& error) {
   if (func.is_host()) return call_host(caller, func, slots, error);

@@ -26,18 +26,6 @@ std::span<const HelperSymbol> runtime_helpers();
 bool call_function(VmContext* caller, runtime::FunctionInstance& func, uint8_t* slots,
                    Error& error);
 
-// The return addresses of the frames between a trapping helper and the activation's entry,
-// innermost first, recorded (without allocating) just before the helper unwinds; the tier
-// maps those inside JIT code to wasm functions for the error's backtrace.
-struct TrapTrace {
-  static constexpr int kMaxFrames = 64;
-  uintptr_t pcs[kMaxFrames] = {};
-  int count = 0;
-};
-TrapTrace& trap_trace();
-// Walks the frame-pointer chain from `fp` up to (not including) the activation's frame.
-void record_trace(uintptr_t fp);
-
 }  // namespace ironclad::jit
 
 // The helpers' C names, as generated code declares them.
