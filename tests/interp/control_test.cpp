@@ -1,8 +1,8 @@
-// Control flow through the interpreter: blocks, loops, branches (fused and plain),
-// br_table, multi-value, select, calls and recursion.
+// Control flow under every tier (interp_tests and jit_tests): blocks, loops, branches
+// (fused and plain in the interpreter), br_table, multi-value, select, calls and recursion.
 #include "test_support.h"
 
-namespace ironclad::interp::testing {
+namespace ironclad::testing {
 namespace {
 
 class ControlTest : public ::testing::Test {
@@ -78,22 +78,4 @@ TEST_F(ControlTest, DeepRecursionBelowTheLimitWorks) {
 }
 
 }  // namespace
-}  // namespace ironclad::interp::testing
-
-namespace ironclad::interp::testing {
-namespace {
-
-TEST(LazyLowering, OnlyCalledFunctionsAreLowered) {
-  Harness h("interp_control");
-  h.instantiate();
-  auto fib = h.instance->get_export("fib");
-  auto fac = h.instance->get_export("fac");
-  ASSERT_TRUE(fib.ok() && fac.ok());
-  EXPECT_EQ(fib->func->tier_code, nullptr);
-  EXPECT_EQ(h.i32("fib", {I32(5)}), 5u);
-  EXPECT_NE(fib->func->tier_code, nullptr);
-  EXPECT_EQ(fac->func->tier_code, nullptr);  // never called: never lowered
-}
-
-}  // namespace
-}  // namespace ironclad::interp::testing
+}  // namespace ironclad::testing

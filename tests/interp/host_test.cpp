@@ -1,9 +1,10 @@
-// Calls between wasm and host functions: arguments and results of every scalar type,
-// call_indirect to a host function, host errors passing through unchanged, re-entrance
-// (wasm -> host -> wasm ...) and its bound on native nesting.
+// Calls between wasm and host functions under every tier (interp_tests and jit_tests):
+// arguments and results of every scalar type, call_indirect to a host function, host errors
+// passing through unchanged, re-entrance (wasm -> host -> wasm ...) and its bound on native
+// nesting.
 #include "test_support.h"
 
-namespace ironclad::interp::testing {
+namespace ironclad::testing {
 namespace {
 
 using wasm::FuncType;
@@ -93,4 +94,4 @@ TEST_F(HostTest, HostFunctionCalledDirectlyFromTheEmbedder) {
 }
 
 }  // namespace
-}  // namespace ironclad::interp::testing
+}  // namespace ironclad::testing

@@ -1,10 +1,10 @@
-// A sample of every scalar numeric family through the interpreter, including the
-// immediate-operand and constant-first forms the lowering produces.
+// A sample of every scalar numeric family under every tier (interp_tests and jit_tests),
+// including the immediate-operand and constant-first forms the interpreter's lowering produces.
 #include <bit>
 
 #include "test_support.h"
 
-namespace ironclad::interp::testing {
+namespace ironclad::testing {
 namespace {
 
 class NumericTest : public ::testing::Test {
@@ -50,4 +50,4 @@ TEST_F(NumericTest, ConversionsSaturateRoundAndReinterpret) {
 }
 
 }  // namespace
-}  // namespace ironclad::interp::testing
+}  // namespace ironclad::testing

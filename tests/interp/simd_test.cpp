@@ -2,7 +2,7 @@
 // lane operations, shuffles, lane and splat loads, bitselect, select and bounds.
 #include "test_support.h"
 
-namespace ironclad::interp::testing {
+namespace ironclad::testing {
 namespace {
 
 class SimdTest : public ::testing::Test {
@@ -51,4 +51,4 @@ TEST_F(SimdTest, V128LoadIsBoundsChecked) {
 }
 
 }  // namespace
-}  // namespace ironclad::interp::testing
+}  // namespace ironclad::testing

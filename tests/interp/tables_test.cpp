@@ -1,8 +1,9 @@
-// Tables and references: call_indirect, table.get/set/size/grow/fill/copy/init, elem.drop,
-// ref.func / ref.null / ref.is_null, externref round trips and typed select.
+// Tables and references under every tier (interp_tests and jit_tests): call_indirect,
+// table.get/set/size/grow/fill/copy/init, elem.drop, ref.func / ref.null / ref.is_null,
+// externref round trips and typed select.
 #include "test_support.h"
 
-namespace ironclad::interp::testing {
+namespace ironclad::testing {
 namespace {
 
 class TableTest : public ::testing::Test {
@@ -46,4 +47,4 @@ TEST_F(TableTest, ReferencesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace ironclad::interp::testing
+}  // namespace ironclad::testing

@@ -1,5 +1,11 @@
-// Shared helpers for the interpreter tests: load a fixture module, instantiate it in a
-// store running the interpreter, call its exports.
+// Shared helpers for the behaviour tests that run under every tier: load a fixture
+// module, instantiate it in a store running the tier under test, call its exports.
+//
+// The same behaviour test sources (tests/interp/{host,control,memory,traps,numeric,
+// tables}_test.cpp) are compiled into interp_tests and into jit_tests; each executable
+// defines make_tier_under_test() once (tests/interp/tier_under_test.cpp returns the
+// interpreter, tests/jit/tier_under_test.cpp the JIT), so the two tiers are held to one set
+// of expectations.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,16 +17,20 @@
 #include <string>
 #include <vector>
 
-#include "interp/interpreter.h"
 #include "runtime/runtime.h"
 #include "wasm/decoder.h"
 #include "wasm/validator.h"
 
-namespace ironclad::interp::testing {
+namespace ironclad::testing {
+
+// The tier this test executable runs its behaviour tests under, a new one per store.
+// (Tests of one tier's own features live in that tier's executable only: here in
+// interp_only_test.cpp, which jit_tests does not compile.)
+std::unique_ptr<runtime::Tier> make_tier_under_test();
 
 inline std::string fixture_path(const std::string& name) {
   const char* dir = std::getenv("IRONCLAD_FIXTURES");
-  return std::string(dir ? dir : IRONCLAD_INTERP_FIXTURE_DIR) + "/" + name + ".wasm";
+  return std::string(dir ? dir : IRONCLAD_TEST_FIXTURE_DIR) + "/" + name + ".wasm";
 }
 
 inline std::shared_ptr<const wasm::Module> load_fixture(const std::string& name) {
@@ -35,10 +45,13 @@ inline std::shared_ptr<const wasm::Module> load_fixture(const std::string& name)
   return std::shared_ptr<const wasm::Module>(std::move(*module));
 }
 
-// A store running the interpreter with one instance of a fixture.
+// A store running a tier (by default the tier under test) with one instance of a fixture.
 struct Harness {
   explicit Harness(const std::string& fixture, runtime::StoreLimits limits = {})
-      : store(make_interpreter(), limits) {
+      : Harness(fixture, make_tier_under_test(), limits) {}
+  Harness(const std::string& fixture, std::unique_ptr<runtime::Tier> tier,
+          runtime::StoreLimits limits = {})
+      : store(std::move(tier), limits) {
     module = load_fixture(fixture);
   }
   // Instantiates after the test has defined any imports in `linker`.
@@ -49,6 +62,7 @@ struct Harness {
     instance = *inst;
   }
   Result<std::vector<Value>> call(const std::string& name, std::vector<Value> args = {}) {
+    if (!instance) return Error::make(ErrorKind::Usage, "not instantiated");
     auto ext = instance->get_export(name);
     if (!ext.ok()) return ext.error();
     return store.invoke(*ext->func, args);
@@ -86,4 +100,4 @@ inline Value I64(uint64_t v) { return Value::from_i64(v); }
 inline Value F32(float v) { return Value::from_f32(v); }
 inline Value F64(double v) { return Value::from_f64(v); }
 
-}  // namespace ironclad::interp::testing
+}  // namespace ironclad::testing
