@@ -22,7 +22,7 @@ union Word;
 
 // How a run of handlers ends.
 enum class Status : uint32_t {
-  Done,   // the exit stub was reached: the entry function returned
+  Done,   // the entry frame's return instruction ran: the entry function returned
   Trap,   // ExecContext::trap_kind / trap_ip say what and where
   Error,  // ExecContext::error holds it (a host function's error, fuel, a lowering failure)
 };

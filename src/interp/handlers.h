@@ -59,8 +59,8 @@ namespace ironclad::interp {
 IRONCLAD_NAMED_HANDLERS(IRONCLAD_DECLARE_HANDLER)
 #undef IRONCLAD_DECLARE_HANDLER
 
-// The exit stub: the return address of every entry frame.
-extern const Word kExitStub[1];
+// The return address of every entry frame: one instruction that ends the run.
+extern const Word kEntryReturn[1];
 
 // Generated families, looked up by opcode at lowering time; null when `op` has none.
 // Unary operators (numeric, conversions, trapping or not): [h][a|dst].

@@ -20,7 +20,7 @@ Status raise_error(ExecContext* ctx, const Word* ip, Error error) {
   return Status::Error;
 }
 
-const Word kExitStub[1] = {{.handler = h_exit}};
+const Word kEntryReturn[1] = {{.handler = h_exit}};
 
 IRONCLAD_DEFINE_HANDLER(h_exit) {
   (void)ip, (void)fp, (void)mem, (void)memsize, (void)ctx;

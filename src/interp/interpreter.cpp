@@ -88,7 +88,7 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
   Activation* act = sentinel + 1;
   act->code = code;
   act->fp = fp;
-  act->ret_ip = kExitStub;
+  act->ret_ip = kEntryReturn;
   act->host_call_ip = nullptr;
   ctx_.act_top = act;
 
@@ -153,7 +153,7 @@ void Interpreter::add_backtrace(Error& error, const Activation* top, const Word*
     frame.function_name = module.function_display_name(frame.function_index);
     frame.code_offset = code.module_offset_of(ip);
     error.backtrace.push_back(std::move(frame));
-    ip = a->ret_ip == kExitStub ? nullptr : a->ret_ip - 1;
+    ip = a->ret_ip == kEntryReturn ? nullptr : a->ret_ip - 1;
   }
 }
 

@@ -8,7 +8,7 @@
 // Parameter and result types: int32_t/uint32_t -> i32, int64_t/uint64_t -> i64, float ->
 // f32, double -> f64, V128 -> v128. Results: void, one of those, or a std::tuple of them
 // for several results; any of these wrapped in Result<...> so that the function can trap
-// or exit (its Error unwinds the wasm call). An optional first parameter `HostContext&`
+// or end the program as proc_exit does (its Error unwinds the wasm call). An optional first parameter `HostContext&`
 // gives access to the store and the caller's memory.
 #pragma once
 
