@@ -547,11 +547,11 @@ Result<void> Lowerer::emit_br_table(const wasm::Instr& in) {
         c.fixups.push_back(table + i);
       continue;
     }
-    // A stub with the moves this target needs.
+    // A trampoline: the moves this br_table target needs, then the branch.
     w_[table + i].u64 = w_.size();
     mark_label();
     if (c.kind == Control::Function) {
-      // The stub must not change the stack others see: work on a copy of its entries.
+      // The trampoline must not change the stack others see: work on a copy of its entries.
       std::vector<Operand> saved = stack_;
       emit_return();
       stack_ = std::move(saved);
