@@ -6,22 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "verify/feature_names.h"
 #include "verify/verifier.h"
 
 namespace ironclad::jit {
 namespace {
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
 
 std::string join(const std::vector<std::string>& items, const char* sep) {
   std::string out;
@@ -43,7 +32,8 @@ Error fault_error(const runtime::Activation& act, const cpu::FeatureSet& compile
   // Decode the one instruction at pc against what the host verified.
   std::span<const uint8_t> bytes(f.code_bytes, f.code_size);
   verify::VerifyReport report =
-      verify::verify(bytes, f.pc, split(host_verified.with_requirements().llvm_names()));
+      verify::verify(bytes, f.pc,
+                     verify::parse_feature_names(host_verified.with_requirements().llvm_names()));
   const verify::Violation* first = report.violations.empty() ? nullptr : &report.violations[0];
   if (f.signo == SIGILL && first && first->offset == 0 &&
       first->kind == verify::ViolationKind::MissingFeature) {

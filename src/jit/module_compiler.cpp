@@ -24,6 +24,7 @@
 
 #include "jit/function_translator.h"
 #include "jit/runtime_helpers.h"
+#include "verify/feature_names.h"
 
 namespace ironclad::jit {
 namespace {
@@ -158,18 +159,6 @@ class CodeCapture : public llvm::orc::ObjectLinkingLayer::Plugin {
   std::vector<Symbol> symbols_;
 };
 
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
 // LLVM emits `rep bsf` (F3 0F BC, which decodes as tzcnt) for count-trailing-zeros even
 // without BMI1: CPUs without BMI1 ignore the prefix and execute bsf, and LLVM uses it only
 // where bsf's result suffices. The verifier rightly calls the bytes tzcnt [BMI1]; no CPU
@@ -185,7 +174,8 @@ Result<void> verify_code(const std::vector<CodeBlock>& blocks,
                          const std::vector<CodeCapture::Symbol>& symbols,
                          const cpu::FeatureSet& allowed, const wasm::Module& module,
                          CompiledModule& out) {
-  std::vector<std::string> names = split_names(allowed.with_requirements().llvm_names());
+  std::vector<std::string> names =
+      verify::parse_feature_names(allowed.with_requirements().llvm_names());
   std::string problems;
   for (const CodeBlock& block : blocks) {
     std::vector<verify::FunctionSymbol> in_block;
