@@ -21,7 +21,10 @@ function(ironclad_test name)
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   add_executable(${name} ${sources})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
-  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src
+                             ${PROJECT_SOURCE_DIR}/tests ${CMAKE_CURRENT_SOURCE_DIR})
+  # The fixture directory for support/fixture_dir.h, when the environment does not name one.
+  target_compile_definitions(${name} PRIVATE IRONCLAD_FIXTURE_DIR="${IRONCLAD_FIXTURE_DIR}")
   # Tests find fixtures and the shared CPUID dumps through these variables. They are set by
   # running each test through `env` (gtest_discover_tests would split an ENVIRONMENT list).
   set_target_properties(${name} PROPERTIES CROSSCOMPILING_EMULATOR

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "support/fixture_dir.h"
+
 namespace ironclad::cli::testing {
 
 struct ProcessResult {
@@ -66,8 +68,7 @@ inline ProcessResult run_ironclad(const std::vector<std::string>& args) {
 }
 
 inline std::string fixture(const std::string& name) {
-  const char* dir = std::getenv("IRONCLAD_FIXTURES");
-  return std::string(dir ? dir : IRONCLAD_CLI_FIXTURE_DIR) + "/" + name;
+  return ironclad::testing::fixture_dir() + "/" + name;
 }
 
 }  // namespace ironclad::cli::testing

@@ -20,6 +20,7 @@
 #include "runtime/runtime.h"
 #include "wasm/decoder.h"
 #include "wasm/validator.h"
+#include "support/fixture_dir.h"
 
 namespace ironclad::testing {
 
@@ -29,8 +30,7 @@ namespace ironclad::testing {
 std::unique_ptr<runtime::Tier> make_tier_under_test();
 
 inline std::string fixture_path(const std::string& name) {
-  const char* dir = std::getenv("IRONCLAD_FIXTURES");
-  return std::string(dir ? dir : IRONCLAD_TEST_FIXTURE_DIR) + "/" + name + ".wasm";
+  return ironclad::testing::fixture_dir() + "/" + name + ".wasm";
 }
 
 inline std::shared_ptr<const wasm::Module> load_fixture(const std::string& name) {

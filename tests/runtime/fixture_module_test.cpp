@@ -11,6 +11,7 @@
 #include "test_support.h"
 #include "wasm/decoder.h"
 #include "wasm/validator.h"
+#include "support/fixture_dir.h"
 
 namespace ironclad::runtime {
 namespace {
@@ -18,8 +19,7 @@ namespace {
 using namespace testing;
 
 std::shared_ptr<const wasm::Module> load_fixture(const std::string& stem) {
-  const char* env = std::getenv("IRONCLAD_FIXTURES");
-  std::string path = std::string(env ? env : IRONCLAD_RUNTIME_FIXTURE_DIR) + "/" + stem + ".wasm";
+  std::string path = ironclad::testing::fixture_dir() + "/" + stem + ".wasm";
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in) << "missing fixture " << path;
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),

@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "verify/verifier.h"
+#include "support/fixture_dir.h"
 
 namespace ironclad::verify::test {
 
 inline std::string code_fixture_path(const std::string& file) {
-  const char* dir = std::getenv("IRONCLAD_FIXTURES");
-  return std::string(dir ? dir : "fixtures") + "/verify/" + file;
+  return ironclad::testing::fixture_dir() + "/verify/" + file;
 }
 
 // The .text bytes; empty (and a test failure) when the fixture is missing.

@@ -17,6 +17,7 @@
 #include "wasi/wasi.h"
 #include "wasm/decoder.h"
 #include "wasm/validator.h"
+#include "support/fixture_dir.h"
 
 namespace ironclad::wasi {
 namespace {
@@ -31,8 +32,7 @@ struct ProgramRun {
 
 ProgramRun run_program(const std::string& name, WasiContext& wasi) {
   ProgramRun run;
-  const char* dir = std::getenv("IRONCLAD_FIXTURES");
-  std::string path = std::string(dir ? dir : IRONCLAD_WASI_FIXTURE_DIR) + "/" + name;
+  std::string path = ironclad::testing::fixture_dir() + "/" + name;
   std::ifstream in(path, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
   auto module = wasm::decode_module(std::move(bytes), path);

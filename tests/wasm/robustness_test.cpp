@@ -14,6 +14,7 @@
 #include "wasm/decoder.h"
 #include "wasm/reader.h"
 #include "wasm/validator.h"
+#include "support/fixture_dir.h"
 
 namespace ironclad::wasm {
 namespace {
@@ -21,8 +22,7 @@ namespace {
 using namespace test;
 
 Bytes load_fixture(const char* file) {
-  const char* dir = std::getenv("IRONCLAD_FIXTURES");
-  std::string path = std::string(dir ? dir : IRONCLAD_WASM_FIXTURE_DIR) + "/" + file;
+  std::string path = ironclad::testing::fixture_dir() + "/" + file;
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "missing fixture " << path;
   return Bytes((std::istreambuf_iterator<char>(in)), {});
