@@ -24,6 +24,9 @@ enum class ErrorKind : uint8_t {
   CpuIncompatibility,  // the CPU refused an instruction the code was compiled for
   EngineFault,         // an unexpected fault inside engine-generated code
   Internal,            // a bug in Ironclad, reported instead of crashing
+  // Extension host (include/ironclad/extension_host.h):
+  ExtensionRestarted,  // the call faulted; the extension was restarted (message names its tier)
+  ExtensionDisabled,   // the extension is disabled (too many faults, or by the user)
 };
 
 inline const char* to_string(ErrorKind kind) {
@@ -39,6 +42,8 @@ inline const char* to_string(ErrorKind kind) {
     case ErrorKind::CpuIncompatibility: return "CPU incompatibility";
     case ErrorKind::EngineFault: return "engine fault";
     case ErrorKind::Internal: return "internal error";
+    case ErrorKind::ExtensionRestarted: return "extension restarted";
+    case ErrorKind::ExtensionDisabled: return "extension disabled";
   }
   return "unknown error";
 }
@@ -87,12 +92,32 @@ struct BacktraceFrame {
   uint32_t code_offset = 0;   // byte offset in the module of the instruction
 };
 
+// What a fault in generated code was: set on CpuIncompatibility and EngineFault errors, so
+// the recovery ladder, crash reports and the user-facing message need not parse text.
+struct FaultDetails {
+  int signal = 0;             // SIGILL, SIGSEGV, SIGBUS, SIGFPE
+  uint64_t pc = 0;            // address of the faulting instruction
+  uint64_t address = 0;       // si_addr
+  std::string instruction;    // Intel syntax, e.g. "vpmullq xmm0, xmm0, xmm1"; "" if undecodable
+  std::string mnemonic;       // e.g. "vpmullq"
+  std::string isa_set;        // Zydis's ISA set, e.g. "AVX512DQ_128"
+  // The features the instruction needs that the CPU (or the emulated CPU) lacks, LLVM
+  // names, e.g. {"avx512dq", "avx512vl"}. Empty for an EngineFault.
+  std::vector<std::string> missing_features;
+  std::string compiled_for;   // the code's feature set, comma-separated LLVM names
+  std::string host_verified;  // the set the host (or the emulated CPU) verified
+  std::string emulated_cpu;   // the profile emulated with --emulate-cpu, "" when none
+  uint32_t function_index = 0;  // the wasm function the fault is in (when known)
+  uint64_t code_offset = 0;     // offset of pc from that function's machine code start
+};
+
 struct Error {
   ErrorKind kind = ErrorKind::Internal;
   std::string message;
   TrapKind trap = TrapKind::None;
   int exit_code = 0;  // for ErrorKind::Exit
   std::vector<BacktraceFrame> backtrace;
+  std::optional<FaultDetails> fault;  // CpuIncompatibility, EngineFault
 
   static Error make(ErrorKind kind, std::string message) {
     Error e;

@@ -28,7 +28,9 @@ int status_for(const Error& error) {
     case ErrorKind::Trap:
     case ErrorKind::Exhausted:
     case ErrorKind::CpuIncompatibility:
-    case ErrorKind::EngineFault: return exit_status::kTrap;
+    case ErrorKind::EngineFault:
+    case ErrorKind::ExtensionRestarted:
+    case ErrorKind::ExtensionDisabled: return exit_status::kTrap;
   }
   return exit_status::kInternal;
 }

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "cpu/features.h"
 #include "runtime/runtime.h"
@@ -24,6 +26,13 @@ struct JitConfig {
   // of it is never run (invariant 4).
   cpu::FeatureSet host_verified;
   int opt_level = 2;  // 0..3, as -O<n>
+  // CPU emulation (issue 5, docs/emulation.md): when set, the code runs as if on a CPU with
+  // exactly these features: after compilation every instruction needing a feature outside
+  // this set is overwritten at its first bytes with an undefined opcode (the original bytes
+  // kept in a side table), so executing it raises a real SIGILL where that CPU would, and
+  // the fault is reported against this set. `emulate_cpu_name` names it (e.g. "alderlake-n").
+  std::optional<cpu::FeatureSet> emulate_features;
+  std::string emulate_cpu_name;
   BoundsChecks bounds_checks = BoundsChecks::Auto;
 };
 

@@ -1,0 +1,157 @@
+// The extension host: what an embedding application uses to load WebAssembly extensions and
+// call them, and to survive them. A call that faults because the CPU refused an instruction
+// (CpuIncompatibility) or because generated code misbehaved (EngineFault) never kills the
+// application: the host records the incident (quarantine database + crash report), demotes the
+// extension to a safer configuration, gives it a fresh instance, retries idempotent exports,
+// and tells the application through an event (docs/recovery.md).
+//
+// Nothing here throws, aborts or exits (DESIGN.md invariant 1): errors are values.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ironclad/error.h"
+#include "ironclad/value.h"
+
+namespace ironclad {
+
+// One export an extension offers, from its manifest.
+struct ExtensionExportDecl {
+  std::string name;
+  // Calling it twice with the same arguments is harmless, so after a fault the host may
+  // retry it on the recovered instance and return that result to the caller.
+  bool idempotent = false;
+};
+
+// extension.toml, parsed and checked (see docs/recovery.md for the format).
+struct ExtensionManifest {
+  std::filesystem::path dir;        // the extension's directory
+  std::filesystem::path file;       // dir / "extension.toml"
+  std::string id;                   // [a-z0-9][a-z0-9._-]*, unique within a host
+  std::string name;
+  std::string version;
+  std::filesystem::path wasm;       // the module, resolved against `dir`
+  std::vector<ExtensionExportDecl> exports;
+
+  const ExtensionExportDecl* find_export(std::string_view name) const;
+};
+
+enum class ExtensionState : uint8_t {
+  Running,   // in its planned configuration
+  Degraded,  // running, but in a safer configuration than planned (status.reason says why)
+  Disabled,  // not running (status.reason says why); ExtensionHost::enable restarts it
+};
+const char* to_string(ExtensionState state);
+
+// The rungs of the recovery ladder, safest last.
+enum class Rung : uint8_t {
+  Planned,       // the JIT with policy ∩ verified host features ∩ quarantine record
+  Conservative,  // the JIT, at most `conservative`, without the features that faulted
+  Baseline,      // the JIT, at most `baseline`
+  Interpreter,   // the portable interpreter: always works
+};
+const char* to_string(Rung rung);
+
+// One fault of an extension, as the host handled it.
+struct Incident {
+  std::chrono::system_clock::time_point when;
+  ErrorKind kind = ErrorKind::EngineFault;  // CpuIncompatibility or EngineFault
+  std::string message;                      // the fault, one line
+  std::string export_name;                  // what was being called
+  std::string tier_before;                  // e.g. "jit {avx2,avx512f,...}"
+  std::string tier_after;                   // e.g. "jit {avx2,...}", "interp", "disabled"
+  std::filesystem::path report;             // the crash report written for it, if any
+};
+
+struct ExtensionStatus {
+  std::string id, name, version;
+  ExtensionState state = ExtensionState::Running;
+  Rung rung = Rung::Planned;
+  std::string tier;         // "jit" or "interp"; "" when disabled
+  std::string features;     // the feature set the code was compiled for (LLVM names)
+  std::string reason;       // why degraded or disabled; "" when running as planned
+  std::string module_hash;  // hex, what the quarantine is keyed by (with the CPU fingerprint)
+  std::vector<Incident> incidents;  // oldest first
+};
+
+enum class HostEventKind : uint8_t {
+  Loaded,       // an extension started (message names tier and features)
+  Quarantined,  // started directly in a safe configuration remembered from an earlier run
+  Restarted,    // a fault; the extension runs again on a safer rung (or the same one)
+  Disabled,     // too many faults in the window, or a fault on the last rung
+  Enabled,      // ExtensionHost::enable
+  Warning,      // something the user may want to know (e.g. a corrupt quarantine rebuilt)
+};
+const char* to_string(HostEventKind kind);
+
+struct HostEvent {
+  HostEventKind kind = HostEventKind::Warning;
+  std::string extension_id;
+  // A sentence for the user, e.g. "extension 'x' restarted in safe mode: this CPU cannot
+  // execute vpmullq (AVX512DQ+AVX512VL)".
+  std::string message;
+  std::optional<Incident> incident;  // Restarted, Disabled
+};
+
+struct HostConfig {
+  // Quarantine database and crash reports. Empty: $IRONCLAD_DATA_DIR, else
+  // $XDG_DATA_HOME/ironclad, else ~/.local/share/ironclad.
+  std::filesystem::path data_dir;
+  std::string policy = "conservative";  // cpu::Policy name: the planned rung's policy
+  std::string tier = "auto";            // "auto" (JIT when the policy allows), "jit", "interp"
+  std::string cpu_features;             // "+x,-y" overrides of the policy
+  // Run as if on this CPU profile (e.g. "alderlake-n"): instructions it lacks raise SIGILL
+  // (docs/emulation.md). The crash, reproducible on any machine.
+  std::string emulate_cpu;
+  // EngineFaults tolerated within `fault_window` before the extension is disabled.
+  uint32_t max_faults = 3;
+  std::chrono::seconds fault_window{600};
+  bool write_crash_reports = true;
+  // Called (on the calling thread, outside any lock the host holds) for every event.
+  std::function<void(const HostEvent&)> on_event;
+};
+
+class Extension {
+ public:
+  virtual ~Extension() = default;
+  virtual const ExtensionManifest& manifest() const = 0;
+  virtual ExtensionStatus status() const = 0;
+  // Calls an export the manifest lists, with arguments of its wasm parameter types. Errors:
+  // Usage (unknown export, wrong arguments), Trap (an ordinary wasm trap: nothing demoted),
+  // ExtensionRestarted (a fault; the extension was restarted on a safer rung and the export is
+  // not idempotent, so it was not retried; the message names the new tier), ExtensionDisabled.
+  // An idempotent export that faulted is retried on the recovered instance and its result
+  // returned. Thread-safe: calls on one extension are serialised.
+  virtual Result<std::vector<Value>> call(std::string_view export_name,
+                                          std::span<const Value> args) = 0;
+};
+
+class ExtensionHost {
+ public:
+  static Result<std::unique_ptr<ExtensionHost>> create(HostConfig config);
+  virtual ~ExtensionHost() = default;
+
+  // Loads one extension directory: manifest, module, plan (consulting the quarantine),
+  // compile, instantiate. Errors name the file, the key or section and the problem.
+  virtual Result<Extension*> load(const std::filesystem::path& extension_dir) = 0;
+  // Loads every subdirectory of `dir` holding an extension.toml; one that fails to load is
+  // reported in `errors` (when given) and skipped, the others still load.
+  virtual std::vector<Extension*> load_all(const std::filesystem::path& dir,
+                                           std::vector<Error>* errors = nullptr) = 0;
+  virtual Extension* find(std::string_view id) = 0;
+  virtual std::vector<ExtensionStatus> status() const = 0;
+  // Re-enables a disabled extension (and clears its disabled mark in the quarantine).
+  virtual Result<void> enable(std::string_view id) = 0;
+  virtual const std::filesystem::path& data_dir() const = 0;
+};
+
+}  // namespace ironclad

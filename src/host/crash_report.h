@@ -1,0 +1,88 @@
+// Crash reports: one JSON file per incident in data_dir/crashes/ (schema: docs/crash-reports.md),
+// indexed in data_dir/crashes/index.db (SQLite) and grouped by fingerprint, a stable hash of
+// kind + ISA set + module hash + function, so that a thousand users hitting one bug are one
+// group with a count and first/last seen. Exported as Sentry envelopes for a fleet's crash
+// service.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ironclad/error.h"
+
+namespace ironclad::host {
+
+// A stable hash of a module's bytes: XXH3-128 as 32 lowercase hex digits (same in every
+// build and process; what quarantine records and crash reports are keyed by).
+std::string module_hash(std::span<const uint8_t> module_bytes);
+
+struct CrashReport {
+  int schema_version = 1;
+  std::string id;            // unique per report, e.g. "20261124T091502Z-3f2a..." (file stem)
+  int64_t timestamp = 0;     // unix seconds
+  std::string kind;          // "CpuIncompatibility" | "EngineFault" | "UnexplainedIllegalInstruction"
+  std::string fingerprint;   // stable_fingerprint(kind, isa_set, module_hash, function)
+  std::string message;       // the error's one-line message
+  std::string extension_id, extension_version;  // "" for a plain `ironclad run` module
+  std::string module_path, module_hash;
+  std::string export_name;   // what was called
+  std::vector<BacktraceFrame> backtrace;  // function index, name, code offset
+  std::optional<FaultDetails> fault;      // instruction, ISA set, features, signal, pc
+  std::string compiled_for;               // feature set of the code (LLVM names)
+  std::string host_verified;              // the host's (or emulated CPU's) verified set
+  std::string emulated_cpu;               // "" when not emulating
+  std::string cpu_fingerprint;            // cpu::Fingerprint::hash_hex()
+  std::string cpu_model;                  // e.g. "GenuineIntel family 6 model 143"
+  std::string kernel_release;
+  std::string engine_version;
+  std::string tier_before, tier_after;
+};
+
+// hex of a stable 64-bit hash of "kind|isa_set|module_hash|function_index".
+std::string stable_fingerprint(const std::string& kind, const std::string& isa_set,
+                               const std::string& module_hash, uint32_t function_index);
+
+std::string to_json(const CrashReport& report);  // pretty, one object
+Result<CrashReport> crash_report_from_json(const std::string& text);  // Malformed on bad input
+
+struct CrashGroup {
+  std::string fingerprint;
+  std::string kind, extension_id, summary;  // summary: the newest report's message
+  uint64_t count = 0;
+  int64_t first_seen = 0, last_seen = 0;
+  std::string latest_report_id;
+};
+
+class CrashStore {
+ public:
+  // data_dir/crashes/ (created when missing) and its index; a corrupt index is rebuilt from
+  // the JSON files, with a warning.
+  static Result<std::unique_ptr<CrashStore>> open(const std::filesystem::path& data_dir,
+                                                  std::vector<std::string>* warnings = nullptr);
+  virtual ~CrashStore() = default;
+  // Writes the report (atomically: temp file + rename) and indexes it; fills in id and
+  // timestamp when empty; returns the file's path.
+  virtual Result<std::filesystem::path> write(CrashReport& report) = 0;
+  virtual Result<std::vector<CrashGroup>> groups() = 0;  // most recent first
+  // A report by id, or the newest report of a group by fingerprint (a unique prefix suffices).
+  virtual Result<CrashReport> find(const std::string& id_or_fingerprint) = 0;
+  virtual Result<std::vector<CrashReport>> all() = 0;  // oldest first
+  virtual const std::filesystem::path& dir() const = 0;
+};
+
+// Sentry envelopes (https://develop.sentry.dev/sdk/envelopes/), one per report, concatenated:
+// an event with exception mechanism {type: "signalhandler", handled: true}, the signal's
+// name in mechanism.meta.signal, the wasm backtrace as the stack trace, and the CPU, the
+// extension and the engine as contexts and tags.
+std::string to_sentry_envelopes(std::span<const CrashReport> reports);
+
+// The default data directory: $IRONCLAD_DATA_DIR, else $XDG_DATA_HOME/ironclad, else
+// $HOME/.local/share/ironclad.
+std::filesystem::path default_data_dir();
+
+}  // namespace ironclad::host

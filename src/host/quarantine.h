@@ -1,0 +1,61 @@
+// The quarantine: an SQLite database in the host's data directory that remembers, per
+// (module hash, CPU fingerprint), the configuration that works after an incident, so that the
+// next process start goes straight to it. A changed module or CPU fingerprint (new microcode,
+// new kernel, another machine) has no record and gets a fresh judgement.
+//
+// Safe for several processes at once (WAL journal, busy timeout); the schema has a version; a
+// corrupt or unreadable database is moved aside ("quarantine.db.corrupt-<time>") with a
+// warning and rebuilt, never a crash.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ironclad/error.h"
+
+namespace ironclad::host {
+
+struct QuarantineKey {
+  std::string module_hash;      // hex (module_hash() in crash_report.h)
+  std::string cpu_fingerprint;  // cpu::Fingerprint::hash_hex()
+};
+
+struct QuarantineRecord {
+  QuarantineKey key;
+  std::string extension_id;  // for people; the key is what matters
+  // The rung that works: "planned", "conservative", "baseline", "interpreter" (to_string(Rung)).
+  std::string rung;
+  // Features that faulted and must not be compiled for (LLVM names, comma-separated).
+  std::string excluded_features;
+  bool disabled = false;       // too many EngineFaults; cleared by enable
+  std::string reason;          // the last incident, one line
+  uint64_t incidents = 0;
+  int64_t first_seen = 0;      // unix seconds
+  int64_t last_seen = 0;
+};
+
+class Quarantine {
+ public:
+  // Opens (creating the directory and the database if needed) data_dir/quarantine.db. A
+  // corrupt file is set aside and rebuilt; what happened is appended to `warnings`.
+  static Result<std::unique_ptr<Quarantine>> open(const std::filesystem::path& data_dir,
+                                                  std::vector<std::string>* warnings = nullptr);
+  virtual ~Quarantine() = default;
+
+  virtual Result<std::optional<QuarantineRecord>> lookup(const QuarantineKey& key) = 0;
+  // Inserts or updates the record: rung, excluded features, disabled, reason as given;
+  // incidents incremented by one; first_seen kept, last_seen = now.
+  virtual Result<void> record_incident(const QuarantineRecord& record) = 0;
+  // Clears `disabled` (keeps the rung: the extension restarts in its safe configuration).
+  virtual Result<void> enable(const QuarantineKey& key) = 0;
+  // Forgets the record (the next start plans from scratch).
+  virtual Result<void> forget(const QuarantineKey& key) = 0;
+  virtual Result<std::vector<QuarantineRecord>> all() = 0;
+  virtual const std::filesystem::path& path() const = 0;
+};
+
+}  // namespace ironclad::host
