@@ -149,8 +149,13 @@ class ExtensionHost {
                                            std::vector<Error>* errors = nullptr) = 0;
   virtual Extension* find(std::string_view id) = 0;
   virtual std::vector<ExtensionStatus> status() const = 0;
-  // Re-enables a disabled extension (and clears its disabled mark in the quarantine).
+  // Re-enables a disabled extension (and clears its disabled mark in the quarantine); it
+  // restarts on the rung it had. Usage error when no extension has this id.
   virtual Result<void> enable(std::string_view id) = 0;
+  // Forgets what the host learnt about the extension on this CPU (its quarantine record, its
+  // excluded features, its fault window) and restarts it in its planned configuration. For
+  // after a fix (new microcode, a new engine) and for tests. Usage error for an unknown id.
+  virtual Result<void> reset(std::string_view id) = 0;
   virtual const std::filesystem::path& data_dir() const = 0;
 };
 

@@ -1,0 +1,143 @@
+// One module that survives its faults: the recovery ladder of docs/recovery.md, shared by the
+// extension host (one per extension) and `ironclad run` (one for the plain module).
+//
+// It owns the module, the rung it runs on, and its current instance (a Store of its own, so
+// discarding a faulted instance is destroying its Store). A call that ends in
+//   - CpuIncompatibility (or an EngineFault that is a SIGILL at an instruction the host
+//     verified): the incident is recorded (quarantine + crash report), the module moves to
+//     the next rung without the features that faulted, gets a fresh instance, and an
+//     idempotent call is retried there; any other call returns ExtensionRestarted naming the
+//     new tier;
+//   - EngineFault: the instance is recreated on the same rung and ExtensionRestarted
+//     returned; `max_faults` of them within `fault_window` disable the module;
+//   - a trap, an exit or any other error: returned as it is; nothing is demoted.
+// Compiled code is kept per rung (a JIT tier outlives the stores it serves), so a restart on
+// a rung already used does not compile again.
+//
+// Not thread-safe: the owner serialises calls (Extension holds a mutex). Events are passed
+// to `on_event` synchronously; the owner decides when to deliver them.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host/plan.h"
+#include "host/recovery_store.h"
+#include "ironclad/error.h"
+#include "ironclad/extension_host.h"
+#include "ironclad/value.h"
+#include "runtime/runtime.h"
+#include "wasi/wasi.h"
+#include "wasm/module.h"
+
+namespace ironclad::host {
+
+struct RecoveryConfig {
+  PlanRequest plan;
+  runtime::StoreLimits limits;
+  // EngineFaults tolerated within `fault_window`; one more disables the module.
+  uint32_t max_faults = 3;
+  std::chrono::seconds fault_window{600};
+  // Who the module is, for events, reports and the quarantine: an extension's id and version,
+  // or (for `ironclad run`) the module's file name and "".
+  std::string id;
+  std::string version;
+  bool is_extension = true;  // false: a plain module (crash reports leave extension_id empty)
+  std::filesystem::path module_path;
+  // Every fresh instance gets a fresh WASI context, set up by this (args, env, preopens).
+  // Empty: args = {id}, no environment, no preopens, stdio inherited.
+  std::function<Result<void>(wasi::WasiContext&)> configure_wasi;
+  // Host functions besides WASI for the module's imports (defined for every fresh instance).
+  std::function<Result<void>(runtime::Linker&, runtime::Store&)> define_imports;
+  // Call a WASI reactor's `_initialize` export after every instantiation.
+  bool run_initialize = true;
+  // The quarantine and crash reports; null: nothing is remembered.
+  std::shared_ptr<RecoveryStore> store;
+  // Every event (Quarantined, Restarted, Disabled, Enabled, Warning), synchronously.
+  std::function<void(HostEvent)> on_event;
+};
+
+class RecoveringModule {
+ public:
+  // Plans (consulting the quarantine record of this module on this CPU), compiles and
+  // instantiates. Errors: Usage (bad plan request), Link (an import nobody defines, naming
+  // it), Trap/Exit from the start function or _initialize, Exhausted. A module the quarantine
+  // marks disabled is created disabled (calls return ExtensionDisabled until enable()).
+  static Result<std::unique_ptr<RecoveringModule>> create(
+      std::shared_ptr<const wasm::Module> module, RecoveryConfig config);
+  ~RecoveringModule();
+  RecoveringModule(const RecoveringModule&) = delete;
+  RecoveringModule& operator=(const RecoveringModule&) = delete;
+
+  // Calls an exported function with arguments of its parameter types, recovering as the
+  // header comment says. `idempotent`: retry after a CPU incompatibility.
+  Result<std::vector<Value>> call(std::string_view export_name, std::span<const Value> args,
+                                  bool idempotent);
+
+  // The exported function's type, or a Usage error naming the export.
+  Result<const wasm::FuncType*> export_type(std::string_view export_name) const;
+
+  // state, rung, tier, features, reason, module_hash, incidents (id/name/version left empty).
+  ExtensionStatus status() const;
+  bool disabled() const { return disabled_; }
+  Rung rung() const { return rung_; }
+  const RungPlan& current_plan() const { return plan_; }
+  const std::string& module_hash() const { return module_hash_; }
+  const QuarantineKey& quarantine_key() const { return key_; }
+  const wasm::Module& module() const { return *module_; }
+  // The running instance (null while disabled), e.g. to read its memory after a call.
+  runtime::Instance* instance() const;
+
+  // Re-enables a disabled module: clears the quarantine's disabled mark, forgets the fault
+  // window, instantiates on the rung it had. Emits Enabled. A no-op when not disabled.
+  Result<void> enable();
+  // Forgets the quarantine record and everything learnt: back to the planned rung with a
+  // fresh instance (nothing excluded, not disabled).
+  Result<void> reset();
+
+ private:
+  struct Live;  // one instance: its WASI context, Store and Instance
+
+  RecoveringModule(std::shared_ptr<const wasm::Module> module, RecoveryConfig config,
+                   Planner planner);
+  Result<void> start();
+  Result<std::unique_ptr<Live>> instantiate(const RungPlan& plan);
+  Result<void> instantiate_with_recovery(std::string_view during);
+  std::shared_ptr<runtime::Tier> tier_for(const RungPlan& plan);
+  Result<std::vector<Value>> call_once(std::string_view export_name, std::span<const Value> args);
+  // Handles a fault; returns the error the caller gets if the call is not retried.
+  Error handle_fault(const Error& fault, std::string_view during);
+  void emit(HostEvent event);
+  void flush_warnings(std::vector<std::string>& warnings);
+
+  std::shared_ptr<const wasm::Module> module_;
+  RecoveryConfig config_;
+  Planner planner_;
+  std::string module_hash_;
+  QuarantineKey key_;
+  Rung rung_ = Rung::Planned;
+  cpu::FeatureSet excluded_;
+  RungPlan plan_;
+  bool disabled_ = false;
+  std::string reason_;
+  std::vector<Incident> incidents_;
+  std::deque<std::chrono::steady_clock::time_point> engine_faults_;  // within the window
+  // JIT tiers by feature set (LLVM names): their compiled code is reused across restarts.
+  std::map<std::string, std::shared_ptr<runtime::Tier>> jit_tiers_;
+  std::unique_ptr<Live> current_;
+};
+
+// The user-facing sentence for a fault, e.g. "this CPU cannot execute vpmullq
+// (AVX512DQ+AVX512VL)", from Error::fault when it is there, else from the message.
+std::string describe_fault(const Error& fault);
+
+}  // namespace ironclad::host
