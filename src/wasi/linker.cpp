@@ -3,6 +3,7 @@
 // and whose single i32 result is the errno.
 #include <utility>
 
+#include "wasi/abi.h"
 #include "wasi/functions.h"
 #include "wasi/wasi.h"
 
@@ -30,20 +31,38 @@ Errno call_with_args(Errno (*fn)(Ctx&, const Mem&, Args...), WasiContext& wasi,
   return fn(wasi, mem, arg_as<Args>(args[I])...);
 }
 
+// Whether a call that succeeded changed something outside the program (WasiContext::
+// external_effects): given the call's arguments.
+using EffectTest = bool (*)(const Value* args);
+bool always(const Value*) {
+  return true;
+}
+// path_open(dir_fd, lookup_flags, path, path_len, oflags, ...) creating or truncating a file.
+bool creates_or_truncates(const Value* args) {
+  return (args[4].i32 & (abi::kOflagCreat | abi::kOflagTrunc)) != 0;
+}
+// fd_read(fd, ...) from stdin: what it consumed is not there for a second run.
+bool reads_stdin(const Value* args) {
+  return args[0].i32 == 0;
+}
+
 template <typename... Args>
 void define(runtime::Linker& linker, runtime::Store& store, WasiContext& wasi, const char* name,
-            Errno (*fn)(Ctx&, const Mem&, Args...)) {
+            Errno (*fn)(Ctx&, const Mem&, Args...), EffectTest effect = nullptr) {
   wasm::FuncType type;
   type.params = {wasm_type_of<Args>()...};
   type.results = {ValType::I32};
-  linker.define_function(
-      store, kPreview1Module, name, type,
-      [&wasi, fn](runtime::HostContext& host, const Value* args, Value* results) -> Result<void> {
-        GuestMemory mem(host.memory());
-        Errno e = call_with_args(fn, wasi, mem, args, std::index_sequence_for<Args...>{});
-        results[0] = Value::from_i32(static_cast<uint32_t>(e));
-        return {};
-      });
+  linker.define_function(store, kPreview1Module, name, type,
+                         [&wasi, fn, effect](runtime::HostContext& host, const Value* args,
+                                             Value* results) -> Result<void> {
+                           GuestMemory mem(host.memory());
+                           Errno e = call_with_args(fn, wasi, mem, args,
+                                                    std::index_sequence_for<Args...>{});
+                           if (effect != nullptr && e == Errno::Success && effect(args))
+                             wasi.note_external_effect();
+                           results[0] = Value::from_i32(static_cast<uint32_t>(e));
+                           return {};
+                         });
 }
 
 // Functions this implementation does not offer (sockets, signals): they link, so a program
@@ -73,7 +92,7 @@ Result<void> add_to_linker(runtime::Linker& linker, runtime::Store& store, WasiC
   define(linker, store, wasi, "sched_yield", &sched_yield);
   define(linker, store, wasi, "poll_oneoff", &poll_oneoff);
   define(linker, store, wasi, "fd_advise", &fd_advise);
-  define(linker, store, wasi, "fd_allocate", &fd_allocate);
+  define(linker, store, wasi, "fd_allocate", &fd_allocate, always);
   define(linker, store, wasi, "fd_close", &fd_close);
   define(linker, store, wasi, "fd_datasync", &fd_datasync);
   define(linker, store, wasi, "fd_sync", &fd_sync);
@@ -81,28 +100,28 @@ Result<void> add_to_linker(runtime::Linker& linker, runtime::Store& store, WasiC
   define(linker, store, wasi, "fd_fdstat_set_flags", &fd_fdstat_set_flags);
   define(linker, store, wasi, "fd_fdstat_set_rights", &fd_fdstat_set_rights);
   define(linker, store, wasi, "fd_filestat_get", &fd_filestat_get);
-  define(linker, store, wasi, "fd_filestat_set_size", &fd_filestat_set_size);
-  define(linker, store, wasi, "fd_filestat_set_times", &fd_filestat_set_times);
-  define(linker, store, wasi, "fd_read", &fd_read);
+  define(linker, store, wasi, "fd_filestat_set_size", &fd_filestat_set_size, always);
+  define(linker, store, wasi, "fd_filestat_set_times", &fd_filestat_set_times, always);
+  define(linker, store, wasi, "fd_read", &fd_read, reads_stdin);
   define(linker, store, wasi, "fd_pread", &fd_pread);
-  define(linker, store, wasi, "fd_write", &fd_write);
-  define(linker, store, wasi, "fd_pwrite", &fd_pwrite);
+  define(linker, store, wasi, "fd_write", &fd_write, always);
+  define(linker, store, wasi, "fd_pwrite", &fd_pwrite, always);
   define(linker, store, wasi, "fd_prestat_get", &fd_prestat_get);
   define(linker, store, wasi, "fd_prestat_dir_name", &fd_prestat_dir_name);
   define(linker, store, wasi, "fd_readdir", &fd_readdir);
   define(linker, store, wasi, "fd_renumber", &fd_renumber);
   define(linker, store, wasi, "fd_seek", &fd_seek);
   define(linker, store, wasi, "fd_tell", &fd_tell);
-  define(linker, store, wasi, "path_create_directory", &path_create_directory);
+  define(linker, store, wasi, "path_create_directory", &path_create_directory, always);
   define(linker, store, wasi, "path_filestat_get", &path_filestat_get);
-  define(linker, store, wasi, "path_filestat_set_times", &path_filestat_set_times);
-  define(linker, store, wasi, "path_link", &path_link);
-  define(linker, store, wasi, "path_open", &path_open);
+  define(linker, store, wasi, "path_filestat_set_times", &path_filestat_set_times, always);
+  define(linker, store, wasi, "path_link", &path_link, always);
+  define(linker, store, wasi, "path_open", &path_open, creates_or_truncates);
   define(linker, store, wasi, "path_readlink", &path_readlink);
-  define(linker, store, wasi, "path_remove_directory", &path_remove_directory);
-  define(linker, store, wasi, "path_rename", &path_rename);
-  define(linker, store, wasi, "path_symlink", &path_symlink);
-  define(linker, store, wasi, "path_unlink_file", &path_unlink_file);
+  define(linker, store, wasi, "path_remove_directory", &path_remove_directory, always);
+  define(linker, store, wasi, "path_rename", &path_rename, always);
+  define(linker, store, wasi, "path_symlink", &path_symlink, always);
+  define(linker, store, wasi, "path_unlink_file", &path_unlink_file, always);
 
   // proc_exit has no result: it ends the program by unwinding the wasm call with an Exit
   // error carrying the code; the embedder reads it from the error or the context.

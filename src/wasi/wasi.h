@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,18 @@ class WasiContext {
   // The code passed to proc_exit, once the program called it.
   std::optional<int> exit_code() const { return exit_code_; }
   void set_exit_code(int code) { exit_code_ = code; }
+  // How many calls with effects outside the program have completed: output written, a file
+  // or directory created, changed or removed, stdin consumed. While it is 0, running the
+  // program again from the start is indistinguishable from running it once, which is what
+  // lets `ironclad run` restart a program that faulted on a safer configuration.
+  uint64_t external_effects() const { return *external_effects_; }
+  void note_external_effect() { ++*external_effects_; }
+  // Counts them into `counter` from now on: an embedder that gives each fresh instance a
+  // fresh context keeps one count across all of them (and can read it after the context is
+  // gone).
+  void count_external_effects_in(std::shared_ptr<uint64_t> counter) {
+    if (counter) external_effects_ = std::move(counter);
+  }
 
  private:
   std::vector<std::string> args_;
@@ -56,6 +69,7 @@ class WasiContext {
   FdTable fds_;
   ResolveStrategy resolve_strategy_ = ResolveStrategy::Auto;
   std::optional<int> exit_code_;
+  std::shared_ptr<uint64_t> external_effects_ = std::make_shared<uint64_t>(0);
 };
 
 // The module name WASI functions are imported from.
