@@ -1,5 +1,6 @@
 #include "cli/tier_selection.h"
 
+#include <cstdlib>
 #include <vector>
 
 #include "cpu/host.h"
@@ -53,6 +54,11 @@ void add_tier_options(CLI::App* cmd, TierRequest& request, bool with_tier) {
                   "Feature overrides '+x,-y' applied after the policy and after "
                   "IRONCLAD_CPU_FEATURES; a feature that is not verified cannot be added "
                   "(refused with a warning)");
+  cmd->add_option("--emulate-cpu", request.emulate_cpu,
+                  "Run JIT code as if on the named CPU profile (alderlake-n, ...): every "
+                  "compiled instruction it lacks raises SIGILL, reported as a CPU "
+                  "incompatibility (docs/emulation.md); else IRONCLAD_EMULATE_CPU. No effect "
+                  "on the interpreter");
   cmd->add_flag("--show-tier", request.show_tier,
                 "Print on stderr which tier runs the code and for which CPU features");
 }
@@ -74,9 +80,27 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
       return usage("unknown CPU profile '" + request.cpu_profile + "' (known: " + known_profiles() +
                    ")");
   }
+  // --emulate-cpu, else IRONCLAD_EMULATE_CPU.
+  std::string emulate_name = request.emulate_cpu;
+  const char* emulate_source = "--emulate-cpu";
+  if (const char* env = std::getenv("IRONCLAD_EMULATE_CPU"); emulate_name.empty() && env) {
+    emulate_name = env;
+    emulate_source = "IRONCLAD_EMULATE_CPU";
+  }
+  const cpu::Profile* emulated = nullptr;
+  if (!emulate_name.empty()) {
+    emulated = cpu::find_profile(emulate_name);
+    if (!emulated)
+      return usage("unknown CPU profile '" + emulate_name + "' for " + emulate_source +
+                   " (known: " + known_profiles() + ")");
+  }
 
   TierPlan plan;
   plan.host_verified = cpu::host_cpu().verified;
+  if (emulated) {
+    plan.emulate_features = emulated->features;
+    plan.emulate_cpu = std::string(emulated->name);
+  }
   plan.verified = plan.host_verified;
   plan.verified_origin = "this host";
   if (profile) {
@@ -118,6 +142,17 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
       std::fprintf(warnings, "ironclad: tier: jit (policy %s on %s): %s\n", request.policy.c_str(),
                    plan.verified_origin.c_str(), plan.resolved.features.llvm_names().c_str());
     }
+    if (emulated && plan.kind == TierKind::Interp) {
+      std::fprintf(warnings,
+                   "ironclad: tier: emulating %s has no effect on the interpreter (it runs "
+                   "baseline x86-64 code only)\n",
+                   plan.emulate_cpu.c_str());
+    } else if (emulated) {
+      std::string lacks = (plan.resolved.features - emulated->features).llvm_names();
+      std::fprintf(warnings,
+                   "ironclad: tier: emulating %s: compiled instructions needing %s raise SIGILL\n",
+                   plan.emulate_cpu.c_str(), lacks.empty() ? "nothing it lacks" : lacks.c_str());
+    }
   }
   return plan;
 }
@@ -127,6 +162,8 @@ Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
   jit::JitConfig config;
   config.features = plan.resolved.features;
   config.host_verified = plan.host_verified;
+  config.emulate_features = plan.emulate_features;
+  config.emulate_cpu_name = plan.emulate_cpu;
   return jit::make_jit_tier(std::move(config));
 }
 

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cpu/features.h"
@@ -22,6 +23,9 @@ struct TierRequest {
   std::string cpu_profile;   // "" = this host
   std::string cpu_features;  // "+x,-y"
   bool show_tier = false;    // --show-tier: say on stderr which tier was chosen and why
+  // --emulate-cpu PROFILE (else IRONCLAD_EMULATE_CPU): run JIT code as if on that CPU
+  // (docs/emulation.md). "" = no emulation.
+  std::string emulate_cpu;
 };
 
 enum class TierKind { Interp, Jit };
@@ -35,9 +39,13 @@ struct TierPlan {
   cpu::FeatureSet host_verified;  // what this machine verified (JitConfig::host_verified)
   std::string verified_origin;    // "this host" or "profile alderlake-n ∩ this host"
   cpu::ResolvedPolicy resolved;   // the policy applied to `verified`, with the overrides
+  // CPU emulation for the JIT (JitConfig::emulate_features); no effect on the interpreter.
+  std::optional<cpu::FeatureSet> emulate_features;
+  std::string emulate_cpu;  // the profile's name
 };
 
-// Adds --policy, --cpu and --cpu-features to `cmd` (and --tier when `with_tier`).
+// Adds --policy, --cpu, --cpu-features and --emulate-cpu to `cmd` (and --tier when
+// `with_tier`).
 void add_tier_options(CLI::App* cmd, TierRequest& request, bool with_tier);
 
 // Resolves the request. Usage errors: an unknown tier, policy or profile, `--tier jit` with

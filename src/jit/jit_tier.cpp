@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "ironclad/signals.h"
+#include "jit/emulation.h"
 #include "jit/fault_decoding.h"
 #include "jit/module_compiler.h"
 #include "jit/runtime_helpers.h"
@@ -49,6 +50,7 @@ class JitTier final : public runtime::Tier {
   Result<std::shared_ptr<CompiledModule>> code_for(const std::shared_ptr<const wasm::Module>& m);
   Result<bool> explicit_bounds_checks() const;
   void add_backtrace(Error& error, const uintptr_t* pcs, size_t count) const;
+  Error fault_error_at(const runtime::Activation& act, const CompiledModule& code) const;
 
   JitConfig config_;
   std::unique_ptr<ModuleCompiler> compiler_;
@@ -60,6 +62,8 @@ class JitTier final : public runtime::Tier {
   std::map<uintptr_t, std::pair<FunctionCode, const wasm::Module*>> function_code_;
   JitCodeInfo code_info_;
   std::vector<uintptr_t> registered_;  // code ranges registered with the runtime
+  // CPU emulation: every instruction patched to fault, with its original bytes.
+  EmulationTable emulation_;
 };
 
 Result<bool> JitTier::explicit_bounds_checks() const {
@@ -89,6 +93,10 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
     IRONCLAD_TRY_ASSIGN(compiler_, ModuleCompiler::create(options));
   }
   IRONCLAD_TRY_ASSIGN(auto code, compiler_->compile(m));
+  // CPU emulation patches the code the verifier accepted, before anything can run it.
+  if (config_.emulate_features) {
+    IRONCLAD_TRY(apply_cpu_emulation(*code, *config_.emulate_features, emulation_));
+  }
   // Registered so that a signal in this code unwinds to its activation (invariant 5).
   for (const CodeBlock& block : code->code) {
     if (block.end <= block.begin) continue;
@@ -117,6 +125,31 @@ void JitTier::add_backtrace(Error& error, const uintptr_t* pcs, size_t count) co
     if (name != it->second.second->function_names.end()) frame.function_name = name->second;
     error.backtrace.push_back(std::move(frame));
   }
+}
+
+// The fault decoded against the real host or the emulated CPU, with the wasm function the
+// pc is in (and the offset into its machine code) in Error::fault.
+Error JitTier::fault_error_at(const runtime::Activation& act, const CompiledModule& code) const {
+  FaultContext context;
+  context.compiled_for = code.compiled_for;
+  context.host_verified = config_.host_verified;
+  if (config_.emulate_features) {
+    context.emulation = &emulation_;
+    context.emulated_features = *config_.emulate_features;
+    context.emulated_cpu = config_.emulate_cpu_name;
+  }
+  Error error = fault_error(act, context);
+  uintptr_t pc = act.fault.pc;
+  auto it = function_code_.upper_bound(pc);
+  if (error.fault && it != function_code_.begin()) {
+    --it;
+    const FunctionCode& f = it->second.first;
+    if (pc >= f.begin && pc < f.end) {
+      error.fault->function_index = f.func_index;
+      error.fault->code_offset = pc - f.begin;
+    }
+  }
+  return error;
 }
 
 Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& instance) {
@@ -183,7 +216,7 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   if (!returned) {
     if (act.reason == runtime::UnwindReason::Fault) {
       auto* state = static_cast<InstanceState*>(code->ctx->instance->tier_state);
-      Error error = fault_error(act, state->code->compiled_for, config_.host_verified);
+      Error error = fault_error_at(act, *state->code);
       // The faulting function (pc + 1: inside it, as a return address would be), then its
       // callers as the runtime recorded them from the fault's frame pointer.
       uintptr_t at_fault = act.fault.pc + 1;
