@@ -112,7 +112,7 @@ struct HostConfig {
   // Run as if on this CPU profile (e.g. "alderlake-n"): instructions it lacks raise SIGILL
   // (docs/emulation.md). The crash, reproducible on any machine.
   std::string emulate_cpu;
-  // EngineFaults tolerated within `fault_window` before the extension is disabled.
+  // The max_faults-th EngineFault within `fault_window` disables the extension (at least 1).
   uint32_t max_faults = 3;
   std::chrono::seconds fault_window{600};
   bool write_crash_reports = true;

@@ -116,6 +116,8 @@ class RecoveringModule {
   Result<std::vector<Value>> call_once(std::string_view export_name, std::span<const Value> args);
   // Handles a fault; returns the error the caller gets if the call is not retried.
   Error handle_fault(const Error& fault, std::string_view during);
+  Error disabled_error() const;
+  std::string noun() const;  // "extension 'id'" or "module 'file'"
   void emit(HostEvent event);
   void flush_warnings(std::vector<std::string>& warnings);
 

@@ -1,0 +1,290 @@
+// ExtensionHost and Extension: manifests, loading, calls serialised per extension, events
+// delivered outside every lock. The recovery itself is RecoveringModule's.
+#include "ironclad/extension_host.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <system_error>
+
+#include "host/crash_report.h"
+#include "host/extension_host_internal.h"
+#include "host/manifest.h"
+#include "host/recovering_module.h"
+#include "wasm/decoder.h"
+#include "wasm/validator.h"
+
+namespace ironclad::host {
+namespace {
+
+using EventSink = std::function<void(const HostEvent&)>;
+
+void deliver(const EventSink& sink, std::vector<HostEvent>& events) {
+  if (sink)
+    for (const HostEvent& e : events) sink(e);
+  events.clear();
+}
+
+Result<std::shared_ptr<const wasm::Module>> load_module(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::make(ErrorKind::Io, path.string() + ": cannot open");
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  if (in.bad()) return Error::make(ErrorKind::Io, path.string() + ": cannot read");
+  IRONCLAD_TRY_ASSIGN(std::unique_ptr<wasm::Module> module,
+                      wasm::decode_module(std::move(bytes), path.string()));
+  IRONCLAD_TRY(wasm::validate_module(*module, path.string()));
+  return std::shared_ptr<const wasm::Module>(std::move(module));
+}
+
+class ExtensionImpl final : public Extension {
+ public:
+  ExtensionImpl(ExtensionManifest manifest, EventSink sink)
+      : manifest_(std::move(manifest)), sink_(std::move(sink)) {}
+
+  // Creates the recovering module; events so far are returned for the caller to deliver.
+  Result<void> start(std::shared_ptr<const wasm::Module> module, RecoveryConfig config,
+                     std::vector<HostEvent>& events) {
+    std::lock_guard lock(mutex_);
+    config.on_event = [this](HostEvent e) { pending_.push_back(std::move(e)); };
+    auto created = RecoveringModule::create(std::move(module), std::move(config));
+    events.swap(pending_);
+    if (!created.ok()) return std::move(created).error();
+    module_ = std::move(*created);
+    if (!module_->disabled()) {
+      const RungPlan& plan = module_->current_plan();
+      events.push_back({HostEventKind::Loaded, manifest_.id,
+                        "extension '" + manifest_.id + "' " + manifest_.version +
+                            " loaded: " + plan.describe() + " (rung " + to_string(plan.rung) + ")",
+                        std::nullopt});
+    }
+    return {};
+  }
+
+  const ExtensionManifest& manifest() const override { return manifest_; }
+
+  ExtensionStatus status() const override {
+    std::lock_guard lock(mutex_);
+    ExtensionStatus s = module_->status();
+    s.id = manifest_.id;
+    s.name = manifest_.name;
+    s.version = manifest_.version;
+    return s;
+  }
+
+  Result<std::vector<Value>> call(std::string_view export_name,
+                                  std::span<const Value> args) override {
+    const ExtensionExportDecl* decl = manifest_.find_export(export_name);
+    if (decl == nullptr) return unknown_export(export_name);
+    return locked([&] { return module_->call(export_name, args, decl->idempotent); });
+  }
+
+  Result<void> enable() {
+    return locked([&] { return module_->enable(); });
+  }
+  Result<void> reset() {
+    return locked([&] { return module_->reset(); });
+  }
+
+ private:
+  // Runs `f` under the extension's lock, then delivers the events it produced outside it (so
+  // an event handler may call back into the host).
+  template <class F>
+  auto locked(F f) -> decltype(f()) {
+    std::vector<HostEvent> events;
+    auto result = [&] {
+      std::lock_guard lock(mutex_);
+      auto r = f();
+      events.swap(pending_);
+      return r;
+    }();
+    deliver(sink_, events);
+    return result;
+  }
+
+  Error unknown_export(std::string_view name) const {
+    std::string offered;
+    for (const ExtensionExportDecl& e : manifest_.exports)
+      offered += (offered.empty() ? "" : ", ") + e.name;
+    return Error::make(ErrorKind::Usage, "extension '" + manifest_.id + "' does not offer '" +
+                                             std::string(name) +
+                                             "' (its manifest lists: " + offered + ")");
+  }
+
+  const ExtensionManifest manifest_;
+  const EventSink sink_;
+  mutable std::mutex mutex_;  // serialises calls; guards module_ and pending_
+  std::unique_ptr<RecoveringModule> module_;
+  std::vector<HostEvent> pending_;
+};
+
+class HostImpl final : public ExtensionHost {
+ public:
+  HostImpl(HostConfig config, HostHooks hooks, std::filesystem::path data_dir)
+      : config_(std::move(config)), hooks_(std::move(hooks)), data_dir_(std::move(data_dir)) {}
+
+  void open_store(std::vector<HostEvent>& events) {
+    std::vector<std::string> warnings;
+    store_ = RecoveryStore::open(data_dir_, config_.write_crash_reports, warnings);
+    for (std::string& w : warnings)
+      events.push_back({HostEventKind::Warning, "", std::move(w), std::nullopt});
+  }
+
+  Result<Extension*> load(const std::filesystem::path& extension_dir) override {
+    IRONCLAD_TRY_ASSIGN(ExtensionManifest manifest, read_manifest(extension_dir));
+    if (Extension* existing = find(manifest.id)) return already_loaded(manifest, *existing);
+    IRONCLAD_TRY_ASSIGN(std::shared_ptr<const wasm::Module> module, load_module(manifest.wasm));
+    IRONCLAD_TRY(check_exports(manifest, *module));
+
+    RecoveryConfig rc;
+    rc.plan.tier = config_.tier;
+    rc.plan.policy = config_.policy;
+    rc.plan.cpu_features = config_.cpu_features;
+    rc.plan.emulate_cpu = config_.emulate_cpu;
+    rc.max_faults = config_.max_faults;
+    rc.fault_window = config_.fault_window;
+    rc.id = manifest.id;
+    rc.version = manifest.version;
+    rc.module_path = manifest.wasm;
+    rc.store = store_;
+    if (hooks_.define_imports) {
+      rc.define_imports = [hook = hooks_.define_imports, id = manifest.id](runtime::Linker& linker,
+                                                                           runtime::Store& store) {
+        return hook(id, linker, store);
+      };
+    }
+    auto ext = std::make_unique<ExtensionImpl>(std::move(manifest), config_.on_event);
+    std::vector<HostEvent> events;
+    auto started = ext->start(std::move(module), std::move(rc), events);
+    Result<Extension*> result = Error::make(ErrorKind::Internal, "unreachable");
+    if (!started.ok()) {
+      result = std::move(started).error();
+    } else {
+      std::lock_guard lock(mutex_);
+      // Checked again: another thread may have loaded the same id meanwhile.
+      if (Extension* existing = find_locked(ext->manifest().id)) {
+        result = already_loaded(ext->manifest(), *existing);
+        events.clear();
+      } else {
+        extensions_.push_back(std::move(ext));
+        result = extensions_.back().get();
+      }
+    }
+    deliver(config_.on_event, events);
+    return result;
+  }
+
+  std::vector<Extension*> load_all(const std::filesystem::path& dir,
+                                   std::vector<Error>* errors) override {
+    std::vector<Extension*> loaded;
+    std::vector<std::filesystem::path> candidates;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code file_ec;
+      if (it->is_directory(file_ec) &&
+          std::filesystem::is_regular_file(it->path() / kManifestFileName, file_ec))
+        candidates.push_back(it->path());
+    }
+    if (ec) {
+      if (errors)
+        errors->push_back(
+            Error::make(ErrorKind::Io, dir.string() + ": cannot list extensions: " + ec.message()));
+      return loaded;
+    }
+    std::sort(candidates.begin(), candidates.end());  // a stable order, whatever the fs does
+    for (const std::filesystem::path& p : candidates) {
+      auto ext = load(p);
+      if (ext.ok()) {
+        loaded.push_back(*ext);
+      } else if (errors) {
+        errors->push_back(std::move(ext).error());
+      }
+    }
+    return loaded;
+  }
+
+  Extension* find(std::string_view id) override {
+    std::lock_guard lock(mutex_);
+    return find_locked(id);
+  }
+
+  std::vector<ExtensionStatus> status() const override {
+    std::vector<ExtensionImpl*> all;
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& e : extensions_) all.push_back(e.get());
+    }
+    std::vector<ExtensionStatus> out;
+    for (ExtensionImpl* e : all) out.push_back(e->status());
+    return out;
+  }
+
+  Result<void> enable(std::string_view id) override {
+    IRONCLAD_TRY_ASSIGN(ExtensionImpl * ext, loaded(id));
+    return ext->enable();
+  }
+
+  Result<void> reset(std::string_view id) override {
+    IRONCLAD_TRY_ASSIGN(ExtensionImpl * ext, loaded(id));
+    return ext->reset();
+  }
+
+  const std::filesystem::path& data_dir() const override { return data_dir_; }
+
+ private:
+  ExtensionImpl* find_locked(std::string_view id) const {
+    for (const auto& e : extensions_)
+      if (e->manifest().id == id) return e.get();
+    return nullptr;
+  }
+
+  Result<ExtensionImpl*> loaded(std::string_view id) {
+    std::lock_guard lock(mutex_);
+    if (ExtensionImpl* ext = find_locked(id)) return ext;
+    return Error::make(ErrorKind::Usage, "no extension '" + std::string(id) + "' is loaded");
+  }
+
+  static Error already_loaded(const ExtensionManifest& manifest, const Extension& existing) {
+    return Error::make(ErrorKind::Usage, manifest.file.string() + ": key 'id': extension '" +
+                                             manifest.id + "' is already loaded (from " +
+                                             existing.manifest().dir.string() + ")");
+  }
+
+  const HostConfig config_;
+  const HostHooks hooks_;
+  const std::filesystem::path data_dir_;
+  std::shared_ptr<RecoveryStore> store_;
+  mutable std::mutex mutex_;  // guards extensions_ (never shrinks: Extension* stay valid)
+  std::vector<std::unique_ptr<ExtensionImpl>> extensions_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ExtensionHost>> create_extension_host(HostConfig config, HostHooks hooks) {
+  // A bad policy, tier or CPU name is the application's mistake: say so now, not per load.
+  PlanRequest request;
+  request.tier = config.tier;
+  request.policy = config.policy;
+  request.cpu_features = config.cpu_features;
+  request.emulate_cpu = config.emulate_cpu;
+  IRONCLAD_TRY(Planner::create(request));
+  if (config.max_faults == 0)
+    return Error::make(ErrorKind::Usage, "HostConfig::max_faults must be at least 1");
+  std::filesystem::path data_dir = config.data_dir.empty() ? default_data_dir() : config.data_dir;
+  auto host = std::make_unique<HostImpl>(config, std::move(hooks), data_dir);
+  std::vector<HostEvent> events;
+  host->open_store(events);
+  deliver(config.on_event, events);
+  return std::unique_ptr<ExtensionHost>(std::move(host));
+}
+
+}  // namespace ironclad::host
+
+namespace ironclad {
+
+Result<std::unique_ptr<ExtensionHost>> ExtensionHost::create(HostConfig config) {
+  return host::create_extension_host(std::move(config), {});
+}
+
+}  // namespace ironclad

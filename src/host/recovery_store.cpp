@@ -1,0 +1,80 @@
+#include "host/recovery_store.h"
+
+namespace ironclad::host {
+
+std::shared_ptr<RecoveryStore> RecoveryStore::open(const std::filesystem::path& data_dir,
+                                                   bool crash_reports,
+                                                   std::vector<std::string>& warnings) {
+  auto store = std::make_shared<RecoveryStore>();
+  auto quarantine = Quarantine::open(data_dir, &warnings);
+  if (quarantine.ok()) {
+    store->quarantine_ = std::move(*quarantine);
+  } else {
+    warnings.push_back(
+        "the quarantine cannot be opened, so incidents will not be remembered "
+        "across restarts: " +
+        quarantine.error().message);
+  }
+  if (crash_reports) {
+    auto crashes = CrashStore::open(data_dir, &warnings);
+    if (crashes.ok()) {
+      store->crashes_ = std::move(*crashes);
+    } else {
+      warnings.push_back("crash reports cannot be written: " + crashes.error().message);
+    }
+  }
+  return store;
+}
+
+std::shared_ptr<RecoveryStore> RecoveryStore::none() {
+  return std::make_shared<RecoveryStore>();
+}
+
+std::optional<QuarantineRecord> RecoveryStore::lookup(const QuarantineKey& key,
+                                                      std::vector<std::string>& warnings) {
+  std::lock_guard lock(mutex_);
+  if (!quarantine_) return std::nullopt;
+  auto found = quarantine_->lookup(key);
+  if (!found.ok()) {
+    warnings.push_back("quarantine lookup failed: " + found.error().message);
+    return std::nullopt;
+  }
+  return *found;
+}
+
+void RecoveryStore::record_incident(const QuarantineRecord& record,
+                                    std::vector<std::string>& warnings) {
+  std::lock_guard lock(mutex_);
+  if (!quarantine_) return;
+  if (auto done = quarantine_->record_incident(record); !done.ok())
+    warnings.push_back("the incident could not be recorded in the quarantine: " +
+                       done.error().message);
+}
+
+void RecoveryStore::enable(const QuarantineKey& key, std::vector<std::string>& warnings) {
+  std::lock_guard lock(mutex_);
+  if (!quarantine_) return;
+  if (auto done = quarantine_->enable(key); !done.ok())
+    warnings.push_back("the quarantine could not be updated: " + done.error().message);
+}
+
+void RecoveryStore::forget(const QuarantineKey& key, std::vector<std::string>& warnings) {
+  std::lock_guard lock(mutex_);
+  if (!quarantine_) return;
+  if (auto done = quarantine_->forget(key); !done.ok())
+    warnings.push_back("the quarantine record could not be removed: " + done.error().message);
+}
+
+std::optional<std::filesystem::path> RecoveryStore::write_report(
+    CrashReport& report, std::vector<std::string>& warnings) {
+  std::lock_guard lock(mutex_);
+  if (!crashes_) return std::nullopt;
+  auto written = crashes_->write(report);
+  if (!written.ok()) {
+    warnings.push_back("the crash report could not be written: " + written.error().message);
+    return std::nullopt;
+  }
+  return *written;
+}
+
+}  // namespace ironclad::host

@@ -1,0 +1,212 @@
+// The Alder Lake-N crash, reproduced through CPU emulation: policy native compiles vpmullq
+// (AVX512DQ+AVX512VL), the emulated CPU refuses it with a real SIGILL, and the host demotes
+// the extension, retries an idempotent call, restarts a non-idempotent one, tells the
+// application, writes a crash report and remembers the safe configuration across hosts.
+#include <gtest/gtest.h>
+
+#include "host/crash_report.h"
+#include "host_test_support.h"
+
+namespace ironclad::host_test {
+namespace {
+
+HostConfig alderlake_config(const fs::path& data_dir, EventLog& events) {
+  HostConfig config;
+  config.data_dir = data_dir;
+  config.policy = "native";
+  config.tier = "jit";
+  config.emulate_cpu = "alderlake-n";
+  config.on_event = events.sink();
+  return config;
+}
+
+const Value kA = v128_i64(3, 0xFFFF'FFFF'FFFF'FFFBull);  // 3, -5
+const Value kB = v128_i64(7, uint64_t{1} << 33);
+
+void expect_product(const std::vector<Value>& results) {
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].v128.lane<uint64_t>(0), 3u * 7u);
+  EXPECT_EQ(results[0].v128.lane<uint64_t>(1), 0xFFFF'FFFF'FFFF'FFFBull * (uint64_t{1} << 33));
+}
+
+#define SKIP_WITHOUT_EMULATION()                                      \
+  do {                                                                \
+    std::string why = emulation_unavailable();                        \
+    if (!why.empty()) GTEST_SKIP() << "needs CPU emulation: " << why; \
+  } while (0)
+
+TEST(EmulatedCrash, IdempotentCallIsRetriedOnTheSafeTierAndReturnsTheResult) {
+  SKIP_WITHOUT_EMULATION();
+  TempDir tmp;
+  EventLog events;
+  auto host = ExtensionHost::create(alderlake_config(tmp.path() / "data", events));
+  ASSERT_TRUE(host.ok()) << host.error().describe();
+  auto ext = (*host)->load(make_extension(tmp.path(), "imagefx", "host_simd.wasm", kSimdExports));
+  ASSERT_TRUE(ext.ok()) << ext.error().describe();
+  ExtensionStatus before = (*ext)->status();
+  EXPECT_EQ(before.state, ExtensionState::Running);
+  EXPECT_EQ(before.rung, Rung::Planned);
+  EXPECT_NE(before.features.find("avx512dq"), std::string::npos) << before.features;
+
+  Value args[] = {kA, kB};
+  auto product = (*ext)->call("mul", args);
+  ASSERT_TRUE(product.ok()) << product.error().describe();
+  expect_product(*product);
+
+  ExtensionStatus after = (*ext)->status();
+  EXPECT_EQ(after.state, ExtensionState::Degraded);
+  EXPECT_EQ(after.rung, Rung::Conservative);
+  EXPECT_EQ(after.tier, "jit");
+  EXPECT_EQ(after.features.find("avx512"), std::string::npos) << after.features;
+  EXPECT_NE(after.reason.find("vpmullq"), std::string::npos) << after.reason;
+  ASSERT_EQ(after.incidents.size(), 1u);
+  const Incident& incident = after.incidents[0];
+  EXPECT_EQ(incident.kind, ErrorKind::CpuIncompatibility);
+  EXPECT_EQ(incident.export_name, "mul");
+  EXPECT_NE(incident.tier_before.find("avx512dq"), std::string::npos);
+  EXPECT_EQ(incident.tier_after.find("avx512"), std::string::npos);
+
+  auto restarted = events.of(HostEventKind::Restarted);
+  ASSERT_EQ(restarted.size(), 1u);
+  EXPECT_EQ(restarted[0].extension_id, "imagefx");
+  EXPECT_NE(restarted[0].message.find("extension 'imagefx' restarted in safe mode"),
+            std::string::npos)
+      << restarted[0].message;
+  EXPECT_NE(restarted[0].message.find("vpmullq (AVX512DQ+AVX512VL)"), std::string::npos)
+      << restarted[0].message;
+  ASSERT_TRUE(restarted[0].incident.has_value());
+
+  // The crash report: on disk, and it says what happened.
+  ASSERT_FALSE(incident.report.empty()) << "no crash report written";
+  std::ifstream in(incident.report);
+  std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto report = host::crash_report_from_json(json);
+  ASSERT_TRUE(report.ok()) << report.error().describe();
+  EXPECT_EQ(report->kind, "CpuIncompatibility");
+  EXPECT_EQ(report->extension_id, "imagefx");
+  EXPECT_EQ(report->export_name, "mul");
+  EXPECT_EQ(report->emulated_cpu, "alderlake-n");
+  EXPECT_EQ(report->module_hash, after.module_hash);
+  ASSERT_TRUE(report->fault.has_value());
+  EXPECT_EQ(report->fault->mnemonic, "vpmullq");
+  EXPECT_FALSE(report->cpu_fingerprint.empty());
+  EXPECT_FALSE(report->engine_version.empty());
+  EXPECT_EQ(report->tier_before, incident.tier_before);
+  EXPECT_EQ(report->tier_after, incident.tier_after);
+
+  // And the next call runs on the safe tier without another incident.
+  auto again = (*ext)->call("mul", args);
+  ASSERT_TRUE(again.ok()) << again.error().describe();
+  expect_product(*again);
+  EXPECT_EQ((*ext)->status().incidents.size(), 1u);
+}
+
+TEST(EmulatedCrash, NonIdempotentCallReturnsRestartedAndTheNextCallSucceeds) {
+  SKIP_WITHOUT_EMULATION();
+  TempDir tmp;
+  EventLog events;
+  auto host = ExtensionHost::create(alderlake_config(tmp.path() / "data", events));
+  ASSERT_TRUE(host.ok());
+  auto ext = (*host)->load(make_extension(tmp.path(), "imagefx", "host_simd.wasm", kSimdExports));
+  ASSERT_TRUE(ext.ok()) << ext.error().describe();
+
+  Value args[] = {kA, kB};
+  auto first = (*ext)->call("mul_and_count", args);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().kind, ErrorKind::ExtensionRestarted) << first.error().describe();
+  EXPECT_NE(first.error().message.find("jit {"), std::string::npos) << first.error().message;
+  EXPECT_NE(first.error().message.find("conservative"), std::string::npos) << first.error().message;
+  ASSERT_TRUE(first.error().fault.has_value());
+  EXPECT_EQ(first.error().fault->mnemonic, "vpmullq");
+  EXPECT_EQ(events.count(HostEventKind::Restarted), 1u);
+
+  // The faulted instance had counted the call before it died: the fresh one starts at 0.
+  auto calls = (*ext)->call("calls", {});
+  ASSERT_TRUE(calls.ok());
+  EXPECT_EQ((*calls)[0].i32, 0u);
+
+  auto second = (*ext)->call("mul_and_count", args);
+  ASSERT_TRUE(second.ok()) << second.error().describe();
+  expect_product(*second);
+  EXPECT_EQ((*ext)->status().rung, Rung::Conservative);
+  EXPECT_EQ((*ext)->status().incidents.size(), 1u);
+}
+
+TEST(EmulatedCrash, TheQuarantineSurvivesAHostRestartAndAChangedModuleIsJudgedFresh) {
+  SKIP_WITHOUT_EMULATION();
+  TempDir tmp;
+  fs::path data = tmp.path() / "data";
+  fs::path dir = make_extension(tmp.path(), "imagefx", "host_simd.wasm", kSimdExports);
+  Value args[] = {kA, kB};
+  {
+    EventLog events;
+    auto host = ExtensionHost::create(alderlake_config(data, events));
+    ASSERT_TRUE(host.ok());
+    auto ext = (*host)->load(dir);
+    ASSERT_TRUE(ext.ok()) << ext.error().describe();
+    ASSERT_TRUE((*ext)->call("mul", args).ok());
+    ASSERT_EQ((*ext)->status().rung, Rung::Conservative);
+  }
+  std::string module_hash;
+  {
+    // A new process, as far as the host can tell: the extension starts on the safe rung.
+    EventLog events;
+    auto host = ExtensionHost::create(alderlake_config(data, events));
+    ASSERT_TRUE(host.ok());
+    auto ext = (*host)->load(dir);
+    ASSERT_TRUE(ext.ok()) << ext.error().describe();
+    ExtensionStatus status = (*ext)->status();
+    module_hash = status.module_hash;
+    EXPECT_EQ(status.state, ExtensionState::Degraded);
+    EXPECT_EQ(status.rung, Rung::Conservative);
+    EXPECT_EQ(status.features.find("avx512"), std::string::npos);
+    auto quarantined = events.of(HostEventKind::Quarantined);
+    ASSERT_EQ(quarantined.size(), 1u);
+    EXPECT_NE(quarantined[0].message.find("imagefx"), std::string::npos);
+    auto product = (*ext)->call("mul", args);
+    ASSERT_TRUE(product.ok()) << product.error().describe();
+    expect_product(*product);
+    EXPECT_EQ(events.count(HostEventKind::Restarted), 0u);
+  }
+  {
+    // The extension was rebuilt (other bytes): no record, the planned rung again.
+    make_extension(tmp.path(), "imagefx", "host_simd.wasm", kSimdExports, "rebuilt");
+    EventLog events;
+    auto host = ExtensionHost::create(alderlake_config(data, events));
+    ASSERT_TRUE(host.ok());
+    auto ext = (*host)->load(dir);
+    ASSERT_TRUE(ext.ok()) << ext.error().describe();
+    EXPECT_NE((*ext)->status().module_hash, module_hash);
+    EXPECT_EQ((*ext)->status().rung, Rung::Planned);
+    EXPECT_EQ(events.count(HostEventKind::Quarantined), 0u);
+  }
+}
+
+TEST(EmulatedCrash, ResetForgetsTheQuarantineAndReturnsToThePlannedRung) {
+  SKIP_WITHOUT_EMULATION();
+  TempDir tmp;
+  EventLog events;
+  fs::path data = tmp.path() / "data";
+  fs::path dir = make_extension(tmp.path(), "imagefx", "host_simd.wasm", kSimdExports);
+  auto host = ExtensionHost::create(alderlake_config(data, events));
+  ASSERT_TRUE(host.ok());
+  auto ext = (*host)->load(dir);
+  ASSERT_TRUE(ext.ok());
+  Value args[] = {kA, kB};
+  ASSERT_TRUE((*ext)->call("mul", args).ok());
+  ASSERT_EQ((*ext)->status().rung, Rung::Conservative);
+  ASSERT_TRUE((*host)->reset("imagefx").ok());
+  EXPECT_EQ((*ext)->status().rung, Rung::Planned);
+  EXPECT_EQ((*ext)->status().state, ExtensionState::Running);
+
+  EventLog later;
+  auto second = ExtensionHost::create(alderlake_config(data, later));
+  ASSERT_TRUE(second.ok());
+  auto again = (*second)->load(dir);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->status().rung, Rung::Planned);
+  EXPECT_EQ(later.count(HostEventKind::Quarantined), 0u);
+}
+
+}  // namespace
+}  // namespace ironclad::host_test

@@ -1,0 +1,224 @@
+// Manifests and loading: every manifest error names the file, the key and the problem; a
+// broken extension in a directory does not stop the others from loading.
+#include "host/manifest.h"
+
+#include <gtest/gtest.h>
+
+#include "host_test_support.h"
+
+namespace ironclad::host_test {
+namespace {
+
+struct BadManifest {
+  const char* what;
+  std::string toml;
+  std::string key;      // the key the error must name ("" for a syntax error)
+  std::string problem;  // a phrase the error must contain
+};
+
+const std::string kGood =
+    "id = \"calc\"\nname = \"Calculator\"\nversion = \"1.0.0\"\nwasm = \"calc.wasm\"\n";
+
+// A host running everything in the interpreter (these tests are not about tiers).
+HostConfig interp_config(const fs::path& data_dir, EventLog* events = nullptr) {
+  HostConfig config;
+  config.data_dir = data_dir;
+  config.tier = "interp";
+  if (events) config.on_event = events->sink();
+  return config;
+}
+
+std::vector<BadManifest> bad_manifests() {
+  return {
+      {"idempotent not a boolean", kGood + "[exports]\nadd = { idempotent = \"yes\" }\n",
+       "exports.add.idempotent", "expected a boolean, got string"},
+      {"missing id", "name = \"x\"\nversion = \"1\"\nwasm = \"calc.wasm\"\n[exports]\nadd = {}\n",
+       "id", "missing"},
+      {"id not a string",
+       "id = 3\nname = \"x\"\nversion = \"1\"\nwasm = \"calc.wasm\"\n"
+       "[exports]\nadd = {}\n",
+       "id", "expected a string, got integer"},
+      {"id with capitals",
+       "id = \"Calc\"\nname = \"x\"\nversion = \"1\"\nwasm = \"calc.wasm\"\n"
+       "[exports]\nadd = {}\n",
+       "id", "not a valid id"},
+      {"missing version",
+       "id = \"calc\"\nname = \"x\"\nwasm = \"calc.wasm\"\n[exports]\nadd = {}\n", "version",
+       "missing"},
+      {"unknown top-level key", kGood + "autor = \"me\"\n[exports]\nadd = {}\n", "autor",
+       "unknown key"},
+      {"unknown export key", kGood + "[exports]\nadd = { idempotnt = true }\n",
+       "exports.add.idempotnt", "unknown key"},
+      {"export not a table", kGood + "[exports]\nadd = true\n", "exports.add", "expected a table"},
+      {"no exports table", kGood, "exports", "missing"},
+      {"empty exports", kGood + "[exports]\n", "exports", "names no export"},
+      {"wasm file missing",
+       "id = \"calc\"\nname = \"x\"\nversion = \"1\"\nwasm = \"nope.wasm\"\n[exports]\nadd = {}\n",
+       "wasm", "does not exist"},
+      {"wasm outside the directory",
+       "id = \"calc\"\nname = \"x\"\nversion = \"1\"\nwasm = \"../calc.wasm\"\n[exports]\nadd = "
+       "{}\n",
+       "wasm", "outside the extension directory"},
+      {"export the module lacks", kGood + "[exports]\nadd = {}\nsubtract = {}\n",
+       "exports.subtract", "has no export 'subtract'"},
+      {"export that is not a function", kGood + "[exports]\nversion = {}\n", "exports.version",
+       "not a function"},
+  };
+}
+
+TEST(Manifest, EveryErrorNamesTheFileTheKeyAndTheProblem) {
+  TempDir tmp;
+  auto host = ExtensionHost::create(interp_config(tmp.path() / "data"));
+  ASSERT_TRUE(host.ok()) << host.error().describe();
+  int n = 0;
+  for (const BadManifest& bad : bad_manifests()) {
+    SCOPED_TRACE(bad.what);
+    fs::path dir = tmp.path() / ("ext" + std::to_string(n++));
+    fs::create_directories(dir);
+    fs::copy_file(fixture("host_plain.wasm"), dir / "calc.wasm");
+    fs::copy_file(fixture("host_plain.wasm"), tmp.path() / "calc.wasm",
+                  fs::copy_options::overwrite_existing);
+    write_text(dir / "extension.toml", bad.toml);
+    auto loaded = (*host)->load(dir);
+    ASSERT_FALSE(loaded.ok());
+    const std::string& message = loaded.error().message;
+    EXPECT_EQ(loaded.error().kind, ErrorKind::Invalid) << message;
+    EXPECT_NE(message.find((dir / "extension.toml").string() + ": "), std::string::npos) << message;
+    EXPECT_NE(message.find("key '" + bad.key + "'"), std::string::npos) << message;
+    EXPECT_NE(message.find(bad.problem), std::string::npos) << message;
+  }
+}
+
+TEST(Manifest, SyntaxErrorsGiveLineAndColumn) {
+  TempDir tmp;
+  fs::path file = tmp.path() / "extension.toml";
+  auto parsed = host::parse_manifest("id = \"calc\"\nname = = 3\n", file, tmp.path());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().kind, ErrorKind::Invalid);
+  EXPECT_EQ(parsed.error().message.rfind(file.string() + ":2:", 0), 0u) << parsed.error().message;
+}
+
+TEST(Manifest, AGoodManifestGivesEveryField) {
+  TempDir tmp;
+  fs::copy_file(fixture("host_plain.wasm"), tmp.path() / "calc.wasm");
+  auto m = host::parse_manifest(kGood + "[exports]\nadd = { idempotent = true }\ntrap = {}\n",
+                                tmp.path() / "extension.toml", tmp.path());
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  EXPECT_EQ(m->id, "calc");
+  EXPECT_EQ(m->name, "Calculator");
+  EXPECT_EQ(m->version, "1.0.0");
+  EXPECT_EQ(m->wasm, (tmp.path() / "calc.wasm").lexically_normal());
+  ASSERT_NE(m->find_export("add"), nullptr);
+  EXPECT_TRUE(m->find_export("add")->idempotent);
+  ASSERT_NE(m->find_export("trap"), nullptr);
+  EXPECT_FALSE(m->find_export("trap")->idempotent);
+  EXPECT_EQ(m->find_export("sub"), nullptr);
+}
+
+TEST(Manifest, MissingManifestIsAnIoErrorNamingTheFile) {
+  TempDir tmp;
+  auto host = ExtensionHost::create(interp_config(tmp.path() / "data"));
+  ASSERT_TRUE(host.ok());
+  auto loaded = (*host)->load(tmp.path() / "nothing-here");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().kind, ErrorKind::Io);
+  EXPECT_NE(loaded.error().message.find("extension.toml"), std::string::npos);
+}
+
+TEST(Loading, ImportsBeyondWasiFailWithALinkErrorNamingThemAll) {
+  TempDir tmp;
+  auto host = ExtensionHost::create(interp_config(tmp.path() / "data"));
+  ASSERT_TRUE(host.ok());
+  fs::path dir = make_extension(tmp.path(), "foreign", "host_foreign.wasm", "add = {}\n");
+  auto loaded = (*host)->load(dir);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().kind, ErrorKind::Link);
+  EXPECT_NE(loaded.error().message.find("\"env\" \"render\""), std::string::npos)
+      << loaded.error().message;
+  EXPECT_NE(loaded.error().message.find("\"env\" \"log\""), std::string::npos)
+      << loaded.error().message;
+}
+
+TEST(Loading, LoadAllSkipsABrokenExtensionAndLoadsTheRest) {
+  TempDir tmp;
+  EventLog events;
+  auto host = ExtensionHost::create(interp_config(tmp.path() / "data", &events));
+  ASSERT_TRUE(host.ok());
+  fs::path root = tmp.path() / "extensions";
+  make_extension(root, "alpha", "host_plain.wasm", "add = { idempotent = true }\n");
+  fs::path broken = make_extension(root, "beta", "host_plain.wasm", "add = { idempotent = 1 }\n");
+  make_extension(root, "gamma", "host_plain.wasm", "add = {}\n");
+  fs::create_directories(root / "not-an-extension");  // no extension.toml: not a candidate
+
+  std::vector<Error> errors;
+  std::vector<Extension*> loaded = (*host)->load_all(root, &errors);
+  ASSERT_EQ(loaded.size(), 2u);
+  EXPECT_EQ(loaded[0]->manifest().id, "alpha");
+  EXPECT_EQ(loaded[1]->manifest().id, "gamma");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find((broken / "extension.toml").string()), std::string::npos);
+  EXPECT_NE(errors[0].message.find("exports.add.idempotent"), std::string::npos);
+  EXPECT_EQ((*host)->find("beta"), nullptr);
+  EXPECT_EQ(events.count(HostEventKind::Loaded), 2u);
+
+  Value args[] = {Value::from_i32(2), Value::from_i32(40)};
+  auto sum = (*host)->find("gamma")->call("add", args);
+  ASSERT_TRUE(sum.ok()) << sum.error().describe();
+  EXPECT_EQ((*sum)[0].i32, 42u);
+}
+
+TEST(Loading, AnIdLoadedTwiceIsRefused) {
+  TempDir tmp;
+  auto host = ExtensionHost::create(interp_config(tmp.path() / "data"));
+  ASSERT_TRUE(host.ok());
+  fs::path first = make_extension(tmp.path() / "a", "calc", "host_plain.wasm", "add = {}\n");
+  fs::path second = make_extension(tmp.path() / "b", "calc", "host_plain.wasm", "add = {}\n");
+  ASSERT_TRUE((*host)->load(first).ok());
+  auto again = (*host)->load(second);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().message.find("already loaded"), std::string::npos);
+}
+
+TEST(Calls, OnlyManifestExportsWithTheirTypesCanBeCalled) {
+  TempDir tmp;
+  auto host = ExtensionHost::create(interp_config(tmp.path() / "data"));
+  ASSERT_TRUE(host.ok());
+  auto ext = (*host)->load(make_extension(tmp.path(), "calc", "host_plain.wasm", "add = {}\n"));
+  ASSERT_TRUE(ext.ok()) << ext.error().describe();
+  auto unlisted = (*ext)->call("trap", {});
+  ASSERT_FALSE(unlisted.ok());
+  EXPECT_EQ(unlisted.error().kind, ErrorKind::Usage);
+  EXPECT_NE(unlisted.error().message.find("'trap'"), std::string::npos);
+  Value wrong[] = {Value::from_i64(1), Value::from_i32(2)};
+  auto mistyped = (*ext)->call("add", wrong);
+  ASSERT_FALSE(mistyped.ok());
+  EXPECT_EQ(mistyped.error().kind, ErrorKind::Usage) << mistyped.error().describe();
+}
+
+TEST(Host, BadConfigurationIsAUsageError) {
+  TempDir tmp;
+  HostConfig bad_policy = interp_config(tmp.path());
+  bad_policy.policy = "fastest";
+  EXPECT_EQ(ExtensionHost::create(bad_policy).error().kind, ErrorKind::Usage);
+  HostConfig bad_cpu = interp_config(tmp.path());
+  bad_cpu.emulate_cpu = "pentium9";
+  EXPECT_EQ(ExtensionHost::create(bad_cpu).error().kind, ErrorKind::Usage);
+}
+
+TEST(Host, AnUnusableDataDirectoryIsAWarningNotAFailure) {
+  TempDir tmp;
+  write_text(tmp.path() / "file", "not a directory");
+  EventLog events;
+  auto host = ExtensionHost::create(interp_config(tmp.path() / "file" / "data", &events));
+  ASSERT_TRUE(host.ok()) << host.error().describe();
+  EXPECT_GE(events.count(HostEventKind::Warning), 1u);
+  auto ext = (*host)->load(make_extension(tmp.path(), "calc", "host_plain.wasm", "add = {}\n"));
+  ASSERT_TRUE(ext.ok()) << ext.error().describe();
+  Value args[] = {Value::from_i32(1), Value::from_i32(2)};
+  auto sum = (*ext)->call("add", args);
+  ASSERT_TRUE(sum.ok());
+  EXPECT_EQ((*sum)[0].i32, 3u);
+}
+
+}  // namespace
+}  // namespace ironclad::host_test
