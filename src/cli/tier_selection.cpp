@@ -164,6 +164,10 @@ Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
   config.host_verified = plan.host_verified;
   config.emulate_features = plan.emulate_features;
   config.emulate_cpu_name = plan.emulate_cpu;
+  // E.g. why an instance runs with explicit bounds checks (no guard region under RLIMIT_AS).
+  config.on_note = [](const std::string& note) {
+    std::fprintf(stderr, "ironclad: note: %s\n", note.c_str());
+  };
   return jit::make_jit_tier(std::move(config));
 }
 

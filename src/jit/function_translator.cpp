@@ -118,6 +118,18 @@ llvm::Value* FunctionTranslator::memory_address(llvm::Value* addr, uint64_t offs
   return b_.CreateGEP(b_.getInt8Ty(), memory_base_, ea);
 }
 
+llvm::Value* FunctionTranslator::load_memory(llvm::Type* type, llvm::Value* addr,
+                                             uint64_t offset, uint32_t bytes) {
+  llvm::Value* at = memory_address(addr, offset, bytes);
+  return b_.CreateAlignedLoad(type, at, llvm::Align(1), !mt_.explicit_bounds_checks);
+}
+
+void FunctionTranslator::store_memory(llvm::Value* value, llvm::Value* addr, uint64_t offset,
+                                      uint32_t bytes) {
+  llvm::Value* at = memory_address(addr, offset, bytes);
+  b_.CreateAlignedStore(value, at, llvm::Align(1), !mt_.explicit_bounds_checks);
+}
+
 llvm::Value* FunctionTranslator::global_address(uint32_t index) {
   llvm::Value* table = ctx_field(ctx_offset::kGlobals, b_.getPtrTy());
   llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), table, index);
@@ -166,7 +178,21 @@ Result<void> FunctionTranslator::translate() {
     IRONCLAD_TRY(decoder.next(in));
     IRONCLAD_TRY(visit(in));
   }
+  keep_frames_at_helper_calls();
   return {};
+}
+
+void FunctionTranslator::keep_frames_at_helper_calls() {
+  // A helper that traps (memory.fill out of bounds, say) records the frames above it for the
+  // backtrace: a tail call into it would have popped this function's frame (and, once this
+  // function is inlined into its entry wrapper, the wrapper's) first. notail survives
+  // inlining.
+  for (llvm::BasicBlock& block : *fn_)
+    for (llvm::Instruction& inst : block)
+      if (auto* call = llvm::dyn_cast<llvm::CallInst>(&inst))
+        if (llvm::Function* callee = call->getCalledFunction();
+            callee && callee->getName().starts_with("ironclad_jit_"))
+          call->setTailCallKind(llvm::CallInst::TCK_NoTail);
 }
 
 void FunctionTranslator::block_signature(const wasm::BlockType& bt, std::vector<ValType>& params,
@@ -459,13 +485,9 @@ Result<void> FunctionTranslator::visit_variable_or_memory(const wasm::Instr& in,
   llvm::Type* i64 = b_.getInt64Ty();
   llvm::Type* ptr = b_.getPtrTy();
   auto load = [&](llvm::Type* t, uint32_t bytes) {
-    llvm::Value* addr = memory_address(pop(), in.mem.offset, bytes);
-    return b_.CreateAlignedLoad(t, addr, llvm::Align(1));
+    return load_memory(t, pop(), in.mem.offset, bytes);
   };
-  auto store = [&](llvm::Value* v, uint32_t bytes) {
-    llvm::Value* addr = memory_address(pop(), in.mem.offset, bytes);
-    b_.CreateAlignedStore(v, addr, llvm::Align(1));
-  };
+  auto store = [&](llvm::Value* v, uint32_t bytes) { store_memory(v, pop(), in.mem.offset, bytes); };
   switch (in.op) {
     case Opcode::LocalGet:
       push(b_.CreateLoad(mt_.type_of(local_types_[in.index]), locals_[in.index]));

@@ -21,6 +21,9 @@ struct ModuleTranslation {
   llvm::LLVMContext& ctx;
   llvm::Module& llvm;
   std::vector<llvm::Function*> functions;  // by function index; null for imports
+  // Explicit: every access compares its end with the memory's current size. Implicit: no
+  // compare; an access out of bounds faults in the memory's guard region (only for code run
+  // with guarded memories, runtime::Memory::has_guard_region).
   bool explicit_bounds_checks = true;
 
   llvm::Type* type_of(ValType t) const;
@@ -52,6 +55,12 @@ class FunctionTranslator {
   // The address of an access of `bytes` at the i32 address `addr` + offset, bounds-checked
   // when the module uses explicit checks.
   llvm::Value* memory_address(llvm::Value* addr, uint64_t offset, uint32_t bytes);
+  // A load or store of linear memory of `bytes` at `addr` + offset (its bytes: the size of
+  // `type`, or of `value`). Under implicit checks the access itself is the check, so it is
+  // volatile: the optimizer may neither drop a load whose value is unused nor merge or
+  // split accesses (a trap must happen exactly where, and as far as, the wasm says).
+  llvm::Value* load_memory(llvm::Type* type, llvm::Value* addr, uint64_t offset, uint32_t bytes);
+  void store_memory(llvm::Value* value, llvm::Value* addr, uint64_t offset, uint32_t bytes);
   Error error_at(const wasm::Instr& in, std::string what) const;
 
  private:
@@ -80,6 +89,7 @@ class FunctionTranslator {
   void add_incoming(Frame& target, bool to_header);
   Frame& label(uint32_t depth) { return frames_[frames_.size() - 1 - depth]; }
   void end_frame();
+  void keep_frames_at_helper_calls();
   void emit_return(const std::vector<llvm::Value*>& values);
   void emit_call(uint32_t func_index);
   void emit_call_through(llvm::Value* func_instance, const wasm::FuncType& type);

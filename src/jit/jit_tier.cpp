@@ -3,6 +3,7 @@
 // as Error values without any C++ exception crossing generated code.
 #include "jit/jit_tier.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <unordered_map>
@@ -14,17 +15,35 @@
 #include "jit/runtime_helpers.h"
 #include "jit/vm_context.h"
 #include "runtime/activation.h"
+#include "runtime/memory_registry.h"
 
 namespace ironclad::jit {
 namespace {
 
-// What the signal handler asks about a module's code. Memory accesses are checked
-// explicitly, so no fault in a reservation is an out-of-bounds trap, and traps are calls
-// into the runtime, not ud2: every signal in JIT code is a Fault the tier decodes.
+// What the signal handler asks about a module's code. Code compiled with implicit bounds
+// checks lets an out-of-bounds access fault in its memory's guard region: a SIGSEGV there
+// at an address in a live guarded reservation (runtime/memory_registry.h) is the
+// out-of-bounds trap. Code with explicit checks never faults there, so for it such a fault
+// stays a Fault (an engine bug). Traps are calls into the runtime, not ud2.
 struct JitCodeInfo final : runtime::CodeInfo {
-  bool is_memory_reservation(uintptr_t) const override { return false; }
+  explicit JitCodeInfo(bool implicit_checks) : implicit_checks(implicit_checks) {}
+  bool is_memory_reservation(uintptr_t address) const override {
+    return implicit_checks && runtime::in_memory_reservation(address);
+  }
   TrapKind trap_at(uintptr_t) const override { return TrapKind::None; }
+  const bool implicit_checks;
 };
+
+// IRONCLAD_JIT_BOUNDS_CHECKS=explicit|implicit overrides Auto (to compare the two modes,
+// e.g. on the spec suite or in benchmarks); a configuration that chose a mode keeps it.
+BoundsChecks bounds_checks_from_environment(BoundsChecks configured) {
+  const char* env = std::getenv("IRONCLAD_JIT_BOUNDS_CHECKS");
+  if (configured != BoundsChecks::Auto || !env) return configured;
+  std::string_view value(env);
+  if (value == "explicit") return BoundsChecks::Explicit;
+  if (value == "implicit") return BoundsChecks::Implicit;
+  return configured;
+}
 
 struct InstanceState {
   VmContext ctx;
@@ -36,7 +55,10 @@ struct InstanceState {
 
 class JitTier final : public runtime::Tier {
  public:
-  explicit JitTier(JitConfig config) : config_(std::move(config)) { install_signal_handlers(); }
+  explicit JitTier(JitConfig config) : config_(std::move(config)) {
+    install_signal_handlers();
+    config_.bounds_checks = bounds_checks_from_environment(config_.bounds_checks);
+  }
   ~JitTier() override {
     for (uintptr_t begin : registered_) runtime::unregister_code(begin);
   }
@@ -47,39 +69,52 @@ class JitTier final : public runtime::Tier {
   void on_destroy(runtime::Instance& instance) override;
 
  private:
-  Result<std::shared_ptr<CompiledModule>> code_for(const std::shared_ptr<const wasm::Module>& m);
-  Result<bool> explicit_bounds_checks() const;
+  Result<std::shared_ptr<CompiledModule>> code_for(const std::shared_ptr<const wasm::Module>& m,
+                                                   bool explicit_checks);
+  bool explicit_bounds_checks_for(const runtime::Instance& instance);
   void add_backtrace(Error& error, const uintptr_t* pcs, size_t count) const;
   Error fault_error_at(const runtime::Activation& act, const CompiledModule& code) const;
 
   JitConfig config_;
-  std::unique_ptr<ModuleCompiler> compiler_;
-  std::unordered_map<const wasm::Module*, std::shared_ptr<CompiledModule>> cache_;
+  // By bounds-check mode ([1] explicit, [0] implicit): code with implicit checks must never
+  // run with a memory that has no guard region, so a module may be compiled both ways.
+  std::unique_ptr<ModuleCompiler> compilers_[2];
+  std::unordered_map<const wasm::Module*, std::shared_ptr<CompiledModule>> cache_[2];
   // What every VmContext::stack_limit points at: the running activation's limit (all
   // activations of this store's thread share it).
   uintptr_t stack_limit_ = 0;
   // Every compiled wasm function's code, by start address, for backtraces.
   std::map<uintptr_t, std::pair<FunctionCode, const wasm::Module*>> function_code_;
-  JitCodeInfo code_info_;
+  JitCodeInfo code_info_{false};
+  JitCodeInfo implicit_code_info_{true};
+  std::string last_note_;              // the last bounds-check note sent (sent once each)
   std::vector<uintptr_t> registered_;  // code ranges registered with the runtime
   // CPU emulation: every instruction patched to fault, with its original bytes.
   EmulationTable emulation_;
 };
 
-Result<bool> JitTier::explicit_bounds_checks() const {
-  // Implicit checks need the runtime's signal handling to turn a fault in the guard region
-  // into a trap; until it is available every access is checked explicitly.
-  if (config_.bounds_checks == BoundsChecks::Implicit)
-    return Error::make(ErrorKind::Usage,
-                       "jit: implicit bounds checks need the runtime's signal handling, which "
-                       "this build does not have yet; use explicit or auto");
+bool JitTier::explicit_bounds_checks_for(const runtime::Instance& instance) {
+  if (config_.bounds_checks == BoundsChecks::Explicit) return true;
+  // Without a memory there is nothing to check: the preferred mode's code serves.
+  if (instance.memories.empty()) return false;
+  // Implicit checks need the guard region; the signal handlers that turn its faults into
+  // traps were installed by the constructor.
+  const runtime::Memory& memory = *instance.memories[0];
+  if (memory.has_guard_region()) return false;
+  std::string note = "jit: explicit bounds checks for " +
+                     instance.module->module_name.value_or("a module") + ": its memory has no " +
+                     "guard region (" + memory.reservation_note() + ")";
+  if (config_.on_note && note != last_note_) config_.on_note(note);
+  last_note_ = std::move(note);
   return true;
 }
 
 Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
-    const std::shared_ptr<const wasm::Module>& m) {
-  if (auto it = cache_.find(m.get()); it != cache_.end()) return it->second;
-  if (!compiler_) {
+    const std::shared_ptr<const wasm::Module>& m, bool explicit_checks) {
+  auto& cache = cache_[explicit_checks];
+  std::unique_ptr<ModuleCompiler>& compiler = compilers_[explicit_checks];
+  if (auto it = cache.find(m.get()); it != cache.end()) return it->second;
+  if (!compiler) {
     // Invariant 4: never generate code the host has not verified it can run.
     if (!config_.features.subset_of(config_.host_verified)) {
       return Error::make(
@@ -88,11 +123,10 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
               " are not all verified on this host (missing: " +
               (config_.features - config_.host_verified).names() + ")");
     }
-    IRONCLAD_TRY_ASSIGN(bool explicit_checks, explicit_bounds_checks());
     CompileOptions options{config_.features, config_.opt_level, explicit_checks, std::nullopt};
-    IRONCLAD_TRY_ASSIGN(compiler_, ModuleCompiler::create(options));
+    IRONCLAD_TRY_ASSIGN(compiler, ModuleCompiler::create(options));
   }
-  IRONCLAD_TRY_ASSIGN(auto code, compiler_->compile(m));
+  IRONCLAD_TRY_ASSIGN(auto code, compiler->compile(m));
   // CPU emulation patches the code the verifier accepted, before anything can run it.
   if (config_.emulate_features) {
     IRONCLAD_TRY(apply_cpu_emulation(*code, *config_.emulate_features, emulation_));
@@ -100,11 +134,12 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
   // Registered so that a signal in this code unwinds to its activation (invariant 5).
   for (const CodeBlock& block : code->code) {
     if (block.end <= block.begin) continue;
-    IRONCLAD_TRY(runtime::register_code(block.begin, block.end, &code_info_));
+    IRONCLAD_TRY(runtime::register_code(block.begin, block.end,
+                                        explicit_checks ? &code_info_ : &implicit_code_info_));
     registered_.push_back(block.begin);
   }
   for (const FunctionCode& f : code->functions) function_code_[f.begin] = {f, m.get()};
-  cache_[m.get()] = code;
+  cache[m.get()] = code;
   return code;
 }
 
@@ -153,7 +188,7 @@ Error JitTier::fault_error_at(const runtime::Activation& act, const CompiledModu
 }
 
 Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& instance) {
-  IRONCLAD_TRY_ASSIGN(auto code, code_for(instance.module));
+  IRONCLAD_TRY_ASSIGN(auto code, code_for(instance.module, explicit_bounds_checks_for(instance)));
   if (!code->compiled_for.subset_of(config_.host_verified))
     return Error::make(ErrorKind::CpuIncompatibility,
                        "jit: code compiled for " + code->compiled_for.names() +
@@ -225,8 +260,13 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
       return error;
     }
     // raise_trap / raise_host_error recorded the return addresses into generated code
-    // between the unwinding helper and the activation's entry, innermost first.
+    // between the unwinding helper and the activation's entry, innermost first. A trap
+    // raised by a signal (an access in a guard region) also names the faulting function.
     Error error = runtime::activation_error(act);
+    if (act.fault_code) {
+      uintptr_t at_fault = act.fault.pc + 1;
+      add_backtrace(error, &at_fault, 1);
+    }
     add_backtrace(error, act.fault.backtrace, act.fault.backtrace_size);
     return error;
   }
@@ -238,6 +278,13 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
 }
 
 }  // namespace
+
+std::optional<BoundsChecks> bounds_checks_of(runtime::Store& store,
+                                             const runtime::Instance& instance) {
+  if (!dynamic_cast<JitTier*>(&store.tier()) || !instance.tier_state) return std::nullopt;
+  const auto* state = static_cast<const InstanceState*>(instance.tier_state);
+  return state->code->explicit_bounds_checks ? BoundsChecks::Explicit : BoundsChecks::Implicit;
+}
 
 std::unique_ptr<runtime::Tier> make_jit_tier(JitConfig config) {
   return std::make_unique<JitTier>(std::move(config));

@@ -4,6 +4,7 @@
 // Error values.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,7 +35,16 @@ struct JitConfig {
   std::optional<cpu::FeatureSet> emulate_features;
   std::string emulate_cpu_name;
   BoundsChecks bounds_checks = BoundsChecks::Auto;
+  // Notes worth logging, e.g. why an instance runs with explicit bounds checks under Auto
+  // or Implicit (its memory has no guard region: the reservation failed under RLIMIT_AS).
+  // Called on the thread that instantiates; may be empty.
+  std::function<void(const std::string&)> on_note;
 };
+
+// The bounds checks an instance's code was compiled with (Explicit or Implicit), or nullopt
+// when the instance is not run by a JIT tier of this store.
+std::optional<BoundsChecks> bounds_checks_of(runtime::Store& store,
+                                             const runtime::Instance& instance);
 
 // The JIT tier. Errors in compilation (an unsupported instruction, an LLVM failure, a feature
 // set the host cannot run) come back from Store::instantiate as Error values.

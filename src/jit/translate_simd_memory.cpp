@@ -1,6 +1,7 @@
 // v128 loads and stores: full, extending, splatting, zero-filling and single-lane. Every
-// access goes through memory_address with its exact size (the bounds check covers the
-// bytes touched); alignment immediates are only hints, so every access is align 1.
+// access goes through load_memory/store_memory with its exact size (an explicit check, or
+// the guard region, covers exactly the bytes touched); alignment immediates are only hints,
+// so every access is align 1.
 #include "jit/translate_simd.h"
 
 namespace ironclad::jit::simd {
@@ -12,12 +13,11 @@ struct MemoryOps {
   Simd& s;
   const wasm::Instr& in;
 
-  llvm::Value* address(llvm::Value* addr, uint32_t bytes) {
-    return s.t.memory_address(addr, in.mem.offset, bytes);
-  }
   llvm::Value* load(llvm::Type* type, uint32_t bytes) {
-    llvm::Value* addr = address(s.t.pop(), bytes);
-    return s.b.CreateAlignedLoad(type, addr, llvm::Align(1));
+    return s.t.load_memory(type, s.t.pop(), in.mem.offset, bytes);
+  }
+  void store(llvm::Value* v, uint32_t bytes) {
+    s.t.store_memory(v, s.t.pop(), in.mem.offset, bytes);
   }
   // 8 bytes as `lanes` narrow lanes, each sign- or zero-extended to twice its width.
   void load_extend(unsigned narrow_bits, bool is_signed) {
@@ -42,8 +42,7 @@ struct MemoryOps {
   }
   void store_lane(unsigned bits) {
     llvm::Value* v = s.pop_as(s.vec(s.b.getIntNTy(bits), 128 / bits));
-    llvm::Value* addr = address(s.t.pop(), bits / 8);
-    s.b.CreateAlignedStore(s.b.CreateExtractElement(v, uint64_t{in.lane}), addr, llvm::Align(1));
+    store(s.b.CreateExtractElement(v, uint64_t{in.lane}), bits / 8);
   }
 };
 
@@ -54,9 +53,7 @@ bool translate_memory(Simd& s, const wasm::Instr& in) {
   switch (in.op) {
     case Opcode::V128Load: s.t.push(m.load(s.i64x2(), 16)); return true;
     case Opcode::V128Store: {
-      llvm::Value* v = s.t.pop();
-      llvm::Value* addr = m.address(s.t.pop(), 16);
-      s.b.CreateAlignedStore(v, addr, llvm::Align(1));
+      m.store(s.t.pop(), 16);
       return true;
     }
     case Opcode::V128Load8x8S: m.load_extend(8, true); return true;

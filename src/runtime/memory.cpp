@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runtime/memory_registry.h"
 #include "runtime/runtime.h"
 
 namespace ironclad::runtime {
@@ -54,12 +55,23 @@ Result<std::unique_ptr<Memory>> Memory::create(const wasm::MemoryType& type,
   // memory.grow is always allowed to do). The reservation is never empty so base is
   // never null, even for a zero-page memory.
   void* p = reserve(kGuardedReservation);
+  std::string why;
   if (p) {
-    m->reserved_bytes_ = kGuardedReservation;
-    m->guard_region_ = true;
+    // Registered, so that a fault in it from code with implicit checks becomes a trap.
+    auto registered = register_memory_reservation(
+        reinterpret_cast<uintptr_t>(p), reinterpret_cast<uintptr_t>(p) + kGuardedReservation);
+    if (registered.ok()) {
+      m->reserved_bytes_ = kGuardedReservation;
+      m->guard_region_ = true;
+    } else {
+      munmap(p, kGuardedReservation);
+      p = nullptr;
+      why = "the guarded reservation could not be registered (" + registered.error().message + ")";
+    }
   } else {
-    std::string why =
-        std::string("the 8 GiB guarded reservation failed (") + std::strerror(errno) + ")";
+    why = std::string("the 8 GiB guarded reservation failed (") + std::strerror(errno) + ")";
+  }
+  if (!p) {
     const uint64_t candidates[] = {limit, min};
     for (uint64_t pages : candidates) {
       uint64_t bytes = std::max<uint64_t>(pages * kPageSize, kPageSize);
@@ -88,6 +100,7 @@ Result<std::unique_ptr<Memory>> Memory::create(const wasm::MemoryType& type,
 }
 
 Memory::~Memory() {
+  if (guard_region_) unregister_memory_reservation(reinterpret_cast<uintptr_t>(base));
   if (base) munmap(base, reserved_bytes_);
 }
 

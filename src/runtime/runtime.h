@@ -67,13 +67,17 @@ class Memory {
   uint64_t limit_pages() const { return limit_pages_; }
   // Bytes of address space reserved at `base` (committed or not).
   uint64_t reserved_bytes() const { return reserved_bytes_; }
-  // True when the full 8 GiB (4 GiB + a 4 GiB guard) is reserved, so any 32-bit address
-  // plus a 32-bit offset stays inside the reservation: a JIT may then skip bounds checks.
+  // True when the full guarded reservation (kGuardedReservation) is made and registered
+  // (runtime/memory_registry.h), so any 32-bit address plus a 32-bit offset plus an access
+  // of up to 16 bytes stays inside it: a JIT may then skip bounds checks and let the guard
+  // fault (the signal handler makes that fault an OutOfBoundsMemoryAccess trap).
   bool has_guard_region() const { return guard_region_; }
   // Why the guard reservation could not be made (empty when it was), e.g. under RLIMIT_AS.
   const std::string& reservation_note() const { return reservation_note_; }
 
-  static constexpr uint64_t kGuardedReservation = uint64_t{8} << 30;
+  // The highest byte an access can touch is (2^32-1) + (2^32-1) + 15 = 8 GiB + 13: the
+  // 4 GiB of addressable memory, a 4 GiB guard, and one more page for the access's size.
+  static constexpr uint64_t kGuardedReservation = (uint64_t{8} << 30) + kPageSize;
 
  private:
   Memory() = default;
