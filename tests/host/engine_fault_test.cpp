@@ -8,7 +8,9 @@
 // stress tests.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <csignal>
+#include <fstream>
 
 #include "host/extension_host_internal.h"
 #include "host_test_support.h"
@@ -16,16 +18,28 @@
 namespace ironclad::host_test {
 namespace {
 
-host::HostHooks fault_hooks() {
+// What the test host function does when called: fail with this signal's fault while
+// `faults_left` is not 0 (negative: always), then return normally.
+struct FaultPlan {
+  int signal = SIGSEGV;
+  std::atomic<int> faults_left{-1};
+};
+
+host::HostHooks fault_hooks(std::shared_ptr<FaultPlan> plan) {
   host::HostHooks hooks;
-  hooks.define_imports = [](const std::string&, runtime::Linker& linker, runtime::Store& store) {
+  hooks.define_imports = [plan](const std::string&, runtime::Linker& linker,
+                                runtime::Store& store) {
     wasm::FuncType type;
     linker.define_function(store, "ironclad_test", "engine_fault", type,
-                           [](runtime::HostContext&, const Value*, Value*) -> Result<void> {
-                             Error e = Error::make(ErrorKind::EngineFault,
-                                                   "unexpected fault in JIT code: signal 11");
+                           [plan](runtime::HostContext&, const Value*, Value*) -> Result<void> {
+                             if (plan->faults_left.load() == 0) return {};
+                             if (plan->faults_left.load() > 0) --plan->faults_left;
+                             Error e = Error::make(
+                                 ErrorKind::EngineFault,
+                                 "fault in JIT code: signal " + std::to_string(plan->signal));
                              FaultDetails d;
-                             d.signal = SIGSEGV;
+                             d.signal = plan->signal;
+                             d.mnemonic = plan->signal == SIGILL ? "vaddps" : "";
                              e.fault = d;
                              return e;
                            });
@@ -37,17 +51,29 @@ host::HostHooks fault_hooks() {
 struct Fixture {
   TempDir tmp;
   EventLog events;
+  std::shared_ptr<FaultPlan> faults = std::make_shared<FaultPlan>();
   std::unique_ptr<ExtensionHost> host;
   Extension* ext = nullptr;
+  int statuses_read_in_events = 0;
 
-  explicit Fixture(uint32_t max_faults, std::string tier = "interp") {
+  explicit Fixture(uint32_t max_faults, std::string tier = "interp",
+                   std::chrono::seconds window = std::chrono::seconds(3600)) {
     HostConfig config;
     config.data_dir = tmp.path() / "data";
     config.tier = std::move(tier);
     config.max_faults = max_faults;
-    config.fault_window = std::chrono::seconds(3600);
-    config.on_event = events.sink();
-    auto created = host::create_extension_host(std::move(config), fault_hooks());
+    config.fault_window = window;
+    auto sink = events.sink();
+    // Events come outside the host's locks: a handler may call back into the host (this
+    // would deadlock otherwise).
+    config.on_event = [this, sink](const HostEvent& e) {
+      sink(e);
+      if (host) {
+        host->status();
+        ++statuses_read_in_events;
+      }
+    };
+    auto created = host::create_extension_host(std::move(config), fault_hooks(faults));
     EXPECT_TRUE(created.ok()) << created.error().describe();
     host = std::move(*created);
     auto loaded = host->load(make_extension(tmp.path(), "flaky", "host_engine.wasm",
@@ -75,6 +101,7 @@ TEST(EngineFault, TheInstanceIsRecreatedOnTheSameRung) {
   ASSERT_EQ(s.incidents.size(), 1u);
   EXPECT_EQ(s.incidents[0].kind, ErrorKind::EngineFault);
   EXPECT_EQ(f.events.count(HostEventKind::Restarted), 1u);
+  EXPECT_EQ(f.statuses_read_in_events, static_cast<int>(f.events.all().size()));
 }
 
 TEST(EngineFault, MaxFaultsWithinTheWindowDisableAndEnableRestores) {
@@ -112,7 +139,7 @@ TEST(EngineFault, MaxFaultsWithinTheWindowDisableAndEnableRestores) {
     config.data_dir = f.tmp.path() / "data";
     config.tier = "interp";
     config.on_event = events.sink();
-    auto second = host::create_extension_host(config, fault_hooks());
+    auto second = host::create_extension_host(config, fault_hooks(f.faults));
     ASSERT_TRUE(second.ok());
     auto ext = (*second)->load(f.tmp.path() / "flaky");
     ASSERT_TRUE(ext.ok()) << ext.error().describe();
@@ -129,6 +156,56 @@ TEST(EngineFault, MaxFaultsWithinTheWindowDisableAndEnableRestores) {
   // The window starts afresh: one fault does not disable it again.
   EXPECT_EQ(f.ext->call("fault", {}).error().kind, ErrorKind::ExtensionRestarted);
   EXPECT_EQ(f.ext->status().state, ExtensionState::Running);
+}
+
+TEST(EngineFault, FaultsOutsideTheWindowAreForgotten) {
+  // A zero-length window: no earlier fault is ever within it, so two are never counted.
+  Fixture f(2, "interp", std::chrono::seconds(0));
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(f.ext->call("fault", {}).error().kind, ErrorKind::ExtensionRestarted);
+  EXPECT_EQ(f.ext->status().state, ExtensionState::Running);
+  EXPECT_EQ(f.ext->status().incidents.size(), 5u);
+}
+
+TEST(UnexplainedIllegalInstruction, IsHandledLikeACpuIncompatibility) {
+  // An EngineFault that is a SIGILL the host cannot explain moves down the ladder and an
+  // idempotent call is retried there (here the second attempt succeeds).
+  Fixture f(3, "jit");
+  f.faults->signal = SIGILL;
+  f.faults->faults_left = 1;
+  ASSERT_EQ(f.ext->status().rung, Rung::Planned);
+  auto retried = f.ext->call("fault", {});
+  ASSERT_TRUE(retried.ok()) << retried.error().describe();
+  ExtensionStatus s = f.ext->status();
+  EXPECT_EQ(s.state, ExtensionState::Degraded);
+  EXPECT_NE(s.rung, Rung::Planned);
+  ASSERT_EQ(s.incidents.size(), 1u);
+  EXPECT_EQ(s.incidents[0].kind, ErrorKind::EngineFault);
+  auto restarted = f.events.of(HostEventKind::Restarted);
+  ASSERT_EQ(restarted.size(), 1u);
+  EXPECT_NE(restarted[0].message.find("unexplained illegal instruction vaddps"), std::string::npos)
+      << restarted[0].message;
+  ASSERT_FALSE(s.incidents[0].report.empty());
+  std::ifstream in(s.incidents[0].report);
+  std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(json.find("UnexplainedIllegalInstruction"), std::string::npos);
+}
+
+TEST(UnexplainedIllegalInstruction, ThatNeverStopsWalksTheLadderDownToDisabled) {
+  // Every rung faults: the retries are bounded by the ladder, then the extension is off.
+  Fixture f(100, "jit");
+  f.faults->signal = SIGILL;
+  auto result = f.ext->call("fault", {});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::ExtensionDisabled) << result.error().describe();
+  ExtensionStatus s = f.ext->status();
+  EXPECT_EQ(s.state, ExtensionState::Disabled);
+  EXPECT_NE(s.reason.find("interpreter"), std::string::npos) << s.reason;
+  ASSERT_GE(s.incidents.size(), 2u);
+  EXPECT_LE(s.incidents.size(), 4u);  // one per rung at most
+  EXPECT_EQ(s.incidents.front().tier_before.rfind("jit", 0), 0u);
+  EXPECT_EQ(s.incidents.back().tier_before, "interp");
+  EXPECT_EQ(f.events.count(HostEventKind::Disabled), 1u);
 }
 
 TEST(EngineFault, EnableOfAnUnknownExtensionIsAUsageError) {
