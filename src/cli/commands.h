@@ -11,5 +11,8 @@ void register_validate_command(CLI::App& app, int& exit_status);
 void register_cpu_command(CLI::App& app, int& exit_status);
 void register_spectest_command(CLI::App& app, int& exit_status);
 void register_verify_command(CLI::App& app, int& exit_status);
+void register_crashes_command(CLI::App& app, int& exit_status);
+void register_compile_command(CLI::App& app, int& exit_status);
+void register_ext_command(CLI::App& app, int& exit_status);
 
 }  // namespace ironclad::cli

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   ironclad::cli::register_cpu_command(app, exit_status);
   ironclad::cli::register_spectest_command(app, exit_status);
   ironclad::cli::register_verify_command(app, exit_status);
+  ironclad::cli::register_crashes_command(app, exit_status);
+  ironclad::cli::register_compile_command(app, exit_status);
+  ironclad::cli::register_ext_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,134 @@
+// `ironclad ext status` and `ironclad ext enable ID`: what the quarantine of a data directory
+// remembers about extensions (and modules run with `ironclad run`), and re-enabling one that
+// was disabled. The quarantine outlives processes; which extensions a running application has
+// loaded is that application's to say (ExtensionHost::status), not this command's.
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/exit_status.h"
+#include "cli/ext_commands.h"
+#include "cli/ext_options.h"
+#include "host/quarantine.h"
+
+namespace ironclad::cli {
+namespace {
+
+std::string local_time(int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  if (localtime_r(&t, &tm) == nullptr) return std::to_string(unix_seconds);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+// The quarantine of the data directory, or nullptr when it has none yet (status does not
+// create one just to say that it is empty).
+Result<std::unique_ptr<host::Quarantine>> open_existing(const std::filesystem::path& data_dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(data_dir / "quarantine.db", ec))
+    return std::unique_ptr<host::Quarantine>();
+  std::vector<std::string> warnings;
+  auto q = host::Quarantine::open(data_dir, &warnings);
+  for (const std::string& w : warnings) std::fprintf(stderr, "ironclad: warning: %s\n", w.c_str());
+  return q;
+}
+
+void print_record(const host::QuarantineRecord& r) {
+  std::printf("%s\n", r.extension_id.empty() ? "(unnamed)" : r.extension_id.c_str());
+  std::printf("  module hash      %s\n", r.key.module_hash.c_str());
+  std::printf("  CPU fingerprint  %s\n", r.key.cpu_fingerprint.c_str());
+  std::printf("  rung             %s\n", r.rung.c_str());
+  std::printf("  excluded         %s\n",
+              r.excluded_features.empty() ? "-" : r.excluded_features.c_str());
+  std::printf("  disabled         %s\n", r.disabled ? "yes" : "no");
+  std::printf("  incidents        %llu\n", static_cast<unsigned long long>(r.incidents));
+  std::printf("  first seen       %s\n", local_time(r.first_seen).c_str());
+  std::printf("  last seen        %s\n", local_time(r.last_seen).c_str());
+  if (!r.reason.empty()) std::printf("  last incident    %s\n", r.reason.c_str());
+}
+
+Result<int> status(const HostOptions& o) {
+  std::filesystem::path dir = data_dir_of(o);
+  IRONCLAD_TRY_ASSIGN(std::unique_ptr<host::Quarantine> q, open_existing(dir));
+  std::vector<host::QuarantineRecord> records;
+  if (q) {
+    IRONCLAD_TRY_ASSIGN(records, q->all());
+  }
+  std::printf("data directory %s\n", dir.c_str());
+  if (records.empty()) {
+    std::printf("no incident recorded: every extension starts in its planned configuration\n");
+    return exit_status::kOk;
+  }
+  std::printf("%zu quarantine record(s): the next start of each goes straight to its rung\n",
+              records.size());
+  for (const host::QuarantineRecord& r : records) print_record(r);
+  return exit_status::kOk;
+}
+
+struct EnableOptions {
+  HostOptions host;
+  std::string id;
+};
+
+Result<int> enable(const EnableOptions& o) {
+  std::filesystem::path dir = data_dir_of(o.host);
+  IRONCLAD_TRY_ASSIGN(std::unique_ptr<host::Quarantine> q, open_existing(dir));
+  std::vector<host::QuarantineRecord> records;
+  if (q) {
+    IRONCLAD_TRY_ASSIGN(records, q->all());
+  }
+  size_t known = 0, enabled = 0;
+  for (const host::QuarantineRecord& r : records) {
+    if (r.extension_id != o.id) continue;
+    ++known;
+    if (!r.disabled) continue;
+    IRONCLAD_TRY(q->enable(r.key));
+    ++enabled;
+    std::printf("extension '%s' enabled (module %s): it starts on rung %s\n", o.id.c_str(),
+                r.key.module_hash.c_str(), r.rung.c_str());
+  }
+  if (known == 0)
+    return Error::make(ErrorKind::Usage, "the quarantine in " + dir.string() +
+                                             " has no record of extension '" + o.id + "'");
+  if (enabled == 0) std::printf("extension '%s' is not disabled\n", o.id.c_str());
+  return exit_status::kOk;
+}
+
+void finish(const char* what, Result<int> result, int& exit_status) {
+  if (result.ok()) {
+    exit_status = *result;
+    return;
+  }
+  std::fflush(stdout);
+  report_error(what, result.error());
+  exit_status = status_for(result.error());
+}
+
+}  // namespace
+
+void register_ext_status_command(CLI::App& ext, int& exit_status) {
+  auto o = std::make_shared<HostOptions>();
+  CLI::App* cmd = ext.add_subcommand(
+      "status",
+      "Show what the quarantine remembers: per extension and CPU, the rung it starts on, the "
+      "features excluded, whether it is disabled, its incidents");
+  add_data_dir_option(cmd, *o);
+  cmd->callback([o, &exit_status] { finish("ext status", status(*o), exit_status); });
+}
+
+void register_ext_enable_command(CLI::App& ext, int& exit_status) {
+  auto o = std::make_shared<EnableOptions>();
+  CLI::App* cmd = ext.add_subcommand(
+      "enable", "Re-enable a disabled extension: it restarts in its remembered safe configuration");
+  cmd->add_option("ID", o->id, "The extension's id (from its extension.toml)")->required();
+  add_data_dir_option(cmd, o->host);
+  cmd->footer("Exit status: 0 enabled (or not disabled); 2 no record of ID in the quarantine");
+  cmd->callback([o, &exit_status] { finish("ext enable", enable(*o), exit_status); });
+}
+
+}  // namespace ironclad::cli

@@ -1,0 +1,61 @@
+#include "cli/ext_options.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "host/crash_report.h"
+
+namespace ironclad::cli {
+
+void add_data_dir_option(CLI::App* cmd, HostOptions& options) {
+  cmd->add_option("--data-dir", options.data_dir,
+                  "Where the quarantine and crash reports are kept (default: "
+                  "$IRONCLAD_DATA_DIR, else $XDG_DATA_HOME/ironclad, else "
+                  "~/.local/share/ironclad)");
+}
+
+void add_host_options(CLI::App* cmd, HostOptions& options) {
+  cmd->add_option("--tier", options.tier,
+                  "Planned tier: auto (the JIT when the policy allows one), jit or interp")
+      ->capture_default_str();
+  cmd->add_option("--policy", options.policy,
+                  "CPU feature policy of the planned rung: native, conservative, baseline or "
+                  "interpreter")
+      ->capture_default_str();
+  cmd->add_option("--cpu-features", options.cpu_features,
+                  "Feature overrides '+x,-y' applied after the policy (and after "
+                  "IRONCLAD_CPU_FEATURES); unverified additions are refused with a warning");
+  cmd->add_option("--emulate-cpu", options.emulate_cpu,
+                  "Run JIT code as if on this CPU profile (e.g. alderlake-n): instructions it "
+                  "lacks fault as they would there (else IRONCLAD_EMULATE_CPU)");
+  add_data_dir_option(cmd, options);
+}
+
+std::filesystem::path data_dir_of(const HostOptions& options) {
+  if (!options.data_dir.empty()) return options.data_dir;
+  return host::default_data_dir();
+}
+
+HostConfig host_config_of(const HostOptions& options) {
+  HostConfig config;
+  config.data_dir = data_dir_of(options);
+  config.tier = options.tier;
+  config.policy = options.policy;
+  config.cpu_features = options.cpu_features;
+  config.emulate_cpu = options.emulate_cpu;
+  if (const char* env = std::getenv("IRONCLAD_EMULATE_CPU"); config.emulate_cpu.empty() && env)
+    config.emulate_cpu = env;
+  config.on_event = print_host_event;
+  return config;
+}
+
+void print_host_event(const HostEvent& event) {
+  // Loaded is the normal case: saying it for every extension would bury what matters.
+  if (event.kind == HostEventKind::Loaded) return;
+  const char* prefix = event.kind == HostEventKind::Warning ? "ironclad: warning: " : "ironclad: ";
+  std::fprintf(stderr, "%s%s\n", prefix, event.message.c_str());
+  if (event.incident && !event.incident->report.empty())
+    std::fprintf(stderr, "ironclad: crash report: %s\n", event.incident->report.c_str());
+}
+
+}  // namespace ironclad::cli
