@@ -11,7 +11,9 @@
 #include "cli/exit_status.h"
 #include "cli/invoke_args.h"
 #include "cli/module_loader.h"
+#include "cli/run_recovery.h"
 #include "cli/tier_selection.h"
+#include "host/crash_report.h"
 #include "runtime/runtime.h"
 #include "wasi/wasi.h"
 
@@ -39,6 +41,8 @@ struct RunOptions {
   std::vector<std::string> env;
   std::vector<std::string> dirs;
   std::string fuel = "0";
+  std::string data_dir;     // --data-dir: quarantine and crash reports of the JIT's recovery
+  bool idempotent = false;  // --idempotent: the --invoke export may be repeated after a fault
   std::vector<std::string> file_and_args;  // FILE then the program's arguments
 };
 
@@ -113,6 +117,43 @@ Result<int> exit_status_of(Result<void> outcome) {
   return e.exit_code;
 }
 
+// The JIT runs on the recovery ladder (run_recovery.h): a CPU fault in its code demotes the
+// module, with a crash report and the user told, instead of ending the run.
+Result<int> run_recovering_jit(const RunOptions& o, const TierPlan& plan,
+                               runtime::StoreLimits limits,
+                               std::shared_ptr<const wasm::Module> module) {
+  RecoveringRunRequest request;
+  request.file = o.file_and_args.front();
+  request.plan.tier = o.tier.tier;
+  request.plan.policy = o.tier.policy;
+  request.plan.cpu_profile = o.tier.cpu_profile;
+  request.plan.cpu_features = o.tier.cpu_features;
+  request.plan.emulate_cpu = plan.emulate_cpu;
+  request.limits = limits;
+  request.configure_wasi = [&o](wasi::WasiContext& wasi) { return configure_wasi(o, wasi); };
+  request.data_dir =
+      o.data_dir.empty() ? host::default_data_dir() : std::filesystem::path(o.data_dir);
+  request.idempotent = o.idempotent;
+  if (o.invoke) {
+    // The export and its arguments are checked before anything runs, as without the JIT.
+    const wasm::Export* e = module->find_export(*o.invoke);
+    if (e == nullptr) return Error::make(ErrorKind::Usage, "unknown export: " + *o.invoke);
+    if (e->kind != wasm::ExternKind::Func)
+      return Error::make(ErrorKind::Usage, "export '" + *o.invoke + "' is a " +
+                                               wasm::to_string(e->kind) + ", not a function");
+    std::vector<std::string> texts(o.file_and_args.begin() + 1, o.file_and_args.end());
+    IRONCLAD_TRY_ASSIGN(request.args,
+                        parse_invoke_args(module->func_type(e->index), texts, *o.invoke));
+    request.invoke = o.invoke;
+  }
+  request.module = std::move(module);
+  auto results = run_recovering(request);
+  if (!results.ok()) return exit_status_of(Result<void>(std::move(results).error()));
+  for (const Value& v : *results) std::printf("%s\n", v.to_string().c_str());
+  std::fflush(stdout);
+  return exit_status::kOk;
+}
+
 Result<int> run(const RunOptions& o) {
   const std::string& file = o.file_and_args.front();
   // Command-line mistakes first: they are reported before the file is even read.
@@ -120,6 +161,8 @@ Result<int> run(const RunOptions& o) {
   runtime::StoreLimits limits;
   IRONCLAD_TRY_ASSIGN(limits.fuel, parse_fuel(o.fuel));
   IRONCLAD_TRY_ASSIGN(std::shared_ptr<const wasm::Module> module, load_module(file));
+  if (tier_plan.kind == TierKind::Jit)
+    return run_recovering_jit(o, tier_plan, limits, std::move(module));
   IRONCLAD_TRY_ASSIGN(std::unique_ptr<runtime::Tier> tier, make_tier(tier_plan));
   runtime::Store store(std::move(tier), limits);
   wasi::WasiContext wasi;
@@ -188,6 +231,13 @@ void register_run_command(CLI::App& app, int& exit_status) {
   add_tier_options(cmd, o->tier, /*with_tier=*/true);
   cmd->add_option("--fuel", o->fuel, "Instruction budget per call (0: unlimited)")
       ->capture_default_str();
+  cmd->add_option("--data-dir", o->data_dir,
+                  "Where the JIT's recovery keeps the quarantine and crash reports (default: "
+                  "$IRONCLAD_DATA_DIR, else $XDG_DATA_HOME/ironclad, else "
+                  "~/.local/share/ironclad)");
+  cmd->add_flag("--idempotent", o->idempotent,
+                "The --invoke export may be called again after a CPU fault even if it already "
+                "had visible effects (else only a call without effects is repeated)");
   cmd->footer(kRunExitStatusHelp);
   cmd->callback([cmd, o, &exit_status] {
     o->file_and_args = cmd->remaining();

@@ -1,0 +1,69 @@
+#include "cli/run_recovery.h"
+
+#include <cstdio>
+
+#include "cli/ext_options.h"
+#include "host/recovering_module.h"
+#include "host/recovery_store.h"
+
+namespace ironclad::cli {
+namespace {
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) std::fprintf(stderr, "ironclad: warning: %s\n", w.c_str());
+}
+
+Error not_rerun(Error restarted, uint64_t effects) {
+  restarted.message += "; the program had already had " + std::to_string(effects) +
+                       " visible effect(s) (output written or files changed), so it was not "
+                       "run again: its output may be partial (rerun it: the next run starts on "
+                       "the safe configuration)";
+  return restarted;
+}
+
+}  // namespace
+
+Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
+  // One count across every fresh WASI context the ladder creates.
+  auto effects = std::make_shared<uint64_t>(0);
+  host::RecoveryConfig config;
+  config.plan = request.plan;
+  config.limits = request.limits;
+  config.id = std::filesystem::path(request.file).filename().string();
+  config.is_extension = false;
+  std::error_code ec;
+  config.module_path = std::filesystem::absolute(request.file, ec);
+  if (ec) config.module_path = request.file;
+  config.configure_wasi = [configure = request.configure_wasi,
+                           effects](wasi::WasiContext& wasi) -> Result<void> {
+    if (configure) IRONCLAD_TRY(configure(wasi));
+    wasi.count_external_effects_in(effects);
+    return {};
+  };
+  // As without recovery: a reactor's _initialize runs before an --invoke export only.
+  config.run_initialize = request.invoke.has_value();
+  std::vector<std::string> warnings;
+  config.store = host::RecoveryStore::open(request.data_dir, /*crash_reports=*/true, warnings);
+  print_warnings(warnings);
+  config.on_event = [](const HostEvent& event) { print_host_event(event); };
+
+  IRONCLAD_TRY_ASSIGN(std::unique_ptr<host::RecoveringModule> module,
+                      host::RecoveringModule::create(request.module, std::move(config)));
+  const std::string name = request.invoke.value_or("_start");
+  if (!request.invoke && !module->export_type(name).ok())
+    return Error::make(ErrorKind::Usage,
+                       "no _start export: not a WASI command (use --invoke NAME to call a "
+                       "function)");
+  // Bounded: each restart either moved down the ladder or counted towards disabling the
+  // module, after which calls fail with ExtensionDisabled.
+  for (;;) {
+    auto result = module->call(name, request.args, request.idempotent);
+    if (result.ok() || result.error().kind != ErrorKind::ExtensionRestarted) return result;
+    if (*effects != 0) return not_rerun(std::move(result).error(), *effects);
+    std::fprintf(stderr,
+                 "ironclad: nothing was output yet: running '%s' again from the start on %s\n",
+                 name.c_str(), module->current_plan().describe().c_str());
+  }
+}
+
+}  // namespace ironclad::cli

@@ -1,0 +1,45 @@
+// `ironclad run` on the recovery ladder (docs/cli.md, "Recovery"): the module runs in a
+// host::RecoveringModule, so a CPU fault in JIT code demotes it to a safer rung, writes a
+// crash report and a quarantine record to the data directory, and tells the user on stderr,
+// exactly as for an extension.
+//
+// A program is not an idempotent export, so it is run again only when that cannot be told
+// apart from running it once: from the start, on a fresh instance, and only while it has had
+// no effect outside itself (nothing written, no file changed, no stdin consumed; counted by
+// the WASI layer). Otherwise the run fails with the restart's error, saying that its output
+// may be partial. `--idempotent` lets the user vouch for an export that may be repeated.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/plan.h"
+#include "ironclad/error.h"
+#include "ironclad/value.h"
+#include "runtime/runtime.h"
+#include "wasi/wasi.h"
+#include "wasm/module.h"
+
+namespace ironclad::cli {
+
+struct RecoveringRunRequest {
+  std::string file;  // as the user wrote it (messages, the module's name)
+  std::shared_ptr<const wasm::Module> module;
+  host::PlanRequest plan;
+  runtime::StoreLimits limits;
+  std::function<Result<void>(wasi::WasiContext&)> configure_wasi;  // args, env, preopens
+  std::optional<std::string> invoke;  // the export to call; nullopt: the command's _start
+  std::vector<Value> args;            // for `invoke`, already of its parameter types
+  bool idempotent = false;            // --idempotent: retry even after visible effects
+  std::filesystem::path data_dir;     // quarantine and crash reports
+};
+
+// The call's results (none for _start). Errors as `ironclad run` reports them; an Exit error
+// carries the program's proc_exit code.
+Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request);
+
+}  // namespace ironclad::cli
