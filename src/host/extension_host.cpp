@@ -52,6 +52,7 @@ class ExtensionImpl final : public Extension {
     events.swap(pending_);
     if (!created.ok()) return std::move(created).error();
     module_ = std::move(*created);
+    refresh_status();
     if (!module_->disabled()) {
       const RungPlan& plan = module_->current_plan();
       events.push_back({HostEventKind::Loaded, manifest_.id,
@@ -64,43 +65,54 @@ class ExtensionImpl final : public Extension {
 
   const ExtensionManifest& manifest() const override { return manifest_; }
 
+  // A snapshot taken after the last operation: it never waits for a running call (a UI
+  // thread may ask while a worker thread's call runs).
   ExtensionStatus status() const override {
-    std::lock_guard lock(mutex_);
-    ExtensionStatus s = module_->status();
-    s.id = manifest_.id;
-    s.name = manifest_.name;
-    s.version = manifest_.version;
-    return s;
+    std::lock_guard lock(status_mutex_);
+    return status_;
   }
 
   Result<std::vector<Value>> call(std::string_view export_name,
                                   std::span<const Value> args) override {
     const ExtensionExportDecl* decl = manifest_.find_export(export_name);
     if (decl == nullptr) return unknown_export(export_name);
-    return locked([&] { return module_->call(export_name, args, decl->idempotent); });
+    return locked([&] { return module_->call(export_name, args, decl->idempotent); },
+                  /*always_refresh=*/false);
   }
 
   Result<void> enable() {
-    return locked([&] { return module_->enable(); });
+    return locked([&] { return module_->enable(); }, /*always_refresh=*/true);
   }
   Result<void> reset() {
-    return locked([&] { return module_->reset(); });
+    return locked([&] { return module_->reset(); }, /*always_refresh=*/true);
   }
 
  private:
   // Runs `f` under the extension's lock, then delivers the events it produced outside it (so
-  // an event handler may call back into the host).
+  // an event handler may call back into the host). The status snapshot is refreshed when
+  // something may have changed: every state change of a call comes with an event.
   template <class F>
-  auto locked(F f) -> decltype(f()) {
+  auto locked(F f, bool always_refresh) -> decltype(f()) {
     std::vector<HostEvent> events;
     auto result = [&] {
       std::lock_guard lock(mutex_);
       auto r = f();
+      if (always_refresh || !pending_.empty()) refresh_status();
       events.swap(pending_);
       return r;
     }();
     deliver(sink_, events);
     return result;
+  }
+
+  // Called with mutex_ held.
+  void refresh_status() {
+    ExtensionStatus s = module_->status();
+    s.id = manifest_.id;
+    s.name = manifest_.name;
+    s.version = manifest_.version;
+    std::lock_guard lock(status_mutex_);
+    status_ = std::move(s);
   }
 
   Error unknown_export(std::string_view name) const {
@@ -117,6 +129,8 @@ class ExtensionImpl final : public Extension {
   mutable std::mutex mutex_;  // serialises calls; guards module_ and pending_
   std::unique_ptr<RecoveringModule> module_;
   std::vector<HostEvent> pending_;
+  mutable std::mutex status_mutex_;  // guards status_ (never held while calling anything)
+  ExtensionStatus status_;
 };
 
 class HostImpl final : public ExtensionHost {

@@ -11,6 +11,8 @@
 #include <atomic>
 #include <csignal>
 #include <fstream>
+#include <functional>
+#include <optional>
 
 #include "host/extension_host_internal.h"
 #include "host_test_support.h"
@@ -23,6 +25,7 @@ namespace {
 struct FaultPlan {
   int signal = SIGSEGV;
   std::atomic<int> faults_left{-1};
+  std::function<void()> during_call;  // run by the host function, inside the wasm call
 };
 
 host::HostHooks fault_hooks(std::shared_ptr<FaultPlan> plan) {
@@ -32,6 +35,7 @@ host::HostHooks fault_hooks(std::shared_ptr<FaultPlan> plan) {
     wasm::FuncType type;
     linker.define_function(store, "ironclad_test", "engine_fault", type,
                            [plan](runtime::HostContext&, const Value*, Value*) -> Result<void> {
+                             if (plan->during_call) plan->during_call();
                              if (plan->faults_left.load() == 0) return {};
                              if (plan->faults_left.load() > 0) --plan->faults_left;
                              Error e = Error::make(
@@ -206,6 +210,17 @@ TEST(UnexplainedIllegalInstruction, ThatNeverStopsWalksTheLadderDownToDisabled) 
   EXPECT_EQ(s.incidents.front().tier_before.rfind("jit", 0), 0u);
   EXPECT_EQ(s.incidents.back().tier_before, "interp");
   EXPECT_EQ(f.events.count(HostEventKind::Disabled), 1u);
+}
+
+TEST(Status, CanBeReadWhileACallRuns) {
+  // From inside the call itself (a host function): with status() waiting for the call's
+  // lock this would never return.
+  Fixture f(3);
+  f.faults->faults_left = 0;
+  std::optional<ExtensionState> seen;
+  f.faults->during_call = [&] { seen = f.ext->status().state; };
+  ASSERT_TRUE(f.ext->call("fault", {}).ok());
+  EXPECT_EQ(seen, ExtensionState::Running);
 }
 
 TEST(EngineFault, EnableOfAnUnknownExtensionIsAUsageError) {
