@@ -1,0 +1,114 @@
+// fault_error(): what a fault record turns into, with and without emulation. Every fault
+// error fills Error::fault, so the recovery ladder and crash reports need not parse text.
+#include "jit/fault_decoding.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstring>
+
+#include "cpu/profiles.h"
+#include "jit/emulation.h"
+
+namespace ironclad::jit {
+namespace {
+
+// vpmullq xmm0, xmm0, xmm1 (EVEX: AVX512DQ + AVX512VL).
+constexpr uint8_t kVpmullq[] = {0x62, 0xF2, 0xFD, 0x08, 0x40, 0xC1};
+constexpr uint8_t kUd2[] = {0x0F, 0x0B};
+// mov eax, dword ptr [rdi]
+constexpr uint8_t kLoad[] = {0x8B, 0x07};
+constexpr uintptr_t kPc = 0x7000'1000;
+
+runtime::Activation fault_at(int signo, const uint8_t* bytes, size_t size) {
+  runtime::Activation act;
+  act.reason = runtime::UnwindReason::Fault;
+  act.fault.signo = signo;
+  act.fault.pc = kPc;
+  act.fault.fault_address = signo == SIGSEGV ? 0x10 : kPc;
+  std::memcpy(act.fault.code_bytes, bytes, size);
+  act.fault.code_size = static_cast<uint8_t>(size);
+  return act;
+}
+
+const cpu::FeatureSet& alderlake_n() {
+  return cpu::find_profile("alderlake-n")->features;
+}
+cpu::FeatureSet with_avx512() {
+  return alderlake_n() | cpu::FeatureSet{cpu::X86::AVX512F, cpu::X86::AVX512DQ, cpu::X86::AVX512VL};
+}
+
+TEST(FaultDecoding, AnInstructionTheHostLacksIsACpuIncompatibilityWithDetails) {
+  runtime::Activation act = fault_at(SIGILL, kVpmullq, sizeof kVpmullq);
+  Error e = fault_error(act, with_avx512(), alderlake_n());
+  EXPECT_EQ(e.kind, ErrorKind::CpuIncompatibility) << e.describe();
+  EXPECT_NE(e.message.find("this CPU cannot execute vpmullq xmm0, xmm0, xmm1 [AVX512DQ_128] "
+                           "(needs avx512dq+avx512vl)"),
+            std::string::npos)
+      << e.message;
+  ASSERT_TRUE(e.fault);
+  EXPECT_EQ(e.fault->signal, SIGILL);
+  EXPECT_EQ(e.fault->pc, kPc);
+  EXPECT_EQ(e.fault->mnemonic, "vpmullq");
+  EXPECT_EQ(e.fault->instruction, "vpmullq xmm0, xmm0, xmm1");
+  EXPECT_EQ(e.fault->isa_set, "AVX512DQ_128");
+  EXPECT_EQ(e.fault->missing_features, (std::vector<std::string>{"avx512dq", "avx512vl"}));
+  EXPECT_EQ(e.fault->compiled_for, with_avx512().llvm_names());
+  EXPECT_EQ(e.fault->host_verified, alderlake_n().llvm_names());
+  EXPECT_EQ(e.fault->emulated_cpu, "");
+}
+
+TEST(FaultDecoding, AnyOtherFaultIsAnEngineFaultWithTheInstruction) {
+  runtime::Activation act = fault_at(SIGSEGV, kLoad, sizeof kLoad);
+  Error e = fault_error(act, alderlake_n(), alderlake_n());
+  EXPECT_EQ(e.kind, ErrorKind::EngineFault) << e.describe();
+  EXPECT_NE(e.message.find("unexpected fault in JIT code"), std::string::npos) << e.message;
+  ASSERT_TRUE(e.fault);
+  EXPECT_EQ(e.fault->signal, SIGSEGV);
+  EXPECT_EQ(e.fault->address, 0x10u);
+  EXPECT_EQ(e.fault->mnemonic, "mov");
+  EXPECT_TRUE(e.fault->missing_features.empty());
+}
+
+// Under emulation the bytes at pc are the ud2 the emulation wrote; the report must be about
+// the instruction that was there, from the side table.
+TEST(FaultDecoding, APatchedInstructionIsDecodedFromItsOriginalBytes) {
+  EmulationTable table;
+  PatchedInstruction p;
+  p.pc = kPc;
+  p.length = sizeof kVpmullq;
+  std::memcpy(p.original.data(), kVpmullq, sizeof kVpmullq);
+  p.patch_size = 2;
+  p.text = "vpmullq xmm0, xmm0, xmm1";
+  p.isa_set = "AVX512DQ_128";
+  p.missing_features = {"avx512dq", "avx512vl"};
+  table.add(p);
+  FaultContext c;
+  c.compiled_for = with_avx512();
+  c.host_verified = with_avx512();
+  c.emulation = &table;
+  c.emulated_features = alderlake_n();
+  c.emulated_cpu = "alderlake-n";
+  Error e = fault_error(fault_at(SIGILL, kUd2, sizeof kUd2), c);
+  EXPECT_EQ(e.kind, ErrorKind::CpuIncompatibility) << e.describe();
+  EXPECT_NE(e.message.find("this CPU (emulated alderlake-n) cannot execute vpmullq xmm0, xmm0, "
+                           "xmm1 [AVX512DQ_128] (needs avx512dq+avx512vl)"),
+            std::string::npos)
+      << e.message;
+  ASSERT_TRUE(e.fault);
+  EXPECT_EQ(e.fault->instruction, "vpmullq xmm0, xmm0, xmm1");
+  EXPECT_EQ(e.fault->emulated_cpu, "alderlake-n");
+  EXPECT_EQ(e.fault->host_verified, alderlake_n().llvm_names());
+
+  // A ud2 that the emulation did not write is not the emulated CPU's doing.
+  runtime::Activation elsewhere = fault_at(SIGILL, kUd2, sizeof kUd2);
+  elsewhere.fault.pc = kPc + 0x40;
+  Error other = fault_error(elsewhere, c);
+  EXPECT_EQ(other.kind, ErrorKind::EngineFault) << other.describe();
+  ASSERT_TRUE(other.fault);
+  EXPECT_EQ(other.fault->mnemonic, "ud2");
+  EXPECT_EQ(other.fault->emulated_cpu, "alderlake-n");
+}
+
+}  // namespace
+}  // namespace ironclad::jit
