@@ -23,14 +23,14 @@ std::string module_hash(std::span<const uint8_t> module_bytes);
 
 struct CrashReport {
   int schema_version = 1;
-  std::string id;            // unique per report, e.g. "20261124T091502Z-3f2a..." (file stem)
-  int64_t timestamp = 0;     // unix seconds
-  std::string kind;          // "CpuIncompatibility" | "EngineFault" | "UnexplainedIllegalInstruction"
-  std::string fingerprint;   // stable_fingerprint(kind, isa_set, module_hash, function)
-  std::string message;       // the error's one-line message
+  std::string id;         // unique per report, e.g. "20261124T091502Z-3f2a..." (file stem)
+  int64_t timestamp = 0;  // unix seconds
+  std::string kind;       // "CpuIncompatibility" | "EngineFault" | "UnexplainedIllegalInstruction"
+  std::string fingerprint;  // stable_fingerprint(kind, isa_set, module_hash, function)
+  std::string message;      // the error's one-line message
   std::string extension_id, extension_version;  // "" for a plain `ironclad run` module
   std::string module_path, module_hash;
-  std::string export_name;   // what was called
+  std::string export_name;                // what was called
   std::vector<BacktraceFrame> backtrace;  // function index, name, code offset
   std::optional<FaultDetails> fault;      // instruction, ISA set, features, signal, pc
   std::string compiled_for;               // feature set of the code (LLVM names)
@@ -47,7 +47,7 @@ struct CrashReport {
 std::string stable_fingerprint(const std::string& kind, const std::string& isa_set,
                                const std::string& module_hash, uint32_t function_index);
 
-std::string to_json(const CrashReport& report);  // pretty, one object
+std::string to_json(const CrashReport& report);                       // pretty, one object
 Result<CrashReport> crash_report_from_json(const std::string& text);  // Malformed on bad input
 
 struct CrashGroup {

@@ -5,7 +5,10 @@
 //
 // Safe for several processes at once (WAL journal, busy timeout); the schema has a version; a
 // corrupt or unreadable database is moved aside ("quarantine.db.corrupt-<time>") with a
-// warning and rebuilt, never a crash.
+// warning and rebuilt, never a crash. A database of a newer schema version (a newer Ironclad
+// on the same machine) is left untouched, and so is a file that cannot be used at all: this
+// process then keeps its records in memory (persistent() is false), with a warning.
+// docs/quarantine.md describes the schema and these rules.
 #pragma once
 
 #include <cstdint>
@@ -31,17 +34,18 @@ struct QuarantineRecord {
   std::string rung;
   // Features that faulted and must not be compiled for (LLVM names, comma-separated).
   std::string excluded_features;
-  bool disabled = false;       // too many EngineFaults; cleared by enable
-  std::string reason;          // the last incident, one line
+  bool disabled = false;  // too many EngineFaults; cleared by enable
+  std::string reason;     // the last incident, one line
   uint64_t incidents = 0;
-  int64_t first_seen = 0;      // unix seconds
+  int64_t first_seen = 0;  // unix seconds
   int64_t last_seen = 0;
 };
 
 class Quarantine {
  public:
   // Opens (creating the directory and the database if needed) data_dir/quarantine.db. A
-  // corrupt file is set aside and rebuilt; what happened is appended to `warnings`.
+  // corrupt file is set aside and rebuilt; what happened is appended to `warnings`. Fails
+  // only when not even an in-memory database can be had.
   static Result<std::unique_ptr<Quarantine>> open(const std::filesystem::path& data_dir,
                                                   std::vector<std::string>* warnings = nullptr);
   virtual ~Quarantine() = default;
@@ -56,6 +60,8 @@ class Quarantine {
   virtual Result<void> forget(const QuarantineKey& key) = 0;
   virtual Result<std::vector<QuarantineRecord>> all() = 0;
   virtual const std::filesystem::path& path() const = 0;
+  // False when the records live in memory only (the file could not be used; see above).
+  virtual bool persistent() const = 0;
 };
 
 }  // namespace ironclad::host

@@ -1,0 +1,387 @@
+// The crash store: JSON files in data_dir/crashes/ are the truth; crashes/index.db is an
+// SQLite index of them (id, fingerprint, time, kind, extension, message) for grouping and
+// look-up. Opening reconciles the two: files the index lacks (written while it was
+// unavailable, or after it was rebuilt) are added, rows whose file is gone are dropped, so a
+// missing or damaged index is simply rebuilt from the files.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <random>
+#include <set>
+#include <system_error>
+
+#include "host/crash_report.h"
+#include "host/sqlite_store.h"
+
+namespace ironclad::host {
+
+namespace {
+
+namespace fs = std::filesystem;
+using sqlite::Database;
+using sqlite::SqliteError;
+using sqlite::Statement;
+
+constexpr sqlite::StoreSchema kIndexSchema{"crash index", 1, R"sql(
+CREATE TABLE IF NOT EXISTS reports (
+  file         TEXT    NOT NULL PRIMARY KEY,
+  id           TEXT    NOT NULL,
+  fingerprint  TEXT    NOT NULL,
+  timestamp    INTEGER NOT NULL,
+  kind         TEXT    NOT NULL,
+  extension_id TEXT    NOT NULL,
+  message      TEXT    NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS reports_by_id ON reports (id);
+CREATE INDEX IF NOT EXISTS reports_by_fingerprint ON reports (fingerprint, timestamp);
+)sql"};
+
+// A report file larger than this is not one of ours.
+constexpr uintmax_t kMaxReportBytes = 16u << 20;
+
+struct Statements {
+  Statement insert, remove, files, groups, by_id, id_prefix, fingerprint_prefix, newest_in_group,
+      all;
+};
+
+std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
+  struct Entry {
+    Statement* target;
+    const char* sql;
+    const char* what;
+  };
+  const Entry entries[] = {
+      {&s.insert,
+       "INSERT OR REPLACE INTO reports (file, id, fingerprint, timestamp, kind, extension_id, "
+       "message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+       "insert"},
+      {&s.remove, "DELETE FROM reports WHERE file = ?1", "remove"},
+      {&s.files, "SELECT file FROM reports", "list files"},
+      {&s.groups,
+       "SELECT g.fingerprint, g.n, g.first, g.last, r.kind, r.extension_id, r.message, r.id"
+       " FROM (SELECT fingerprint, COUNT(*) AS n, MIN(timestamp) AS first,"
+       "       MAX(timestamp) AS last FROM reports GROUP BY fingerprint) AS g"
+       " JOIN reports AS r ON r.file = (SELECT file FROM reports WHERE fingerprint = g.fingerprint"
+       "       ORDER BY timestamp DESC, id DESC LIMIT 1)"
+       " ORDER BY g.last DESC, g.fingerprint",
+       "groups"},
+      {&s.by_id, "SELECT file FROM reports WHERE id = ?1 ORDER BY file LIMIT 1", "find by id"},
+      {&s.id_prefix,
+       "SELECT DISTINCT id FROM reports WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 2",
+       "find by id prefix"},
+      {&s.fingerprint_prefix,
+       "SELECT DISTINCT fingerprint FROM reports WHERE substr(fingerprint, 1, length(?1)) = ?1"
+       " ORDER BY fingerprint LIMIT 2",
+       "find by fingerprint"},
+      {&s.newest_in_group,
+       "SELECT file FROM reports WHERE fingerprint = ?1 ORDER BY timestamp DESC, id DESC LIMIT 1",
+       "newest report of a group"},
+      {&s.all, "SELECT file FROM reports ORDER BY timestamp, id", "all"},
+  };
+  for (const Entry& e : entries) {
+    auto stmt = db.prepare(e.sql, std::string("crash index ") + e.what);
+    if (!stmt.ok()) return std::move(stmt.failure());
+    *e.target = std::move(stmt.value());
+  }
+  return std::nullopt;
+}
+
+// Runs a query and collects column 0 of every row.
+Result<std::vector<std::string>> column_values(Statement& s) {
+  std::vector<std::string> values;
+  for (;;) {
+    bool has_row = false;
+    if (auto failure = s.step(&has_row)) {
+      s.reset();
+      return std::move(failure->error);
+    }
+    if (!has_row) break;
+    values.push_back(s.text(0));
+  }
+  s.reset();
+  return values;
+}
+
+// Report ids become file names: letters, digits, '.', '_', '-', not starting with '.'.
+bool safe_id(const std::string& id) {
+  if (id.empty() || id.size() > 200 || id[0] == '.') return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+          c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
+std::string new_report_id(int64_t timestamp) {
+  std::time_t t = static_cast<std::time_t>(timestamp);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  std::random_device device;
+  uint64_t bits = (static_cast<uint64_t>(device()) << 32) ^ device() ^
+                  (static_cast<uint64_t>(::getpid()) << 16);
+  char random[16];
+  std::snprintf(random, sizeof random, "%012llx",
+                static_cast<unsigned long long>(bits & 0xffffffffffffull));
+  return std::string(stamp) + "-" + random;
+}
+
+// The fingerprint a report is grouped by: its own, or computed from its fields when a
+// writer left it empty.
+std::string group_fingerprint(const CrashReport& r) {
+  if (!r.fingerprint.empty()) return r.fingerprint;
+  uint32_t function = r.fault ? r.fault->function_index
+                              : (r.backtrace.empty() ? 0 : r.backtrace.front().function_index);
+  return stable_fingerprint(r.kind, r.fault ? r.fault->isa_set : std::string(), r.module_hash,
+                            function);
+}
+
+Result<CrashReport> read_report_file(const fs::path& file) {
+  std::error_code ec;
+  uintmax_t size = fs::file_size(file, ec);
+  if (ec) return Error::make(ErrorKind::Io, file.string() + ": cannot read: " + ec.message());
+  if (size > kMaxReportBytes)
+    return Error::make(ErrorKind::Malformed, file.string() + ": too large for a crash report");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Error::make(ErrorKind::Io, file.string() + ": cannot open");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto report = crash_report_from_json(text);
+  if (!report.ok())
+    return Error::make(report.error().kind, file.string() + ": " + report.error().message);
+  return report;
+}
+
+Result<void> write_all(int fd, const std::string& text, const fs::path& file) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      return Error::make(ErrorKind::Io, file.string() + ": cannot write: " + std::strerror(errno));
+    done += static_cast<size_t>(n);
+  }
+  return {};
+}
+
+// Temp file, fsync, rename, fsync of the directory: a reader sees the whole report or none.
+Result<void> write_atomically(const fs::path& dir, const std::string& name,
+                              const std::string& text) {
+  fs::path final_path = dir / name;
+  fs::path temp = dir / ("." + name + ".tmp-" + std::to_string(::getpid()));
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return Error::make(ErrorKind::Io, temp.string() + ": cannot create: " + std::strerror(errno));
+  Result<void> written = write_all(fd, text, temp);
+  if (written.ok() && ::fsync(fd) != 0)
+    written = Error::make(ErrorKind::Io, temp.string() + ": fsync: " + std::strerror(errno));
+  ::close(fd);
+  if (written.ok() && ::rename(temp.c_str(), final_path.c_str()) != 0)
+    written = Error::make(
+        ErrorKind::Io, final_path.string() + ": cannot rename into place: " + std::strerror(errno));
+  if (!written.ok()) {
+    ::unlink(temp.c_str());
+    return written;
+  }
+  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    (void)::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  return {};
+}
+
+class SqliteCrashStore final : public CrashStore {
+ public:
+  SqliteCrashStore(fs::path dir, Database db, std::unique_ptr<Statements> statements)
+      : dir_(std::move(dir)), db_(std::move(db)), statements_(std::move(statements)) {}
+  ~SqliteCrashStore() override { statements_.reset(); }
+
+  // Adds unindexed files and drops rows of vanished ones; malformed files are reported.
+  Result<void> reconcile(std::vector<std::string>* warnings) {
+    std::lock_guard lock(mutex_);
+    IRONCLAD_TRY_ASSIGN(std::vector<std::string> indexed_list, column_values(statements_->files));
+    std::set<std::string> indexed(indexed_list.begin(), indexed_list.end());
+    std::set<std::string> present;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (name.empty() || name[0] == '.' || it->path().extension() != ".json") continue;
+      std::error_code type_ec;
+      if (!it->is_regular_file(type_ec)) continue;
+      present.insert(name);
+    }
+    if (ec) return Error::make(ErrorKind::Io, dir_.string() + ": cannot list: " + ec.message());
+    (void)db_.exec("BEGIN IMMEDIATE");
+    for (const std::string& name : present) {
+      if (indexed.count(name)) continue;
+      auto report = read_report_file(dir_ / name);
+      if (!report.ok()) {
+        if (warnings) warnings->push_back(report.error().message + " (skipped)");
+        continue;
+      }
+      if (auto failure = insert_row(name, *report)) {
+        (void)db_.exec("ROLLBACK");
+        return std::move(failure->error);
+      }
+    }
+    for (const std::string& name : indexed) {
+      if (present.count(name)) continue;
+      statements_->remove.bind(1, name);
+      if (auto failure = statements_->remove.run()) {
+        (void)db_.exec("ROLLBACK");
+        return std::move(failure->error);
+      }
+    }
+    if (auto failure = db_.exec("COMMIT")) return std::move(failure->error);
+    return {};
+  }
+
+  Result<fs::path> write(CrashReport& report) override {
+    if (report.timestamp == 0) report.timestamp = static_cast<int64_t>(std::time(nullptr));
+    if (report.id.empty()) report.id = new_report_id(report.timestamp);
+    if (!safe_id(report.id))
+      return Error::make(ErrorKind::Usage,
+                         "crash report id '" + report.id +
+                             "' is not usable as a file name (letters, digits, '.', '_', '-')");
+    report.fingerprint = group_fingerprint(report);
+    std::string name = report.id + ".json";
+    IRONCLAD_TRY(write_atomically(dir_, name, to_json(report)));
+    std::lock_guard lock(mutex_);
+    // The file is durable now; an index failure only delays it until the next open's
+    // reconciliation, so it is not an error of the write.
+    (void)insert_row(name, report);
+    return dir_ / name;
+  }
+
+  Result<std::vector<CrashGroup>> groups() override {
+    std::lock_guard lock(mutex_);
+    Statement& s = statements_->groups;
+    std::vector<CrashGroup> out;
+    for (;;) {
+      bool has_row = false;
+      if (auto failure = s.step(&has_row)) {
+        s.reset();
+        return std::move(failure->error);
+      }
+      if (!has_row) break;
+      CrashGroup g;
+      g.fingerprint = s.text(0);
+      g.count = static_cast<uint64_t>(s.int64(1));
+      g.first_seen = s.int64(2);
+      g.last_seen = s.int64(3);
+      g.kind = s.text(4);
+      g.extension_id = s.text(5);
+      g.summary = s.text(6);
+      g.latest_report_id = s.text(7);
+      out.push_back(std::move(g));
+    }
+    s.reset();
+    return out;
+  }
+
+  Result<CrashReport> find(const std::string& query) override {
+    if (query.empty()) return Error::make(ErrorKind::Usage, "no crash report id or fingerprint");
+    std::string file;
+    {
+      std::lock_guard lock(mutex_);
+      IRONCLAD_TRY_ASSIGN(file, lookup_file(query));
+    }
+    return read_report_file(dir_ / file);
+  }
+
+  Result<std::vector<CrashReport>> all() override {
+    std::vector<std::string> files;
+    {
+      std::lock_guard lock(mutex_);
+      IRONCLAD_TRY_ASSIGN(files, column_values(statements_->all));
+    }
+    std::vector<CrashReport> reports;
+    for (const std::string& name : files) {
+      // A file deleted or damaged since it was indexed is left out.
+      auto report = read_report_file(dir_ / name);
+      if (report.ok()) reports.push_back(std::move(report).value());
+    }
+    return reports;
+  }
+
+  const fs::path& dir() const override { return dir_; }
+
+ private:
+  std::optional<SqliteError> insert_row(const std::string& name, const CrashReport& r) {
+    statements_->insert.bind(1, name)
+        .bind(2, r.id)
+        .bind(3, group_fingerprint(r))
+        .bind(4, r.timestamp)
+        .bind(5, r.kind)
+        .bind(6, r.extension_id)
+        .bind(7, r.message);
+    return statements_->insert.run();
+  }
+
+  // The file of a report id; else of the newest report of the group whose fingerprint
+  // starts with `query`; else of the report whose id starts with it. Ambiguity is an error.
+  Result<std::string> lookup_file(const std::string& query) {
+    statements_->by_id.bind(1, query);
+    IRONCLAD_TRY_ASSIGN(std::vector<std::string> exact, column_values(statements_->by_id));
+    if (!exact.empty()) return exact.front();
+
+    statements_->fingerprint_prefix.bind(1, query);
+    IRONCLAD_TRY_ASSIGN(std::vector<std::string> groups,
+                        column_values(statements_->fingerprint_prefix));
+    statements_->id_prefix.bind(1, query);
+    IRONCLAD_TRY_ASSIGN(std::vector<std::string> ids, column_values(statements_->id_prefix));
+    if (groups.size() + ids.size() > 1)
+      return Error::make(ErrorKind::Usage, "'" + query +
+                                               "' is ambiguous: it starts more than one crash "
+                                               "report id or fingerprint; give more of it");
+    if (groups.size() == 1) {
+      statements_->newest_in_group.bind(1, groups.front());
+      IRONCLAD_TRY_ASSIGN(std::vector<std::string> newest,
+                          column_values(statements_->newest_in_group));
+      if (!newest.empty()) return newest.front();
+    }
+    if (ids.size() == 1) {
+      statements_->by_id.bind(1, ids.front());
+      IRONCLAD_TRY_ASSIGN(std::vector<std::string> file, column_values(statements_->by_id));
+      if (!file.empty()) return file.front();
+    }
+    return Error::make(ErrorKind::Usage,
+                       "no crash report or group '" + query + "' in " + dir_.string());
+  }
+
+  std::mutex mutex_;  // one statement at a time on this connection
+  fs::path dir_;
+  Database db_;
+  std::unique_ptr<Statements> statements_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<CrashStore>> CrashStore::open(const fs::path& data_dir,
+                                                     std::vector<std::string>* warnings) {
+  fs::path dir = data_dir / "crashes";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir, ec))
+    return Error::make(ErrorKind::Io, dir.string() +
+                                          ": cannot create the crash report "
+                                          "directory: " +
+                                          (ec ? ec.message() : std::string("not a directory")));
+  auto statements = std::make_unique<Statements>();
+  sqlite::SchemaCheck check = [&](Database& db) { return prepare_all(db, *statements); };
+  auto opened = sqlite::open_store(dir / "index.db", kIndexSchema, check, warnings);
+  if (!opened.ok()) return std::move(opened).error();
+  auto store =
+      std::make_unique<SqliteCrashStore>(dir, std::move(opened->db), std::move(statements));
+  IRONCLAD_TRY(store->reconcile(warnings));
+  return std::unique_ptr<CrashStore>(std::move(store));
+}
+
+}  // namespace ironclad::host

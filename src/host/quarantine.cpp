@@ -1,0 +1,204 @@
+// The quarantine on SQLite: one table keyed by (module hash, CPU fingerprint). Every write is
+// one statement (an upsert for incidents), so concurrent processes never lose an increment;
+// WAL and the busy timeout (sqlite_store.h) make them wait for each other instead of failing.
+#include "host/quarantine.h"
+
+#include <ctime>
+#include <mutex>
+#include <system_error>
+
+#include "host/sqlite_store.h"
+
+namespace ironclad::host {
+
+namespace {
+
+namespace fs = std::filesystem;
+using sqlite::Database;
+using sqlite::SqliteError;
+using sqlite::Statement;
+
+// Version 1. A new column or table means a new version and a migration in sqlite_store.
+constexpr sqlite::StoreSchema kSchema{"quarantine", 1, R"sql(
+CREATE TABLE IF NOT EXISTS quarantine (
+  module_hash       TEXT    NOT NULL,
+  cpu_fingerprint   TEXT    NOT NULL,
+  extension_id      TEXT    NOT NULL DEFAULT '',
+  rung              TEXT    NOT NULL,
+  excluded_features TEXT    NOT NULL DEFAULT '',
+  disabled          INTEGER NOT NULL DEFAULT 0,
+  reason            TEXT    NOT NULL DEFAULT '',
+  incidents         INTEGER NOT NULL DEFAULT 0,
+  first_seen        INTEGER NOT NULL,
+  last_seen         INTEGER NOT NULL,
+  PRIMARY KEY (module_hash, cpu_fingerprint)
+) WITHOUT ROWID;
+)sql"};
+
+constexpr const char* kColumns =
+    "module_hash, cpu_fingerprint, extension_id, rung, excluded_features, disabled, reason, "
+    "incidents, first_seen, last_seen";
+
+struct Statements {
+  Statement lookup, record, enable, forget, all;
+};
+
+std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
+  const std::string select = std::string("SELECT ") + kColumns + " FROM quarantine";
+  struct Entry {
+    Statement* target;
+    std::string sql;
+    const char* what;
+  };
+  const Entry entries[] = {
+      {&s.lookup, select + " WHERE module_hash = ?1 AND cpu_fingerprint = ?2", "lookup"},
+      {&s.record,
+       std::string("INSERT INTO quarantine (") + kColumns +
+           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)"
+           " ON CONFLICT (module_hash, cpu_fingerprint) DO UPDATE SET"
+           " extension_id = excluded.extension_id, rung = excluded.rung,"
+           " excluded_features = excluded.excluded_features, disabled = excluded.disabled,"
+           " reason = excluded.reason, incidents = quarantine.incidents + 1,"
+           " last_seen = excluded.last_seen",
+       "record_incident"},
+      {&s.enable,
+       "UPDATE quarantine SET disabled = 0 WHERE module_hash = ?1 AND cpu_fingerprint = ?2",
+       "enable"},
+      {&s.forget, "DELETE FROM quarantine WHERE module_hash = ?1 AND cpu_fingerprint = ?2",
+       "forget"},
+      {&s.all, select + " ORDER BY last_seen DESC, module_hash, cpu_fingerprint", "all"},
+  };
+  for (const Entry& e : entries) {
+    auto stmt = db.prepare(e.sql.c_str(), std::string("quarantine ") + e.what);
+    if (!stmt.ok()) return std::move(stmt.failure());
+    *e.target = std::move(stmt.value());
+  }
+  return std::nullopt;
+}
+
+QuarantineRecord read_record(const Statement& row) {
+  QuarantineRecord r;
+  r.key.module_hash = row.text(0);
+  r.key.cpu_fingerprint = row.text(1);
+  r.extension_id = row.text(2);
+  r.rung = row.text(3);
+  r.excluded_features = row.text(4);
+  r.disabled = row.int64(5) != 0;
+  r.reason = row.text(6);
+  r.incidents = static_cast<uint64_t>(row.int64(7));
+  r.first_seen = row.int64(8);
+  r.last_seen = row.int64(9);
+  return r;
+}
+
+class SqliteQuarantine final : public Quarantine {
+ public:
+  SqliteQuarantine(fs::path path, Database db, std::unique_ptr<Statements> statements,
+                   bool persistent)
+      : path_(std::move(path)),
+        db_(std::move(db)),
+        statements_(std::move(statements)),
+        persistent_(persistent) {}
+
+  ~SqliteQuarantine() override {
+    statements_.reset();  // finalized before the connection closes
+  }
+
+  Result<std::optional<QuarantineRecord>> lookup(const QuarantineKey& key) override {
+    std::lock_guard lock(mutex_);
+    Statement& s = statements_->lookup;
+    s.bind(1, key.module_hash).bind(2, key.cpu_fingerprint);
+    bool has_row = false;
+    if (auto failure = s.step(&has_row)) {
+      s.reset();
+      return std::move(failure->error);
+    }
+    std::optional<QuarantineRecord> record;
+    if (has_row) record = read_record(s);
+    s.reset();
+    return record;
+  }
+
+  Result<void> record_incident(const QuarantineRecord& record) override {
+    std::lock_guard lock(mutex_);
+    Statement& s = statements_->record;
+    s.bind(1, record.key.module_hash)
+        .bind(2, record.key.cpu_fingerprint)
+        .bind(3, record.extension_id)
+        .bind(4, record.rung)
+        .bind(5, record.excluded_features)
+        .bind(6, int64_t{record.disabled ? 1 : 0})
+        .bind(7, record.reason)
+        .bind(8, static_cast<int64_t>(std::time(nullptr)));
+    if (auto failure = s.run()) return std::move(failure->error);
+    return {};
+  }
+
+  Result<void> enable(const QuarantineKey& key) override {
+    return run_keyed(statements_->enable, key);
+  }
+
+  Result<void> forget(const QuarantineKey& key) override {
+    return run_keyed(statements_->forget, key);
+  }
+
+  Result<std::vector<QuarantineRecord>> all() override {
+    std::lock_guard lock(mutex_);
+    Statement& s = statements_->all;
+    std::vector<QuarantineRecord> records;
+    for (;;) {
+      bool has_row = false;
+      if (auto failure = s.step(&has_row)) {
+        s.reset();
+        return std::move(failure->error);
+      }
+      if (!has_row) break;
+      records.push_back(read_record(s));
+    }
+    s.reset();
+    return records;
+  }
+
+  const fs::path& path() const override { return path_; }
+  bool persistent() const override { return persistent_; }
+
+ private:
+  Result<void> run_keyed(Statement& s, const QuarantineKey& key) {
+    std::lock_guard lock(mutex_);
+    s.bind(1, key.module_hash).bind(2, key.cpu_fingerprint);
+    if (auto failure = s.run()) return std::move(failure->error);
+    return {};
+  }
+
+  std::mutex mutex_;  // one statement at a time on this connection
+  fs::path path_;
+  Database db_;
+  std::unique_ptr<Statements> statements_;
+  bool persistent_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Quarantine>> Quarantine::open(const fs::path& data_dir,
+                                                     std::vector<std::string>* warnings) {
+  fs::path path = data_dir / "quarantine.db";
+  auto statements = std::make_unique<Statements>();
+  sqlite::SchemaCheck check = [&](Database& db) { return prepare_all(db, *statements); };
+
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  Result<sqlite::OpenedStore> opened = Error::make(ErrorKind::Internal, "not opened");
+  if (ec) {
+    if (warnings)
+      warnings->push_back(data_dir.string() + ": cannot create the data directory: " +
+                          ec.message() + "; this process keeps its quarantine in memory only");
+    opened = sqlite::open_in_memory(kSchema, check);
+  } else {
+    opened = sqlite::open_store(path, kSchema, check, warnings);
+  }
+  if (!opened.ok()) return std::move(opened).error();
+  return std::unique_ptr<Quarantine>(
+      new SqliteQuarantine(path, std::move(opened->db), std::move(statements), opened->persistent));
+}
+
+}  // namespace ironclad::host
