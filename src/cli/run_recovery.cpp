@@ -1,8 +1,10 @@
 #include "cli/run_recovery.h"
 
 #include <cstdio>
+#include <set>
 
 #include "cli/ext_options.h"
+#include "host/plan.h"
 #include "host/recovering_module.h"
 #include "host/recovery_store.h"
 
@@ -45,7 +47,15 @@ Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
   std::vector<std::string> warnings;
   config.store = host::RecoveryStore::open(request.data_dir, /*crash_reports=*/true, warnings);
   print_warnings(warnings);
-  config.on_event = [](const HostEvent& event) { print_host_event(event); };
+  // The command line's tier options were already resolved, and their warnings printed, by
+  // plan_tier: the planner's copies of the same warnings would only repeat them.
+  std::set<std::string> already_said;
+  if (auto planner = host::Planner::create(config.plan); planner.ok())
+    already_said.insert(planner->warnings().begin(), planner->warnings().end());
+  config.on_event = [already_said](const HostEvent& event) {
+    if (event.kind == HostEventKind::Warning && already_said.count(event.message)) return;
+    print_host_event(event);
+  };
 
   IRONCLAD_TRY_ASSIGN(std::unique_ptr<host::RecoveringModule> module,
                       host::RecoveringModule::create(request.module, std::move(config)));
