@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "ironclad/signals.h"
+#include "jit/artifact_cache.h"
 #include "jit/emulation.h"
 #include "jit/fault_decoding.h"
 #include "jit/module_compiler.h"
@@ -48,6 +49,7 @@ BoundsChecks bounds_checks_from_environment(BoundsChecks configured) {
 struct InstanceState {
   VmContext ctx;
   std::vector<void*> globals;
+  std::vector<const runtime::Table::View*> tables;  // what VmContext::tables points at
   std::unique_ptr<JitFunction[]> functions;
   std::shared_ptr<CompiledModule> code;
   uint64_t no_memory_size = 0;  // what memory_size points at for a module without memory
@@ -124,9 +126,11 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
               (config_.features - config_.host_verified).names() + ")");
     }
     CompileOptions options{config_.features, config_.opt_level, explicit_checks, std::nullopt};
+    options.threads = config_.compile_threads;
+    options.keep_objects = !config_.artifact_cache_dir.empty();  // to write the cache's artifacts
     IRONCLAD_TRY_ASSIGN(compiler, ModuleCompiler::create(options));
   }
-  IRONCLAD_TRY_ASSIGN(auto code, compiler->compile(m));
+  IRONCLAD_TRY_ASSIGN(auto code, compile_or_load(*compiler, config_, m));
   // CPU emulation patches the code the verifier accepted, before anything can run it.
   if (config_.emulate_features) {
     IRONCLAD_TRY(apply_cpu_emulation(*code, *config_.emulate_features, emulation_));
@@ -206,6 +210,9 @@ Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& i
   }
   for (runtime::Global* g : instance.globals) state->globals.push_back(&g->value.i64);
   ctx.globals = state->globals.data();
+  for (runtime::Table* t : instance.tables) state->tables.push_back(t->view());
+  ctx.tables = state->tables.data();
+  ctx.type_ids = instance.type_ids.data();
   ctx.funcs = instance.funcs.data();
   ctx.stack_limit = &stack_limit_;
   ctx.instance = &instance;

@@ -8,11 +8,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cpu/features.h"
 #include "runtime/runtime.h"
 
 namespace ironclad::jit {
+
+struct Artifact;  // artifact.h
 
 enum class BoundsChecks : uint8_t {
   Auto,      // implicit (guard region + signal handler) when both are available, else explicit
@@ -39,6 +42,15 @@ struct JitConfig {
   // or Implicit (its memory has no guard region: the reservation failed under RLIMIT_AS).
   // Called on the thread that instantiates; may be empty.
   std::function<void(const std::string&)> on_note;
+  // Precompiled code (docs/artifacts.md): an artifact whose module and compile options match a
+  // module being instantiated is linked and verified instead of compiled; one that cannot run
+  // here (features, versions) is skipped with a note and the module compiled.
+  std::vector<std::shared_ptr<const Artifact>> artifacts;
+  // A directory of artifacts (one per module, feature set and engine version): loaded when
+  // valid, (re)written after a compile. Empty: no cache.
+  std::string artifact_cache_dir;
+  // Threads compiling one module's partitions (CompileOptions::threads); 0: automatic.
+  unsigned compile_threads = 0;
 };
 
 // The bounds checks an instance's code was compiled with (Explicit or Implicit), or nullopt

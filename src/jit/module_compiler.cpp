@@ -1,11 +1,15 @@
-// Builds the LLVM module of a wasm module (one function per wasm function plus one entry
-// wrapper each), optimizes it with the -O<n> pipeline of a target machine configured for
-// the feature set, and materializes it in the LLJIT. Every llvm::Error is consumed here and
-// becomes an Error value (DESIGN.md invariant 1).
+// Builds one LLVM module per partition of a wasm module (one function per wasm function of
+// the partition plus one entry wrapper each; the other partitions' functions are external
+// declarations), optimizes each with the -O<n> pipeline of a target machine configured for
+// the feature set and emits it as a relocatable object, each partition on its own thread;
+// then links the objects in a JITDylib of their own. Every llvm::Error is consumed here and
+// becomes an Error value (DESIGN.md invariant 1); no thread outlives compile().
 #include "jit/module_compiler.h"
 
 #include <chrono>
 #include <mutex>
+#include <system_error>
+#include <thread>
 
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
@@ -14,15 +18,18 @@
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
 #include "jit/function_translator.h"
+#include "jit/partition.h"
 #include "jit/runtime_helpers.h"
 #include "verify/feature_names.h"
 
@@ -204,6 +211,122 @@ Result<void> verify_code(const std::vector<CodeBlock>& blocks,
   return {};
 }
 
+// The symbol names inside every object: a module's objects live in a JITDylib of their
+// own, so the names need no per-module prefix and an artifact's objects link anywhere.
+std::string function_symbol(uint32_t func_index) { return "f" + std::to_string(func_index); }
+std::string entry_symbol(uint32_t func_index) { return "e" + std::to_string(func_index); }
+
+// The function index of "f<N>" or "e<N>" (a wasm function or its entry wrapper, into which
+// the optimizer may have inlined it); nullopt for any other symbol (stubs, constants).
+std::optional<uint32_t> function_of_symbol(const std::string& name) {
+  if (name.size() < 2 || name.size() > 11 || (name[0] != 'f' && name[0] != 'e')) return std::nullopt;
+  uint64_t index = 0;
+  for (size_t i = 1; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9') return std::nullopt;
+    index = index * 10 + static_cast<uint64_t>(name[i] - '0');
+  }
+  if (index > UINT32_MAX) return std::nullopt;
+  return static_cast<uint32_t>(index);
+}
+
+struct PartitionResult {
+  std::string object;
+  double translate_ms = 0, optimize_ms = 0, codegen_ms = 0;
+};
+
+void optimize(llvm::Module& module, llvm::TargetMachine& tm, int opt_level) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(&tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  auto mpm = pb.buildPerModuleDefaultPipeline(optimization_level(opt_level));
+  mpm.run(module, mam);
+}
+
+// One partition, start to finish, on the calling thread: its own LLVMContext, module and
+// target machine, so partitions share nothing mutable.
+Result<PartitionResult> compile_partition(const wasm::Module& wm, const std::vector<uint32_t>& funcs,
+                                          const CompileOptions& options,
+                                          std::unique_ptr<llvm::TargetMachine> tm) {
+  PartitionResult out;
+  auto start = std::chrono::steady_clock::now();
+  llvm::LLVMContext context;
+  llvm::Module llvm_module("icw", context);
+  llvm_module.setDataLayout(tm->createDataLayout());
+  llvm_module.setTargetTriple(kTriple);
+
+  ModuleTranslation mt{wm, context, llvm_module, {}, options.explicit_bounds_checks};
+  mt.functions.assign(wm.func_types.size(), nullptr);
+  // Every defined function is declared; those of this partition get a body below, the
+  // others stay declarations that JITLink resolves to another partition's object.
+  for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f) {
+    // External, not internal: JITLink names only external symbols, and backtraces need each
+    // function's code range (the optimizer still inlines them where it pays).
+    auto* fn = llvm::Function::Create(mt.signature(wm.func_type(f)), llvm::Function::ExternalLinkage,
+                                      function_symbol(f), llvm_module);
+    // Frame pointers stay, so traps and faults can walk a wasm backtrace.
+    fn->addFnAttr("frame-pointer", "all");
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    mt.functions[f] = fn;
+  }
+  for (uint32_t f : funcs) {
+    FunctionTranslator translator(mt, f);
+    IRONCLAD_TRY(translator.translate());
+    build_entry(mt, mt.functions[f], wm.func_type(f), entry_symbol(f));
+  }
+  std::string problems;
+  llvm::raw_string_ostream os(problems);
+  if (llvm::verifyModule(llvm_module, &os))
+    return Error::make(ErrorKind::Internal, "jit: generated IR is invalid (a translation bug): " +
+                                                problems.substr(0, 2000));
+  out.translate_ms = ms_since(start);
+
+  start = std::chrono::steady_clock::now();
+  if (options.opt_level > 0) optimize(llvm_module, *tm, options.opt_level);
+  out.optimize_ms = ms_since(start);
+
+  start = std::chrono::steady_clock::now();
+  llvm::SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream object_stream(buffer);
+  llvm::legacy::PassManager codegen;
+  if (tm->addPassesToEmitFile(codegen, object_stream, nullptr, llvm::CodeGenFileType::ObjectFile))
+    return Error::make(ErrorKind::Internal, "jit: the target machine cannot emit objects");
+  codegen.run(llvm_module);
+  out.object.assign(buffer.begin(), buffer.end());
+  out.codegen_ms = ms_since(start);
+  return out;
+}
+
+// Runs compile_partition for every partition, partition 0 on the calling thread and each
+// other on a thread of its own; all threads are joined before this returns. A thread that
+// cannot be started leaves its partition to the calling thread.
+std::vector<Result<PartitionResult>> compile_partitions(
+    const wasm::Module& wm, const std::vector<std::vector<uint32_t>>& parts,
+    const CompileOptions& options, std::vector<std::unique_ptr<llvm::TargetMachine>> tms) {
+  std::vector<std::optional<Result<PartitionResult>>> results(parts.size());
+  auto run = [&](size_t i) { results[i].emplace(compile_partition(wm, parts[i], options, std::move(tms[i]))); };
+  std::vector<std::thread> threads;
+  std::vector<size_t> inline_parts{0};
+  for (size_t i = 1; i < parts.size(); ++i) {
+    try {
+      threads.emplace_back(run, i);
+    } catch (const std::system_error&) {
+      inline_parts.push_back(i);
+    }
+  }
+  for (size_t i : inline_parts) run(i);
+  for (std::thread& t : threads) t.join();
+  std::vector<Result<PartitionResult>> out;
+  for (auto& r : results) out.push_back(std::move(*r));
+  return out;
+}
+
 }  // namespace
 
 struct ModuleCompiler::Impl {
@@ -214,6 +337,10 @@ struct ModuleCompiler::Impl {
   uint64_t next_module = 0;
   std::string unknown_to_llvm;  // features of the CPU model this LLVM does not know
   std::shared_ptr<CodeCapture> capture = std::make_shared<CodeCapture>();
+  std::mutex link_mutex;  // one link at a time: `capture` collects what that link made
+
+  Result<void> link_objects(const wasm::Module& wm, std::vector<std::string>& objects,
+                            CompiledModule& out);
 };
 
 ModuleCompiler::ModuleCompiler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -230,6 +357,11 @@ Result<std::unique_ptr<ModuleCompiler>> ModuleCompiler::create(const CompileOpti
   impl->machine.addFeatures(split_features(impl->feature_string, impl->unknown_to_llvm));
   impl->machine.setCodeGenOptLevel(options.opt_level == 0 ? llvm::CodeGenOptLevel::None
                                                           : llvm::CodeGenOptLevel::Default);
+  // Position-independent code in the small code model, as JITLink expects: direct calls and
+  // RIP-relative constants inside an object, GOT entries and stubs (which the verifier also
+  // sees) for whatever another object or the process defines.
+  impl->machine.setRelocationModel(llvm::Reloc::PIC_);
+  impl->machine.setCodeModel(llvm::CodeModel::Small);
   std::shared_ptr<CodeCapture> capture = impl->capture;
   auto jit = llvm::orc::LLJITBuilder()
                  .setJITTargetMachineBuilder(impl->machine)
@@ -259,92 +391,98 @@ Result<std::unique_ptr<ModuleCompiler>> ModuleCompiler::create(const CompileOpti
   return std::unique_ptr<ModuleCompiler>(new ModuleCompiler(std::move(impl)));
 }
 
+// Adds the objects to a fresh JITDylib (whose link order reaches the runtime helpers and the
+// process), materializes every entry wrapper in one lookup, and verifies every executable
+// block JITLink produced.
+Result<void> ModuleCompiler::Impl::link_objects(const wasm::Module& wm,
+                                                std::vector<std::string>& objects,
+                                                CompiledModule& out) {
+  std::lock_guard<std::mutex> lock(link_mutex);
+  auto start = std::chrono::steady_clock::now();
+  auto dylib = jit->createJITDylib("icw" + std::to_string(next_module++));
+  if (!dylib) return llvm_error("creating a JITDylib", dylib.takeError());
+  dylib->addToLinkOrder(jit->getMainJITDylib());
+  for (size_t i = 0; i < objects.size(); ++i) {
+    auto buffer = llvm::MemoryBuffer::getMemBuffer(
+        llvm::StringRef(objects[i].data(), objects[i].size()), "partition" + std::to_string(i),
+        /*RequiresNullTerminator=*/false);
+    if (auto err = jit->addObjectFile(*dylib, std::move(buffer)))
+      return llvm_error("adding object " + std::to_string(i), std::move(err));
+  }
+  llvm::orc::SymbolLookupSet wanted;
+  for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f)
+    wanted.add(jit->mangleAndIntern(entry_symbol(f)));
+  auto found = jit->getExecutionSession().lookup(
+      llvm::orc::makeJITDylibSearchOrder(&*dylib, llvm::orc::JITDylibLookupFlags::MatchAllSymbols),
+      std::move(wanted));
+  std::vector<CodeCapture::Symbol> symbols;
+  capture->take(out.code, symbols);
+  if (!found) return llvm_error("linking the module's code", found.takeError());
+  out.entries.resize(wm.bodies.size());
+  for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f) {
+    auto it = found->find(jit->mangleAndIntern(entry_symbol(f)));
+    if (it == found->end() || !it->second.getAddress())
+      return Error::make(ErrorKind::Internal,
+                         "jit: no code for " + wm.function_display_name(f) + " after linking");
+    out.entries[f - wm.num_imported_funcs] = it->second.getAddress().toPtr<EntryFn>();
+  }
+  out.link_ms = ms_since(start);
+
+  start = std::chrono::steady_clock::now();
+  for (const auto& sym : symbols) {
+    std::optional<uint32_t> index = function_of_symbol(sym.name);
+    if (!index || sym.size == 0) continue;
+    out.functions.push_back({sym.address, sym.address + sym.size, *index});
+  }
+  IRONCLAD_TRY(verify_code(out.code, symbols, options.verify_against.value_or(options.features),
+                           wm, out));
+  out.verify_ms = ms_since(start);
+  return {};
+}
+
 Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile(
     std::shared_ptr<const wasm::Module> module) {
+  auto start = std::chrono::steady_clock::now();
   const wasm::Module& wm = *module;
   auto result = std::make_shared<CompiledModule>();
   result->module = module;
   result->compiled_for = impl_->options.features;
   result->explicit_bounds_checks = impl_->options.explicit_bounds_checks;
-  std::string prefix = "icw" + std::to_string(impl_->next_module++) + "_";
 
+  std::vector<std::vector<uint32_t>> parts =
+      partition_functions(wm, partition_count(wm, impl_->options.threads));
+  std::vector<std::unique_ptr<llvm::TargetMachine>> tms;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    auto tm = impl_->machine.createTargetMachine();
+    if (!tm) return llvm_error("creating the target machine", tm.takeError());
+    tms.push_back(std::move(*tm));
+  }
+  std::vector<std::string> objects;
+  for (Result<PartitionResult>& part : compile_partitions(wm, parts, impl_->options, std::move(tms))) {
+    if (!part.ok()) return std::move(part).error();
+    result->translate_ms += part->translate_ms;
+    result->optimize_ms += part->optimize_ms;
+    result->codegen_ms += part->codegen_ms;
+    objects.push_back(std::move(part->object));
+  }
+  result->partitions = static_cast<unsigned>(parts.size());
+  IRONCLAD_TRY(impl_->link_objects(wm, objects, *result));
+  if (impl_->options.keep_objects) result->objects = std::move(objects);
+  result->wall_ms = ms_since(start);
+  return result;
+}
+
+Result<std::shared_ptr<CompiledModule>> ModuleCompiler::link(
+    std::shared_ptr<const wasm::Module> module, std::vector<std::string> objects) {
   auto start = std::chrono::steady_clock::now();
-  auto context = std::make_unique<llvm::LLVMContext>();
-  auto llvm_module = std::make_unique<llvm::Module>(prefix, *context);
-  auto tm = impl_->machine.createTargetMachine();
-  if (!tm) return llvm_error("creating the target machine", tm.takeError());
-  llvm_module->setDataLayout((*tm)->createDataLayout());
-  llvm_module->setTargetTriple(kTriple);
-
-  ModuleTranslation mt{wm, *context, *llvm_module, {}, impl_->options.explicit_bounds_checks};
-  mt.functions.assign(wm.func_types.size(), nullptr);
-  for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f) {
-    // External, not internal: JITLink names only external symbols, and backtraces need each
-    // function's code range (the optimizer still inlines them where it pays).
-    auto* fn = llvm::Function::Create(mt.signature(wm.func_type(f)), llvm::Function::ExternalLinkage,
-                                      prefix + "f" + std::to_string(f), *llvm_module);
-    // Frame pointers stay, so traps and faults can walk a wasm backtrace.
-    fn->addFnAttr("frame-pointer", "all");
-    fn->addFnAttr(llvm::Attribute::NoUnwind);
-    mt.functions[f] = fn;
-  }
-  for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f) {
-    FunctionTranslator translator(mt, f);
-    IRONCLAD_TRY(translator.translate());
-    build_entry(mt, mt.functions[f], wm.func_type(f), prefix + "e" + std::to_string(f));
-  }
-  std::string problems;
-  llvm::raw_string_ostream os(problems);
-  if (llvm::verifyModule(*llvm_module, &os))
-    return Error::make(ErrorKind::Internal, "jit: generated IR is invalid (a translation bug): " +
-                                                problems.substr(0, 2000));
-  result->translate_ms = ms_since(start);
-
-  start = std::chrono::steady_clock::now();
-  if (impl_->options.opt_level > 0) {
-    llvm::LoopAnalysisManager lam;
-    llvm::FunctionAnalysisManager fam;
-    llvm::CGSCCAnalysisManager cgam;
-    llvm::ModuleAnalysisManager mam;
-    llvm::PassBuilder pb(tm->get());
-    pb.registerModuleAnalyses(mam);
-    pb.registerCGSCCAnalyses(cgam);
-    pb.registerFunctionAnalyses(fam);
-    pb.registerLoopAnalyses(lam);
-    pb.crossRegisterProxies(lam, fam, cgam, mam);
-    auto mpm = pb.buildPerModuleDefaultPipeline(optimization_level(impl_->options.opt_level));
-    mpm.run(*llvm_module, mam);
-  }
-  result->optimize_ms = ms_since(start);
-
-  start = std::chrono::steady_clock::now();
-  if (auto err = impl_->jit->addIRModule(
-          llvm::orc::ThreadSafeModule(std::move(llvm_module), std::move(context))))
-    return llvm_error("adding the module", std::move(err));
-  result->entries.resize(wm.bodies.size());
-  for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f) {
-    auto addr = impl_->jit->lookup(prefix + "e" + std::to_string(f));
-    if (!addr) return llvm_error("materializing " + wm.function_display_name(f), addr.takeError());
-    result->entries[f - wm.num_imported_funcs] = addr->toPtr<EntryFn>();
-  }
-  result->codegen_ms = ms_since(start);
-
-  start = std::chrono::steady_clock::now();
-  std::vector<CodeCapture::Symbol> symbols;
-  impl_->capture->take(result->code, symbols);
-  // "f<N>" is function N; so is its entry wrapper "e<N>", into which the optimizer may
-  // have inlined it.
-  for (const auto& sym : symbols) {
-    bool ours = sym.name.size() > prefix.size() + 1 && sym.name.rfind(prefix, 0) == 0 &&
-                (sym.name[prefix.size()] == 'f' || sym.name[prefix.size()] == 'e');
-    if (!ours || sym.size == 0) continue;
-    uint32_t index = static_cast<uint32_t>(std::stoul(sym.name.substr(prefix.size() + 1)));
-    result->functions.push_back({sym.address, sym.address + sym.size, index});
-  }
-  IRONCLAD_TRY(verify_code(result->code, symbols,
-                           impl_->options.verify_against.value_or(impl_->options.features), wm,
-                           *result));
-  result->verify_ms = ms_since(start);
+  auto result = std::make_shared<CompiledModule>();
+  result->module = module;
+  result->compiled_for = impl_->options.features;
+  result->explicit_bounds_checks = impl_->options.explicit_bounds_checks;
+  result->partitions = static_cast<unsigned>(objects.size());
+  IRONCLAD_TRY(impl_->link_objects(*module, objects, *result));
+  result->objects = std::move(objects);
+  result->wall_ms = ms_since(start);
   return result;
 }
 

@@ -1,6 +1,10 @@
-// Compiles whole wasm modules to machine code with an ORC LLJIT configured for exactly one
-// feature set: triple x86_64-unknown-linux-gnu, CPU "x86-64" and an explicit "+f,-g"
-// feature string naming every feature the CPU model knows (DESIGN.md invariant 3).
+// Compiles whole wasm modules to machine code for exactly one feature set: triple
+// x86_64-unknown-linux-gnu, CPU "x86-64" and an explicit "+f,-g" feature string naming every
+// feature the CPU model knows (DESIGN.md invariant 3). A module's functions are split into
+// partitions (partition.h), each compiled on its own thread to a relocatable object; the
+// objects are linked by an ORC LLJIT's JITLink layer, whose plugin hands every executable
+// block to the ISA verifier. The same link step loads the objects of an artifact
+// (artifact.h), so precompiled code is verified exactly like fresh code.
 #pragma once
 
 #include <memory>
@@ -23,6 +27,12 @@ struct CompileOptions {
   // The set the ISA verifier checks the machine code against; `features` when empty. Only
   // tests set it (to prove that code using more than the verifier allows is rejected).
   std::optional<cpu::FeatureSet> verify_against;
+  // Threads compiling partitions at once: 0 = automatic (the hardware threads, 1 for small
+  // modules; partition.h). The partitions follow from this number, so the same value gives
+  // the same objects.
+  unsigned threads = 0;
+  // Keep the relocatable objects in CompiledModule::objects (to write an artifact).
+  bool keep_objects = false;
 };
 
 // A contiguous piece of a module's machine code (one JITLink block of an executable section).
@@ -47,7 +57,14 @@ struct CompiledModule {
   std::vector<CodeBlock> code;  // every byte of it, verified
   std::vector<FunctionCode> functions;  // wasm functions that kept a body (not fully inlined)
   verify::UsageReport usage;     // instruction counts per ISA extension, set and feature
-  double translate_ms = 0, optimize_ms = 0, codegen_ms = 0, verify_ms = 0;
+  // One relocatable ELF object per partition (only with CompileOptions::keep_objects, and
+  // always for code loaded from objects).
+  std::vector<std::string> objects;
+  unsigned partitions = 0;
+  // translate/optimize/codegen: summed over the partitions' threads (CPU time, roughly);
+  // link: JITLink and symbol lookup; verify: the ISA verifier; wall: all of compile().
+  double translate_ms = 0, optimize_ms = 0, codegen_ms = 0, link_ms = 0, verify_ms = 0;
+  double wall_ms = 0;
 };
 
 class ModuleCompiler {
@@ -56,6 +73,11 @@ class ModuleCompiler {
   ~ModuleCompiler();
 
   Result<std::shared_ptr<CompiledModule>> compile(std::shared_ptr<const wasm::Module> module);
+  // Links objects that compile() made for the same module and options (read back from an
+  // artifact): JITLink checks their structure, the ISA verifier every executable byte
+  // against this compiler's feature set. A corrupt object is an Error.
+  Result<std::shared_ptr<CompiledModule>> link(std::shared_ptr<const wasm::Module> module,
+                                               std::vector<std::string> objects);
   const CompileOptions& options() const;
   // The feature string handed to LLVM, e.g. "+sse2,+sse3,...,-avx512f,...".
   const std::string& llvm_features() const;
