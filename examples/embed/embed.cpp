@@ -7,9 +7,7 @@
 // With `--policy native --emulate-cpu alderlake-n` on a machine with AVX-512 the JIT code of
 // vechash faults the way it would on an Alder Lake-N laptop: the application keeps running,
 // prints the host's event, and still gets the right hash from the restarted extension.
-#include <cinttypes>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -50,7 +48,7 @@ void print_status(const ironclad::ExtensionStatus& s) {
   if (!s.reason.empty()) std::printf("    why: %s\n", s.reason.c_str());
 }
 
-// Calls `export_name` and prints the first result as a 64-bit number, or the error.
+// Calls `export_name` and prints its first result, or the error.
 void call_and_print(ironclad::Extension& extension, const char* export_name,
                     const std::vector<ironclad::Value>& args, const char* shown_as) {
   auto results = extension.call(export_name, args);
@@ -62,12 +60,8 @@ void call_and_print(ironclad::Extension& extension, const char* export_name,
     std::printf("  %s returned nothing\n", shown_as);
     return;
   }
-  const ironclad::Value& v = results->front();
-  if (v.type == ironclad::ValType::I64) {
-    std::printf("  %s = %016" PRIx64 "\n", shown_as, v.i64);
-  } else {
-    std::printf("  %s = %s\n", shown_as, v.to_string().c_str());
-  }
+  // As `ironclad ext call` prints them: i64 in signed decimal.
+  std::printf("  %s = %s\n", shown_as, results->front().to_string().c_str());
 }
 
 }  // namespace
