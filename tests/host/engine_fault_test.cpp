@@ -8,11 +8,13 @@
 // stress tests.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <thread>
 
 #include "host/extension_host_internal.h"
 #include "host_test_support.h"
@@ -221,6 +223,42 @@ TEST(Status, CanBeReadWhileACallRuns) {
   f.faults->during_call = [&] { seen = f.ext->status().state; };
   ASSERT_TRUE(f.ext->call("fault", {}).ok());
   EXPECT_EQ(seen, ExtensionState::Running);
+}
+
+TEST(Threads, CallsOnOneExtensionAreSerialised) {
+  // Inside a call, each thread waits for the other to be inside one too. It never is when
+  // calls are serialised; without the extension's lock both get in (the wait is generous so
+  // the second thread has every chance; the assertion is about overlap, not time).
+  Fixture f(3);
+  f.faults->faults_left = 0;
+  std::atomic<int> inside{0};
+  std::atomic<int> most{0};
+  auto note = [&](int n) {
+    int seen = most.load();
+    while (n > seen && !most.compare_exchange_weak(seen, n)) {
+    }
+  };
+  f.faults->during_call = [&] {
+    note(++inside);
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
+    while (inside.load() < 2 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+    note(inside.load());
+    --inside;
+  };
+  std::atomic<int> ready{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&] {
+      ++ready;
+      while (ready.load() < 2) std::this_thread::yield();
+      for (int i = 0; i < 2; ++i)
+        if (!f.ext->call("fault", {}).ok()) ++failed;
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(most.load(), 1);
 }
 
 TEST(EngineFault, EnableOfAnUnknownExtensionIsAUsageError) {
