@@ -286,8 +286,47 @@ void FunctionTranslator::emit_return(const std::vector<llvm::Value*>& values) {
   }
 }
 
+// call_indirect's callee, checked inline as the spec orders it: the index against the
+// table's size (undefined element), null (uninitialized element), then the callee's
+// canonical type id against the expected type's (indirect call type mismatch). The table's
+// view is re-read at every call: table.grow and table.set may change it between calls.
+llvm::Value* FunctionTranslator::indirect_callee(uint32_t table, llvm::Value* index,
+                                                 uint32_t type_index) {
+  llvm::Type* i64 = b_.getInt64Ty();
+  llvm::Type* ptr = b_.getPtrTy();
+  auto invariant = [&](llvm::LoadInst* load) {
+    load->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(mt_.ctx, {}));
+    return load;
+  };
+  llvm::Value* views = ctx_field(ctx_offset::kTables, ptr);
+  llvm::Value* view =
+      invariant(b_.CreateLoad(ptr, b_.CreateConstInBoundsGEP1_64(ptr, views, table)));
+  constexpr size_t kData = offsetof(runtime::Table::View, data);
+  constexpr size_t kSize = offsetof(runtime::Table::View, size);
+  llvm::Value* data =
+      b_.CreateLoad(ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), view, kData));
+  llvm::Value* size =
+      b_.CreateLoad(i64, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), view, kSize));
+  llvm::Value* i = b_.CreateZExt(index, i64);
+  trap_if(b_.CreateICmpUGE(i, size), TrapKind::UndefinedElement);
+  llvm::Value* ref = b_.CreateLoad(i64, b_.CreateInBoundsGEP(i64, data, i));
+  trap_if(b_.CreateICmpEQ(ref, b_.getInt64(0)), TrapKind::UninitializedElement);
+  llvm::Value* callee = b_.CreateIntToPtr(ref, ptr);
+  FunctionInstanceLayout layout = function_instance_layout();
+  llvm::Value* actual = b_.CreateLoad(
+      b_.getInt32Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), callee, layout.type_id));
+  llvm::Value* type_ids = ctx_field(ctx_offset::kTypeIds, ptr);
+  llvm::Value* expected = invariant(b_.CreateLoad(
+      b_.getInt32Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt32Ty(), type_ids, type_index)));
+  trap_if(b_.CreateICmpNE(actual, expected), TrapKind::IndirectCallTypeMismatch);
+  return callee;
+}
+
 // Calls through a FunctionInstance (imports, call_indirect): arguments and results travel
-// in 16-byte slots, and the runtime dispatches to compiled code or a host function.
+// in 16-byte slots. A callee compiled by this tier (tier_code set: a store has one tier,
+// and host functions have none) is entered directly through its entry wrapper with its own
+// instance's context, as the runtime would; anything else goes to the runtime, which
+// calls the host function.
 void FunctionTranslator::emit_call_through(llvm::Value* func_instance, const wasm::FuncType& type) {
   size_t n = std::max(type.params.size(), type.results.size());
   llvm::Value* slots = entry_alloca(b_.getInt8Ty(), std::max<size_t>(n, 1) * kSlotBytes);
@@ -297,9 +336,30 @@ void FunctionTranslator::emit_call_through(llvm::Value* func_instance, const was
                           b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), slots, i * kSlotBytes),
                           llvm::Align(16));
   stack_.resize(base);
-  auto callee = mt_.helper("ironclad_jit_call", b_.getVoidTy(),
-                           {b_.getPtrTy(), b_.getPtrTy(), b_.getPtrTy()});
+  llvm::Type* ptr = b_.getPtrTy();
+  FunctionInstanceLayout layout = function_instance_layout();
+  llvm::Value* code = b_.CreateLoad(
+      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), func_instance, layout.tier_code));
+  auto* direct = llvm::BasicBlock::Create(mt_.ctx, "call.jit", fn_);
+  auto* runtime = llvm::BasicBlock::Create(mt_.ctx, "call.runtime", fn_);
+  auto* done = llvm::BasicBlock::Create(mt_.ctx, "call.done", fn_);
+  llvm::MDBuilder md(mt_.ctx);
+  b_.CreateCondBr(b_.CreateICmpNE(code, llvm::ConstantPointerNull::get(b_.getPtrTy())), direct,
+                  runtime, md.createBranchWeights(4, 1));
+  b_.SetInsertPoint(direct);
+  llvm::Value* entry = b_.CreateLoad(
+      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), code, kJitFunctionEntry));
+  llvm::Value* callee_ctx =
+      b_.CreateLoad(ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), code, kJitFunctionCtx));
+  auto* entry_type = llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr}, false);
+  auto* call = b_.CreateCall(entry_type, entry, {callee_ctx, slots});
+  call->setTailCallKind(llvm::CallInst::TCK_NoTail);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(runtime);
+  auto callee = mt_.helper("ironclad_jit_call", b_.getVoidTy(), {ptr, ptr, ptr});
   b_.CreateCall(callee, {vmctx_, func_instance, slots});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
   for (size_t i = 0; i < type.results.size(); ++i)
     push(b_.CreateAlignedLoad(mt_.type_of(type.results[i]),
                               b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), slots, i * kSlotBytes),
@@ -459,11 +519,7 @@ Result<void> FunctionTranslator::visit_control(const wasm::Instr& in, bool& hand
     case Opcode::Call: emit_call(in.index); return {};
     case Opcode::CallIndirect: {
       llvm::Value* index = pop();
-      auto callee_fn = mt_.helper("ironclad_jit_indirect_callee", b_.getPtrTy(),
-                                  {b_.getPtrTy(), b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty()});
-      llvm::Value* callee = b_.CreateCall(
-          callee_fn, {vmctx_, b_.getInt32(in.index2), index, b_.getInt32(in.index)});
-      emit_call_through(callee, mt_.wasm.types[in.index]);
+      emit_call_through(indirect_callee(in.index2, index, in.index), mt_.wasm.types[in.index]);
       return {};
     }
     case Opcode::Drop: pop(); return {};

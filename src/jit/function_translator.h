@@ -93,6 +93,7 @@ class FunctionTranslator {
   void emit_return(const std::vector<llvm::Value*>& values);
   void emit_call(uint32_t func_index);
   void emit_call_through(llvm::Value* func_instance, const wasm::FuncType& type);
+  llvm::Value* indirect_callee(uint32_t table, llvm::Value* index, uint32_t type_index);
   llvm::Value* ctx_field(size_t offset, llvm::Type* type);
   llvm::Value* global_address(uint32_t index);
   llvm::Value* entry_alloca(llvm::Type* type, uint64_t bytes);

@@ -93,18 +93,6 @@ void ironclad_jit_call(VmContext* ctx, FunctionInstance* func, uint8_t* slots) {
   if (!jit::call_function(ctx, *func, slots, error)) jit::unwind_host_error(error);
 }
 
-FunctionInstance* ironclad_jit_indirect_callee(VmContext* ctx, uint32_t table, uint32_t index,
-                                               uint32_t type_index) {
-  auto& elements = jit::table_of(ctx, table).elements;
-  if (index >= elements.size()) jit::trap(TrapKind::UndefinedElement);
-  ironclad::Ref ref = elements[index];
-  if (ref.is_null()) jit::trap(TrapKind::UninitializedElement);
-  FunctionInstance* callee = FunctionInstance::from_ref(ref);
-  if (callee->type_id != ctx->instance->type_ids[type_index])
-    jit::trap(TrapKind::IndirectCallTypeMismatch);
-  return callee;
-}
-
 uint32_t ironclad_jit_memory_grow(VmContext* ctx, uint32_t delta) {
   return static_cast<uint32_t>(jit::memory_of(ctx)->grow(delta));
 }
@@ -200,7 +188,7 @@ std::span<const HelperSymbol> runtime_helpers() {
 #define HELPER(name) HelperSymbol{#name, reinterpret_cast<void*>(&name)}
   static const HelperSymbol kHelpers[] = {
       HELPER(ironclad_jit_trap),          HELPER(ironclad_jit_call),
-      HELPER(ironclad_jit_indirect_callee), HELPER(ironclad_jit_memory_grow),
+      HELPER(ironclad_jit_memory_grow),
       HELPER(ironclad_jit_memory_fill),   HELPER(ironclad_jit_memory_copy),
       HELPER(ironclad_jit_memory_init),   HELPER(ironclad_jit_data_drop),
       HELPER(ironclad_jit_table_get),     HELPER(ironclad_jit_table_set),

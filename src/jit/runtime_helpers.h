@@ -1,5 +1,7 @@
 // The runtime functions generated code calls: traps, memory and table operations that need
-// the runtime's objects, and calls through a FunctionInstance (imports, call_indirect).
+// the runtime's objects, and calls through a FunctionInstance that generated code does not
+// make itself (host functions; call_indirect's checks and calls into other JIT code are
+// inline).
 // They never return with a C++ exception; a trap or a failed host call unwinds to the
 // activation's entry (so every helper keeps its C++ objects in frames that have returned
 // before it unwinds).
@@ -33,9 +35,6 @@ extern "C" {
 [[noreturn]] void ironclad_jit_trap(uint32_t kind);
 void ironclad_jit_call(ironclad::jit::VmContext* ctx, ironclad::runtime::FunctionInstance* func,
                        uint8_t* slots);
-ironclad::runtime::FunctionInstance* ironclad_jit_indirect_callee(ironclad::jit::VmContext* ctx,
-                                                                  uint32_t table, uint32_t index,
-                                                                  uint32_t type_index);
 uint32_t ironclad_jit_memory_grow(ironclad::jit::VmContext* ctx, uint32_t delta);
 void ironclad_jit_memory_fill(ironclad::jit::VmContext* ctx, uint32_t dst, uint32_t value,
                               uint32_t n);

@@ -19,6 +19,10 @@ struct VmContext {
   const uintptr_t* stack_limit = nullptr;  // generated code traps when its frame is below this
   runtime::Instance* instance = nullptr;
   runtime::Store* store = nullptr;
+  // For call_indirect without a runtime call: per table, its view (elements and count), and
+  // the instance's canonical type id of each of its module's types.
+  const runtime::Table::View* const* tables = nullptr;
+  const uint32_t* type_ids = nullptr;
 };
 
 namespace ctx_offset {
@@ -27,6 +31,8 @@ inline constexpr size_t kMemorySize = offsetof(VmContext, memory_size);
 inline constexpr size_t kGlobals = offsetof(VmContext, globals);
 inline constexpr size_t kFuncs = offsetof(VmContext, funcs);
 inline constexpr size_t kStackLimit = offsetof(VmContext, stack_limit);
+inline constexpr size_t kTables = offsetof(VmContext, tables);
+inline constexpr size_t kTypeIds = offsetof(VmContext, type_ids);
 }  // namespace ctx_offset
 
 // How values cross between generated code and C++ (entry wrappers, calls through a
@@ -41,5 +47,23 @@ struct JitFunction {
   EntryFn entry = nullptr;
   VmContext* ctx = nullptr;
 };
+
+// Where generated code finds the fields of a FunctionInstance it reads on a call fast path
+// (the callee's type id and tier_code). FunctionInstance holds a std::function, so it is
+// not standard-layout and offsetof does not apply: the offsets are measured on an object.
+struct FunctionInstanceLayout {
+  size_t type_id = 0;
+  size_t tier_code = 0;
+};
+inline FunctionInstanceLayout function_instance_layout() {
+  static const runtime::FunctionInstance probe;
+  auto at = [](const void* field) {
+    return static_cast<size_t>(static_cast<const char*>(field) -
+                               reinterpret_cast<const char*>(&probe));
+  };
+  return {at(&probe.type_id), at(&probe.tier_code)};
+}
+inline constexpr size_t kJitFunctionEntry = offsetof(JitFunction, entry);
+inline constexpr size_t kJitFunctionCtx = offsetof(JitFunction, ctx);
 
 }  // namespace ironclad::jit

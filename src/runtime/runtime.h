@@ -92,15 +92,27 @@ class Memory {
 class Table {
  public:
   Table(const wasm::TableType& type, Ref init, const StoreLimits& limits);
+  Table(const Table&) = delete;  // view() points into this object's elements
+  Table& operator=(const Table&) = delete;
+  // Elements may be read and written in place; only the constructor and grow resize it.
   std::vector<Ref> elements;
   ValType elem_type() const { return type_.elem_type; }
   wasm::TableType current_type() const;
   // Returns the old size, or -1 on failure (table.grow's failure value).
   int64_t grow(uint64_t delta, Ref init);
 
+  // What generated code reads to index the table without calling into the runtime (a JIT's
+  // inline call_indirect): always elements.data() and elements.size().
+  struct View {
+    const Ref* data = nullptr;
+    uint64_t size = 0;
+  };
+  const View* view() const { return &view_; }
+
  private:
   wasm::TableType type_;
   uint64_t cap_ = 0;
+  View view_;
 };
 
 struct Global {

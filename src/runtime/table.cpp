@@ -13,7 +13,9 @@ constexpr uint64_t kMaxTableElements32 = 0xFFFF'FFFFull;
 }  // namespace
 
 Table::Table(const wasm::TableType& type, Ref init, const StoreLimits& limits)
-    : elements(type.limits.min, init), type_(type), cap_(limits.max_table_elements) {}
+    : elements(type.limits.min, init), type_(type), cap_(limits.max_table_elements) {
+  view_ = View{elements.data(), elements.size()};
+}
 
 wasm::TableType Table::current_type() const {
   wasm::TableType t = type_;
@@ -27,6 +29,7 @@ int64_t Table::grow(uint64_t delta, Ref init) {
   if (type_.limits.max) limit = std::min(limit, *type_.limits.max);
   if (old_size > limit || delta > limit - old_size) return -1;
   elements.resize(old_size + delta, init);
+  view_ = View{elements.data(), elements.size()};
   return static_cast<int64_t>(old_size);
 }
 
