@@ -124,13 +124,16 @@ class Extension {
  public:
   virtual ~Extension() = default;
   virtual const ExtensionManifest& manifest() const = 0;
+  // A snapshot taken after the extension's last operation: it never waits for a running call.
   virtual ExtensionStatus status() const = 0;
   // Calls an export the manifest lists, with arguments of its wasm parameter types. Errors:
   // Usage (unknown export, wrong arguments), Trap (an ordinary wasm trap: nothing demoted),
-  // ExtensionRestarted (a fault; the extension was restarted on a safer rung and the export is
-  // not idempotent, so it was not retried; the message names the new tier), ExtensionDisabled.
-  // An idempotent export that faulted is retried on the recovered instance and its result
-  // returned. Thread-safe: calls on one extension are serialised.
+  // Exit (proc_exit), ExtensionRestarted (a fault; the extension runs again on a fresh
+  // instance, on a safer rung after a CPU fault, and this call was not retried: the export is
+  // not idempotent, or the fault was an engine fault; the message names the new tier and
+  // Error::fault says what faulted), ExtensionDisabled. An idempotent export that hit a CPU
+  // fault is retried on the recovered instance and its result returned. Thread-safe: calls on
+  // one extension are serialised; events are delivered after the call releases its lock.
   virtual Result<std::vector<Value>> call(std::string_view export_name,
                                           std::span<const Value> args) = 0;
 };
