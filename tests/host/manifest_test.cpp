@@ -167,6 +167,28 @@ TEST(Loading, LoadAllSkipsABrokenExtensionAndLoadsTheRest) {
   EXPECT_EQ((*sum)[0].i32, 42u);
 }
 
+TEST(Loading, ACExtensionBuiltWithWasiLibcRunsWithItsIdAsArguments) {
+  TempDir tmp;
+  for (const char* tier : {"interp", "jit"}) {
+    SCOPED_TRACE(tier);
+    HostConfig config = interp_config(tmp.path() / "data");
+    config.tier = tier;
+    auto host = ExtensionHost::create(config);
+    ASSERT_TRUE(host.ok());
+    auto ext = (*host)->load(make_extension(tmp.path(), "creact", "host_reactor.wasm",
+                                            "greet_len = { idempotent = true }\n"
+                                            "args_shape = { idempotent = true }\n"));
+    ASSERT_TRUE(ext.ok()) << ext.error().describe();
+    Value three[] = {Value::from_i32(3)};
+    auto greeted = (*ext)->call("greet_len", three);
+    ASSERT_TRUE(greeted.ok()) << greeted.error().describe();
+    EXPECT_EQ((*greeted)[0].i32, 8u);
+    auto shape = (*ext)->call("args_shape", {});
+    ASSERT_TRUE(shape.ok()) << shape.error().describe();
+    EXPECT_EQ((*shape)[0].i32, 1000u + sizeof("creact"));  // one argument: the id
+  }
+}
+
 TEST(Loading, AnIdLoadedTwiceIsRefused) {
   TempDir tmp;
   auto host = ExtensionHost::create(interp_config(tmp.path() / "data"));
