@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/artifact_run.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/invoke_args.h"
@@ -37,6 +38,7 @@ constexpr const char* kRunExitStatusHelp =
 
 struct RunOptions {
   TierRequest tier;  // --tier, --policy, --cpu, --cpu-features
+  bool tier_given = false;  // --tier was given (an artifact runs its own code unless interp)
   std::optional<std::string> invoke;
   std::vector<std::string> env;
   std::vector<std::string> dirs;
@@ -160,10 +162,15 @@ Result<int> run(const RunOptions& o) {
   IRONCLAD_TRY_ASSIGN(TierPlan tier_plan, plan_tier(o.tier, stderr));
   runtime::StoreLimits limits;
   IRONCLAD_TRY_ASSIGN(limits.fuel, parse_fuel(o.fuel));
-  IRONCLAD_TRY_ASSIGN(std::shared_ptr<const wasm::Module> module, load_module(file));
-  if (tier_plan.kind == TierKind::Jit)
+  // A precompiled artifact (.icwasm) runs its own code, without the recovery ladder.
+  IRONCLAD_TRY_ASSIGN(ModuleFile loaded, load_module_file(file));
+  std::shared_ptr<const wasm::Module> module = loaded.module;
+  if (tier_plan.kind == TierKind::Jit && !loaded.artifact)
     return run_recovering_jit(o, tier_plan, limits, std::move(module));
-  IRONCLAD_TRY_ASSIGN(std::unique_ptr<runtime::Tier> tier, make_tier(tier_plan));
+  IRONCLAD_TRY_ASSIGN(std::unique_ptr<runtime::Tier> tier,
+                      loaded.artifact ? make_artifact_tier(tier_plan, o.tier_given, file,
+                                                           loaded.artifact, stderr)
+                                      : make_tier(tier_plan));
   runtime::Store store(std::move(tier), limits);
   wasi::WasiContext wasi;
   IRONCLAD_TRY(configure_wasi(o, wasi));
@@ -241,6 +248,7 @@ void register_run_command(CLI::App& app, int& exit_status) {
   cmd->footer(kRunExitStatusHelp);
   cmd->callback([cmd, o, &exit_status] {
     o->file_and_args = cmd->remaining();
+    o->tier_given = cmd->get_option("--tier")->count() > 0;
     if (o->file_and_args.empty()) {
       std::fprintf(stderr, "ironclad: run: no module file given (ironclad run --help)\n");
       exit_status = exit_status::kUsage;

@@ -6,15 +6,10 @@
 // becomes an Error value (DESIGN.md invariant 1); no thread outlives compile().
 #include "jit/module_compiler.h"
 
-#include <chrono>
-#include <mutex>
-#include <system_error>
-#include <thread>
-
+#include <llvm/ExecutionEngine/JITLink/JITLink.h>
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
-#include <llvm/ExecutionEngine/JITLink/JITLink.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
@@ -27,6 +22,11 @@
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
+
+#include <chrono>
+#include <mutex>
+#include <system_error>
+#include <thread>
 
 #include "jit/function_translator.h"
 #include "jit/partition.h"
@@ -45,7 +45,8 @@ Error llvm_error(const std::string& what, llvm::Error err) {
 }
 
 double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 void initialize_llvm_once() {
@@ -87,10 +88,14 @@ std::vector<std::string> split_features(const std::string& text, std::string& dr
 
 llvm::OptimizationLevel optimization_level(int level) {
   switch (level) {
-    case 0: return llvm::OptimizationLevel::O0;
-    case 1: return llvm::OptimizationLevel::O1;
-    case 3: return llvm::OptimizationLevel::O3;
-    default: return llvm::OptimizationLevel::O2;
+    case 0:
+      return llvm::OptimizationLevel::O0;
+    case 1:
+      return llvm::OptimizationLevel::O1;
+    case 3:
+      return llvm::OptimizationLevel::O3;
+    default:
+      return llvm::OptimizationLevel::O2;
   }
 }
 
@@ -104,7 +109,9 @@ void build_entry(ModuleTranslation& mt, llvm::Function* wasm_fn, const wasm::Fun
   entry->addFnAttr(llvm::Attribute::NoUnwind);
   b.SetInsertPoint(llvm::BasicBlock::Create(mt.ctx, "entry", entry));
   llvm::Value* slots = entry->getArg(1);
-  auto slot = [&](size_t i) { return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), slots, i * kSlotBytes); };
+  auto slot = [&](size_t i) {
+    return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), slots, i * kSlotBytes);
+  };
   std::vector<llvm::Value*> args{entry->getArg(0)};
   for (size_t i = 0; i < type.params.size(); ++i)
     args.push_back(b.CreateAlignedLoad(mt.type_of(type.params[i]), slot(i), llvm::Align(16)));
@@ -133,11 +140,12 @@ class CodeCapture : public llvm::orc::ObjectLinkingLayer::Plugin {
              static_cast<unsigned>(llvm::orc::MemProt::Exec)) == 0)
           continue;
         for (llvm::jitlink::Block* block : section.blocks())
-          blocks_.push_back({block->getAddress().getValue(),
-                             block->getAddress().getValue() + block->getSize()});
+          blocks_.push_back(
+              {block->getAddress().getValue(), block->getAddress().getValue() + block->getSize()});
         for (llvm::jitlink::Symbol* sym : section.symbols())
           if (sym->hasName())
-            symbols_.push_back({sym->getName().str(), sym->getAddress().getValue(), sym->getSize()});
+            symbols_.push_back(
+                {sym->getName().str(), sym->getAddress().getValue(), sym->getSize()});
       }
       return llvm::Error::success();
     });
@@ -213,13 +221,18 @@ Result<void> verify_code(const std::vector<CodeBlock>& blocks,
 
 // The symbol names inside every object: a module's objects live in a JITDylib of their
 // own, so the names need no per-module prefix and an artifact's objects link anywhere.
-std::string function_symbol(uint32_t func_index) { return "f" + std::to_string(func_index); }
-std::string entry_symbol(uint32_t func_index) { return "e" + std::to_string(func_index); }
+std::string function_symbol(uint32_t func_index) {
+  return "f" + std::to_string(func_index);
+}
+std::string entry_symbol(uint32_t func_index) {
+  return "e" + std::to_string(func_index);
+}
 
 // The function index of "f<N>" or "e<N>" (a wasm function or its entry wrapper, into which
 // the optimizer may have inlined it); nullopt for any other symbol (stubs, constants).
 std::optional<uint32_t> function_of_symbol(const std::string& name) {
-  if (name.size() < 2 || name.size() > 11 || (name[0] != 'f' && name[0] != 'e')) return std::nullopt;
+  if (name.size() < 2 || name.size() > 11 || (name[0] != 'f' && name[0] != 'e'))
+    return std::nullopt;
   uint64_t index = 0;
   for (size_t i = 1; i < name.size(); ++i) {
     if (name[i] < '0' || name[i] > '9') return std::nullopt;
@@ -251,7 +264,8 @@ void optimize(llvm::Module& module, llvm::TargetMachine& tm, int opt_level) {
 
 // One partition, start to finish, on the calling thread: its own LLVMContext, module and
 // target machine, so partitions share nothing mutable.
-Result<PartitionResult> compile_partition(const wasm::Module& wm, const std::vector<uint32_t>& funcs,
+Result<PartitionResult> compile_partition(const wasm::Module& wm,
+                                          const std::vector<uint32_t>& funcs,
                                           const CompileOptions& options,
                                           std::unique_ptr<llvm::TargetMachine> tm) {
   PartitionResult out;
@@ -268,8 +282,9 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm, const std::vec
   for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f) {
     // External, not internal: JITLink names only external symbols, and backtraces need each
     // function's code range (the optimizer still inlines them where it pays).
-    auto* fn = llvm::Function::Create(mt.signature(wm.func_type(f)), llvm::Function::ExternalLinkage,
-                                      function_symbol(f), llvm_module);
+    auto* fn =
+        llvm::Function::Create(mt.signature(wm.func_type(f)), llvm::Function::ExternalLinkage,
+                               function_symbol(f), llvm_module);
     // Frame pointers stay, so traps and faults can walk a wasm backtrace.
     fn->addFnAttr("frame-pointer", "all");
     fn->addFnAttr(llvm::Attribute::NoUnwind);
@@ -310,7 +325,9 @@ std::vector<Result<PartitionResult>> compile_partitions(
     const wasm::Module& wm, const std::vector<std::vector<uint32_t>>& parts,
     const CompileOptions& options, std::vector<std::unique_ptr<llvm::TargetMachine>> tms) {
   std::vector<std::optional<Result<PartitionResult>>> results(parts.size());
-  auto run = [&](size_t i) { results[i].emplace(compile_partition(wm, parts[i], options, std::move(tms[i]))); };
+  auto run = [&](size_t i) {
+    results[i].emplace(compile_partition(wm, parts[i], options, std::move(tms[i])));
+  };
   std::vector<std::thread> threads;
   std::vector<size_t> inline_parts{0};
   for (size_t i = 1; i < parts.size(); ++i) {
@@ -345,8 +362,12 @@ struct ModuleCompiler::Impl {
 
 ModuleCompiler::ModuleCompiler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ModuleCompiler::~ModuleCompiler() = default;
-const CompileOptions& ModuleCompiler::options() const { return impl_->options; }
-const std::string& ModuleCompiler::llvm_features() const { return impl_->feature_string; }
+const CompileOptions& ModuleCompiler::options() const {
+  return impl_->options;
+}
+const std::string& ModuleCompiler::llvm_features() const {
+  return impl_->feature_string;
+}
 
 Result<std::unique_ptr<ModuleCompiler>> ModuleCompiler::create(const CompileOptions& options) {
   initialize_llvm_once();
@@ -434,8 +455,8 @@ Result<void> ModuleCompiler::Impl::link_objects(const wasm::Module& wm,
     if (!index || sym.size == 0) continue;
     out.functions.push_back({sym.address, sym.address + sym.size, *index});
   }
-  IRONCLAD_TRY(verify_code(out.code, symbols, options.verify_against.value_or(options.features),
-                           wm, out));
+  IRONCLAD_TRY(
+      verify_code(out.code, symbols, options.verify_against.value_or(options.features), wm, out));
   out.verify_ms = ms_since(start);
   return {};
 }
@@ -458,7 +479,8 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile(
     tms.push_back(std::move(*tm));
   }
   std::vector<std::string> objects;
-  for (Result<PartitionResult>& part : compile_partitions(wm, parts, impl_->options, std::move(tms))) {
+  for (Result<PartitionResult>& part :
+       compile_partitions(wm, parts, impl_->options, std::move(tms))) {
     if (!part.ok()) return std::move(part).error();
     result->translate_ms += part->translate_ms;
     result->optimize_ms += part->optimize_ms;

@@ -54,9 +54,9 @@ struct CompiledModule {
   std::vector<EntryFn> entries;  // by defined-function index (function index - imports)
   cpu::FeatureSet compiled_for;  // invariant 4: the code may use exactly these features
   bool explicit_bounds_checks = true;
-  std::vector<CodeBlock> code;  // every byte of it, verified
+  std::vector<CodeBlock> code;          // every byte of it, verified
   std::vector<FunctionCode> functions;  // wasm functions that kept a body (not fully inlined)
-  verify::UsageReport usage;     // instruction counts per ISA extension, set and feature
+  verify::UsageReport usage;            // instruction counts per ISA extension, set and feature
   // One relocatable ELF object per partition (only with CompileOptions::keep_objects, and
   // always for code loaded from objects).
   std::vector<std::string> objects;

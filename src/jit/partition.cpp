@@ -19,10 +19,12 @@ uint64_t weight(const wasm::FunctionBody& body) {
 unsigned partition_count(const wasm::Module& module, unsigned requested) {
   uint64_t bytes = 0;
   for (const wasm::FunctionBody& body : module.bodies) bytes += weight(body);
-  unsigned threads = requested;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  uint64_t count = std::min<uint64_t>(
-      {threads, kMaxPartitions, bytes / kMinBytesPerPartition, module.bodies.size()});
+  uint64_t count = std::min<uint64_t>({requested, kMaxPartitions, module.bodies.size()});
+  if (requested == 0) {
+    uint64_t threads = std::max(1u, std::thread::hardware_concurrency());
+    count = std::min<uint64_t>(
+        {threads, kMaxPartitions, bytes / kMinBytesPerPartition, module.bodies.size()});
+  }
   return static_cast<unsigned>(std::max<uint64_t>(count, 1));
 }
 

@@ -16,9 +16,10 @@ constexpr uint64_t kMinBytesPerPartition = 48 * 1024;
 // More partitions than this buy nothing on the machines we measured and cost inlining.
 constexpr unsigned kMaxPartitions = 8;
 
-// The number of partitions for `module` when the caller asked for `requested` threads
-// (0: automatic, the hardware threads), never more than one per kMinBytesPerPartition of
-// bodies, kMaxPartitions or the number of defined functions, and at least 1.
+// The number of partitions for `module` when the caller asked for `requested` threads:
+// 0 (automatic) means the hardware threads, but never more than one per
+// kMinBytesPerPartition of bodies; an explicit number is taken as it is (to measure). Never
+// more than kMaxPartitions or the number of defined functions, and at least 1.
 unsigned partition_count(const wasm::Module& module, unsigned requested);
 
 // Splits the defined functions into `count` runs of consecutive function indices with about
