@@ -248,6 +248,11 @@ void register_run_command(CLI::App& app, int& exit_status) {
   cmd->footer(kRunExitStatusHelp);
   cmd->callback([cmd, o, &exit_status] {
     o->file_and_args = cmd->remaining();
+    // Emulating a CPU only means something for JIT code: `run --policy native --emulate-cpu
+    // alderlake-n prog.wasm` reproduces the crash (and its recovery) without also saying
+    // --tier; an explicit --tier interp still runs the interpreter.
+    if (!o->tier.emulate_cpu.empty() && cmd->get_option("--tier")->count() == 0)
+      o->tier.tier = "auto";
     o->tier_given = cmd->get_option("--tier")->count() > 0;
     if (o->file_and_args.empty()) {
       std::fprintf(stderr, "ironclad: run: no module file given (ironclad run --help)\n");

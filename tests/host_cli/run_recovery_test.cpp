@@ -45,6 +45,18 @@ TEST_F(RunRecovery, AProgramThatFaultsBeforePrintingFinishesWithTheRightOutput) 
   EXPECT_TRUE(contains(status.out, "vechash_cmd.wasm")) << status.out;
 }
 
+// The command line: --emulate-cpu without --tier runs the JIT (emulation means nothing
+// to the interpreter), so the crash and its recovery happen.
+TEST_F(RunRecovery, EmulatingWithoutATierRunsTheJitAndRecovers) {
+  SKIP_WITHOUT_AVX512();
+  auto reference = run_ironclad({"run", fixture("vechash_cmd.wasm")});
+  auto r = run_ironclad({"run", "--policy", "native", "--emulate-cpu", "alderlake-n", "--data-dir",
+                         data_dir_, fixture("vechash_cmd.wasm")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, reference.out);
+  EXPECT_TRUE(contains(r.err, "cannot execute vpmullq")) << r.err;
+}
+
 TEST_F(RunRecovery, AProgramThatAlreadyPrintedIsNotRunAgain) {
   SKIP_WITHOUT_AVX512();
   auto r = run_emulated({fixture("print_then_hash.wasm")});
