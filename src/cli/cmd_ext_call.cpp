@@ -73,8 +73,12 @@ Result<std::vector<Value>> call(const CallOptions& o) {
   IRONCLAD_TRY_ASSIGN(std::vector<Value> args, parse_values(types, o.values, o.export_name));
   if (o.show_tier) {
     ExtensionStatus s = ext->status();
-    std::fprintf(stderr, "ironclad: tier: %s {%s} (rung %s)\n", s.tier.c_str(), s.features.c_str(),
-                 to_string(s.rung));
+    if (s.state == ExtensionState::Disabled) {
+      std::fprintf(stderr, "ironclad: tier: none (disabled: %s)\n", s.reason.c_str());
+    } else {
+      std::fprintf(stderr, "ironclad: tier: %s {%s} (rung %s)\n", s.tier.c_str(),
+                   s.features.c_str(), to_string(s.rung));
+    }
   }
   auto results = ext->call(o.export_name, args);
   if (o.show_tier && results.ok()) {
