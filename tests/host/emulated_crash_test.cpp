@@ -89,7 +89,13 @@ TEST(EmulatedCrash, IdempotentCallIsRetriedOnTheSafeTierAndReturnsTheResult) {
   EXPECT_EQ(report->module_hash, after.module_hash);
   ASSERT_TRUE(report->fault.has_value());
   EXPECT_EQ(report->fault->mnemonic, "vpmullq");
+  EXPECT_NE(report->compiled_for.find("avx512dq"), std::string::npos) << report->compiled_for;
+  EXPECT_EQ(report->host_verified.find("avx512"), std::string::npos)  // the emulated CPU's
+      << report->host_verified;
+  ASSERT_FALSE(report->backtrace.empty());
+  EXPECT_EQ(report->backtrace[0].function_index, 0u);  // `mul`, the module's first function
   EXPECT_FALSE(report->cpu_fingerprint.empty());
+  EXPECT_FALSE(report->cpu_model.empty());
   EXPECT_FALSE(report->engine_version.empty());
   EXPECT_EQ(report->tier_before, incident.tier_before);
   EXPECT_EQ(report->tier_after, incident.tier_after);
