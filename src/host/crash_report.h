@@ -61,17 +61,21 @@ struct CrashGroup {
 class CrashStore {
  public:
   // data_dir/crashes/ (created when missing) and its index; a corrupt index is rebuilt from
-  // the JSON files, with a warning.
+  // the JSON files, with a warning; a report file that does not parse is skipped with a
+  // warning naming it. Fails (Io) only when the directory cannot be created.
   static Result<std::unique_ptr<CrashStore>> open(const std::filesystem::path& data_dir,
                                                   std::vector<std::string>* warnings = nullptr);
   virtual ~CrashStore() = default;
-  // Writes the report (atomically: temp file + rename) and indexes it; fills in id and
-  // timestamp when empty; returns the file's path.
+  // Writes the report (atomically: temp file + fsync + rename) and indexes it; fills in id,
+  // timestamp and fingerprint when empty; returns the file's path. An id must be usable as a
+  // file name (letters, digits, '.', '_', '-'; Usage error otherwise).
   virtual Result<std::filesystem::path> write(CrashReport& report) = 0;
   virtual Result<std::vector<CrashGroup>> groups() = 0;  // most recent first
   // A report by id, or the newest report of a group by fingerprint (a unique prefix suffices).
+  // No match or an ambiguous prefix: a Usage error; an unreadable file: Io or Malformed.
   virtual Result<CrashReport> find(const std::string& id_or_fingerprint) = 0;
-  virtual Result<std::vector<CrashReport>> all() = 0;  // oldest first
+  // Oldest first; a file deleted or damaged since it was indexed is left out.
+  virtual Result<std::vector<CrashReport>> all() = 0;
   virtual const std::filesystem::path& dir() const = 0;
 };
 

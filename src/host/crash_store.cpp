@@ -218,7 +218,7 @@ class SqliteCrashStore final : public CrashStore {
       present.insert(name);
     }
     if (ec) return Error::make(ErrorKind::Io, dir_.string() + ": cannot list: " + ec.message());
-    (void)db_.exec("BEGIN IMMEDIATE");
+    if (auto failure = db_.exec("BEGIN IMMEDIATE")) return std::move(failure->error);
     for (const std::string& name : present) {
       if (indexed.count(name)) continue;
       auto report = read_report_file(dir_ / name);
@@ -380,7 +380,11 @@ Result<std::unique_ptr<CrashStore>> CrashStore::open(const fs::path& data_dir,
   if (!opened.ok()) return std::move(opened).error();
   auto store =
       std::make_unique<SqliteCrashStore>(dir, std::move(opened->db), std::move(statements));
-  IRONCLAD_TRY(store->reconcile(warnings));
+  // The index is a cache of the files: when it cannot be brought up to date (e.g. another
+  // process holds it locked past the busy timeout), the store still writes and reads reports.
+  auto reconciled = store->reconcile(warnings);
+  if (!reconciled.ok() && warnings)
+    warnings->push_back(reconciled.error().message + "; the crash index may be incomplete");
   return std::unique_ptr<CrashStore>(std::move(store));
 }
 

@@ -3,9 +3,11 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <string>
+#include <thread>
 #include <variant>
 
 namespace ironclad::host::sqlite {
@@ -41,6 +43,7 @@ struct Newer {
 };
 struct Unusable {
   Error error;
+  bool transient = false;  // busy or locked: worth another try
 };
 using Attempt = std::variant<Opened, Damaged, Newer, Unusable>;
 
@@ -52,7 +55,7 @@ bool transient(int code) {
 // A failure while opening or checking: damage of the file, or something else.
 Attempt classify(SqliteError failure, const FileIdentity& identity) {
   if (is_damage(failure.code)) return Damaged{failure.error.message, identity};
-  return Unusable{std::move(failure.error)};
+  return Unusable{std::move(failure.error), transient(failure.code)};
 }
 
 int to_int(const std::string& text) {
@@ -131,7 +134,7 @@ Attempt attempt(const fs::path& file, const StoreSchema& schema, const SchemaChe
   }
 
   if (auto failure = check(db)) {
-    if (transient(failure->code)) return Unusable{std::move(failure->error)};
+    if (transient(failure->code)) return Unusable{std::move(failure->error), true};
     return Damaged{file.string() + ": not the " + std::string(schema.name) +
                        " schema this build expects (" + failure->error.message + ")",
                    identity};
@@ -190,9 +193,20 @@ Result<OpenedStore> open_store(const fs::path& file, const StoreSchema& schema,
                                const SchemaCheck& check, std::vector<std::string>* warnings) {
   const std::string memory_note =
       "; this process keeps its " + std::string(schema.name) + " in memory only";
-  // Two rounds: the file as found, then (after moving a damaged one aside) a fresh one.
+  // Changing the journal mode or creating the schema while another process opens the same
+  // file can report "busy" without waiting (SQLite's busy handler does not cover every
+  // lock it takes), so a busy open is tried again until the busy timeout has passed.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  // Rounds: the file as found, then (after moving a damaged one aside) a fresh one.
   for (int round = 0; round < 3; ++round) {
     Attempt result = attempt(file, schema, check);
+    if (auto* busy = std::get_if<Unusable>(&result);
+        busy && busy->transient && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      --round;
+      continue;
+    }
     if (auto* opened = std::get_if<Opened>(&result))
       return OpenedStore{std::move(opened->db), true};
     if (auto* newer = std::get_if<Newer>(&result)) {
