@@ -1,6 +1,8 @@
 // The crash store: reports written atomically as files, grouped by fingerprint with counts
 // and first/last seen, found by id or fingerprint; a bad file or index never stops it.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
@@ -246,6 +248,51 @@ TEST(CrashStore, ReportsOfAnotherProcessAreSeen) {
   ASSERT_TRUE(groups.ok());
   ASSERT_EQ(groups->size(), 1u);
   EXPECT_EQ((*groups)[0].fingerprint, "dddd000000000004");
+}
+
+TEST(CrashStore, TwoProcessesWritingAtOnceLoseNoReport) {
+  TempDir dir;
+  constexpr int kPerProcess = 50;
+  auto writer = [&]() -> std::string {
+    std::vector<std::string> warnings;
+    auto store = CrashStore::open(dir.path(), &warnings);
+    if (!store.ok()) return store.error().message;
+    if (!warnings.empty()) return warnings.front();
+    for (int i = 0; i < kPerProcess; ++i) {
+      CrashReport r = report_at("eeee000000000005", 1000 + i);
+      auto written = (*store)->write(r);
+      if (!written.ok()) return written.error().message;
+    }
+    return "";
+  };
+  pid_t pids[2];
+  for (pid_t& pid : pids) {
+    pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      alarm(60);
+      _exit(writer().empty() ? 0 : 1);
+    }
+  }
+  for (pid_t pid : pids) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  // Both the index and the files (rebuilt into a fresh index) count every report.
+  auto store = open_ok(dir.path(), nullptr);
+  ASSERT_TRUE(store);
+  auto groups = store->groups();
+  ASSERT_TRUE(groups.ok());
+  ASSERT_EQ(groups->size(), 1u);
+  EXPECT_EQ((*groups)[0].count, 2u * kPerProcess);
+  store.reset();
+  fs::remove(dir.path() / "crashes" / "index.db");
+  store = open_ok(dir.path(), nullptr);
+  ASSERT_TRUE(store);
+  auto all = store->all();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u * kPerProcess);
 }
 
 TEST(CrashStore, AnUnusableDataDirectoryIsAnError) {
