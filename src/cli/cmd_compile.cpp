@@ -68,11 +68,13 @@ Result<int> compile_module(const CompileCommandOptions& o) {
     std::fprintf(stderr,
                  "ironclad: compile: wasm_kib=%.1f functions=%zu partitions=%u wall_ms=%.1f "
                  "translate_ms=%.1f optimize_ms=%.1f codegen_ms=%.1f link_ms=%.1f "
-                 "verify_ms=%.1f object_kib=%.1f kib_per_s=%.1f\n",
+                 "verify_ms=%.1f critical_ms=%.1f object_kib=%.1f kib_per_s=%.1f "
+                 "idle_kib_per_s=%.1f\n",
                  kib, module->bodies.size(), code->partitions, code->wall_ms, code->translate_ms,
                  code->optimize_ms, code->codegen_ms, code->link_ms, code->verify_ms,
-                 static_cast<double>(object_bytes) / 1024.0,
-                 code->wall_ms > 0 ? kib / (code->wall_ms / 1000.0) : 0.0);
+                 code->critical_ms, static_cast<double>(object_bytes) / 1024.0,
+                 code->wall_ms > 0 ? kib / (code->wall_ms / 1000.0) : 0.0,
+                 code->critical_ms > 0 ? kib / (code->critical_ms / 1000.0) : 0.0);
   }
   return exit_status::kOk;
 }

@@ -61,10 +61,12 @@ struct CompiledModule {
   // always for code loaded from objects).
   std::vector<std::string> objects;
   unsigned partitions = 0;
-  // translate/optimize/codegen: summed over the partitions' threads (CPU time, roughly);
-  // link: JITLink and symbol lookup; verify: the ISA verifier; wall: all of compile().
+  // translate/optimize/codegen: CPU time of the partitions' threads, summed; link: JITLink
+  // and symbol lookup; verify: the ISA verifier (both wall time); wall: all of compile().
+  // critical: the slowest partition's CPU time plus link and verify, i.e. what compile()
+  // takes on an otherwise idle machine with a core per partition.
   double translate_ms = 0, optimize_ms = 0, codegen_ms = 0, link_ms = 0, verify_ms = 0;
-  double wall_ms = 0;
+  double wall_ms = 0, critical_ms = 0;
 };
 
 class ModuleCompiler {
