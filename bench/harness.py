@@ -7,6 +7,11 @@ engine, ...) so that a change in machine load affects all columns of a row alike
 counts only when the run printed the same `checksum:` line as the native build; otherwise
 it is WRONG (a different checksum) or n/a (missing binary or tier, a failed run, a
 timeout; the reason is listed under the table).
+
+The tier "jit-artifact" is the JIT without its compile time: each module is first compiled
+once with `ironclad compile --timings` into a precompiled artifact (out/icwasm/NAME.icwasm),
+and the column times `ironclad run NAME.icwasm`, so it measures the generated code (plus
+process start and loading the artifact). The compile times go in a table of their own.
 """
 import argparse
 import math
@@ -61,6 +66,27 @@ def measure(cmds, runs, timeout):
     return res
 
 
+def compile_artifact(ironclad, wasm, artifact, threads, timeout):
+    """`ironclad compile --timings`: returns ({key: value} of its timings line, error)."""
+    os.makedirs(os.path.dirname(artifact), exist_ok=True)
+    cmd = [ironclad, "compile", "--timings", wasm, "-o", artifact]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, timeout=timeout)
+    except (subprocess.TimeoutExpired, OSError) as e:
+        return None, "compile: %s" % e
+    err = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        last = err.strip().splitlines()
+        return None, "compile exit %d: %s" % (proc.returncode, (last[-1] if last else "")[:160])
+    for line in err.splitlines():
+        if line.startswith("ironclad: compile:"):
+            return dict(kv.split("=", 1) for kv in line.split(":", 2)[2].split()), None
+    return None, "compile printed no timings"
+
+
 def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
 
@@ -78,13 +104,23 @@ def main():
     ap.add_argument("--large", default="", help="large module NAME=SIZE_NOTE (time to first call)")
     ap.add_argument("--tiny", default="", help="one-function module NAME timed next to the large one")
     ap.add_argument("--results", default="", help="also write the table to this file")
+    ap.add_argument("--compile-threads", type=int, default=0,
+                    help="ironclad compile --threads for the jit-artifact column (0: automatic)")
     a = ap.parse_args()
+    artifacts = os.path.join(a.out, "icwasm")
+    compile_stats = {}  # program -> {key: value} from `ironclad compile --timings`
+
+    def artifact_of(wasm):
+        return os.path.join(artifacts, os.path.basename(wasm)[:-len(".wasm")] + ".icwasm")
 
     # Columns: (title, argv builder or None, reason when None, trust the exit status).
     columns = []
     for tier in [t for t in a.tiers.split(",") if t]:
         title = "ironclad " + tier
-        if a.ironclad and os.access(a.ironclad, os.X_OK):
+        if tier == "jit-artifact" and a.ironclad and os.access(a.ironclad, os.X_OK):
+            columns.append(("ironclad jit (artifact)",
+                            lambda w, args: [a.ironclad, "run", artifact_of(w)] + args, None, True))
+        elif a.ironclad and os.access(a.ironclad, os.X_OK):
             columns.append((title, lambda w, args, t=tier: [a.ironclad, "run", "--tier", t, w] + args, None, True))
         else:
             columns.append((title, None, "no ironclad binary at %s" % (a.ironclad or "(none)"), True))
@@ -100,6 +136,12 @@ def main():
         """Measures one program in every column: (native_time, [(time|None, mark)])."""
         native = os.path.join(a.out, "native", name)
         wasm = os.path.join(a.out, "wasm", name + ".wasm")
+        if any(c[0] == "ironclad jit (artifact)" and c[1] for c in columns) and name not in compile_stats:
+            stats, err = compile_artifact(a.ironclad, wasm, artifact_of(wasm), a.compile_threads,
+                                          a.timeout)
+            compile_stats[name] = stats
+            if err:
+                notes.append("%s / ironclad jit (artifact): %s" % (name, err))
         cmds = [("native", [native] + args, True)]
         cmds += [(title, build(wasm, args), trust) for title, build, _, trust in columns if build]
         res = measure(cmds, a.runs, a.timeout)
@@ -182,6 +224,24 @@ def main():
                 t, mark = measured[m][1][i]
                 line += " %s |" % ("%.3f" % t if t is not None else mark)
             lines.append(line)
+
+    if compile_stats:
+        # What the jit-artifact column leaves out: compiling each module once, ahead of time.
+        lines.append("")
+        lines.append("Compile time (`ironclad compile --timings`, the default -O2%s): wall time of "
+                     "one compile, throughput in KiB of wasm per second, partitions compiled in "
+                     "parallel." % (", --threads %d" % a.compile_threads if a.compile_threads else ""))
+        lines.append("")
+        lines.append("| module | wasm KiB | functions | partitions | compile s | KiB/s | optimize s | codegen s |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name, st in compile_stats.items():
+            if not st:
+                lines.append("| %s | n/a | | | | | | |" % name)
+                continue
+            lines.append("| %s | %s | %s | %s | %.2f | %s | %.2f | %.2f |" % (
+                name, st.get("wasm_kib", "?"), st.get("functions", "?"), st.get("partitions", "?"),
+                float(st.get("wall_ms", 0)) / 1000, st.get("kib_per_s", "?"),
+                float(st.get("optimize_ms", 0)) / 1000, float(st.get("codegen_ms", 0)) / 1000))
 
     for title, build, reason, _ in columns:
         if build is None:

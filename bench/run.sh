@@ -10,12 +10,15 @@
 #   --only      time only these programs
 #   --no-large  skip the time-to-first-call measurement of the large module
 # Environment: CC (default clang-19), NODE (default node), BENCH_TIMEOUT seconds per run
-# (default 600), TIERS (space-separated, overrides the list below).
+# (default 600), TIERS (space-separated, overrides the list below), COMPILE_THREADS
+# (ironclad compile --threads for the jit-artifact column; default 0, automatic).
 set -euo pipefail
 
 # The ironclad tiers that get a column (`ironclad run --tier T`; jit uses the default
-# conservative policy on this host).
-TIERS_DEFAULT="interp jit"
+# conservative policy on this host, end to end: compile time included). jit-artifact runs a
+# precompiled artifact (`ironclad compile` first, untimed; then `ironclad run X.icwasm`
+# timed): the generated code without its compile time, which gets a table of its own.
+TIERS_DEFAULT="interp jit jit-artifact"
 
 here=$(cd "$(dirname "$0")" && pwd)
 build=build
@@ -29,7 +32,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift ;;
     --only) only=$2; shift ;;
     --no-large) large=0 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) build=$1 ;;
   esac
@@ -109,4 +112,5 @@ echo "timing: best of $runs run(s) per cell; ironclad: $ironclad; tiers: $tiers;
 exec python3 "$here/harness.py" --out "$out" --runs "$runs" --timeout "${BENCH_TIMEOUT:-600}" \
   --ironclad "$ironclad" --tiers "${tiers// /,}" --node "$node_bin" \
   --runner "$here/node_wasi_runner.mjs" --results "$out/results.md" \
+  --compile-threads "${COMPILE_THREADS:-0}" \
   "${programs[@]}" "${large_args[@]}"
