@@ -43,6 +43,15 @@ void print_warnings(const std::vector<std::string>& warnings) {
   for (const std::string& w : warnings) fmt::print(stderr, "ironclad: warning: {}\n", w);
 }
 
+// A table cell of at most `width` characters: the full message is what `show` is for. Cuts
+// at a UTF-8 character boundary.
+std::string clip(const std::string& text, size_t width) {
+  if (text.size() <= width) return text;
+  size_t end = width - 3;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
+  return text.substr(0, end) + "...";
+}
+
 std::string utc_time(int64_t seconds) {
   std::time_t t = static_cast<std::time_t>(seconds);
   std::tm tm{};
@@ -93,7 +102,7 @@ int run_list(const CrashesArgs& args) {
     reports += g.count;
     fmt::print("{:<16}  {:>5}  {:<19}  {:<19}  {:<18}  {:<16}  {}\n", g.fingerprint, g.count,
                utc_time(g.first_seen), utc_time(g.last_seen), g.kind,
-               g.extension_id.empty() ? "-" : g.extension_id, g.summary);
+               g.extension_id.empty() ? "-" : g.extension_id, clip(g.summary, 80));
   }
   fmt::print(
       "\n{} report{} in {} group{} ({}); `ironclad crashes show FINGERPRINT` prints "
