@@ -2,6 +2,8 @@
 // whose native code uses AVX-512 tell the whole story. The embed example on its own, too.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "host_cli_support.h"
 
 namespace ironclad::cli::testing {
@@ -24,6 +26,23 @@ TEST_F(Demo, MakeRunTellsTheStoryToTheEnd) {
   EXPECT_TRUE(contains(r.out, "\"mnemonic\": \"vpmullq\"")) << "the crash report: " << r.out;
   EXPECT_TRUE(contains(r.out, "starts in safe mode")) << "the second start: " << r.out;
   EXPECT_TRUE(contains(r.out, "rung             conservative")) << "ext status: " << r.out;
+}
+
+// The demo extension is what the story needs: compiled for Alder Lake-N it has no AVX-512;
+// compiled for this host's native policy (with AVX-512DQ+VL) its hot loop is vpmullq.
+TEST_F(Demo, TheExampleExtensionNeedsAvx512OnlyWhenCompiledNatively) {
+  auto adl = run_ironclad({"verify", "--cpu", "alderlake-n", vechash_wasm()});
+  EXPECT_EQ(adl.status, 0) << adl.err;
+  // The usage table (the LLVM feature string above it names -avx512f and the like).
+  std::string table =
+      adl.out.substr(std::min(adl.out.find("by required feature:"), adl.out.size()));
+  EXPECT_FALSE(table.empty()) << adl.out;
+  EXPECT_FALSE(contains(table, "avx512")) << adl.out;
+  SKIP_WITHOUT_AVX512();
+  auto native =
+      run_ironclad({"verify", "--policy", "native", "--verify-for", "alderlake-n", vechash_wasm()});
+  EXPECT_EQ(native.status, 1);
+  EXPECT_TRUE(contains(native.err, "vpmullq")) << native.err;
 }
 
 TEST_F(Demo, TheEmbeddingExampleSurvivesTheFaultAndKeepsTheResult) {
