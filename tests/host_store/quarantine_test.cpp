@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -153,6 +154,29 @@ TEST(Quarantine, ARecordWrittenByAnotherProcessIsFoundAfterItExits) {
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->rung, "conservative");
   EXPECT_EQ((*found)->excluded_features, "avx512dq,avx512vl");
+  EXPECT_EQ((*found)->incidents, 1u);
+}
+
+TEST(Quarantine, ARecordSurvivesAProcessKilledRightAfterWritingIt) {
+  TempDir dir;
+  // The process dies without closing the database (its WAL is not checkpointed): the
+  // committed incident must still be there for the next start.
+  auto outcome = test::run_in_child([&]() -> std::string {
+    auto q = Quarantine::open(dir.path());
+    if (!q.ok()) return q.error().message;
+    if (!(*q)->record_incident(sample_record()).ok()) return "record_incident failed";
+    ::raise(SIGKILL);
+    return "still alive";
+  });
+  ASSERT_EQ(outcome.term_signal, SIGKILL) << outcome.failure;
+
+  std::vector<std::string> warnings;
+  auto q = open_ok(dir.path(), &warnings);
+  ASSERT_TRUE(q);
+  EXPECT_TRUE(warnings.empty());
+  auto found = q->lookup(sample_record().key);
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->incidents, 1u);
 }
 
