@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ struct CrashesArgs {
   std::string data_dir;
   std::string query;   // show
   std::string sentry;  // export
+  bool json = false;   // list
 };
 
 fs::path data_dir_of(const CrashesArgs& args) {
@@ -78,18 +80,41 @@ int open_store(const CrashesArgs& args, std::unique_ptr<CrashStore>* store) {
   return exit_status::kOk;
 }
 
+// list --json: one array of groups, every field, for scripts.
+void print_groups_json(const std::vector<host::CrashGroup>& groups) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const host::CrashGroup& g : groups)
+    out.push_back({{"fingerprint", g.fingerprint},
+                   {"count", g.count},
+                   {"first_seen", g.first_seen},
+                   {"last_seen", g.last_seen},
+                   {"kind", g.kind},
+                   {"extension_id", g.extension_id},
+                   {"summary", g.summary},
+                   {"latest_report_id", g.latest_report_id}});
+  fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+}
+
 int run_list(const CrashesArgs& args) {
   std::unique_ptr<CrashStore> store;
   if (int status = open_store(args, &store)) return status;
   fs::path dir = data_dir_of(args) / "crashes";
+  std::vector<host::CrashGroup> none;
   if (!store) {
-    fmt::print("no crash reports in {}\n", dir.string());
+    if (args.json)
+      print_groups_json(none);
+    else
+      fmt::print("no crash reports in {}\n", dir.string());
     return exit_status::kOk;
   }
   auto groups = store->groups();
   if (!groups.ok()) {
     report_error(dir.string(), groups.error());
     return exit_status::kNoInput;
+  }
+  if (args.json) {
+    print_groups_json(*groups);
+    return exit_status::kOk;
   }
   if (groups->empty()) {
     fmt::print("no crash reports in {}\n", dir.string());
@@ -183,6 +208,7 @@ void register_crashes_command(CLI::App& app, int& exit_status) {
       "One line per group of reports with the same fingerprint: count, first and last "
       "seen, kind, extension, newest message");
   add_data_dir_option(list, *args);
+  list->add_flag("--json", args->json, "Print the groups as one JSON array (times: unix seconds)");
   list->callback([args, &exit_status] { exit_status = run_list(*args); });
 
   CLI::App* show = cmd->add_subcommand(

@@ -67,6 +67,21 @@ TEST_F(CrashesCommand, ListShowsOneLinePerGroupWithCountsAndTimes) {
   EXPECT_LT(r.out.find(fp), r.out.find("0000111122223333"));
 }
 
+TEST_F(CrashesCommand, ListJsonHasEveryGroupField) {
+  auto r = run_ironclad({"crashes", "list", "--json", "--data-dir", data_dir()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto groups = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(groups.is_array());
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0]["fingerprint"], sample_report().fingerprint);
+  EXPECT_EQ(groups[0]["count"], 3);
+  EXPECT_EQ(groups[0]["first_seen"], 1795000000);
+  EXPECT_EQ(groups[0]["last_seen"], 1795001200);
+  EXPECT_EQ(groups[0]["latest_report_id"], latest_id_);
+  EXPECT_EQ(groups[1]["extension_id"], "spellcheck");
+  EXPECT_EQ(groups[1]["kind"], "EngineFault");
+}
+
 TEST_F(CrashesCommand, TheDataDirectoryComesFromTheEnvironmentToo) {
   ::setenv("IRONCLAD_DATA_DIR", data_dir().c_str(), 1);
   auto with_env = run_ironclad({"crashes", "list"});
