@@ -26,7 +26,7 @@ constexpr char kMagic[8] = {'\x7f', 'I', 'C', 'W', 'A', 'S', 'M', '\n'};
 // The code ABI: bump it whenever VmContext's layout, a runtime helper's signature or another
 // convention between the generated code and the runtime changes, so that older artifacts are
 // refused instead of run.
-constexpr int kCodeAbi = 1;
+constexpr int kCodeAbi = 2;
 constexpr size_t kChecksumBytes = 16;
 constexpr uint8_t kMaxOptLevel = 3;
 // Objects per artifact: partition.h allows at most kMaxPartitions; anything above this is
