@@ -241,7 +241,7 @@ std::string entry_symbol(uint32_t func_index) {
 }
 
 // The function index of "wasm_f<N>" or "wasm_e<N>" (a wasm function or its entry wrapper);
-// nullopt for any other symbol (stubs, constants).
+// nullopt for any other symbol (JITLink jump slots, constants).
 std::optional<uint32_t> function_of_symbol(const std::string& name) {
   constexpr size_t kPrefix = 6;  // "wasm_f"
   if (name.size() <= kPrefix || name.size() > kPrefix + 10 || name.rfind("wasm_", 0) != 0 ||
@@ -393,8 +393,8 @@ Result<std::unique_ptr<ModuleCompiler>> ModuleCompiler::create(const CompileOpti
   impl->machine.setCodeGenOptLevel(options.opt_level == 0 ? llvm::CodeGenOptLevel::None
                                                           : llvm::CodeGenOptLevel::Default);
   // Position-independent code in the small code model, as JITLink expects: direct calls and
-  // RIP-relative constants inside an object, GOT entries and stubs (which the verifier also
-  // sees) for whatever another object or the process defines.
+  // RIP-relative constants inside an object, GOT entries and JITLink jump slots (which the
+  // verifier also sees) for whatever another object or the process defines.
   impl->machine.setRelocationModel(llvm::Reloc::PIC_);
   impl->machine.setCodeModel(llvm::CodeModel::Small);
   std::shared_ptr<CodeCapture> capture = impl->capture;
