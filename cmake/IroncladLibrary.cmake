@@ -28,6 +28,6 @@ function(ironclad_test name)
   # Tests find fixtures and the shared CPUID dumps through these variables. They are set by
   # running each test through `env` (gtest_discover_tests would split an ENVIRONMENT list).
   set_target_properties(${name} PROPERTIES CROSSCOMPILING_EMULATOR
-    "env;IRONCLAD_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared;IRONCLAD_FIXTURES=${CMAKE_BINARY_DIR}/fixtures")
+    "env;IRONCLAD_SHARED_DIR=${PROJECT_SOURCE_DIR}/../shared;IRONCLAD_FIXTURES=${CMAKE_BINARY_DIR}/fixtures;IRONCLAD_DATA_DIR=${CMAKE_BINARY_DIR}/test-data")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
 endfunction()
