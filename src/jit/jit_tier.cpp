@@ -157,7 +157,7 @@ void JitTier::add_backtrace(Error& error, const uintptr_t* pcs, size_t count) co
     if (it == function_code_.begin()) continue;
     --it;
     const FunctionCode& f = it->second.first;
-    if (pc <= f.begin || pc > f.end) continue;
+    if (pc <= f.begin || pc > f.end || f.entry_wrapper) continue;
     BacktraceFrame frame;
     frame.function_index = f.func_index;
     auto name = it->second.second->function_names.find(f.func_index);

@@ -467,7 +467,8 @@ Result<void> ModuleCompiler::Impl::link_objects(const wasm::Module& wm,
   for (const auto& sym : symbols) {
     std::optional<uint32_t> index = function_of_symbol(sym.name);
     if (!index || sym.size == 0) continue;
-    out.functions.push_back({sym.address, sym.address + sym.size, *index});
+    out.functions.push_back(
+        {sym.address, sym.address + sym.size, *index, sym.name.rfind("wasm_e", 0) == 0});
   }
   IRONCLAD_TRY(
       verify_code(out.code, symbols, options.verify_against.value_or(options.features), wm, out));

@@ -46,6 +46,9 @@ struct FunctionCode {
   uintptr_t begin = 0;
   uintptr_t end = 0;
   uint32_t func_index = 0;
+  // The host-to-wasm wrapper of func_index (wasm_e<N>), not the function itself: it is the
+  // boundary between the activation's entry and wasm, never a wasm frame of a backtrace.
+  bool entry_wrapper = false;
 };
 
 // One module's machine code. Lives as long as the ModuleCompiler that made it.
