@@ -3,8 +3,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "cpu/host.h"
-#include "cpu/profiles.h"
+#include "host/feature_resolution.h"
 #include "interp/interpreter.h"
 #include "jit/jit_tier.h"
 
@@ -13,13 +12,6 @@ namespace {
 
 Error usage(std::string message) {
   return Error::make(ErrorKind::Usage, std::move(message));
-}
-
-std::string known_profiles() {
-  std::string names;
-  for (const cpu::Profile& p : cpu::profiles())
-    names += (names.empty() ? "" : ", ") + std::string(p.name);
-  return names;
 }
 
 enum class TierChoice { Interp, Jit, Auto };
@@ -69,49 +61,28 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
   if (!request.tier.empty()) {
     IRONCLAD_TRY_ASSIGN(choice, parse_tier(request.tier));
   }
-  std::optional<cpu::Policy> policy = cpu::parse_policy(request.policy);
-  if (!policy)
-    return usage("unknown policy '" + request.policy +
-                 "' (expected native, conservative, baseline or interpreter)");
-  const cpu::Profile* profile = nullptr;
-  if (!request.cpu_profile.empty()) {
-    profile = cpu::find_profile(request.cpu_profile);
-    if (!profile)
-      return usage("unknown CPU profile '" + request.cpu_profile + "' (known: " + known_profiles() +
-                   ")");
-  }
   // --emulate-cpu, else IRONCLAD_EMULATE_CPU.
-  std::string emulate_name = request.emulate_cpu;
-  const char* emulate_source = "--emulate-cpu";
-  if (const char* env = std::getenv("IRONCLAD_EMULATE_CPU"); emulate_name.empty() && env) {
-    emulate_name = env;
-    emulate_source = "IRONCLAD_EMULATE_CPU";
+  host::FeatureRequest features;
+  features.policy = request.policy;
+  features.cpu_profile = request.cpu_profile;
+  features.cpu_features = request.cpu_features;
+  features.cpu_features_source = "--cpu-features";
+  features.emulate_cpu = request.emulate_cpu;
+  features.emulate_source = "--emulate-cpu";
+  if (const char* env = std::getenv("IRONCLAD_EMULATE_CPU"); features.emulate_cpu.empty() && env) {
+    features.emulate_cpu = env;
+    features.emulate_source = "IRONCLAD_EMULATE_CPU";
   }
-  const cpu::Profile* emulated = nullptr;
-  if (!emulate_name.empty()) {
-    emulated = cpu::find_profile(emulate_name);
-    if (!emulated)
-      return usage("unknown CPU profile '" + emulate_name + "' for " + emulate_source +
-                   " (known: " + known_profiles() + ")");
-  }
+  IRONCLAD_TRY_ASSIGN(host::ResolvedFeatures resolved, host::resolve_features(features));
+  const bool emulated = resolved.emulate_features.has_value();
 
   TierPlan plan;
-  plan.host_verified = cpu::host_cpu().verified;
-  if (emulated) {
-    plan.emulate_features = emulated->features;
-    plan.emulate_cpu = std::string(emulated->name);
-  }
-  plan.verified = plan.host_verified;
-  plan.verified_origin = "this host";
-  if (profile) {
-    // Code compiled for the profile must also run here (invariant 4), hence the intersection.
-    plan.verified = profile->features & plan.host_verified;
-    plan.verified_origin = "profile " + std::string(profile->name) + " ∩ this host";
-  }
-  std::vector<cpu::OverrideSource> overrides;
-  if (auto env = cpu::env_overrides()) overrides.push_back(*env);
-  if (!request.cpu_features.empty()) overrides.push_back({"--cpu-features", request.cpu_features});
-  plan.resolved = cpu::resolve_policy(*policy, plan.verified, overrides);
+  plan.host_verified = resolved.host_verified;
+  plan.emulate_features = resolved.emulate_features;
+  plan.emulate_cpu = resolved.emulate_cpu;
+  plan.verified = resolved.verified;
+  plan.verified_origin = resolved.verified_origin;
+  plan.resolved = std::move(resolved.resolved);
   for (const std::string& w : plan.resolved.warnings)
     std::fprintf(warnings, "ironclad: warning: %s\n", w.c_str());
 
@@ -148,7 +119,7 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
                    "baseline x86-64 code only)\n",
                    plan.emulate_cpu.c_str());
     } else if (emulated) {
-      std::string lacks = (plan.resolved.features - emulated->features).llvm_names();
+      std::string lacks = (plan.resolved.features - *plan.emulate_features).llvm_names();
       std::fprintf(warnings,
                    "ironclad: tier: emulating %s: compiled instructions needing %s raise SIGILL\n",
                    plan.emulate_cpu.c_str(), lacks.empty() ? "nothing it lacks" : lacks.c_str());
@@ -159,11 +130,8 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
 
 Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
   if (plan.kind == TierKind::Interp) return interp::make_interpreter();
-  jit::JitConfig config;
-  config.features = plan.resolved.features;
-  config.host_verified = plan.host_verified;
-  config.emulate_features = plan.emulate_features;
-  config.emulate_cpu_name = plan.emulate_cpu;
+  jit::JitConfig config = host::jit_config(plan.resolved.features, plan.host_verified,
+                                           plan.emulate_features, plan.emulate_cpu);
   // E.g. why an instance runs with explicit bounds checks (no guard region under RLIMIT_AS).
   config.on_note = [](const std::string& note) {
     std::fprintf(stderr, "ironclad: note: %s\n", note.c_str());

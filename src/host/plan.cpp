@@ -1,7 +1,6 @@
 #include "host/plan.h"
 
-#include "cpu/host.h"
-#include "cpu/profiles.h"
+#include "host/feature_resolution.h"
 #include "interp/interpreter.h"
 #include "jit/jit_tier.h"
 
@@ -10,13 +9,6 @@ namespace {
 
 Error usage(std::string message) {
   return Error::make(ErrorKind::Usage, std::move(message));
-}
-
-std::string known_profiles() {
-  std::string names;
-  for (const cpu::Profile& p : cpu::profiles())
-    names += (names.empty() ? "" : ", ") + std::string(p.name);
-  return names;
 }
 
 // The set without `excluded` and without whatever needs an excluded feature.
@@ -63,42 +55,24 @@ cpu::FeatureSet features_from_names(const std::vector<std::string>& names) {
 Result<Planner> Planner::create(const PlanRequest& request) {
   if (request.tier != "auto" && request.tier != "jit" && request.tier != "interp")
     return usage("unknown tier '" + request.tier + "' (expected auto, jit or interp)");
-  std::optional<cpu::Policy> policy = cpu::parse_policy(request.policy);
-  if (!policy)
-    return usage("unknown policy '" + request.policy +
-                 "' (expected native, conservative, baseline or interpreter)");
-  if (request.tier == "jit" && *policy == cpu::Policy::Interpreter)
+  FeatureRequest features;
+  features.policy = request.policy;
+  features.cpu_profile = request.cpu_profile;
+  features.cpu_features = request.cpu_features;
+  features.use_env_overrides = request.use_env_overrides;
+  features.emulate_cpu = request.emulate_cpu;
+  IRONCLAD_TRY_ASSIGN(ResolvedFeatures resolved, resolve_features(features));
+  if (request.tier == "jit" && !resolved.resolved.jit)
     return usage("tier 'jit' is not allowed under policy 'interpreter'");
-  const cpu::Profile* profile = nullptr;
-  if (!request.cpu_profile.empty()) {
-    profile = cpu::find_profile(request.cpu_profile);
-    if (!profile)
-      return usage("unknown CPU profile '" + request.cpu_profile + "' (known: " + known_profiles() +
-                   ")");
-  }
-  const cpu::Profile* emulated = nullptr;
-  if (!request.emulate_cpu.empty()) {
-    emulated = cpu::find_profile(request.emulate_cpu);
-    if (!emulated)
-      return usage("unknown CPU profile to emulate '" + request.emulate_cpu +
-                   "' (known: " + known_profiles() + ")");
-  }
 
   Planner p;
   p.request_ = request;
-  p.host_verified_ = cpu::host_cpu().verified;
-  // Code compiled for a profile must still run here (invariant 4), hence the intersection.
-  p.verified_ = profile ? profile->features & p.host_verified_ : p.host_verified_;
-  std::vector<cpu::OverrideSource> overrides;
-  if (request.use_env_overrides) {
-    if (auto env = cpu::env_overrides()) overrides.push_back(*env);
-  }
-  if (!request.cpu_features.empty()) overrides.push_back({"cpu_features", request.cpu_features});
-  cpu::ResolvedPolicy resolved = cpu::resolve_policy(*policy, p.verified_, overrides);
-  p.warnings_ = resolved.warnings;
-  p.jit_allowed_ = resolved.jit && request.tier != "interp";
-  p.planned_ = resolved.features;
-  if (emulated) p.emulate_features_ = emulated->features;
+  p.host_verified_ = resolved.host_verified;
+  p.verified_ = resolved.verified;
+  p.warnings_ = resolved.resolved.warnings;
+  p.jit_allowed_ = resolved.resolved.jit && request.tier != "interp";
+  p.planned_ = resolved.resolved.features;
+  p.emulate_features_ = resolved.emulate_features;
   return p;
 }
 
@@ -130,12 +104,8 @@ RungPlan Planner::plan(Rung rung, const cpu::FeatureSet& excluded) const {
 
 std::unique_ptr<runtime::Tier> Planner::make_tier(const RungPlan& plan) const {
   if (!plan.jit) return interp::make_interpreter();
-  jit::JitConfig config;
-  config.features = plan.features;
-  config.host_verified = plan.host_verified;
-  config.emulate_features = plan.emulate_features;
-  config.emulate_cpu_name = plan.emulate_cpu;
-  return jit::make_jit_tier(std::move(config));
+  return jit::make_jit_tier(
+      jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu));
 }
 
 }  // namespace ironclad::host
