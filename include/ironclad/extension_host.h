@@ -90,6 +90,9 @@ enum class HostEventKind : uint8_t {
   Disabled,     // too many faults in the window, or a fault on the last rung
   Enabled,      // ExtensionHost::enable
   Warning,      // something the user may want to know (e.g. a corrupt quarantine rebuilt)
+  // Worth logging, not a problem: e.g. why the JIT code checks memory bounds explicitly (no
+  // guard region could be reserved, as under RLIMIT_AS). The CLI prints "ironclad: note: ...".
+  Note,
 };
 const char* to_string(HostEventKind kind);
 

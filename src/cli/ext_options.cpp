@@ -52,7 +52,9 @@ HostConfig host_config_of(const HostOptions& options) {
 void print_host_event(const HostEvent& event) {
   // Loaded is the normal case: saying it for every extension would bury what matters.
   if (event.kind == HostEventKind::Loaded) return;
-  const char* prefix = event.kind == HostEventKind::Warning ? "ironclad: warning: " : "ironclad: ";
+  const char* prefix = event.kind == HostEventKind::Warning ? "ironclad: warning: "
+                       : event.kind == HostEventKind::Note  ? "ironclad: note: "
+                                                            : "ironclad: ";
   std::fprintf(stderr, "%s%s\n", prefix, event.message.c_str());
   if (event.incident && !event.incident->report.empty())
     std::fprintf(stderr, "ironclad: crash report: %s\n", event.incident->report.c_str());

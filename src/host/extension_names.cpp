@@ -44,6 +44,8 @@ const char* to_string(HostEventKind kind) {
       return "enabled";
     case HostEventKind::Warning:
       return "warning";
+    case HostEventKind::Note:
+      return "note";
   }
   return "unknown";
 }

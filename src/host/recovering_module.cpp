@@ -5,6 +5,7 @@
 #include "cpu/fingerprint.h"
 #include "cpu/host.h"
 #include "host/crash_report.h"
+#include "host/feature_resolution.h"
 
 #ifndef IRONCLAD_ENGINE_VERSION
 #define IRONCLAD_ENGINE_VERSION "unknown"
@@ -160,7 +161,13 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
   std::string key = plan.features.llvm_names();
   auto it = jit_tiers_.find(key);
   if (it != jit_tiers_.end()) return it->second;
-  std::shared_ptr<runtime::Tier> tier = planner_.make_tier(plan);
+  jit::JitConfig config =
+      jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu);
+  // Called while instantiating, on this thread: the event is queued like every other.
+  config.on_note = [this](const std::string& note) {
+    emit({HostEventKind::Note, config_.id, note, std::nullopt});
+  };
+  std::shared_ptr<runtime::Tier> tier = jit::make_jit_tier(std::move(config));
   jit_tiers_.emplace(key, tier);
   return tier;
 }
