@@ -1,7 +1,7 @@
 // The .icwasm format (docs/artifacts.md), all integers little-endian:
 //   magic "\x7fICWASM\n"  u32 format version  u64 total file length
 //   str engine version  str LLVM version  str features (stable names)  16 bytes module hash
-//   u8 -O level  u8 explicit bounds checks  str compiled-under note
+//   u8 -O level  u8 explicit bounds checks  u8 fuel  str compiled-under note
 //   blob wasm module  u32 object count  blob object...
 //   16 bytes XXH3-128 of every byte before it
 // where str and blob are a u64 length and that many bytes. The reader checks the length and
@@ -26,7 +26,7 @@ constexpr char kMagic[8] = {'\x7f', 'I', 'C', 'W', 'A', 'S', 'M', '\n'};
 // The code ABI: bump it whenever VmContext's layout, a runtime helper's signature or another
 // convention between the generated code and the runtime changes, so that older artifacts are
 // refused instead of run.
-constexpr int kCodeAbi = 2;
+constexpr int kCodeAbi = 3;  // 3: VmContext::fuel, ironclad_jit_fuel_exhausted
 constexpr size_t kChecksumBytes = 16;
 constexpr uint8_t kMaxOptLevel = 3;
 // Objects per artifact: partition.h allows at most kMaxPartitions; anything above this is
@@ -166,6 +166,7 @@ Result<Artifact> make_artifact(const CompiledModule& code, int opt_level,
   a.header.module_hash = module_hash(code.module->bytes);
   a.header.opt_level = opt_level;
   a.header.explicit_bounds_checks = code.explicit_bounds_checks;
+  a.header.fuel = code.fuel;
   a.header.compiled_under = std::move(compiled_under);
   a.wasm = code.module->bytes;
   a.objects = code.objects;
@@ -184,6 +185,7 @@ std::vector<uint8_t> encode_artifact(const Artifact& artifact) {
   w.raw(h.module_hash.data(), h.module_hash.size());
   w.u8(static_cast<uint8_t>(h.opt_level));
   w.u8(h.explicit_bounds_checks ? 1 : 0);
+  w.u8(h.fuel ? 1 : 0);
   w.str(h.compiled_under);
   w.blob(artifact.wasm.data(), artifact.wasm.size());
   w.u32(static_cast<uint32_t>(artifact.objects.size()));
@@ -240,6 +242,9 @@ Result<Artifact> decode_artifact(std::span<const uint8_t> bytes) {
   if (checks > 1)
     return malformed("bounds-check flag " + std::to_string(checks) + " is not 0 or 1");
   h.explicit_bounds_checks = checks == 1;
+  IRONCLAD_TRY_ASSIGN(uint64_t fuel, r.uint(1, "fuel flag"));
+  if (fuel > 1) return malformed("fuel flag " + std::to_string(fuel) + " is not 0 or 1");
+  h.fuel = fuel == 1;
   IRONCLAD_TRY_ASSIGN(h.compiled_under, r.str("compiled-under note"));
   IRONCLAD_TRY_ASSIGN(std::span<const uint8_t> wasm, r.blob("wasm module"));
   a.wasm.assign(wasm.begin(), wasm.end());
@@ -279,7 +284,8 @@ Result<void> check_artifact(const Artifact& artifact, const cpu::FeatureSet& hos
 
 bool artifact_matches(const ArtifactHeader& header, const CompileOptions& options) {
   return header.features == options.features && header.opt_level == options.opt_level &&
-         header.explicit_bounds_checks == options.explicit_bounds_checks;
+         header.explicit_bounds_checks == options.explicit_bounds_checks &&
+         header.fuel == options.fuel;
 }
 
 Result<void> write_artifact(const std::string& path, const Artifact& artifact) {
@@ -342,6 +348,7 @@ Result<LoadedArtifact> load_artifact(std::span<const uint8_t> bytes,
   options.features = out.artifact.header.features;
   options.opt_level = out.artifact.header.opt_level;
   options.explicit_bounds_checks = out.artifact.header.explicit_bounds_checks;
+  options.fuel = out.artifact.header.fuel;
   IRONCLAD_TRY_ASSIGN(out.compiler, ModuleCompiler::create(options));
   IRONCLAD_TRY_ASSIGN(out.code, link_artifact(*out.compiler, out.artifact, out.module));
   return out;

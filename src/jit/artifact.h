@@ -24,7 +24,8 @@
 
 namespace ironclad::jit {
 
-constexpr uint32_t kArtifactFormatVersion = 1;
+// 2: the fuel flag (ArtifactHeader::fuel) after the bounds-check flag.
+constexpr uint32_t kArtifactFormatVersion = 2;
 
 // This engine's version as artifacts record it: the project version and the revision of the
 // code ABI (VmContext layout, runtime helper signatures, calling conventions of the
@@ -46,6 +47,7 @@ struct ArtifactHeader {
   ModuleHash module_hash{};
   int opt_level = 2;
   bool explicit_bounds_checks = true;
+  bool fuel = false;  // CompileOptions::fuel: the code counts fuel (only for fueled stores)
   // How the feature set was chosen, for people: "policy conservative on this host".
   std::string compiled_under;
 };
@@ -71,7 +73,8 @@ Result<Artifact> decode_artifact(std::span<const uint8_t> bytes);
 // embedded module's hash is not the recorded one.
 Result<void> check_artifact(const Artifact& artifact, const cpu::FeatureSet& host_verified);
 
-// Are the artifact's compile options those of `options` (features, -O level, bounds checks)?
+// Are the artifact's compile options those of `options` (features, -O level, bounds checks,
+// fuel)?
 bool artifact_matches(const ArtifactHeader& header, const CompileOptions& options);
 
 // Writes atomically (a temporary file renamed over `path`): a reader never sees half a file.

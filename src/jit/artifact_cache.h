@@ -15,8 +15,8 @@
 namespace ironclad::jit {
 
 // The cache file for `module` compiled with `options` by this engine: the module hash, then
-// a hash of the feature set, the -O level, the bounds-check mode and the engine and LLVM
-// versions, so a different build or configuration never reads another's file.
+// a hash of the feature set, the -O level, the bounds-check and fuel modes and the engine
+// and LLVM versions, so a different build or configuration never reads another's file.
 std::string artifact_cache_path(const std::string& dir, const wasm::Module& module,
                                 const CompileOptions& options);
 

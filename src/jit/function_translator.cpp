@@ -104,6 +104,27 @@ void FunctionTranslator::trap_if(llvm::Value* cond, TrapKind kind) {
   b_.SetInsertPoint(cont);
 }
 
+void FunctionTranslator::spend_fuel() {
+  if (!mt_.fuel) return;
+  // The pointer is invariant, the counter is not: code in the same call (this instance's or
+  // another's, or a host function's callback) spends from it too.
+  llvm::Value* fuel = ctx_field(ctx_offset::kFuel, b_.getPtrTy());
+  llvm::Value* left = b_.CreateLoad(b_.getInt64Ty(), fuel);
+  if (!fuel_exhausted_) {
+    fuel_exhausted_ = llvm::BasicBlock::Create(mt_.ctx, "fuel.exhausted", fn_);
+    llvm::IRBuilder<> eb(fuel_exhausted_);
+    auto* call = eb.CreateCall(mt_.helper("ironclad_jit_fuel_exhausted", eb.getVoidTy(), {}));
+    call->setDoesNotReturn();
+    eb.CreateUnreachable();
+  }
+  auto* cont = llvm::BasicBlock::Create(mt_.ctx, "fuel.ok", fn_);
+  llvm::MDBuilder md(mt_.ctx);
+  b_.CreateCondBr(b_.CreateICmpEQ(left, b_.getInt64(0)), fuel_exhausted_, cont,
+                  md.createBranchWeights(1, 1u << 20));
+  b_.SetInsertPoint(cont);
+  b_.CreateStore(b_.CreateSub(left, b_.getInt64(1)), fuel);
+}
+
 llvm::Value* FunctionTranslator::memory_address(llvm::Value* addr, uint64_t offset,
                                                 uint32_t bytes) {
   llvm::Value* ea = b_.CreateZExt(addr, b_.getInt64Ty());
@@ -150,6 +171,7 @@ Result<void> FunctionTranslator::translate() {
   trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, b_.getInt64Ty()), limit),
           TrapKind::CallStackExhausted);
   memory_base_ = ctx_field(ctx_offset::kMemoryBase, b_.getPtrTy());
+  spend_fuel();
 
   for (size_t i = 0; i < type_.params.size(); ++i) {
     local_types_.push_back(type_.params[i]);
@@ -225,6 +247,7 @@ void FunctionTranslator::open_frame(Opcode kind, const wasm::BlockType& bt) {
       f.header_phis[i]->addIncoming(stack_[f.height + i], b_.GetInsertBlock());
     b_.CreateBr(f.header);
     b_.SetInsertPoint(f.header);
+    spend_fuel();
     stack_.resize(f.height);
     for (auto* phi : f.header_phis) stack_.push_back(phi);
   } else if (kind == Opcode::If) {

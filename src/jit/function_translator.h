@@ -25,6 +25,8 @@ struct ModuleTranslation {
   // compare; an access out of bounds faults in the memory's guard region (only for code run
   // with guarded memories, runtime::Memory::has_guard_region).
   bool explicit_bounds_checks = true;
+  // CompileOptions::fuel: function entries and loop headers spend fuel.
+  bool fuel = false;
 
   llvm::Type* type_of(ValType t) const;
   llvm::Type* results_type(const wasm::FuncType& ft) const;  // void, one type, or a struct
@@ -50,6 +52,10 @@ class FunctionTranslator {
   void push(llvm::Value* v) { stack_.push_back(v); }
   // Branches to a cold block that traps with `kind` when cond (i1) is true.
   void trap_if(llvm::Value* cond, TrapKind kind);
+  // In fuel mode (ModuleTranslation::fuel) spends one unit of fuel, ending the call with
+  // Exhausted "fuel exhausted" (as the interpreter's h_fuel) when none is left; otherwise
+  // emits nothing.
+  void spend_fuel();
   llvm::Value* call_intrinsic(llvm::Intrinsic::ID id, llvm::ArrayRef<llvm::Type*> types,
                               llvm::ArrayRef<llvm::Value*> args);
   // The address of an access of `bytes` at the i32 address `addr` + offset, bounds-checked
@@ -114,6 +120,7 @@ class FunctionTranslator {
   bool reachable_ = true;
   uint32_t dead_blocks_ = 0;  // blocks opened inside unreachable code
   llvm::BasicBlock* trap_blocks_[16] = {};
+  llvm::BasicBlock* fuel_exhausted_ = nullptr;
 };
 
 // Numeric operators (numbers, comparisons, conversions): true if `in` was one.

@@ -72,19 +72,26 @@ class JitTier final : public runtime::Tier {
 
  private:
   Result<std::shared_ptr<CompiledModule>> code_for(const std::shared_ptr<const wasm::Module>& m,
-                                                   bool explicit_checks);
+                                                   bool explicit_checks, bool fuel);
   bool explicit_bounds_checks_for(const runtime::Instance& instance);
   void add_backtrace(Error& error, const uintptr_t* pcs, size_t count) const;
   Error fault_error_at(const runtime::Activation& act, const CompiledModule& code) const;
 
   JitConfig config_;
-  // By bounds-check mode ([1] explicit, [0] implicit): code with implicit checks must never
-  // run with a memory that has no guard region, so a module may be compiled both ways.
-  std::unique_ptr<ModuleCompiler> compilers_[2];
-  std::unordered_map<const wasm::Module*, std::shared_ptr<CompiledModule>> cache_[2];
+  // By fuel mode ([1] counts fuel) and bounds-check mode ([1] explicit, [0] implicit): code
+  // with implicit checks must never run with a memory that has no guard region, and code
+  // without a fuel counter never in a store with a fuel limit, so a module may be compiled
+  // in more than one mode.
+  std::unique_ptr<ModuleCompiler> compilers_[2][2];
+  std::unordered_map<const wasm::Module*, std::shared_ptr<CompiledModule>> cache_[2][2];
   // What every VmContext::stack_limit points at: the running activation's limit (all
   // activations of this store's thread share it).
   uintptr_t stack_limit_ = 0;
+  // What every VmContext::fuel points at in a store with a fuel limit: the fuel left in the
+  // outermost call from the host. Calls nested in it (wasm -> host function -> wasm) spend
+  // from the same budget, as in the interpreter; calls_running_ tells the outermost apart.
+  uint64_t fuel_left_ = 0;
+  unsigned calls_running_ = 0;
   // Every compiled wasm function's code, by start address, for backtraces.
   std::map<uintptr_t, std::pair<FunctionCode, const wasm::Module*>> function_code_;
   JitCodeInfo code_info_{false};
@@ -112,9 +119,9 @@ bool JitTier::explicit_bounds_checks_for(const runtime::Instance& instance) {
 }
 
 Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
-    const std::shared_ptr<const wasm::Module>& m, bool explicit_checks) {
-  auto& cache = cache_[explicit_checks];
-  std::unique_ptr<ModuleCompiler>& compiler = compilers_[explicit_checks];
+    const std::shared_ptr<const wasm::Module>& m, bool explicit_checks, bool fuel) {
+  auto& cache = cache_[fuel][explicit_checks];
+  std::unique_ptr<ModuleCompiler>& compiler = compilers_[fuel][explicit_checks];
   if (auto it = cache.find(m.get()); it != cache.end()) return it->second;
   if (!compiler) {
     // Invariant 4: never generate code the host has not verified it can run.
@@ -126,6 +133,7 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
               (config_.features - config_.host_verified).names() + ")");
     }
     CompileOptions options{config_.features, config_.opt_level, explicit_checks, std::nullopt};
+    options.fuel = fuel;
     options.threads = config_.compile_threads;
     options.keep_objects = !config_.artifact_cache_dir.empty();  // to write the cache's artifacts
     IRONCLAD_TRY_ASSIGN(compiler, ModuleCompiler::create(options));
@@ -192,7 +200,11 @@ Error JitTier::fault_error_at(const runtime::Activation& act, const CompiledModu
 }
 
 Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& instance) {
-  IRONCLAD_TRY_ASSIGN(auto code, code_for(instance.module, explicit_bounds_checks_for(instance)));
+  // The store's limits are fixed at its creation, so every instance of a store with a fuel
+  // limit gets fuel-counting code, and a store without one code with no counter at all.
+  const bool fuel = store.limits().fuel > 0;
+  IRONCLAD_TRY_ASSIGN(auto code,
+                      code_for(instance.module, explicit_bounds_checks_for(instance), fuel));
   if (!code->compiled_for.subset_of(config_.host_verified))
     return Error::make(ErrorKind::CpuIncompatibility,
                        "jit: code compiled for " + code->compiled_for.names() +
@@ -213,6 +225,7 @@ Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& i
   for (runtime::Table* t : instance.tables) state->tables.push_back(t->view());
   ctx.tables = state->tables.data();
   ctx.type_ids = instance.type_ids.data();
+  ctx.fuel = fuel ? &fuel_left_ : nullptr;
   ctx.funcs = instance.funcs.data();
   ctx.stack_limit = &stack_limit_;
   ctx.instance = &instance;
@@ -250,11 +263,15 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   std::vector<V128> slots(std::max<size_t>({type.params.size(), type.results.size(), 1}));
   for (size_t i = 0; i < type.params.size(); ++i) slots[i] = args[i].v128;
   auto* slot_bytes = reinterpret_cast<uint8_t*>(slots.data());
+  // Each call from the host gets the whole budget (StoreLimits::fuel is per call).
+  if (calls_running_ == 0) fuel_left_ = store.limits().fuel;
   runtime::Activation act;
+  ++calls_running_;
   bool returned = runtime::enter_activation(act, [&] {
     stack_limit_ = act.stack_limit;
     code->entry(code->ctx, slot_bytes);
   });
+  --calls_running_;
   if (!returned) {
     if (act.reason == runtime::UnwindReason::Fault) {
       auto* state = static_cast<InstanceState*>(code->ctx->instance->tier_state);
@@ -291,6 +308,11 @@ std::optional<BoundsChecks> bounds_checks_of(runtime::Store& store,
   if (!dynamic_cast<JitTier*>(&store.tier()) || !instance.tier_state) return std::nullopt;
   const auto* state = static_cast<const InstanceState*>(instance.tier_state);
   return state->code->explicit_bounds_checks ? BoundsChecks::Explicit : BoundsChecks::Implicit;
+}
+
+const CompiledModule* compiled_code_of(runtime::Store& store, const runtime::Instance& instance) {
+  if (!dynamic_cast<JitTier*>(&store.tier()) || !instance.tier_state) return nullptr;
+  return static_cast<const InstanceState*>(instance.tier_state)->code.get();
 }
 
 std::unique_ptr<runtime::Tier> make_jit_tier(JitConfig config) {

@@ -58,6 +58,11 @@ struct JitConfig {
 std::optional<BoundsChecks> bounds_checks_of(runtime::Store& store,
                                              const runtime::Instance& instance);
 
+struct CompiledModule;
+// The code an instance runs, with the mode it was compiled in (CompiledModule::fuel,
+// explicit_bounds_checks), or null when the instance is not run by a JIT tier of this store.
+const CompiledModule* compiled_code_of(runtime::Store& store, const runtime::Instance& instance);
+
 // The JIT tier. Errors in compilation (an unsupported instruction, an LLVM failure, a feature
 // set the host cannot run) come back from Store::instantiate as Error values.
 std::unique_ptr<runtime::Tier> make_jit_tier(JitConfig config);

@@ -289,7 +289,7 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
   llvm_module.setDataLayout(tm->createDataLayout());
   llvm_module.setTargetTriple(kTriple);
 
-  ModuleTranslation mt{wm, context, llvm_module, {}, options.explicit_bounds_checks};
+  ModuleTranslation mt{wm, context, llvm_module, {}, options.explicit_bounds_checks, options.fuel};
   mt.functions.assign(wm.func_types.size(), nullptr);
   // Every defined function is declared; those of this partition get a body below, the
   // others stay declarations that JITLink resolves to another partition's object.
@@ -484,6 +484,7 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile(
   result->module = module;
   result->compiled_for = impl_->options.features;
   result->explicit_bounds_checks = impl_->options.explicit_bounds_checks;
+  result->fuel = impl_->options.fuel;
 
   std::vector<std::vector<uint32_t>> parts =
       partition_functions(wm, partition_count(wm, impl_->options.threads));
@@ -519,6 +520,7 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::link(
   result->module = module;
   result->compiled_for = impl_->options.features;
   result->explicit_bounds_checks = impl_->options.explicit_bounds_checks;
+  result->fuel = impl_->options.fuel;
   result->partitions = static_cast<unsigned>(objects.size());
   IRONCLAD_TRY(impl_->link_objects(*module, objects, *result));
   result->objects = std::move(objects);

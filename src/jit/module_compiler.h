@@ -33,6 +33,10 @@ struct CompileOptions {
   unsigned threads = 0;
   // Keep the relocatable objects in CompiledModule::objects (to write an artifact).
   bool keep_objects = false;
+  // Fuel mode: every function entry and loop header spends one unit of VmContext::fuel and
+  // ends the call with Exhausted at zero. Only for stores with a fuel limit: without it the
+  // code has no counter at all (a test of a null pointer alone cost 4 to 21%).
+  bool fuel = false;
 };
 
 // A contiguous piece of a module's machine code (one JITLink block of an executable section).
@@ -57,6 +61,7 @@ struct CompiledModule {
   std::vector<EntryFn> entries;  // by defined-function index (function index - imports)
   cpu::FeatureSet compiled_for;  // invariant 4: the code may use exactly these features
   bool explicit_bounds_checks = true;
+  bool fuel = false;                    // CompileOptions::fuel: the code counts fuel
   std::vector<CodeBlock> code;          // every byte of it, verified
   std::vector<FunctionCode> functions;  // wasm functions that kept a body (not fully inlined)
   verify::UsageReport usage;            // instruction counts per ISA extension, set and feature

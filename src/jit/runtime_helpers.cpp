@@ -86,6 +86,13 @@ extern "C" {
 
 void ironclad_jit_trap(uint32_t kind) { jit::trap(static_cast<TrapKind>(kind)); }
 
+void ironclad_jit_fuel_exhausted() {
+  // Not a trap: the interpreter reports running out of fuel as this Exhausted error. The
+  // Error is moved out by unwind_host_error, as in ironclad_jit_call below.
+  ironclad::Error error = ironclad::Error::make(ironclad::ErrorKind::Exhausted, "fuel exhausted");
+  jit::unwind_host_error(error);
+}
+
 void ironclad_jit_call(VmContext* ctx, FunctionInstance* func, uint8_t* slots) {
   // Not a C++ object with a destructor in sight of the unwinding: Error is moved out by
   // unwind_host_error before siglongjmp, leaving an empty shell.
@@ -187,14 +194,14 @@ namespace ironclad::jit {
 std::span<const HelperSymbol> runtime_helpers() {
 #define HELPER(name) HelperSymbol{#name, reinterpret_cast<void*>(&name)}
   static const HelperSymbol kHelpers[] = {
-      HELPER(ironclad_jit_trap),          HELPER(ironclad_jit_call),
-      HELPER(ironclad_jit_memory_grow),
-      HELPER(ironclad_jit_memory_fill),   HELPER(ironclad_jit_memory_copy),
-      HELPER(ironclad_jit_memory_init),   HELPER(ironclad_jit_data_drop),
-      HELPER(ironclad_jit_table_get),     HELPER(ironclad_jit_table_set),
-      HELPER(ironclad_jit_table_size),    HELPER(ironclad_jit_table_grow),
-      HELPER(ironclad_jit_table_fill),    HELPER(ironclad_jit_table_copy),
-      HELPER(ironclad_jit_table_init),    HELPER(ironclad_jit_elem_drop),
+      HELPER(ironclad_jit_trap),        HELPER(ironclad_jit_fuel_exhausted),
+      HELPER(ironclad_jit_call),        HELPER(ironclad_jit_memory_grow),
+      HELPER(ironclad_jit_memory_fill), HELPER(ironclad_jit_memory_copy),
+      HELPER(ironclad_jit_memory_init), HELPER(ironclad_jit_data_drop),
+      HELPER(ironclad_jit_table_get),   HELPER(ironclad_jit_table_set),
+      HELPER(ironclad_jit_table_size),  HELPER(ironclad_jit_table_grow),
+      HELPER(ironclad_jit_table_fill),  HELPER(ironclad_jit_table_copy),
+      HELPER(ironclad_jit_table_init),  HELPER(ironclad_jit_elem_drop),
   };
 #undef HELPER
   return kHelpers;

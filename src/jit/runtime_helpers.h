@@ -33,6 +33,7 @@ bool call_function(VmContext* caller, runtime::FunctionInstance& func, uint8_t* 
 // The helpers' C names, as generated code declares them.
 extern "C" {
 [[noreturn]] void ironclad_jit_trap(uint32_t kind);
+[[noreturn]] void ironclad_jit_fuel_exhausted();
 void ironclad_jit_call(ironclad::jit::VmContext* ctx, ironclad::runtime::FunctionInstance* func,
                        uint8_t* slots);
 uint32_t ironclad_jit_memory_grow(ironclad::jit::VmContext* ctx, uint32_t delta);

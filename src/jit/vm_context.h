@@ -23,6 +23,10 @@ struct VmContext {
   // the instance's canonical type id of each of its module's types.
   const runtime::Table::View* const* tables = nullptr;
   const uint32_t* type_ids = nullptr;
+  // Fuel (StoreLimits::fuel): the units left in the running call from the host, shared by
+  // every instance of the store. Only code compiled with CompileOptions::fuel reads it; null
+  // for a store without a fuel limit.
+  uint64_t* fuel = nullptr;
 };
 
 namespace ctx_offset {
@@ -33,6 +37,7 @@ inline constexpr size_t kFuncs = offsetof(VmContext, funcs);
 inline constexpr size_t kStackLimit = offsetof(VmContext, stack_limit);
 inline constexpr size_t kTables = offsetof(VmContext, tables);
 inline constexpr size_t kTypeIds = offsetof(VmContext, type_ids);
+inline constexpr size_t kFuel = offsetof(VmContext, fuel);
 }  // namespace ctx_offset
 
 // How values cross between generated code and C++ (entry wrappers, calls through a

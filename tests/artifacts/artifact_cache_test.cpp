@@ -89,10 +89,13 @@ TEST_F(ArtifactCache, KeyDependsOnTheFeatureSetAndOptions) {
   c.opt_level = 1;
   CompileOptions d = a;
   d.explicit_bounds_checks = false;
+  CompileOptions e = a;
+  e.fuel = true;
   std::string pa = artifact_cache_path(dir_, *simd_module(), a);
   EXPECT_NE(pa, artifact_cache_path(dir_, *simd_module(), b));
   EXPECT_NE(pa, artifact_cache_path(dir_, *simd_module(), c));
   EXPECT_NE(pa, artifact_cache_path(dir_, *simd_module(), d));
+  EXPECT_NE(pa, artifact_cache_path(dir_, *simd_module(), e));
   EXPECT_EQ(pa, artifact_cache_path(dir_, *simd_module(), test_options(2)));  // threads: same code
 }
 

@@ -11,7 +11,7 @@ namespace {
 // The offset of the embedded module's bytes: everything before it is header.
 size_t header_size(const Artifact& a) {
   return 8 + 4 + 8 + (8 + a.header.engine_version.size()) + (8 + a.header.llvm_version.size()) +
-         (8 + a.header.features.names().size()) + 16 + 1 + 1 +
+         (8 + a.header.features.names().size()) + 16 + 1 + 1 + 1 +
          (8 + a.header.compiled_under.size()) + 8;
 }
 
@@ -58,7 +58,7 @@ TEST(ArtifactCorruption, HeaderFlipsWithAValidChecksumAreErrorsOrHarmless) {
       continue;
     }
     // Accepted only when the flip hit a field that may hold other valid values (the note,
-    // the -O level, the bounds-check flag, a feature this host verified): never the
+    // the -O level, the bounds-check and fuel flags, a feature this host verified): never the
     // versions or the module hash.
     const ArtifactHeader& h = r->artifact.header;
     EXPECT_EQ(h.engine_version, a.header.engine_version) << "bit " << bit;

@@ -70,7 +70,23 @@ TEST(ArtifactRoundTrip, HeaderRecordsWhatTheCodeNeeds) {
   EXPECT_EQ(a.header.features, test_features());
   EXPECT_EQ(a.header.module_hash, module_hash(simd_module()->bytes));
   EXPECT_TRUE(a.header.explicit_bounds_checks);
+  EXPECT_FALSE(a.header.fuel);
   EXPECT_EQ(a.header.opt_level, 2);
+}
+
+TEST(ArtifactRoundTrip, FuelModeIsRecordedAndMustMatch) {
+  CompileOptions fueled = test_options();
+  fueled.fuel = true;
+  auto decoded = decode_artifact(encode_artifact(compile_artifact(fueled)));
+  ASSERT_TRUE(decoded.ok()) << decoded.error().describe();
+  EXPECT_TRUE(decoded->header.fuel);
+  EXPECT_TRUE(artifact_matches(decoded->header, fueled));
+  // Code without the counter is never used for a store with a fuel limit, nor the reverse.
+  EXPECT_FALSE(artifact_matches(decoded->header, test_options()));
+  EXPECT_FALSE(artifact_matches(compile_artifact(test_options()).header, fueled));
+  auto loaded = load_artifact(encode_artifact(*decoded), host_verified());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+  EXPECT_TRUE(loaded->code->fuel);
 }
 
 }  // namespace
