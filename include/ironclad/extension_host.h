@@ -119,6 +119,11 @@ struct HostConfig {
   uint32_t max_faults = 3;
   std::chrono::seconds fault_window{600};
   bool write_crash_reports = true;
+  // Compiled JIT code is kept in `code_cache_dir` (empty: <data_dir>/code-cache), so the next
+  // start of an unchanged extension loads it instead of compiling (a file per module, feature
+  // set, bounds-check mode and engine version; an unreadable one is recompiled and rewritten).
+  bool code_cache = true;
+  std::filesystem::path code_cache_dir;
   // Called (on the calling thread, outside any lock the host holds) for every event.
   std::function<void(const HostEvent&)> on_event;
 };

@@ -37,14 +37,15 @@ constexpr const char* kRunExitStatusHelp =
     "  70  internal error in Ironclad";
 
 struct RunOptions {
-  TierRequest tier;  // --tier, --policy, --cpu, --cpu-features
+  TierRequest tier;         // --tier, --policy, --cpu, --cpu-features
   bool tier_given = false;  // --tier was given (an artifact runs its own code unless interp)
   std::optional<std::string> invoke;
   std::vector<std::string> env;
   std::vector<std::string> dirs;
   std::string fuel = "0";
-  std::string data_dir;     // --data-dir: quarantine and crash reports of the JIT's recovery
-  bool idempotent = false;  // --idempotent: the --invoke export may be repeated after a fault
+  std::string data_dir;        // --data-dir: quarantine and crash reports of the JIT's recovery
+  bool no_code_cache = false;  // --no-code-cache: always compile, keep nothing
+  bool idempotent = false;     // --idempotent: the --invoke export may be repeated after a fault
   std::vector<std::string> file_and_args;  // FILE then the program's arguments
 };
 
@@ -80,9 +81,8 @@ Result<std::vector<Value>> parse_invoke_args(const wasm::FuncType& type,
                                              const std::string& name) {
   if (texts.size() != type.params.size()) {
     return Error::make(ErrorKind::Usage, "export '" + name + "' " + type.to_string() + " takes " +
-                                             std::to_string(type.params.size()) +
-                                             " arguments, " + std::to_string(texts.size()) +
-                                             " given");
+                                             std::to_string(type.params.size()) + " arguments, " +
+                                             std::to_string(texts.size()) + " given");
   }
   std::vector<Value> args;
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -101,8 +101,8 @@ Result<runtime::FunctionInstance*> exported_function(runtime::Instance& instance
                                                      const std::string& name) {
   IRONCLAD_TRY_ASSIGN(runtime::Extern ext, instance.get_export(name));
   if (ext.kind != wasm::ExternKind::Func || ext.func == nullptr)
-    return Error::make(ErrorKind::Usage,
-                       "export '" + name + "' is a " + wasm::to_string(ext.kind) + ", not a function");
+    return Error::make(ErrorKind::Usage, "export '" + name + "' is a " + wasm::to_string(ext.kind) +
+                                             ", not a function");
   return ext.func;
 }
 
@@ -136,6 +136,7 @@ Result<int> run_recovering_jit(const RunOptions& o, const TierPlan& plan,
   request.data_dir =
       o.data_dir.empty() ? host::default_data_dir() : std::filesystem::path(o.data_dir);
   request.idempotent = o.idempotent;
+  request.code_cache = !o.no_code_cache;
   if (o.invoke) {
     // The export and its arguments are checked before anything runs, as without the JIT.
     const wasm::Export* e = module->find_export(*o.invoke);
@@ -167,10 +168,10 @@ Result<int> run(const RunOptions& o) {
   std::shared_ptr<const wasm::Module> module = loaded.module;
   if (tier_plan.kind == TierKind::Jit && !loaded.artifact)
     return run_recovering_jit(o, tier_plan, limits, std::move(module));
-  IRONCLAD_TRY_ASSIGN(std::unique_ptr<runtime::Tier> tier,
-                      loaded.artifact ? make_artifact_tier(tier_plan, o.tier_given, file,
-                                                           loaded.artifact, stderr)
-                                      : make_tier(tier_plan));
+  IRONCLAD_TRY_ASSIGN(
+      std::unique_ptr<runtime::Tier> tier,
+      loaded.artifact ? make_artifact_tier(tier_plan, o.tier_given, file, loaded.artifact, stderr)
+                      : make_tier(tier_plan));
   runtime::Store store(std::move(tier), limits);
   wasi::WasiContext wasi;
   IRONCLAD_TRY(configure_wasi(o, wasi));
@@ -238,10 +239,15 @@ void register_run_command(CLI::App& app, int& exit_status) {
   add_tier_options(cmd, o->tier, /*with_tier=*/true);
   cmd->add_option("--fuel", o->fuel, "Instruction budget per call (0: unlimited)")
       ->capture_default_str();
-  cmd->add_option("--data-dir", o->data_dir,
-                  "Where the JIT's recovery keeps the quarantine and crash reports (default: "
-                  "$IRONCLAD_DATA_DIR, else $XDG_DATA_HOME/ironclad, else "
-                  "~/.local/share/ironclad)");
+  cmd->add_option(
+      "--data-dir", o->data_dir,
+      "Where the JIT's recovery keeps the quarantine and crash reports, and the JIT its "
+      "compiled code (default: "
+      "$IRONCLAD_DATA_DIR, else $XDG_DATA_HOME/ironclad, else "
+      "~/.local/share/ironclad)");
+  cmd->add_flag("--no-code-cache", o->no_code_cache,
+                "Compile the JIT code every time instead of keeping it in <data dir>/code-cache "
+                "for the next run");
   cmd->add_flag("--idempotent", o->idempotent,
                 "The --invoke export may be called again after a CPU fault even if it already "
                 "had visible effects (else only a call without effects is repeated)");

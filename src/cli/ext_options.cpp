@@ -9,7 +9,7 @@ namespace ironclad::cli {
 
 void add_data_dir_option(CLI::App* cmd, HostOptions& options) {
   cmd->add_option("--data-dir", options.data_dir,
-                  "Where the quarantine and crash reports are kept (default: "
+                  "Where the quarantine, crash reports and compiled-code cache are kept (default: "
                   "$IRONCLAD_DATA_DIR, else $XDG_DATA_HOME/ironclad, else "
                   "~/.local/share/ironclad)");
 }
@@ -28,6 +28,8 @@ void add_host_options(CLI::App* cmd, HostOptions& options) {
   cmd->add_option("--emulate-cpu", options.emulate_cpu,
                   "Run JIT code as if on this CPU profile (e.g. alderlake-n): instructions it "
                   "lacks fault as they would there (else IRONCLAD_EMULATE_CPU)");
+  cmd->add_flag("--no-code-cache", options.no_code_cache,
+                "Compile the JIT code every time instead of keeping it in <data dir>/code-cache");
   add_data_dir_option(cmd, options);
 }
 
@@ -45,6 +47,7 @@ HostConfig host_config_of(const HostOptions& options) {
   config.emulate_cpu = options.emulate_cpu;
   if (const char* env = std::getenv("IRONCLAD_EMULATE_CPU"); config.emulate_cpu.empty() && env)
     config.emulate_cpu = env;
+  config.code_cache = !options.no_code_cache;
   config.on_event = print_host_event;
   return config;
 }

@@ -15,13 +15,15 @@ struct HostOptions {
   std::string tier = "auto";
   std::string policy = "conservative";
   std::string cpu_features;
-  std::string emulate_cpu;  // "" = IRONCLAD_EMULATE_CPU, else none
-  std::string data_dir;     // "" = IRONCLAD_DATA_DIR, else the XDG data directory
+  std::string emulate_cpu;     // "" = IRONCLAD_EMULATE_CPU, else none
+  std::string data_dir;        // "" = IRONCLAD_DATA_DIR, else the XDG data directory
+  bool no_code_cache = false;  // --no-code-cache: compile every time, keep nothing
 };
 
 // --data-dir (every ext subcommand).
 void add_data_dir_option(CLI::App* cmd, HostOptions& options);
-// --tier, --policy, --cpu-features, --emulate-cpu and --data-dir (list and call).
+// --tier, --policy, --cpu-features, --emulate-cpu, --no-code-cache and --data-dir (list and
+// call).
 void add_host_options(CLI::App* cmd, HostOptions& options);
 
 // --data-dir, else $IRONCLAD_DATA_DIR, else $XDG_DATA_HOME/ironclad, else

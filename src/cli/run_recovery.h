@@ -35,7 +35,8 @@ struct RecoveringRunRequest {
   std::optional<std::string> invoke;  // the export to call; nullopt: the command's _start
   std::vector<Value> args;            // for `invoke`, already of its parameter types
   bool idempotent = false;            // --idempotent: retry even after visible effects
-  std::filesystem::path data_dir;     // quarantine and crash reports
+  std::filesystem::path data_dir;     // quarantine, crash reports, compiled-code cache
+  bool code_cache = true;             // keep compiled code in <data_dir>/code-cache
 };
 
 // The call's results (none for _start). Errors as `ironclad run` reports them; an Exit error

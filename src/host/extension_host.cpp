@@ -162,6 +162,9 @@ class HostImpl final : public ExtensionHost {
     rc.version = manifest.version;
     rc.module_path = manifest.wasm;
     rc.store = store_;
+    if (config_.code_cache)
+      rc.code_cache_dir =
+          config_.code_cache_dir.empty() ? data_dir_ / "code-cache" : config_.code_cache_dir;
     if (hooks_.define_imports) {
       rc.define_imports = [hook = hooks_.define_imports, id = manifest.id](runtime::Linker& linker,
                                                                            runtime::Store& store) {

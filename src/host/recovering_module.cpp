@@ -163,6 +163,20 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
   if (it != jit_tiers_.end()) return it->second;
   jit::JitConfig config =
       jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu);
+  // The cache holds code as compiled, before CPU emulation patches it (jit_tier.cpp), and
+  // its key covers module, features, bounds-check and fuel modes and engine versions.
+  if (!config_.code_cache_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(config_.code_cache_dir, ec);
+    if (ec) {
+      emit({HostEventKind::Warning, config_.id,
+            "no compiled-code cache: cannot create " + config_.code_cache_dir.string() + ": " +
+                ec.message(),
+            std::nullopt});
+    } else {
+      config.artifact_cache_dir = config_.code_cache_dir.string();
+    }
+  }
   // Called while instantiating, on this thread: the event is queued like every other.
   config.on_note = [this](const std::string& note) {
     emit({HostEventKind::Note, config_.id, note, std::nullopt});

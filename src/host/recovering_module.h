@@ -62,6 +62,9 @@ struct RecoveryConfig {
   bool run_initialize = true;
   // The quarantine and crash reports; null: nothing is remembered.
   std::shared_ptr<RecoveryStore> store;
+  // Compiled code kept across runs (JitConfig::artifact_cache_dir, docs/artifacts.md): a
+  // second start loads it instead of compiling. Created when missing. Empty: no cache.
+  std::filesystem::path code_cache_dir;
   // Every event (Quarantined, Restarted, Disabled, Enabled, Warning), synchronously.
   std::function<void(HostEvent)> on_event;
 };
