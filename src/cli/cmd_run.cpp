@@ -214,6 +214,23 @@ Result<int> run(const RunOptions& o) {
   return exit_status::kOk;
 }
 
+// `ironclad run prog.wasm --policy native` hands "--policy native" to the program, as it
+// must (programs take dashed arguments too). Someone who meant it for ironclad would see a
+// run that silently ignored it, so say so once per such argument.
+void warn_about_options_after_file(const CLI::App& cmd,
+                                   const std::vector<std::string>& file_and_args) {
+  for (size_t i = 1; i < file_and_args.size(); ++i) {
+    const std::string& arg = file_and_args[i];
+    if (arg.rfind("--", 0) != 0 || arg.size() <= 2) continue;
+    std::string name = arg.substr(0, arg.find('='));
+    if (cmd.get_option_no_throw(name) == nullptr) continue;
+    std::fprintf(stderr,
+                 "ironclad: warning: '%s' comes after FILE, so it is passed to the program; put "
+                 "ironclad's options before FILE (ironclad run [OPTIONS] FILE [ARGS...])\n",
+                 name.c_str());
+  }
+}
+
 }  // namespace
 
 void register_run_command(CLI::App& app, int& exit_status) {
@@ -254,6 +271,7 @@ void register_run_command(CLI::App& app, int& exit_status) {
   cmd->footer(kRunExitStatusHelp);
   cmd->callback([cmd, o, &exit_status] {
     o->file_and_args = cmd->remaining();
+    warn_about_options_after_file(*cmd, o->file_and_args);
     // Emulating a CPU only means something for JIT code: `run --policy native --emulate-cpu
     // alderlake-n prog.wasm` reproduces the crash (and its recovery) without also saying
     // --tier; an explicit --tier interp still runs the interpreter.

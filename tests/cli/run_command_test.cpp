@@ -23,6 +23,20 @@ TEST(RunCommand, PassesArgumentsAndEnvironmentToTheProgram) {
   EXPECT_EQ(r.err, "");
 }
 
+// The issue's own wording, `ironclad run FILE --policy native`, passes --policy to the
+// program (as it must); the user is told, and the program still gets its arguments.
+TEST(RunCommand, AnIroncladOptionAfterFileGoesToTheProgramWithAWarning) {
+  std::string wasm = fixture("wasi_args_env.wasm");
+  auto r = run_ironclad({"run", wasm, "--policy=native", "--two"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("argv[1]=--policy=native\nargv[2]=--two\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("ironclad: warning: '--policy' comes after FILE, so it is passed to the "
+                       "program"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("'--two'"), std::string::npos) << r.err;  // not an ironclad option
+}
+
 TEST(RunCommand, ProcExitCodeIsTheExitStatus) {
   auto r = run_ironclad({"run", fixture("wasi_exit.wasm"), "7"});
   EXPECT_EQ(r.status, 7);
