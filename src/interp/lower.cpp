@@ -4,6 +4,7 @@
 #include <string>
 
 #include "interp/handlers.h"
+#include "interp/handlers_fused.h"
 #include "interp/lowerer.h"
 #include "interp/value_slots.h"
 #include "wasm/body_decoder.h"
@@ -121,6 +122,7 @@ Result<std::unique_ptr<FuncCode>> Lowerer::run() {
                                                 module_.function_display_name(index) +
                                                 " ended with open blocks");
   IRONCLAD_TRY(check_frame_size());
+  fuse_adjacent();
 
   w_.shrink_to_fit();
   // Jump targets were word indices while the vector could still move.
@@ -147,6 +149,10 @@ Error Lowerer::unsupported(const wasm::Instr& in) const {
 
 size_t Lowerer::emit(Handler h) {
   dst_patch_.valid = false;
+  if (last_op_.valid) {
+    history_[history_next_] = last_op_;
+    history_next_ = (history_next_ + 1) % history_.size();
+  }
   last_op_.valid = false;
   size_t at = w_.size();
   code_->offsets.emplace_back(static_cast<uint32_t>(at), offset_);
@@ -208,6 +214,7 @@ void Lowerer::mark_label() {
   copy_end_ = 0;
   dst_patch_.valid = false;
   last_op_.valid = false;
+  for (LastOp& r : history_) r.valid = false;
 }
 
 void Lowerer::set_dst_patch(size_t word, bool high) {
@@ -225,11 +232,50 @@ bool Lowerer::is_last_result(const Operand& o, size_t height) const {
 }
 
 void Lowerer::rewind_last_op() {
-  w_.resize(last_op_.start);
-  while (!code_->offsets.empty() && code_->offsets.back().first >= last_op_.start)
-    code_->offsets.pop_back();
+  truncate_code(last_op_.start);
   last_op_.valid = false;
   dst_patch_.valid = false;
+}
+
+void Lowerer::truncate_code(size_t start) {
+  w_.resize(start);
+  while (!code_->offsets.empty() && code_->offsets.back().first >= start)
+    code_->offsets.pop_back();
+  while (!inner_offsets_.empty() && inner_offsets_.back() >= start) inner_offsets_.pop_back();
+  if (copy_end_ > start) copy_end_ = 0;
+  forget_ops_after(start);
+}
+
+void Lowerer::forget_ops_after(size_t start) {
+  if (last_op_.end > start) last_op_.valid = false;
+  for (LastOp& r : history_)
+    if (r.end > start) r.valid = false;
+}
+
+const Lowerer::LastOp* Lowerer::op_ending_at(size_t end) const {
+  for (const LastOp& r : history_)
+    if (r.valid && r.end == end) return &r;
+  return nullptr;
+}
+
+void Lowerer::fuse_adjacent() {
+  std::vector<uint32_t> starts;
+  starts.reserve(code_->offsets.size());
+  size_t inner = 0;
+  for (const auto& [word, module_offset] : code_->offsets) {
+    while (inner < inner_offsets_.size() && inner_offsets_[inner] < word) ++inner;
+    if (inner < inner_offsets_.size() && inner_offsets_[inner] == word) continue;
+    if (starts.empty() || starts.back() != word) starts.push_back(word);
+  }
+  // Left to right, each instruction in at most one pair. The first of a pair always falls
+  // through; the second keeps its own words (and so stays a valid jump target on its own).
+  for (size_t i = 0; i + 1 < starts.size(); ++i) {
+    const uint32_t at = starts[i], next = starts[i + 1];
+    if (Handler fused = pair_handler(w_[at].handler, w_[next].handler, next - at)) {
+      w_[at].handler = fused;
+      ++i;
+    }
+  }
 }
 
 // ---- Operand stack -------------------------------------------------------------------------

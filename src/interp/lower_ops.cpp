@@ -112,6 +112,7 @@ Result<void> Lowerer::lower_variable(const wasm::Instr& in) {
           // their copies first: take the producer out, emit them, put it back after.
           std::vector<Word> producer(w_.begin() + static_cast<ptrdiff_t>(patch.start), w_.end());
           uint32_t producer_offset = code_->offsets.back().second;
+          forget_ops_after(patch.start);
           w_.resize(patch.start);
           code_->offsets.pop_back();
           materialize_local_readers(slot);
@@ -192,6 +193,10 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
         emit_word(in.mem.offset);
         push(result);
         set_dst_patch(at + 1, true);
+        // An operator or a store may absorb it, the sum included.
+        last_op_ = LastOp{true, at, w_.size(), in.op, addr.local, 0, false, in.mem.offset,
+                          stack_.back().home, stack_.size(), offset_};
+        last_op_.addr_imm = static_cast<uint32_t>(addr.bits);
         return {};
       }
     }
@@ -214,8 +219,32 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
     if (fused && last_op_.op == Opcode::I32Add && is_last_result(stack_.back(), stack_.size())) {
       // load(a + b + offset): the sum is computed inside the load.
       LastOp add = last_op_;
+      const LastOp* before = op_ending_at(add.start);
+      const LastOp inner = before ? *before : LastOp{};
       Operand addr = pop();
       rewind_last_op();
+      Handler twice = add.imm && inner.valid && !inner.loaded && inner.home == add.a &&
+                              inner.height == add.height
+                          ? load_load_handler(inner.op, in.op)
+                          : nullptr;
+      if (twice) {
+        // load(load(q) + imm + offset), a table indexed by a value from memory: the inner
+        // load (just before the add) goes in too. Its value and the sum are never stored.
+        truncate_code(inner.start);
+        const uint32_t here = offset_;
+        offset_ = inner.module_offset;  // a trap in the inner load is its own
+        size_t at = emit(twice);
+        offset_ = here;
+        emit_pair(inner.a, addr.home);
+        emit_pair(inner.addr_imm, static_cast<uint32_t>(add.imm_bits));
+        emit_word(inner.imm_bits);
+        emit_word(in.mem.offset);
+        code_->offsets.emplace_back(static_cast<uint32_t>(at + 1), here);
+        inner_offsets_.push_back(static_cast<uint32_t>(at + 1));
+        push(result);
+        set_dst_patch(at + 1, true);
+        return {};
+      }
       size_t at = emit(fused);
       if (add.imm) {
         emit_pair(add.a, addr.home);
@@ -223,6 +252,9 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
         emit_word(in.mem.offset);
         push(result);
         set_dst_patch(at + 1, true);
+        last_op_ = LastOp{true, at, w_.size(), in.op, add.a, 0, false, in.mem.offset,
+                          stack_.back().home, stack_.size(), offset_};
+        last_op_.addr_imm = static_cast<uint32_t>(add.imm_bits);
       } else {
         emit_pair(add.a, add.b);
         emit_pair(addr.home, 0);
@@ -239,11 +271,8 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
     emit_word(in.mem.offset);
     push(result);
     set_dst_patch(at + 1, true);
-    if (in.op == Opcode::I32Load || in.op == Opcode::I64Load || in.op == Opcode::F32Load ||
-        in.op == Opcode::F64Load || in.op == Opcode::V128Load) {
-      last_op_ = LastOp{true, at, w_.size(), in.op, sa, 0, false, in.mem.offset,
-                        stack_.back().home, stack_.size(), offset_};
-    }
+    last_op_ = LastOp{true, at, w_.size(), in.op, sa, 0, false, in.mem.offset,
+                      stack_.back().home, stack_.size(), offset_};
     return {};
   }
   if (Handler h = store_handler(in.op)) {
@@ -258,11 +287,28 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
                            : addr.kind == Operand::Stack ? addr.home
                                                          : UINT32_MAX;
       Handler rmw = binop_rmw_handler(last_op_.op);
-      if (rmw && addr_slot == last_op_.b) {
+      if (rmw && addr_slot == last_op_.b && last_op_.addr_imm == 0) {
         LastOp op = last_op_;
         pop();
         pop();
         rewind_last_op();
+        const LastOp::Inner& mul = op.inner;
+        if (Handler muladd = mul.valid ? muladd_rmw_handler(mul.op, op.op, false) : nullptr) {
+          // `*p = (x * *q) + *p`: the multiply (which loaded q) goes into it too.
+          truncate_code(mul.start);
+          const uint32_t here = offset_;
+          offset_ = mul.module_offset;  // a trap at q is the multiply's load's
+          size_t at = emit(muladd);
+          offset_ = here;
+          emit_pair(mul.x, mul.addr);
+          emit_pair(op.b, mul.addr_imm);
+          emit_word(mul.offset);
+          emit_word(op.imm_bits);
+          // ... and one at p the add's load's: the handler raises it at ip + 1.
+          code_->offsets.emplace_back(static_cast<uint32_t>(at + 1), op.module_offset);
+          inner_offsets_.push_back(static_cast<uint32_t>(at + 1));
+          return {};
+        }
         const uint32_t here = offset_;
         offset_ = op.module_offset;
         emit(rmw);
@@ -271,6 +317,37 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
         emit_word(op.imm_bits);
         return {};
       }
+    }
+    if (Handler muladd = muladd_p_first(in, height_v)) {
+      (void)muladd;
+      return {};
+    }
+    Handler move = last_op_.valid && !last_op_.loaded ? move_handler(last_op_.op, in.op) : nullptr;
+    if (move && is_last_result(stack_.back(), height_v)) {
+      // `*p = *q`: the value just loaded is stored, never kept in a slot.
+      LastOp load = last_op_;
+      pop();
+      Operand a = pop();
+      rewind_last_op();
+      uint32_t p = 0, p_imm = 0;
+      if (a.kind == Operand::LocalPlus) {
+        p = a.local;
+        p_imm = static_cast<uint32_t>(a.bits);
+      } else {
+        p = src(a);
+      }
+      const uint32_t here = offset_;
+      offset_ = load.module_offset;  // a trap at q is the load's
+      size_t at = emit(move);
+      offset_ = here;
+      emit_pair(load.a, p);
+      emit_pair(load.addr_imm, p_imm);
+      emit_word(load.imm_bits);
+      emit_word(in.mem.offset);
+      // ... and one at p the store's: the handler raises it at ip + 1.
+      code_->offsets.emplace_back(static_cast<uint32_t>(at + 1), here);
+      inner_offsets_.push_back(static_cast<uint32_t>(at + 1));
+      return {};
     }
     if (stack_[stack_.size() - 2].kind == Operand::LocalPlus) {
       if (Handler fused = store_add_handler(in.op)) {
@@ -331,6 +408,48 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
       if (wasm::opcode_info(in.op).prefix == 0xFD) return lower_simd(in);
       return unsupported(in);
   }
+}
+
+// `*p = *p + x * *q` as four instructions in a row: load p, multiply (which absorbed the
+// load of q), add, store to p. Emits one instruction for the four and returns its handler,
+// or returns null having emitted nothing.
+Handler Lowerer::muladd_p_first(const wasm::Instr& in, size_t height_v) {
+  if (!last_op_.valid || last_op_.loaded || last_op_.imm || last_op_.scaled ||
+      !is_last_result(stack_.back(), height_v) || in.op != full_store_of(stack_.back().type))
+    return nullptr;
+  const LastOp add = last_op_;
+  const LastOp* mul = op_ending_at(add.start);
+  if (!mul || !mul->loaded || mul->home != add.b || mul->height != add.height + 1) return nullptr;
+  const LastOp* load = op_ending_at(mul->start);
+  if (!load || load->loaded || load->op != full_load_of(stack_.back().type) ||
+      load->home != add.a || load->height != add.height || load->addr_imm != 0 ||
+      load->imm_bits != in.mem.offset)
+    return nullptr;
+  // The store's address must be the slot p was loaded from (a local, or the same stack
+  // entry), still holding the same value: the three instructions in between write only
+  // stack slots above it.
+  const Operand& addr = stack_[height_v - 2];
+  const uint32_t addr_slot = addr.kind == Operand::Local   ? addr.local
+                             : addr.kind == Operand::Stack ? addr.home
+                                                           : UINT32_MAX;
+  Handler h = muladd_rmw_handler(mul->op, add.op, true);
+  if (!h || addr_slot != load->a) return nullptr;
+  const LastOp m = *mul, p = *load;
+  pop();
+  pop();
+  truncate_code(p.start);
+  const uint32_t here = offset_;
+  offset_ = p.module_offset;  // a trap at p is its load's
+  size_t at = emit(h);
+  offset_ = here;
+  emit_pair(m.a, m.b);
+  emit_pair(p.a, m.addr_imm);
+  emit_word(m.imm_bits);
+  emit_word(p.imm_bits);
+  // ... and one at q the multiply's load's: the handler raises it at ip + 1.
+  code_->offsets.emplace_back(static_cast<uint32_t>(at + 1), m.module_offset);
+  inner_offsets_.push_back(static_cast<uint32_t>(at + 1));
+  return h;
 }
 
 Result<void> Lowerer::lower_table(const wasm::Instr& in) {
@@ -438,6 +557,12 @@ bool Lowerer::fuse_loaded_operand(Opcode op, ValType result, const Operand& a,
                   is_last_result(a, height_b - 1);
   if (!b_loaded && !a_loaded) return false;
   LastOp load = last_op_;
+  // `(x op1 load q) op2 load p` with the first operator emitted just before the load: a
+  // read-modify-write of p may absorb both (muladd_rmw_handler).
+  const LastOp* prev = op_ending_at(load.start);
+  const LastOp before = prev ? *prev : LastOp{};
+  const bool chained = b_loaded && before.valid && before.loaded && a.kind == Operand::Stack &&
+                       a.home == before.home && before.height == height_b - 1;
   Operand other = b_loaded ? a : b;
   const uint32_t dst = a.home;
   rewind_last_op();
@@ -447,12 +572,18 @@ bool Lowerer::fuse_loaded_operand(Opcode op, ValType result, const Operand& a,
   size_t at = emit(fused);
   offset_ = here;
   emit_pair(so, load.a);
-  emit_pair(dst, 0);
+  emit_pair(dst, load.addr_imm);
   emit_word(load.imm_bits);
   push(result);
   set_dst_patch(at + 2, false);
   last_op_ = LastOp{true, at, w_.size(), op, so, load.a, false, load.imm_bits,
                     stack_.back().home, stack_.size(), load.module_offset, true};
+  last_op_.addr_imm = load.addr_imm;
+  if (chained) {
+    last_op_.inner = LastOp::Inner{true,     before.start, before.op,        before.a,
+                                   before.b, before.addr_imm, before.imm_bits,
+                                   before.module_offset};
+  }
   return true;
 }
 
@@ -582,6 +713,10 @@ Result<void> Lowerer::lower_simd(const wasm::Instr& in) {
       }
       push(ValType::V128);
       set_dst_patch(at + 2, false);
+      if (sh.form == SimdForm::Binary) {
+        last_op_ = LastOp{true, at, w_.size(), in.op, sa, sb, false, 0,
+                          stack_.back().home, stack_.size(), offset_};
+      }
       return {};
     }
     case SimdForm::Ternary: {

@@ -14,6 +14,7 @@
 // never needs to be modelled.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -83,6 +84,18 @@ class Lowerer {
     bool loaded = false;
     // An i32.add that absorbed `b << k`: imm_bits is k.
     bool scaled = false;
+    // A load from `a + addr_imm` (i32, wrapping), or an operator that absorbed one.
+    uint32_t addr_imm = 0;
+    // An operator that absorbed a load and whose first operand is the result of the
+    // operator-with-load just before it (`(x * load q) + load p`): that one.
+    struct Inner {
+      bool valid = false;
+      size_t start = 0;
+      wasm::Opcode op = wasm::Opcode::Nop;
+      uint32_t x = 0, addr = 0, addr_imm = 0;
+      uint64_t offset = 0;
+      uint32_t module_offset = 0;
+    } inner = {};
   };
 
   Result<void> lower(const wasm::Instr& in);
@@ -139,12 +152,20 @@ class Lowerer {
   // result of the load just emitted; false (nothing emitted) otherwise.
   bool fuse_loaded_operand(wasm::Opcode op, ValType result, const Operand& a,
                            const Operand& b, size_t height_b);
+  Handler muladd_p_first(const wasm::Instr& in, size_t height_v);
   Result<void> check_frame_size() const;
   // Whether `o`, the entry at stack position height-1, is the result of last_op_ (which
   // must be the last instruction emitted).
   bool is_last_result(const Operand& o, size_t height) const;
   // Removes the last instruction (last_op_) from the code.
   void rewind_last_op();
+  // Removes every instruction from word `start` on.
+  void truncate_code(size_t start);
+  // The record of the instruction that ends at word `end`, if it is remembered.
+  const LastOp* op_ending_at(size_t end) const;
+  void forget_ops_after(size_t start);
+  // After lowering: gives adjacent pairs of instructions one handler (handlers_pairs.cpp).
+  void fuse_adjacent();
 
   runtime::Store& store_;
   runtime::FunctionInstance& func_;
@@ -164,6 +185,13 @@ class Lowerer {
   std::vector<size_t> jump_words_;  // words holding a target as a word index until finish
   DstPatch dst_patch_;
   LastOp last_op_;
+  // The records of the few instructions emitted before last_op_ (while they are still in
+  // the code and no label came after them), for fusions of three or four instructions.
+  std::array<LastOp, 4> history_;
+  size_t history_next_ = 0;
+  // Word indices of FuncCode::offsets entries that are not instruction starts: the second
+  // part of a fused instruction whose parts trap at different wasm instructions.
+  std::vector<uint32_t> inner_offsets_;
   uint32_t offset_ = 0;  // module offset of the instruction being lowered
   size_t copy_end_ = 0;  // end of the last instruction when it is a lone copy64, else 0
 };
