@@ -6,7 +6,8 @@
 // trap in wasm return a TrapKind (TrapKind::None on success) and write their result
 // through `out`; the caller tests `!= TrapKind::None` in an [[unlikely]] branch.
 //
-// At the end, IRONCLAD_NUMERIC_* X-macro lists map opcodes to these functions.
+// numeric_ops.def maps each scalar opcode to its expression, most of them one C++
+// operator, the others a call of a function here.
 //
 // Float results rely on the default floating-point environment (round to nearest even,
 // no flush-to-zero / denormals-are-zero) and on FLT_EVAL_METHOD == 0 (x86-64 SSE code).
@@ -387,102 +388,3 @@ constexpr float f32_reinterpret_i32(uint32_t x) { return std::bit_cast<float>(x)
 constexpr double f64_reinterpret_i64(uint64_t x) { return std::bit_cast<double>(x); }
 
 }  // namespace ironclad::interp
-
-// ---- Operator lists for the interpreter's dispatch --------------------------------------------
-// X-macro lists of (Opcode enumerator of src/wasm/opcodes.def, function above, C++ types),
-// one per signature shape, so every handler of a shape is generated in a few lines. Types:
-// uint32_t i32, uint64_t i64, float f32, double f64. Operators that are one C++ expression
-// (add, eq, and, f32.add, ...) are not listed: the interpreter writes them inline.
-// tests/numerics checks these lists against opcodes.def.
-
-// "ii:i" / "ll:l" that may trap: TrapKind fn(T a, T b, T& out) (out written on TrapKind::None).
-#define IRONCLAD_NUMERIC_TRAPPING_BINARY(V) \
-  V(I32DivS, i32_div_s, uint32_t) \
-  V(I32DivU, i32_div_u, uint32_t) \
-  V(I32RemS, i32_rem_s, uint32_t) \
-  V(I32RemU, i32_rem_u, uint32_t) \
-  V(I64DivS, i64_div_s, uint64_t) \
-  V(I64DivU, i64_div_u, uint64_t) \
-  V(I64RemS, i64_rem_s, uint64_t) \
-  V(I64RemU, i64_rem_u, uint64_t)
-
-// float -> int that may trap: TrapKind fn(In x, Out& out).
-#define IRONCLAD_NUMERIC_TRAPPING_TRUNC(V) \
-  V(I32TruncF32S, i32_trunc_f32_s, float, uint32_t) \
-  V(I32TruncF32U, i32_trunc_f32_u, float, uint32_t) \
-  V(I32TruncF64S, i32_trunc_f64_s, double, uint32_t) \
-  V(I32TruncF64U, i32_trunc_f64_u, double, uint32_t) \
-  V(I64TruncF32S, i64_trunc_f32_s, float, uint64_t) \
-  V(I64TruncF32U, i64_trunc_f32_u, float, uint64_t) \
-  V(I64TruncF64S, i64_trunc_f64_s, double, uint64_t) \
-  V(I64TruncF64U, i64_trunc_f64_u, double, uint64_t)
-
-// Out fn(In x).
-#define IRONCLAD_NUMERIC_UNARY(V) \
-  V(I32Clz, i32_clz, uint32_t, uint32_t) \
-  V(I32Ctz, i32_ctz, uint32_t, uint32_t) \
-  V(I32Popcnt, i32_popcnt, uint32_t, uint32_t) \
-  V(I64Clz, i64_clz, uint64_t, uint64_t) \
-  V(I64Ctz, i64_ctz, uint64_t, uint64_t) \
-  V(I64Popcnt, i64_popcnt, uint64_t, uint64_t) \
-  V(F32Abs, f32_abs, float, float) \
-  V(F32Neg, f32_neg, float, float) \
-  V(F32Ceil, f32_ceil, float, float) \
-  V(F32Floor, f32_floor, float, float) \
-  V(F32Trunc, f32_trunc, float, float) \
-  V(F32Nearest, f32_nearest, float, float) \
-  V(F64Abs, f64_abs, double, double) \
-  V(F64Neg, f64_neg, double, double) \
-  V(F64Ceil, f64_ceil, double, double) \
-  V(F64Floor, f64_floor, double, double) \
-  V(F64Trunc, f64_trunc, double, double) \
-  V(F64Nearest, f64_nearest, double, double) \
-  V(I32WrapI64, i32_wrap_i64, uint64_t, uint32_t) \
-  V(I64ExtendI32S, i64_extend_i32_s, uint32_t, uint64_t) \
-  V(I64ExtendI32U, i64_extend_i32_u, uint32_t, uint64_t) \
-  V(F32ConvertI32S, f32_convert_i32_s, uint32_t, float) \
-  V(F32ConvertI32U, f32_convert_i32_u, uint32_t, float) \
-  V(F32ConvertI64S, f32_convert_i64_s, uint64_t, float) \
-  V(F32ConvertI64U, f32_convert_i64_u, uint64_t, float) \
-  V(F32DemoteF64, f32_demote_f64, double, float) \
-  V(F64ConvertI32S, f64_convert_i32_s, uint32_t, double) \
-  V(F64ConvertI32U, f64_convert_i32_u, uint32_t, double) \
-  V(F64ConvertI64S, f64_convert_i64_s, uint64_t, double) \
-  V(F64ConvertI64U, f64_convert_i64_u, uint64_t, double) \
-  V(F64PromoteF32, f64_promote_f32, float, double) \
-  V(I32ReinterpretF32, i32_reinterpret_f32, float, uint32_t) \
-  V(I64ReinterpretF64, i64_reinterpret_f64, double, uint64_t) \
-  V(F32ReinterpretI32, f32_reinterpret_i32, uint32_t, float) \
-  V(F64ReinterpretI64, f64_reinterpret_i64, uint64_t, double) \
-  V(I32Extend8S, i32_extend8_s, uint32_t, uint32_t) \
-  V(I32Extend16S, i32_extend16_s, uint32_t, uint32_t) \
-  V(I64Extend8S, i64_extend8_s, uint64_t, uint64_t) \
-  V(I64Extend16S, i64_extend16_s, uint64_t, uint64_t) \
-  V(I64Extend32S, i64_extend32_s, uint64_t, uint64_t) \
-  V(I32TruncSatF32S, i32_trunc_sat_f32_s, float, uint32_t) \
-  V(I32TruncSatF32U, i32_trunc_sat_f32_u, float, uint32_t) \
-  V(I32TruncSatF64S, i32_trunc_sat_f64_s, double, uint32_t) \
-  V(I32TruncSatF64U, i32_trunc_sat_f64_u, double, uint32_t) \
-  V(I64TruncSatF32S, i64_trunc_sat_f32_s, float, uint64_t) \
-  V(I64TruncSatF32U, i64_trunc_sat_f32_u, float, uint64_t) \
-  V(I64TruncSatF64S, i64_trunc_sat_f64_s, double, uint64_t) \
-  V(I64TruncSatF64U, i64_trunc_sat_f64_u, double, uint64_t)
-
-// T fn(T a, T b), a the deeper stack operand.
-#define IRONCLAD_NUMERIC_BINARY(V) \
-  V(I32Shl, i32_shl, uint32_t) \
-  V(I32ShrS, i32_shr_s, uint32_t) \
-  V(I32ShrU, i32_shr_u, uint32_t) \
-  V(I32Rotl, i32_rotl, uint32_t) \
-  V(I32Rotr, i32_rotr, uint32_t) \
-  V(I64Shl, i64_shl, uint64_t) \
-  V(I64ShrS, i64_shr_s, uint64_t) \
-  V(I64ShrU, i64_shr_u, uint64_t) \
-  V(I64Rotl, i64_rotl, uint64_t) \
-  V(I64Rotr, i64_rotr, uint64_t) \
-  V(F32Min, f32_min, float) \
-  V(F32Max, f32_max, float) \
-  V(F32Copysign, f32_copysign, float) \
-  V(F64Min, f64_min, double) \
-  V(F64Max, f64_max, double) \
-  V(F64Copysign, f64_copysign, double)
