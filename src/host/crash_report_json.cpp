@@ -9,25 +9,13 @@
 
 #include "host/crash_report.h"
 #include "host/crash_signals.h"
+#include "host/hex_text.h"
 
 namespace ironclad::host {
 
 namespace {
 
 using json = nlohmann::ordered_json;
-
-std::string hex64(uint64_t value) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
-  return buf;
-}
-
-// Addresses are hex strings: JSON numbers above 2^53 lose precision in many readers.
-std::string hex_address(uint64_t value) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
-  return buf;
-}
 
 json frame_json(const BacktraceFrame& f) {
   return json{{"function_index", f.function_index},

@@ -10,24 +10,13 @@
 
 #include "host/crash_report.h"
 #include "host/crash_signals.h"
+#include "host/hex_text.h"
 
 namespace ironclad::host {
 
 namespace {
 
 using json = nlohmann::ordered_json;
-
-std::string hex64(uint64_t value) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
-  return buf;
-}
-
-std::string hex_address(uint64_t value) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
-  return buf;
-}
 
 // 32 lowercase hex digits, no dashes, as Sentry wants event ids.
 std::string event_id_for(const CrashReport& r) {
