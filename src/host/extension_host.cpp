@@ -3,8 +3,6 @@
 #include "ironclad/extension_host.h"
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <mutex>
 #include <system_error>
 
@@ -12,8 +10,7 @@
 #include "host/extension_host_internal.h"
 #include "host/manifest.h"
 #include "host/recovering_module.h"
-#include "wasm/decoder.h"
-#include "wasm/validator.h"
+#include "wasm/module_file.h"
 
 namespace ironclad::host {
 namespace {
@@ -27,15 +24,7 @@ void deliver(const EventSink& sink, std::vector<HostEvent>& events) {
 }
 
 Result<std::shared_ptr<const wasm::Module>> load_module(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::make(ErrorKind::Io, path.string() + ": cannot open");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-  if (in.bad()) return Error::make(ErrorKind::Io, path.string() + ": cannot read");
-  IRONCLAD_TRY_ASSIGN(std::unique_ptr<wasm::Module> module,
-                      wasm::decode_module(std::move(bytes), path.string()));
-  IRONCLAD_TRY(wasm::validate_module(*module, path.string()));
-  return std::shared_ptr<const wasm::Module>(std::move(module));
+  return wasm::load_module_file(path.string());
 }
 
 class ExtensionImpl final : public Extension {

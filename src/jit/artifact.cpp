@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "wasm/decoder.h"
+#include "wasm/module_file.h"
 #include "wasm/validator.h"
 
 namespace ironclad::jit {
@@ -104,27 +105,6 @@ class Reader {
   std::span<const uint8_t> bytes_;
   size_t pos_ = 0;
 };
-
-Result<std::vector<uint8_t>> read_file(const std::string& path) {
-  auto io_error = [&](const char* what) {
-    return Error::make(ErrorKind::Io, path + ": cannot " + what + ": " + std::strerror(errno));
-  };
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return io_error("open");
-  std::vector<uint8_t> bytes;
-  uint8_t chunk[65536];
-  size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0)
-    bytes.insert(bytes.end(), chunk, chunk + n);
-  bool failed = std::ferror(f) != 0;
-  int saved = errno;
-  std::fclose(f);
-  if (failed) {
-    errno = saved;
-    return io_error("read");
-  }
-  return bytes;
-}
 
 }  // namespace
 
@@ -307,7 +287,7 @@ Result<void> write_artifact(const std::string& path, const Artifact& artifact) {
 }
 
 Result<Artifact> read_artifact(const std::string& path) {
-  IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, read_file(path));
+  IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(path));
   auto artifact = decode_artifact(bytes);
   if (!artifact.ok()) {
     Error e = std::move(artifact).error();
@@ -356,7 +336,7 @@ Result<LoadedArtifact> load_artifact(std::span<const uint8_t> bytes,
 
 Result<LoadedArtifact> load_artifact(const std::string& path,
                                      const cpu::FeatureSet& host_verified) {
-  IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, read_file(path));
+  IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(path));
   auto loaded = load_artifact(std::span<const uint8_t>(bytes), host_verified);
   if (!loaded.ok()) {
     Error e = std::move(loaded).error();
