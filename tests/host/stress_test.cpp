@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "host_test_support.h"
+#include "support/sanitizers.h"
 
 namespace ironclad::host_test {
 namespace {
@@ -27,19 +28,7 @@ constexpr long kMaxResidentGrowthBytes = 32L << 20;
 
 // AddressSanitizer keeps freed memory in a quarantine of its own (hundreds of MiB), so
 // resident memory says nothing there; LeakSanitizer checks for leaks at exit instead.
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define IRONCLAD_UNDER_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define IRONCLAD_UNDER_ASAN 1
-#endif
-#ifdef IRONCLAD_UNDER_ASAN
-constexpr bool kResidentMemoryMeaningful = false;
-#else
-constexpr bool kResidentMemoryMeaningful = true;
-#endif
+constexpr bool kResidentMemoryMeaningful = !ironclad::testing::kUnderAddressSanitizer;
 
 long resident_bytes() {
   std::FILE* f = std::fopen("/proc/self/statm", "r");

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "host_cli_support.h"
+#include "support/sanitizers.h"
 
 namespace ironclad::cli::testing {
 namespace {
@@ -15,6 +16,9 @@ class JitNotes : public HostCli {};
 constexpr const char* kLimitKiB = "3145728";
 
 TEST_F(JitNotes, RunUnderAnAddressSpaceLimitSaysWhyBoundsAreCheckedExplicitly) {
+  if (ironclad::testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "an AddressSanitizer build cannot start under ulimit -v (its shadow memory "
+                    "needs terabytes of address space)";
   const std::string run = std::string(IRONCLAD_BINARY) + " run --tier jit --data-dir " + data_dir_ +
                           " " + fixture("vechash_cmd.wasm");
   auto reference = run_shell(run);
