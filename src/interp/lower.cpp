@@ -267,10 +267,22 @@ void Lowerer::fuse_adjacent() {
     if (inner < inner_offsets_.size() && inner_offsets_[inner] == word) continue;
     if (starts.empty() || starts.back() != word) starts.push_back(word);
   }
+  // Jump targets (still word indices here): an instruction control reaches from elsewhere
+  // is better the first of a pair than the second (a loop header paired with the
+  // instruction before the loop would run alone on every iteration).
+  std::vector<uint32_t> targets;
+  targets.reserve(jump_words_.size());
+  for (size_t at : jump_words_) targets.push_back(static_cast<uint32_t>(w_[at].u64));
+  std::sort(targets.begin(), targets.end());
+  auto is_target = [&](uint32_t word) {
+    return std::binary_search(targets.begin(), targets.end(), word);
+  };
   // Left to right, each instruction in at most one pair. The first of a pair always falls
-  // through; the second keeps its own words (and so stays a valid jump target on its own).
+  // through; the second keeps its own words (and so would stay a valid jump target on its
+  // own).
   for (size_t i = 0; i + 1 < starts.size(); ++i) {
     const uint32_t at = starts[i], next = starts[i + 1];
+    if (is_target(next)) continue;
     if (Handler fused = pair_handler(w_[at].handler, w_[next].handler, next - at)) {
       w_[at].handler = fused;
       ++i;

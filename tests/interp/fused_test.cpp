@@ -235,13 +235,14 @@ TEST_F(FusedTest, TableLookupThroughALoadedIndex) {
   EXPECT_EQ(h.i64("lookup_i64", {I32(20)}), 0u);
 }
 
-TEST_F(FusedTest, AdjacentPairsRunBothHalvesAndTheSecondStaysAJumpTarget) {
-  // The constant before the loop and the loop's first add are one pair; the back edge
-  // enters at the add alone.
-  EXPECT_EQ(h.i32("count", {I32(5)}), 15u);
-  EXPECT_EQ(h.i32("count", {I32(1)}), 3u);
+TEST_F(FusedTest, AdjacentPairsRunBothHalvesAndNeverEndAtAJumpTarget) {
+  // The loop header is the first half of a pair (add, add), not the second half of one
+  // with the constant before the loop; the loop ends with (add, compare-and-branch).
+  EXPECT_EQ(h.i32("count", {I32(5)}), 20u);
+  EXPECT_EQ(h.i32("count", {I32(1)}), 4u);
   const Handler add_imm = interp::binop_handler(Opcode::I32Add, true);
-  EXPECT_TRUE(uses("count", interp::pair_handler(interp::h_const64, add_imm, 3)));
+  EXPECT_TRUE(uses("count", interp::pair_handler(add_imm, add_imm, 3)));
+  EXPECT_FALSE(uses("count", interp::pair_handler(interp::h_const64, add_imm, 3)));
   EXPECT_TRUE(uses("count", interp::pair_handler(
                                 add_imm, interp::branch_compare_handler(Opcode::I32Ne, true, true),
                                 3)));
