@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "host/crash_report.h"
+#include "host/utc_time.h"
 
 namespace ironclad::cli {
 
@@ -54,14 +55,7 @@ std::string clip(const std::string& text, size_t width) {
   return text.substr(0, end) + "...";
 }
 
-std::string utc_time(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
+std::string utc_time(int64_t seconds) { return host::utc_time_text(seconds, "%Y-%m-%d %H:%M:%S"); }
 
 // Opens the store, or says why not (status 66). Reading never creates a data directory
 // that does not exist: `store` stays null and the caller reports that there is nothing.

@@ -18,6 +18,7 @@
 
 #include "host/crash_report.h"
 #include "host/sqlite_store.h"
+#include "host/utc_time.h"
 
 namespace ironclad::host {
 
@@ -119,18 +120,14 @@ bool safe_id(const std::string& id) {
 }
 
 std::string new_report_id(int64_t timestamp) {
-  std::time_t t = static_cast<std::time_t>(timestamp);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  std::string stamp = utc_time_text(timestamp, "%Y%m%dT%H%M%SZ");
   std::random_device device;
   uint64_t bits = (static_cast<uint64_t>(device()) << 32) ^ device() ^
                   (static_cast<uint64_t>(::getpid()) << 16);
   char random[16];
   std::snprintf(random, sizeof random, "%012llx",
                 static_cast<unsigned long long>(bits & 0xffffffffffffull));
-  return std::string(stamp) + "-" + random;
+  return stamp + "-" + random;
 }
 
 // The fingerprint a report is grouped by: its own, or computed from its fields when a

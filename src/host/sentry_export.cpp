@@ -11,6 +11,7 @@
 #include "host/crash_report.h"
 #include "host/crash_signals.h"
 #include "host/hex_text.h"
+#include "host/utc_time.h"
 
 namespace ironclad::host {
 
@@ -25,14 +26,7 @@ std::string event_id_for(const CrashReport& r) {
   return hex64(h.high64) + hex64(h.low64);
 }
 
-std::string rfc3339(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string rfc3339(int64_t seconds) { return utc_time_text(seconds, "%Y-%m-%dT%H:%M:%SZ"); }
 
 // Sentry rejects empty tag values and truncates long ones at 200 characters.
 std::string tag_value(const std::string& value) {
