@@ -23,6 +23,13 @@ json frame_json(const BacktraceFrame& f) {
               {"code_offset", f.code_offset}};
 }
 
+// {"rax": "0x2a", ...} in capture order (the object keeps insertion order).
+json registers_json(const std::vector<RegisterValue>& registers) {
+  json out = json::object();
+  for (const RegisterValue& r : registers) out[r.name] = hex_address(r.value);
+  return out;
+}
+
 json fault_json(const FaultDetails& f) {
   return json{{"signal", f.signal},
               {"signal_name", signal_name(f.signal)},
@@ -36,7 +43,8 @@ json fault_json(const FaultDetails& f) {
               {"host_verified", f.host_verified},
               {"emulated_cpu", f.emulated_cpu},
               {"function_index", f.function_index},
-              {"code_offset", hex_address(f.code_offset)}};
+              {"code_offset", hex_address(f.code_offset)},
+              {"registers", registers_json(f.registers)}};
 }
 
 // --- Reading: each getter leaves the default when the field is absent or null. ---
@@ -125,6 +133,15 @@ Result<FaultDetails> read_fault(const json& j) {
   IRONCLAD_TRY(r.get("emulated_cpu", f.emulated_cpu));
   IRONCLAD_TRY(r.get_int("function_index", f.function_index));
   IRONCLAD_TRY(r.get_address("code_offset", f.code_offset));
+  if (const json* regs = r.field("registers")) {
+    if (!regs->is_object()) return r.wrong("registers", "an object of register names to values");
+    Reader each{*regs, "fault.registers"};
+    for (const auto& [name, value] : regs->items()) {
+      RegisterValue reg{name, 0};
+      IRONCLAD_TRY(each.get_address(name.c_str(), reg.value));
+      f.registers.push_back(std::move(reg));
+    }
+  }
   return f;
 }
 

@@ -26,7 +26,9 @@ std::string event_id_for(const CrashReport& r) {
   return hex64(h.high64) + hex64(h.low64);
 }
 
-std::string rfc3339(int64_t seconds) { return utc_time_text(seconds, "%Y-%m-%dT%H:%M:%SZ"); }
+std::string rfc3339(int64_t seconds) {
+  return utc_time_text(seconds, "%Y-%m-%dT%H:%M:%SZ");
+}
 
 // Sentry rejects empty tag values and truncates long ones at 200 characters.
 std::string tag_value(const std::string& value) {
@@ -81,7 +83,17 @@ json event_json(const CrashReport& r, const std::string& event_id) {
   json exception{{"type", r.kind}, {"value", r.message}, {"mechanism", mechanism}};
   if (!r.extension_id.empty()) exception["module"] = r.extension_id;
   json frames = frames_json(r);
-  if (!frames.empty()) exception["stacktrace"] = json{{"frames", std::move(frames)}};
+  if (!frames.empty()) {
+    json stacktrace{{"frames", std::move(frames)}};
+    // Sentry shows these with the innermost frame: the machine state at the fault.
+    if (fault && !fault->registers.empty()) {
+      json registers = json::object();
+      for (const RegisterValue& reg : fault->registers)
+        registers[reg.name] = hex_address(reg.value);
+      stacktrace["registers"] = std::move(registers);
+    }
+    exception["stacktrace"] = std::move(stacktrace);
+  }
 
   std::string isa_set = fault ? fault->isa_set : "";
   std::string missing = fault ? join(fault->missing_features) : "";

@@ -1,5 +1,7 @@
 #include "jit/fault_decoding.h"
 
+#include <sys/ucontext.h>
+
 #include <csignal>
 #include <cstdio>
 #include <span>
@@ -19,6 +21,25 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
+// The general registers in the order people read them, from the ucontext order the runtime
+// captured (REG_R8 first).
+std::vector<RegisterValue> registers_of(const runtime::FaultRecord& f) {
+  static constexpr struct {
+    const char* name;
+    int index;
+  } kOrder[] = {{"rax", REG_RAX}, {"rbx", REG_RBX},   {"rcx", REG_RCX}, {"rdx", REG_RDX},
+                {"rsi", REG_RSI}, {"rdi", REG_RDI},   {"rbp", REG_RBP}, {"rsp", REG_RSP},
+                {"r8", REG_R8},   {"r9", REG_R9},     {"r10", REG_R10}, {"r11", REG_R11},
+                {"r12", REG_R12}, {"r13", REG_R13},   {"r14", REG_R14}, {"r15", REG_R15},
+                {"rip", REG_RIP}, {"eflags", REG_EFL}};
+  static_assert(sizeof f.gregs / sizeof f.gregs[0] == NGREG);
+  std::vector<RegisterValue> out;
+  // A record that never saw a signal (all zero) has no registers to show.
+  if (f.gregs[REG_RIP] == 0) return out;
+  for (const auto& r : kOrder) out.push_back({r.name, f.gregs[r.index]});
+  return out;
+}
+
 // What every fault error says about where it happened and for which sets.
 FaultDetails base_details(const runtime::FaultRecord& f, const FaultContext& c) {
   FaultDetails d;
@@ -28,6 +49,7 @@ FaultDetails base_details(const runtime::FaultRecord& f, const FaultContext& c) 
   d.compiled_for = c.compiled_for.llvm_names();
   d.host_verified = c.emulation ? c.emulated_features.llvm_names() : c.host_verified.llvm_names();
   d.emulated_cpu = c.emulation ? c.emulated_cpu : "";
+  d.registers = registers_of(f);
   return d;
 }
 

@@ -99,6 +99,12 @@ void expect_vpmullq_incompatibility(const Result<std::vector<Value>>& r) {
   EXPECT_EQ(f.compiled_for, native_features().llvm_names());
   EXPECT_EQ(f.function_index, 0u);  // $mul_lanes
   EXPECT_NE(f.pc, 0u);
+  // The machine state at the real SIGILL: rip is the faulting instruction, rsp a stack.
+  ASSERT_EQ(f.registers.size(), 18u) << e.describe();
+  EXPECT_EQ(f.registers[16].name, "rip");
+  EXPECT_EQ(f.registers[16].value, f.pc);
+  EXPECT_EQ(f.registers[7].name, "rsp");
+  EXPECT_NE(f.registers[7].value, 0u);
   ASSERT_FALSE(e.backtrace.empty());
   EXPECT_EQ(e.backtrace[0].function_name, "mul_lanes");
 }

@@ -3,6 +3,7 @@
 #include "jit/fault_decoding.h"
 
 #include <gtest/gtest.h>
+#include <sys/ucontext.h>
 
 #include <csignal>
 #include <cstring>
@@ -56,6 +57,35 @@ TEST(FaultDecoding, AnInstructionTheHostLacksIsACpuIncompatibilityWithDetails) {
   EXPECT_EQ(e.fault->compiled_for, with_avx512().llvm_names());
   EXPECT_EQ(e.fault->host_verified, alderlake_n().llvm_names());
   EXPECT_EQ(e.fault->emulated_cpu, "");
+}
+
+// The registers come out named, in the order people read them, from the ucontext order the
+// runtime captured.
+TEST(FaultDecoding, TheRegistersAreNamedInReadingOrder) {
+  runtime::Activation act = fault_at(SIGSEGV, kLoad, sizeof kLoad);
+  for (int i = 0; i < NGREG; ++i) act.fault.gregs[i] = 0x1000 + static_cast<uint64_t>(i);
+  act.fault.gregs[REG_RIP] = kPc;
+  act.fault.gregs[REG_RDI] = 0x10;
+  Error e = fault_error(act, alderlake_n(), alderlake_n());
+  ASSERT_TRUE(e.fault);
+  const std::vector<std::string> names = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi",
+                                          "rbp", "rsp", "r8",  "r9",  "r10", "r11",
+                                          "r12", "r13", "r14", "r15", "rip", "eflags"};
+  ASSERT_EQ(e.fault->registers.size(), names.size());
+  for (size_t i = 0; i < names.size(); ++i) EXPECT_EQ(e.fault->registers[i].name, names[i]);
+  EXPECT_EQ(e.fault->registers[0].value, 0x1000u + REG_RAX);
+  EXPECT_EQ(e.fault->registers[5].value, 0x10u);  // rdi: the address the load used
+  EXPECT_EQ(e.fault->registers[8].value, 0x1000u + REG_R8);
+  EXPECT_EQ(e.fault->registers[16].value, kPc);
+  EXPECT_EQ(e.fault->registers[17].value, 0x1000u + REG_EFL);
+}
+
+// A record with no machine state (never filled by a signal) shows no registers rather than
+// eighteen zeros.
+TEST(FaultDecoding, NoCapturedRegistersMeansNone) {
+  Error e = fault_error(fault_at(SIGSEGV, kLoad, sizeof kLoad), alderlake_n(), alderlake_n());
+  ASSERT_TRUE(e.fault);
+  EXPECT_TRUE(e.fault->registers.empty());
 }
 
 TEST(FaultDecoding, AnyOtherFaultIsAnEngineFaultWithTheInstruction) {

@@ -50,6 +50,11 @@ void expect_same(const CrashReport& a, const CrashReport& b) {
     EXPECT_EQ(x.emulated_cpu, y.emulated_cpu);
     EXPECT_EQ(x.function_index, y.function_index);
     EXPECT_EQ(x.code_offset, y.code_offset);
+    ASSERT_EQ(x.registers.size(), y.registers.size());
+    for (size_t i = 0; i < x.registers.size(); ++i) {
+      EXPECT_EQ(x.registers[i].name, y.registers[i].name) << i;
+      EXPECT_EQ(x.registers[i].value, y.registers[i].value) << i;
+    }
   }
   EXPECT_EQ(a.compiled_for, b.compiled_for);
   EXPECT_EQ(a.host_verified, b.host_verified);
@@ -81,7 +86,7 @@ TEST(CrashReportJson, AReportWithoutAFaultRoundTrips) {
 }
 
 TEST(CrashReportJson, TheFileSaysWhatTheDocsSay) {
-  auto j = nlohmann::json::parse(to_json(sample_report()));
+  auto j = nlohmann::ordered_json::parse(to_json(sample_report()));
   EXPECT_EQ(j["kind"], "CpuIncompatibility");
   EXPECT_EQ(j["fault"]["signal_name"], "SIGILL");
   EXPECT_EQ(j["fault"]["instruction"], "vpmullq xmm0, xmm0, xmm1");
@@ -89,6 +94,12 @@ TEST(CrashReportJson, TheFileSaysWhatTheDocsSay) {
   EXPECT_EQ(j["fault"]["pc"], "0x7f12345678ab");
   EXPECT_EQ(j["backtrace"][0]["function_name"], "simd_mul");
   EXPECT_EQ(j["backtrace"][0]["code_offset"], 0x1a4);
+  // Registers by name, in capture order, as hex text like the other addresses.
+  const auto& registers = j["fault"]["registers"];
+  ASSERT_TRUE(registers.is_object());
+  EXPECT_EQ(registers.begin().key(), "rax");
+  EXPECT_EQ(registers["rax"], "0x7f1200001000");
+  EXPECT_EQ(registers["rip"], "0x7f12345678ab");
 }
 
 TEST(CrashReportJson, UnknownFieldsAreIgnoredAndMissingOnesDefault) {
@@ -122,6 +133,8 @@ TEST(CrashReportJson, BadInputIsMalformedNotAnException) {
   inputs.push_back(with([](auto& j) { j["fault"]["pc"] = "0xZZ"; }));
   inputs.push_back(with([](auto& j) { j["fault"]["missing_features"] = {1, 2}; }));
   inputs.push_back(with([](auto& j) { j["fault"] = "SIGILL"; }));
+  inputs.push_back(with([](auto& j) { j["fault"]["registers"] = {1, 2}; }));
+  inputs.push_back(with([](auto& j) { j["fault"]["registers"]["rax"] = "rax"; }));
   inputs.push_back(with([](auto& j) { j.erase("id"); }));
   for (const std::string& text : inputs) {
     auto parsed = crash_report_from_json(text);

@@ -33,6 +33,7 @@ inline CrashReport sample_report() {
   f.emulated_cpu = "alderlake-n";
   f.function_index = 7;
   f.code_offset = 0x27;
+  f.registers = {{"rax", 0x7f1200001000}, {"rbx", 0}, {"rip", 0x7f12345678ab}, {"eflags", 0x10246}};
   r.fault = f;
   r.compiled_for = f.compiled_for;
   r.host_verified = f.host_verified;

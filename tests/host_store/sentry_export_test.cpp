@@ -97,6 +97,9 @@ TEST(SentryExport, OneEnvelopePerReportWithTheEventSentryExpects) {
   EXPECT_EQ(frames[0]["function"], "render");
   EXPECT_EQ(frames[2]["function"], "simd_mul");
   EXPECT_EQ(frames[2]["instruction_addr"], "0x1a4");
+  // The machine state at the fault goes with the stack trace, where Sentry shows it.
+  EXPECT_EQ(exception["stacktrace"]["registers"]["rip"], "0x7f12345678ab");
+  EXPECT_EQ(exception["stacktrace"]["registers"]["eflags"], "0x10246");
 
   const json& tags = e.event["tags"];
   EXPECT_EQ(tags["extension"], "markdown-preview");
