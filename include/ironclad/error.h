@@ -31,32 +31,19 @@ enum class ErrorKind : uint8_t {
 
 inline const char* to_string(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::Malformed:
-      return "malformed module";
-    case ErrorKind::Invalid:
-      return "invalid module";
-    case ErrorKind::Link:
-      return "link error";
-    case ErrorKind::Trap:
-      return "trap";
-    case ErrorKind::Exhausted:
-      return "resource exhausted";
-    case ErrorKind::Exit:
-      return "exit";
-    case ErrorKind::Io:
-      return "i/o error";
-    case ErrorKind::Usage:
-      return "usage error";
-    case ErrorKind::CpuIncompatibility:
-      return "CPU incompatibility";
-    case ErrorKind::EngineFault:
-      return "engine fault";
-    case ErrorKind::Internal:
-      return "internal error";
-    case ErrorKind::ExtensionRestarted:
-      return "extension restarted";
-    case ErrorKind::ExtensionDisabled:
-      return "extension disabled";
+    case ErrorKind::Malformed: return "malformed module";
+    case ErrorKind::Invalid: return "invalid module";
+    case ErrorKind::Link: return "link error";
+    case ErrorKind::Trap: return "trap";
+    case ErrorKind::Exhausted: return "resource exhausted";
+    case ErrorKind::Exit: return "exit";
+    case ErrorKind::Io: return "i/o error";
+    case ErrorKind::Usage: return "usage error";
+    case ErrorKind::CpuIncompatibility: return "CPU incompatibility";
+    case ErrorKind::EngineFault: return "engine fault";
+    case ErrorKind::Internal: return "internal error";
+    case ErrorKind::ExtensionRestarted: return "extension restarted";
+    case ErrorKind::ExtensionDisabled: return "extension disabled";
   }
   return "unknown error";
 }
@@ -81,32 +68,19 @@ enum class TrapKind : uint8_t {
 // The message the official spec tests expect for a trap kind, e.g. "integer divide by zero".
 inline const char* to_string(TrapKind kind) {
   switch (kind) {
-    case TrapKind::None:
-      return "no trap";
-    case TrapKind::Unreachable:
-      return "unreachable";
-    case TrapKind::IntegerDivideByZero:
-      return "integer divide by zero";
-    case TrapKind::IntegerOverflow:
-      return "integer overflow";
-    case TrapKind::InvalidConversionToInteger:
-      return "invalid conversion to integer";
-    case TrapKind::OutOfBoundsMemoryAccess:
-      return "out of bounds memory access";
-    case TrapKind::OutOfBoundsTableAccess:
-      return "out of bounds table access";
-    case TrapKind::UndefinedElement:
-      return "undefined element";
-    case TrapKind::UninitializedElement:
-      return "uninitialized element";
-    case TrapKind::IndirectCallTypeMismatch:
-      return "indirect call type mismatch";
-    case TrapKind::CallStackExhausted:
-      return "call stack exhausted";
-    case TrapKind::NullReference:
-      return "null reference";
-    case TrapKind::HostTrap:
-      return "host trap";
+    case TrapKind::None: return "no trap";
+    case TrapKind::Unreachable: return "unreachable";
+    case TrapKind::IntegerDivideByZero: return "integer divide by zero";
+    case TrapKind::IntegerOverflow: return "integer overflow";
+    case TrapKind::InvalidConversionToInteger: return "invalid conversion to integer";
+    case TrapKind::OutOfBoundsMemoryAccess: return "out of bounds memory access";
+    case TrapKind::OutOfBoundsTableAccess: return "out of bounds table access";
+    case TrapKind::UndefinedElement: return "undefined element";
+    case TrapKind::UninitializedElement: return "uninitialized element";
+    case TrapKind::IndirectCallTypeMismatch: return "indirect call type mismatch";
+    case TrapKind::CallStackExhausted: return "call stack exhausted";
+    case TrapKind::NullReference: return "null reference";
+    case TrapKind::HostTrap: return "host trap";
   }
   return "unknown trap";
 }
@@ -127,18 +101,18 @@ struct RegisterValue {
 };
 
 struct FaultDetails {
-  int signal = 0;           // SIGILL, SIGSEGV, SIGBUS, SIGFPE
-  uint64_t pc = 0;          // address of the faulting instruction
-  uint64_t address = 0;     // si_addr
-  std::string instruction;  // Intel syntax, e.g. "vpmullq xmm0, xmm0, xmm1"; "" if undecodable
-  std::string mnemonic;     // e.g. "vpmullq"
-  std::string isa_set;      // Zydis's ISA set, e.g. "AVX512DQ_128"
+  int signal = 0;             // SIGILL, SIGSEGV, SIGBUS, SIGFPE
+  uint64_t pc = 0;            // address of the faulting instruction
+  uint64_t address = 0;       // si_addr
+  std::string instruction;    // Intel syntax, e.g. "vpmullq xmm0, xmm0, xmm1"; "" if undecodable
+  std::string mnemonic;       // e.g. "vpmullq"
+  std::string isa_set;        // Zydis's ISA set, e.g. "AVX512DQ_128"
   // The features the instruction needs that the CPU (or the emulated CPU) lacks, LLVM
   // names, e.g. {"avx512dq", "avx512vl"}. Empty for an EngineFault.
   std::vector<std::string> missing_features;
-  std::string compiled_for;     // the code's feature set, comma-separated LLVM names
-  std::string host_verified;    // the set the host (or the emulated CPU) verified
-  std::string emulated_cpu;     // the profile emulated with --emulate-cpu, "" when none
+  std::string compiled_for;   // the code's feature set, comma-separated LLVM names
+  std::string host_verified;  // the set the host (or the emulated CPU) verified
+  std::string emulated_cpu;   // the profile emulated with --emulate-cpu, "" when none
   uint32_t function_index = 0;  // the wasm function the fault is in (when known)
   uint64_t code_offset = 0;     // offset of pc from that function's machine code start
   // The general registers at the fault, in the order rax rbx rcx rdx rsi rdi rbp rsp r8-r15
@@ -225,10 +199,11 @@ class [[nodiscard]] Result<void> {
 }  // namespace ironclad
 
 // Propagate an error: IRONCLAD_TRY(expr) for Result<void>, IRONCLAD_TRY_ASSIGN(var, expr).
-#define IRONCLAD_TRY(expr)                                                          \
-  do {                                                                              \
-    auto ironclad_try_result_ = (expr);                                             \
-    if (!ironclad_try_result_.ok()) return std::move(ironclad_try_result_).error(); \
+#define IRONCLAD_TRY(expr)                        \
+  do {                                            \
+    auto ironclad_try_result_ = (expr);           \
+    if (!ironclad_try_result_.ok())               \
+      return std::move(ironclad_try_result_).error(); \
   } while (0)
 
 #define IRONCLAD_CONCAT_INNER(a, b) a##b
