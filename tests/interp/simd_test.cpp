@@ -1,5 +1,9 @@
-// SIMD through the interpreter: v128 values in locals, params and results (two slots),
-// lane operations, shuffles, lane and splat loads, bitselect, select and bounds.
+// SIMD behaviour on the interp_simd fixture: v128 values in locals, params and results
+// (crossing the API), lane operations, shuffles, lane and splat loads, lane stores,
+// bitselect, select and bounds. A shared behaviour test (test_support.h): interp_tests runs
+// it under the interpreter, jit_tests under the JIT with SSE2 only, and jit_simd_tests
+// under the JIT with this host's native feature set (tests/jit_simd/tier_under_test.cpp),
+// so vector code generated with and without AVX is held to the same expectations.
 #include "test_support.h"
 
 namespace ironclad::testing {
@@ -32,7 +36,7 @@ TEST_F(SimdTest, BitselectTakesBitsFromEitherOperand) {
 
 TEST_F(SimdTest, V128ResultsAndParamsCrossTheApi) {
   auto r = h.call("select_v128", {I32(0)});
-  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r.ok()) << r.error().describe();
   EXPECT_EQ((*r)[0].v128.lane<uint32_t>(0), 5u);
   EXPECT_EQ((*r)[0].v128.lane<uint32_t>(3), 8u);
   V128 ones;
@@ -42,7 +46,9 @@ TEST_F(SimdTest, V128ResultsAndParamsCrossTheApi) {
   EXPECT_EQ(h.i32("all_true", {Value::from_v128(ones)}), 0u);
 }
 
-TEST_F(SimdTest, FusedVectorReadModifyWrite) {
+// v[i] += x * v[i]: the interpreter lowers it to its fused operator-with-load and
+// read-modify-write instructions, the JIT to plain vector loads, arithmetic and a store.
+TEST_F(SimdTest, VectorReadModifyWrite) {
   EXPECT_EQ(h.i32("vector_accumulate", {I32(5)}), 3u + 5u * 3u);
 }
 

@@ -1,11 +1,13 @@
 // Shared helpers for the behaviour tests that run under every tier: load a fixture
 // module, instantiate it in a store running the tier under test, call its exports.
 //
-// The same behaviour test sources (tests/interp/{host,control,memory,traps,numeric,
-// tables}_test.cpp) are compiled into interp_tests and into jit_tests; each executable
-// defines make_tier_under_test() once (tests/interp/tier_under_test.cpp returns the
-// interpreter, tests/jit/tier_under_test.cpp the JIT), so the two tiers are held to one set
-// of expectations.
+// The same behaviour test sources (those tests/jit/CMakeLists.txt lists: every
+// tests/interp/*_test.cpp but interp_only_test.cpp and fused_test.cpp) are compiled into
+// interp_tests and into jit_tests, and simd_test.cpp into jit_simd_tests too; each
+// executable defines make_tier_under_test() once (tests/interp/tier_under_test.cpp returns
+// the interpreter, tests/jit/tier_under_test.cpp the JIT with SSE2 only,
+// tests/jit_simd/tier_under_test.cpp the JIT with this host's native features), so the
+// tiers are held to one set of expectations.
 #pragma once
 
 #include <gtest/gtest.h>
