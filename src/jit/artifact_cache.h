@@ -4,6 +4,8 @@
 // and the reason goes to JitConfig::on_note.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -20,9 +22,25 @@ namespace ironclad::jit {
 std::string artifact_cache_path(const std::string& dir, const wasm::Module& module,
                                 const CompileOptions& options);
 
+// What one pass of evict_artifact_cache found and did.
+struct CacheEviction {
+  uint64_t bytes_before = 0;  // the artifacts in the directory when the pass started
+  uint64_t bytes_after = 0;   // what is left of them
+  size_t removed = 0;         // artifacts this pass removed
+};
+
+// Removes artifacts (`*.icwasm` files) from `dir`, least recently used first (oldest access
+// time: a cache hit touches it, see compile_or_load), until the rest take at most `limit`
+// bytes; `keep` (the artifact just written) is never removed, even when it alone is over the
+// limit. A file another process removes meanwhile counts as removed. Temporary files that
+// interrupted writes left behind are removed once they are an hour old. limit 0: no limit.
+CacheEviction evict_artifact_cache(const std::string& dir, uint64_t limit, const std::string& keep);
+
 // The code for `module` under `compiler`'s options: linked from a matching artifact of
 // config.artifacts, else from the cache directory when it holds a valid one, else compiled
-// (and, with a cache directory, written there for next time; the compiler must keep objects).
+// (and, with a cache directory, written there for next time, then the directory is cut back
+// to config.artifact_cache_limit; the compiler must keep objects). A cache file that is
+// missing, or removed by another process before it is opened, is a plain miss.
 Result<std::shared_ptr<CompiledModule>> compile_or_load(ModuleCompiler& compiler,
                                                         const JitConfig& config,
                                                         std::shared_ptr<const wasm::Module> module);

@@ -4,6 +4,7 @@
 // Error values.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,6 +23,9 @@ enum class BoundsChecks : uint8_t {
   Explicit,  // compare every access with the memory's current size
   Implicit,  // rely on the 8 GiB reservation; refused (falls back to explicit) without one
 };
+
+// JitConfig::artifact_cache_limit unless the embedder says otherwise.
+inline constexpr uint64_t kDefaultArtifactCacheLimit = uint64_t{256} << 20;
 
 struct JitConfig {
   // What the generated code may use: the resolved policy's set (cpu::ResolvedPolicy::features).
@@ -49,6 +53,10 @@ struct JitConfig {
   // A directory of artifacts (one per module, feature set and engine version): loaded when
   // valid, (re)written after a compile. Empty: no cache.
   std::string artifact_cache_dir;
+  // The most bytes of artifacts that directory keeps: after writing one, the least recently
+  // used others are removed until the rest fit (docs/artifacts.md, "Cache size"); the one just
+  // written always stays. 0: no limit.
+  uint64_t artifact_cache_limit = kDefaultArtifactCacheLimit;
   // Threads compiling one module's partitions (CompileOptions::threads); 0: automatic.
   unsigned compile_threads = 0;
 };
