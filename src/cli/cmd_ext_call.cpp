@@ -1,6 +1,7 @@
 // `ironclad ext call EXTDIR EXPORT [VALUES...]`: loads one extension and calls one of its
 // exports as an application would, printing the results; what the host does about a fault
 // (restart, demotion, retry, crash report) is printed on stderr as the application's event.
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -80,11 +81,17 @@ Result<std::vector<Value>> call(const CallOptions& o) {
                    s.features.c_str(), to_string(s.rung));
     }
   }
+  // The newest incident so far (the history may hold earlier runs', read at load).
+  auto newest_incident = [&] {
+    ExtensionStatus s = ext->status();
+    return s.incidents.empty() ? std::chrono::system_clock::time_point{} : s.incidents.back().when;
+  };
+  const auto newest_before = newest_incident();
   auto results = ext->call(o.export_name, args);
   if (o.show_tier && results.ok()) {
     // After a recovered fault the call was answered by a safer rung: say which.
     ExtensionStatus s = ext->status();
-    if (!s.incidents.empty())
+    if (newest_incident() != newest_before)
       std::fprintf(stderr, "ironclad: tier: answered by %s {%s} (rung %s)\n", s.tier.c_str(),
                    s.features.c_str(), to_string(s.rung));
   }

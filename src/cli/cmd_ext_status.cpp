@@ -2,20 +2,28 @@
 // remembers about extensions (and modules run with `ironclad run`), and re-enabling one that
 // was disabled. The quarantine outlives processes; which extensions a running application has
 // loaded is that application's to say (ExtensionHost::status), not this command's.
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/exit_status.h"
 #include "cli/ext_commands.h"
 #include "cli/ext_options.h"
+#include "host/crash_report.h"
 #include "host/quarantine.h"
+#include "host/recovery_store.h"
 
 namespace ironclad::cli {
 namespace {
+
+// Incidents listed per record by `ext status` (all of them stay in the crash reports).
+constexpr size_t kHistoryShown = 10;
 
 std::string local_time(int64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
@@ -36,6 +44,57 @@ Result<std::unique_ptr<host::Quarantine>> open_existing(const std::filesystem::p
   auto q = host::Quarantine::open(data_dir, &warnings);
   for (const std::string& w : warnings) std::fprintf(stderr, "ironclad: warning: %s\n", w.c_str());
   return q;
+}
+
+// "jit {a,b,c}" -> ("jit", {a,b,c}).
+std::pair<std::string, std::vector<std::string>> split_tier(const std::string& tier) {
+  size_t brace = tier.find(" {");
+  if (brace == std::string::npos || tier.back() != '}') return {tier, {}};
+  std::vector<std::string> features;
+  std::string list = tier.substr(brace + 2, tier.size() - brace - 3);
+  for (size_t pos = 0; pos <= list.size();) {
+    size_t comma = std::min(list.find(',', pos), list.size());
+    if (comma > pos) features.push_back(list.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  return {tier.substr(0, brace), features};
+}
+
+// What an incident changed, short: "jit -> jit without avx512f,avx512dq", "jit -> interp".
+std::string tier_change(const std::string& before, const std::string& after) {
+  auto [from, had] = split_tier(before);
+  auto [to, has] = split_tier(after);
+  std::string dropped;
+  if (from == to) {
+    for (const std::string& f : had)
+      if (std::find(has.begin(), has.end(), f) == has.end())
+        dropped += (dropped.empty() ? "" : ",") + f;
+  }
+  return from + " -> " + to + (dropped.empty() ? "" : " without " + dropped);
+}
+
+// The message's first clause: what happened, without the feature sets that follow.
+std::string headline(const std::string& message) {
+  constexpr size_t kMax = 120;
+  std::string out = message.substr(0, message.find(": signal "));
+  if (out.size() > kMax) out = out.substr(0, kMax - 3) + "...";
+  return out;
+}
+
+// The newest incidents of a record, from the crash reports (which may be missing: the
+// quarantine keeps counting when a report could not be written or was deleted). Details:
+// `ironclad crashes show ID`.
+void print_history(const std::vector<Incident>& history, uint64_t incidents) {
+  if (history.empty()) return;
+  std::printf("  history          %zu crash report(s)%s\n", history.size(),
+              history.size() < incidents ? ", the newest" : "");
+  for (const Incident& i : history) {
+    auto when = std::chrono::duration_cast<std::chrono::seconds>(i.when.time_since_epoch());
+    std::printf("    %s  %s%s%s, %s (report %s)\n", local_time(when.count()).c_str(),
+                to_string(i.kind), i.export_name.empty() ? "" : " in ", i.export_name.c_str(),
+                tier_change(i.tier_before, i.tier_after).c_str(), i.report.stem().c_str());
+    std::printf("      %s\n", headline(i.message).c_str());
+  }
 }
 
 void print_record(const host::QuarantineRecord& r) {
@@ -66,7 +125,24 @@ Result<int> status(const HostOptions& o) {
   }
   std::printf("%zu quarantine record(s): the next start of each goes straight to its rung\n",
               records.size());
-  for (const host::QuarantineRecord& r : records) print_record(r);
+  std::vector<host::CrashReport> reports;
+  std::filesystem::path crash_dir;
+  std::error_code ec;
+  if (std::filesystem::exists(dir / "crashes", ec)) {
+    std::vector<std::string> warnings;
+    auto crashes = host::CrashStore::open(dir, &warnings);
+    for (const std::string& w : warnings)
+      std::fprintf(stderr, "ironclad: warning: %s\n", w.c_str());
+    if (crashes.ok()) {
+      crash_dir = (*crashes)->dir();
+      auto all = (*crashes)->all();
+      if (all.ok()) reports = std::move(*all);
+    }
+  }
+  for (const host::QuarantineRecord& r : records) {
+    print_record(r);
+    print_history(host::history_of(reports, r.key, kHistoryShown, crash_dir), r.incidents);
+  }
   return exit_status::kOk;
 }
 

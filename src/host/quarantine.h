@@ -24,8 +24,14 @@ namespace ironclad::host {
 
 struct QuarantineKey {
   std::string module_hash;      // hex (module_hash() in crash_report.h)
-  std::string cpu_fingerprint;  // cpu::Fingerprint::hash_hex()
+  std::string cpu_fingerprint;  // cpu_key_of(): cpu::Fingerprint::hash_hex() [+ emulation]
 };
+
+// The quarantine's CPU part. A record made while emulating a CPU describes that CPU, not the
+// host, so emulation gets keys of its own: "<fingerprint>/emulate=<profile>".
+inline std::string cpu_key_of(const std::string& host_fingerprint, const std::string& emulate_cpu) {
+  return emulate_cpu.empty() ? host_fingerprint : host_fingerprint + "/emulate=" + emulate_cpu;
+}
 
 struct QuarantineRecord {
   QuarantineKey key;

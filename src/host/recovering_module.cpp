@@ -52,11 +52,9 @@ std::string first_line(const std::string& text) {
   return text.substr(0, text.find('\n'));
 }
 
-// The quarantine's CPU part. A record made while emulating a CPU describes that CPU, not
-// this one, so emulation gets keys of its own.
 std::string cpu_key(const std::string& emulate_cpu) {
   static const std::string host = cpu::fingerprint_of(cpu::host_cpu()).hash_hex();
-  return emulate_cpu.empty() ? host : host + "/emulate=" + emulate_cpu;
+  return cpu_key_of(host, emulate_cpu);
 }
 
 std::string stable_feature_names(const std::vector<std::string>& llvm_names) {
@@ -140,6 +138,9 @@ Result<void> RecoveringModule::start() {
     excluded_ = cpu::parse_feature_list(record->excluded_features);
     disabled_ = record->disabled;
     reason_ = record->reason;
+    // What happened before this process: the crash reports of the module on this CPU.
+    incidents_ = config_.store->history(key_, kIncidentHistory, warnings);
+    flush_warnings(warnings);
   }
   plan_ = planner_.plan(rung_, excluded_);
   if (disabled_) {

@@ -65,6 +65,45 @@ void RecoveryStore::forget(const QuarantineKey& key, std::vector<std::string>& w
     warnings.push_back("the quarantine record could not be removed: " + done.error().message);
 }
 
+Incident incident_of(const CrashReport& report, const std::filesystem::path& dir) {
+  Incident i;
+  i.when = std::chrono::system_clock::time_point(std::chrono::seconds(report.timestamp));
+  i.kind =
+      report.kind == "CpuIncompatibility" ? ErrorKind::CpuIncompatibility : ErrorKind::EngineFault;
+  i.message = report.message;
+  i.export_name = report.export_name;
+  i.tier_before = report.tier_before;
+  i.tier_after = report.tier_after;
+  i.report = dir / (report.id + ".json");
+  return i;
+}
+
+std::vector<Incident> history_of(const std::vector<CrashReport>& reports, const QuarantineKey& key,
+                                 size_t limit, const std::filesystem::path& dir) {
+  std::vector<Incident> out;
+  for (const CrashReport& r : reports) {  // oldest first
+    if (r.module_hash != key.module_hash ||
+        cpu_key_of(r.cpu_fingerprint, r.emulated_cpu) != key.cpu_fingerprint)
+      continue;
+    out.push_back(incident_of(r, dir));
+  }
+  if (out.size() > limit) out.erase(out.begin(), out.end() - static_cast<ptrdiff_t>(limit));
+  return out;
+}
+
+std::vector<Incident> RecoveryStore::history(const QuarantineKey& key, size_t limit,
+                                             std::vector<std::string>& warnings) {
+  std::lock_guard lock(mutex_);
+  if (!crashes_) return {};
+  auto reports = crashes_->all();
+  if (!reports.ok()) {
+    warnings.push_back("the crash reports could not be read for the incident history: " +
+                       reports.error().message);
+    return {};
+  }
+  return history_of(*reports, key, limit, crashes_->dir());
+}
+
 std::optional<std::filesystem::path> RecoveryStore::write_report(
     CrashReport& report, std::vector<std::string>& warnings) {
   std::lock_guard lock(mutex_);

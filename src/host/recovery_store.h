@@ -13,8 +13,16 @@
 
 #include "host/crash_report.h"
 #include "host/quarantine.h"
+#include "ironclad/extension_host.h"
 
 namespace ironclad::host {
+
+// The incident a crash report (in `dir`) tells of.
+Incident incident_of(const CrashReport& report, const std::filesystem::path& dir);
+// The incidents of `reports` (oldest first) for the key's module hash and CPU fingerprint,
+// the newest `limit` of them, oldest first.
+std::vector<Incident> history_of(const std::vector<CrashReport>& reports, const QuarantineKey& key,
+                                 size_t limit, const std::filesystem::path& dir);
 
 class RecoveryStore {
  public:
@@ -31,6 +39,11 @@ class RecoveryStore {
   void record_incident(const QuarantineRecord& record, std::vector<std::string>& warnings);
   void enable(const QuarantineKey& key, std::vector<std::string>& warnings);
   void forget(const QuarantineKey& key, std::vector<std::string>& warnings);
+  // The incidents the crash reports remember for this module on this CPU (key's module hash
+  // and CPU fingerprint), the newest `limit`, oldest first: the history a module starting in
+  // its remembered configuration shows. Empty without a crash store.
+  std::vector<Incident> history(const QuarantineKey& key, size_t limit,
+                                std::vector<std::string>& warnings);
   // The report's path, or nullopt (no crash store, or writing failed: said in `warnings`).
   std::optional<std::filesystem::path> write_report(CrashReport& report,
                                                     std::vector<std::string>& warnings);

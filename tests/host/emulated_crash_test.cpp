@@ -166,6 +166,14 @@ TEST(EmulatedCrash, TheQuarantineSurvivesAHostRestartAndAChangedModuleIsJudgedFr
     EXPECT_EQ(status.state, ExtensionState::Degraded);
     EXPECT_EQ(status.rung, Rung::Conservative);
     EXPECT_EQ(status.features.find("avx512"), std::string::npos);
+    // The history of the first run's incident, from its crash report.
+    ASSERT_EQ(status.incidents.size(), 1u);
+    EXPECT_EQ(status.incidents[0].kind, ErrorKind::CpuIncompatibility);
+    EXPECT_EQ(status.incidents[0].export_name, "mul");
+    EXPECT_NE(status.incidents[0].message.find("vpmullq"), std::string::npos)
+        << status.incidents[0].message;
+    EXPECT_EQ(status.incidents[0].tier_after.find("avx512"), std::string::npos);
+    EXPECT_TRUE(fs::exists(status.incidents[0].report)) << status.incidents[0].report;
     auto quarantined = events.of(HostEventKind::Quarantined);
     ASSERT_EQ(quarantined.size(), 1u);
     EXPECT_NE(quarantined[0].message.find("imagefx"), std::string::npos);
@@ -184,6 +192,7 @@ TEST(EmulatedCrash, TheQuarantineSurvivesAHostRestartAndAChangedModuleIsJudgedFr
     ASSERT_TRUE(ext.ok()) << ext.error().describe();
     EXPECT_NE((*ext)->status().module_hash, module_hash);
     EXPECT_EQ((*ext)->status().rung, Rung::Planned);
+    EXPECT_TRUE((*ext)->status().incidents.empty());  // the old module's are not its own
     EXPECT_EQ(events.count(HostEventKind::Quarantined), 0u);
   }
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "cpu/fingerprint.h"
 #include "cpu/host.h"
@@ -134,6 +135,15 @@ TEST_F(ExtCommands, StatusShowsWhatTheQuarantineRemembers) {
   EXPECT_TRUE(contains(r.out, "disabled         no")) << r.out;
   EXPECT_TRUE(contains(r.out, "incidents        1")) << r.out;
   EXPECT_TRUE(contains(r.out, "vpmullq")) << r.out;
+  // The incident's history line, from its crash report, names the export and the report.
+  EXPECT_TRUE(contains(r.out, "history          1 crash report(s)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "CPU incompatibility in hash")) << r.out;
+  auto listed = run_ironclad({"crashes", "list", "--json"});
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  auto groups = nlohmann::json::parse(listed.out);
+  ASSERT_EQ(groups.size(), 1u) << listed.out;
+  std::string report_id = groups[0]["latest_report_id"];
+  EXPECT_TRUE(contains(r.out, "report " + report_id)) << r.out;
 }
 
 TEST_F(ExtCommands, EnableClearsTheDisabledMarkSoTheExtensionRunsAgain) {
