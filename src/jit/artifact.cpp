@@ -27,7 +27,9 @@ constexpr char kMagic[8] = {'\x7f', 'I', 'C', 'W', 'A', 'S', 'M', '\n'};
 // The code ABI: bump it whenever VmContext's layout, a runtime helper's signature or another
 // convention between the generated code and the runtime changes, so that older artifacts are
 // refused instead of run.
-constexpr int kCodeAbi = 3;  // 3: VmContext::fuel, ironclad_jit_fuel_exhausted
+// 3: VmContext::fuel, ironclad_jit_fuel_exhausted. 4: debug line tables in the objects
+// (backtraces' wasm offsets; older objects have none).
+constexpr int kCodeAbi = 4;
 constexpr size_t kChecksumBytes = 16;
 constexpr uint8_t kMaxOptLevel = 3;
 // Objects per artifact: partition.h allows at most kMaxPartitions; anything above this is

@@ -87,17 +87,25 @@ llvm::Value* FunctionTranslator::call_intrinsic(llvm::Intrinsic::ID id,
   return b_.CreateCall(llvm::Intrinsic::getDeclaration(&mt_.llvm, id, types), args);
 }
 
+void FunctionTranslator::set_location(uint32_t offset) {
+  llvm::DISubprogram* sp = mt_.subprograms.empty() ? nullptr : mt_.subprograms[func_index_];
+  if (sp) b_.SetCurrentDebugLocation(llvm::DILocation::get(mt_.ctx, offset, 0, sp));
+}
+
+void FunctionTranslator::mark_trap_site(llvm::CallInst* call) {
+  call->setDoesNotReturn();
+  // Without nomerge, SimplifyCFG and branch folding fold the trap calls of one function into
+  // one, whose merged location is line 0: every divide-by-zero would be reported at offset 0.
+  call->addFnAttr(llvm::Attribute::NoMerge);
+  call->setDebugLoc(b_.getCurrentDebugLocation());
+}
+
 void FunctionTranslator::trap_if(llvm::Value* cond, TrapKind kind) {
-  auto k = static_cast<size_t>(kind);
-  llvm::BasicBlock*& trap_block = trap_blocks_[k];
-  if (!trap_block) {
-    trap_block = llvm::BasicBlock::Create(mt_.ctx, "trap", fn_);
-    llvm::IRBuilder<> tb(trap_block);
-    auto callee = mt_.helper("ironclad_jit_trap", tb.getVoidTy(), {tb.getInt32Ty()});
-    auto* call = tb.CreateCall(callee, {tb.getInt32(static_cast<uint32_t>(kind))});
-    call->setDoesNotReturn();
-    tb.CreateUnreachable();
-  }
+  auto* trap_block = llvm::BasicBlock::Create(mt_.ctx, "trap", fn_);
+  llvm::IRBuilder<> tb(trap_block);
+  auto callee = mt_.helper("ironclad_jit_trap", tb.getVoidTy(), {tb.getInt32Ty()});
+  mark_trap_site(tb.CreateCall(callee, {tb.getInt32(static_cast<uint32_t>(kind))}));
+  tb.CreateUnreachable();
   auto* cont = llvm::BasicBlock::Create(mt_.ctx, "ok", fn_);
   llvm::MDBuilder md(mt_.ctx);
   b_.CreateCondBr(cond, trap_block, cont, md.createBranchWeights(1, 1u << 20));
@@ -110,16 +118,14 @@ void FunctionTranslator::spend_fuel() {
   // another's, or a host function's callback) spends from it too.
   llvm::Value* fuel = ctx_field(ctx_offset::kFuel, b_.getPtrTy());
   llvm::Value* left = b_.CreateLoad(b_.getInt64Ty(), fuel);
-  if (!fuel_exhausted_) {
-    fuel_exhausted_ = llvm::BasicBlock::Create(mt_.ctx, "fuel.exhausted", fn_);
-    llvm::IRBuilder<> eb(fuel_exhausted_);
-    auto* call = eb.CreateCall(mt_.helper("ironclad_jit_fuel_exhausted", eb.getVoidTy(), {}));
-    call->setDoesNotReturn();
-    eb.CreateUnreachable();
-  }
+  // One exit per spending site, like trap_if's, so the backtrace names the entry or loop.
+  auto* exhausted = llvm::BasicBlock::Create(mt_.ctx, "fuel.exhausted", fn_);
+  llvm::IRBuilder<> eb(exhausted);
+  mark_trap_site(eb.CreateCall(mt_.helper("ironclad_jit_fuel_exhausted", eb.getVoidTy(), {})));
+  eb.CreateUnreachable();
   auto* cont = llvm::BasicBlock::Create(mt_.ctx, "fuel.ok", fn_);
   llvm::MDBuilder md(mt_.ctx);
-  b_.CreateCondBr(b_.CreateICmpEQ(left, b_.getInt64(0)), fuel_exhausted_, cont,
+  b_.CreateCondBr(b_.CreateICmpEQ(left, b_.getInt64(0)), exhausted, cont,
                   md.createBranchWeights(1, 1u << 20));
   b_.SetInsertPoint(cont);
   b_.CreateStore(b_.CreateSub(left, b_.getInt64(1)), fuel);
@@ -163,6 +169,9 @@ Result<void> FunctionTranslator::translate() {
   entry_ = llvm::BasicBlock::Create(mt_.ctx, "entry", fn_);
   b_.SetInsertPoint(entry_);
   vmctx_ = fn_->getArg(0);
+  // The entry's checks (stack, fuel) are at the first instruction, where the interpreter
+  // spends its entry fuel too.
+  set_location(mt_.wasm.body(func_index_).code_offset);
 
   // Stack exhaustion: this frame's address against the limit of the running activation.
   llvm::Value* frame = call_intrinsic(llvm::Intrinsic::frameaddress, {b_.getPtrTy()}, {b_.getInt32(0)});
@@ -431,6 +440,7 @@ Result<void> FunctionTranslator::visit(const wasm::Instr& in) {
       default: return {};
     }
   }
+  set_location(in.offset);
   bool handled = false;
   IRONCLAD_TRY(visit_control(in, handled));
   if (handled) return {};

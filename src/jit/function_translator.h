@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Module.h>
 
@@ -27,6 +28,13 @@ struct ModuleTranslation {
   bool explicit_bounds_checks = true;
   // CompileOptions::fuel: function entries and loop headers spend fuel.
   bool fuel = false;
+  // Line-tables-only debug info (docs/jit.md, "Backtraces"): every function being defined
+  // has a subprogram (by function index; null for the others), and every instruction's
+  // line is the module offset of the wasm instruction it came from, so machine code maps
+  // back to wasm offsets, also through inlining.
+  llvm::DIBuilder* debug = nullptr;
+  llvm::DIFile* debug_file = nullptr;
+  std::vector<llvm::DISubprogram*> subprograms{};
 
   llvm::Type* type_of(ValType t) const;
   llvm::Type* results_type(const wasm::FuncType& ft) const;  // void, one type, or a struct
@@ -50,7 +58,9 @@ class FunctionTranslator {
     return v;
   }
   void push(llvm::Value* v) { stack_.push_back(v); }
-  // Branches to a cold block that traps with `kind` when cond (i1) is true.
+  // Branches to a cold block that traps with `kind` when cond (i1) is true. Each check has
+  // a block of its own (nomerge: never shared with another check), so the machine code of
+  // each trap site maps back to its own wasm instruction.
   void trap_if(llvm::Value* cond, TrapKind kind);
   // In fuel mode (ModuleTranslation::fuel) spends one unit of fuel, ending the call with
   // Exhausted "fuel exhausted" (as the interpreter's h_fuel) when none is left; otherwise
@@ -96,6 +106,10 @@ class FunctionTranslator {
   Frame& label(uint32_t depth) { return frames_[frames_.size() - 1 - depth]; }
   void end_frame();
   void keep_frames_at_helper_calls();
+  // Makes `offset` (a module offset) the debug location of the IR emitted next.
+  void set_location(uint32_t offset);
+  // A call that never returns, for a trap site: its own location, never merged with another.
+  void mark_trap_site(llvm::CallInst* call);
   void emit_return(const std::vector<llvm::Value*>& values);
   void emit_call(uint32_t func_index);
   void emit_call_through(llvm::Value* func_instance, const wasm::FuncType& type);
@@ -119,8 +133,6 @@ class FunctionTranslator {
   std::vector<Frame> frames_;
   bool reachable_ = true;
   uint32_t dead_blocks_ = 0;  // blocks opened inside unreachable code
-  llvm::BasicBlock* trap_blocks_[16] = {};
-  llvm::BasicBlock* fuel_exhausted_ = nullptr;
 };
 
 // Numeric operators (numbers, comparisons, conversions): true if `in` was one.

@@ -10,6 +10,7 @@
 
 #include "ironclad/signals.h"
 #include "jit/artifact_cache.h"
+#include "jit/debug_lines.h"
 #include "jit/emulation.h"
 #include "jit/fault_decoding.h"
 #include "jit/module_compiler.h"
@@ -74,7 +75,10 @@ class JitTier final : public runtime::Tier {
   Result<std::shared_ptr<CompiledModule>> code_for(const std::shared_ptr<const wasm::Module>& m,
                                                    bool explicit_checks, bool fuel);
   bool explicit_bounds_checks_for(const runtime::Instance& instance);
-  void add_backtrace(Error& error, const uintptr_t* pcs, size_t count) const;
+  // The wasm frames of the instruction at `pc` (an exact address, e.g. a faulting one) or,
+  // with `return_address`, of the call that returns to `pc`; nothing outside wasm functions.
+  void add_frames(Error& error, uintptr_t pc, bool return_address) const;
+  void add_backtrace(Error& error, const uintptr_t* return_addresses, size_t count) const;
   Error fault_error_at(const runtime::Activation& act, const CompiledModule& code) const;
 
   JitConfig config_;
@@ -92,8 +96,9 @@ class JitTier final : public runtime::Tier {
   // from the same budget, as in the interpreter; calls_running_ tells the outermost apart.
   uint64_t fuel_left_ = 0;
   unsigned calls_running_ = 0;
-  // Every compiled wasm function's code, by start address, for backtraces.
-  std::map<uintptr_t, std::pair<FunctionCode, const wasm::Module*>> function_code_;
+  // Every compiled wasm function's code, by start address, for backtraces (the modules are
+  // kept alive by cache_).
+  std::map<uintptr_t, std::pair<FunctionCode, const CompiledModule*>> function_code_;
   JitCodeInfo code_info_{false};
   JitCodeInfo implicit_code_info_{true};
   std::string last_note_;              // the last bounds-check note sent (sent once each)
@@ -135,7 +140,9 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
     CompileOptions options{config_.features, config_.opt_level, explicit_checks, std::nullopt};
     options.fuel = fuel;
     options.threads = config_.compile_threads;
-    options.keep_objects = !config_.artifact_cache_dir.empty();  // to write the cache's artifacts
+    // For the cache's artifacts, and for backtraces: their wasm offsets come from the
+    // objects' line tables, read when a backtrace first needs them (debug_lines.h).
+    options.keep_objects = true;
     IRONCLAD_TRY_ASSIGN(compiler, ModuleCompiler::create(options));
   }
   IRONCLAD_TRY_ASSIGN(auto code, compile_or_load(*compiler, config_, m));
@@ -150,28 +157,36 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
                                         explicit_checks ? &code_info_ : &implicit_code_info_));
     registered_.push_back(block.begin);
   }
-  for (const FunctionCode& f : code->functions) function_code_[f.begin] = {f, m.get()};
+  for (const FunctionCode& f : code->functions) function_code_[f.begin] = {f, code.get()};
   cache[m.get()] = code;
   return code;
 }
 
-// Frames whose return address is inside a compiled wasm function, innermost first. Functions
-// the optimizer inlined into their caller have no frame of their own and do not appear; the
-// code offset is unknown (0): machine code is not mapped back to instructions yet.
-void JitTier::add_backtrace(Error& error, const uintptr_t* pcs, size_t count) const {
-  for (size_t i = 0; i < count; ++i) {
-    uintptr_t pc = pcs[i];
-    auto it = function_code_.upper_bound(pc);
-    if (it == function_code_.begin()) continue;
-    --it;
-    const FunctionCode& f = it->second.first;
-    if (pc <= f.begin || pc > f.end || f.entry_wrapper) continue;
+void JitTier::add_frames(Error& error, uintptr_t pc, bool return_address) const {
+  // A return address may be one past the end of its function (a call that never returns as
+  // its last instruction): the call itself is the byte before it.
+  const uintptr_t at = return_address ? pc - 1 : pc;
+  auto it = function_code_.upper_bound(at);
+  if (it == function_code_.begin()) return;
+  --it;
+  const auto& [f, code] = it->second;
+  if (at < f.begin || at >= f.end || f.entry_wrapper) return;
+  // Inlined calls expand to one frame each, innermost first; offsets and names as the
+  // interpreter gives them (function_display_name), so both tiers' backtraces compare equal.
+  for (const WasmPosition& p : wasm_frames_at(*code, f, at)) {
     BacktraceFrame frame;
-    frame.function_index = f.func_index;
-    auto name = it->second.second->function_names.find(f.func_index);
-    if (name != it->second.second->function_names.end()) frame.function_name = name->second;
+    frame.function_index = p.func_index;
+    frame.function_name = code->module->function_display_name(p.func_index);
+    frame.code_offset = p.code_offset;
     error.backtrace.push_back(std::move(frame));
   }
+}
+
+// The frames of the calls that return to each address that is inside a compiled wasm
+// function, innermost first, at the offset of their call instruction (as the interpreter
+// reports a caller).
+void JitTier::add_backtrace(Error& error, const uintptr_t* return_addresses, size_t count) const {
+  for (size_t i = 0; i < count; ++i) add_frames(error, return_addresses[i], true);
 }
 
 // The fault decoded against the real host or the emulated CPU, with the wasm function the
@@ -276,21 +291,17 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
     if (act.reason == runtime::UnwindReason::Fault) {
       auto* state = static_cast<InstanceState*>(code->ctx->instance->tier_state);
       Error error = fault_error_at(act, *state->code);
-      // The faulting function (pc + 1: inside it, as a return address would be), then its
-      // callers as the runtime recorded them from the fault's frame pointer.
-      uintptr_t at_fault = act.fault.pc + 1;
-      add_backtrace(error, &at_fault, 1);
+      // The faulting instruction's frames, then its callers as the runtime recorded them
+      // from the fault's frame pointer.
+      add_frames(error, act.fault.pc, false);
       add_backtrace(error, act.fault.backtrace, act.fault.backtrace_size);
       return error;
     }
     // raise_trap / raise_host_error recorded the return addresses into generated code
     // between the unwinding helper and the activation's entry, innermost first. A trap
-    // raised by a signal (an access in a guard region) also names the faulting function.
+    // raised by a signal (an access in a guard region) also names the faulting instruction.
     Error error = runtime::activation_error(act);
-    if (act.fault_code) {
-      uintptr_t at_fault = act.fault.pc + 1;
-      add_backtrace(error, &at_fault, 1);
-    }
+    if (act.fault_code) add_frames(error, act.fault.pc, false);
     add_backtrace(error, act.fault.backtrace, act.fault.backtrace_size);
     return error;
   }

@@ -6,6 +6,7 @@
 // becomes an Error value (DESIGN.md invariant 1); no thread outlives compile().
 #include "jit/module_compiler.h"
 
+#include <llvm/BinaryFormat/Dwarf.h>
 #include <llvm/ExecutionEngine/JITLink/JITLink.h>
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
@@ -13,6 +14,7 @@
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/MCSubtargetInfo.h>
@@ -30,6 +32,7 @@
 #include <system_error>
 #include <thread>
 
+#include "jit/debug_lines.h"
 #include "jit/function_translator.h"
 #include "jit/partition.h"
 #include "jit/runtime_helpers.h"
@@ -240,22 +243,6 @@ std::string entry_symbol(uint32_t func_index) {
   return "wasm_e" + std::to_string(func_index);
 }
 
-// The function index of "wasm_f<N>" or "wasm_e<N>" (a wasm function or its entry wrapper);
-// nullopt for any other symbol (JITLink jump slots, constants).
-std::optional<uint32_t> function_of_symbol(const std::string& name) {
-  constexpr size_t kPrefix = 6;  // "wasm_f"
-  if (name.size() <= kPrefix || name.size() > kPrefix + 10 || name.rfind("wasm_", 0) != 0 ||
-      (name[kPrefix - 1] != 'f' && name[kPrefix - 1] != 'e'))
-    return std::nullopt;
-  uint64_t index = 0;
-  for (size_t i = kPrefix; i < name.size(); ++i) {
-    if (name[i] < '0' || name[i] > '9') return std::nullopt;
-    index = index * 10 + static_cast<uint64_t>(name[i] - '0');
-  }
-  if (index > UINT32_MAX) return std::nullopt;
-  return static_cast<uint32_t>(index);
-}
-
 struct PartitionResult {
   std::string object;
   double translate_ms = 0, optimize_ms = 0, codegen_ms = 0;
@@ -291,6 +278,20 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
 
   ModuleTranslation mt{wm, context, llvm_module, {}, options.explicit_bounds_checks, options.fuel};
   mt.functions.assign(wm.func_types.size(), nullptr);
+  // Line tables only (what a backtrace needs: wasm offsets, inlined calls), no types or
+  // variables. Debug info does not change the machine code, only adds .debug_* sections
+  // that are never loaded into executable memory.
+  llvm_module.addModuleFlag(llvm::Module::Warning, "Debug Info Version",
+                            llvm::DEBUG_METADATA_VERSION);
+  llvm_module.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+  llvm::DIBuilder debug(llvm_module);
+  mt.debug = &debug;
+  mt.debug_file = debug.createFile(wm.module_name.value_or("module.wasm"), "");
+  debug.createCompileUnit(llvm::dwarf::DW_LANG_C, mt.debug_file, "ironclad", options.opt_level > 0,
+                          "", 0, "", llvm::DICompileUnit::LineTablesOnly, 0, false, false,
+                          llvm::DICompileUnit::DebugNameTableKind::None);
+  llvm::DISubroutineType* debug_type = debug.createSubroutineType(debug.getOrCreateTypeArray({}));
+  mt.subprograms.assign(wm.func_types.size(), nullptr);
   // Every defined function is declared; those of this partition get a body below, the
   // others stay declarations that JITLink resolves to another partition's object.
   for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f) {
@@ -305,10 +306,22 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
     mt.functions[f] = fn;
   }
   for (uint32_t f : funcs) {
+    // Named like the function's symbol, which is how debug_lines.cpp recovers the index of
+    // a function inlined into another; line = the body's first instruction.
+    const uint32_t first = wm.body(f).code_offset;
+    llvm::DISubprogram* sp =
+        debug.createFunction(mt.debug_file, function_symbol(f), "", mt.debug_file, first,
+                             debug_type, first, llvm::DINode::FlagZero,
+                             llvm::DISubprogram::SPFlagDefinition |
+                                 (options.opt_level > 0 ? llvm::DISubprogram::SPFlagOptimized
+                                                        : llvm::DISubprogram::SPFlagZero));
+    mt.functions[f]->setSubprogram(sp);
+    mt.subprograms[f] = sp;
     FunctionTranslator translator(mt, f);
     IRONCLAD_TRY(translator.translate());
     build_entry(mt, mt.functions[f], wm.func_type(f), entry_symbol(f));
   }
+  debug.finalize();
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(llvm_module, &os))
@@ -359,6 +372,20 @@ std::vector<Result<PartitionResult>> compile_partitions(
 }
 
 }  // namespace
+
+std::optional<uint32_t> function_of_symbol(const std::string& name) {
+  constexpr size_t kPrefix = 6;  // "wasm_f"
+  if (name.size() <= kPrefix || name.size() > kPrefix + 10 || name.rfind("wasm_", 0) != 0 ||
+      (name[kPrefix - 1] != 'f' && name[kPrefix - 1] != 'e'))
+    return std::nullopt;
+  uint64_t index = 0;
+  for (size_t i = kPrefix; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9') return std::nullopt;
+    index = index * 10 + static_cast<uint64_t>(name[i] - '0');
+  }
+  if (index > UINT32_MAX) return std::nullopt;
+  return static_cast<uint32_t>(index);
+}
 
 struct ModuleCompiler::Impl {
   CompileOptions options;
@@ -509,6 +536,7 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile(
   IRONCLAD_TRY(impl_->link_objects(wm, objects, *result));
   result->critical_ms += result->link_ms + result->verify_ms;
   if (impl_->options.keep_objects) result->objects = std::move(objects);
+  result->debug_lines = std::make_shared<DebugLines>();
   result->wall_ms = ms_since(start);
   return result;
 }
@@ -524,6 +552,7 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::link(
   result->partitions = static_cast<unsigned>(objects.size());
   IRONCLAD_TRY(impl_->link_objects(*module, objects, *result));
   result->objects = std::move(objects);
+  result->debug_lines = std::make_shared<DebugLines>();
   result->wall_ms = ms_since(start);
   return result;
 }

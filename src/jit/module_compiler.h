@@ -31,7 +31,8 @@ struct CompileOptions {
   // modules; partition.h). The partitions follow from this number, so the same value gives
   // the same objects.
   unsigned threads = 0;
-  // Keep the relocatable objects in CompiledModule::objects (to write an artifact).
+  // Keep the relocatable objects in CompiledModule::objects: to write an artifact, and for
+  // backtraces with wasm offsets (their debug line tables, read by debug_lines.h).
   bool keep_objects = false;
   // Fuel mode: every function entry and loop header spends one unit of VmContext::fuel and
   // ends the call with Exhausted at zero. Only for stores with a fuel limit: without it the
@@ -55,6 +56,8 @@ struct FunctionCode {
   bool entry_wrapper = false;
 };
 
+struct DebugLines;  // debug_lines.h
+
 // One module's machine code. Lives as long as the ModuleCompiler that made it.
 struct CompiledModule {
   std::shared_ptr<const wasm::Module> module;
@@ -68,6 +71,8 @@ struct CompiledModule {
   // One relocatable ELF object per partition (only with CompileOptions::keep_objects, and
   // always for code loaded from objects).
   std::vector<std::string> objects;
+  // The objects' line tables, read on the first backtrace that needs them (debug_lines.h).
+  std::shared_ptr<DebugLines> debug_lines;
   unsigned partitions = 0;
   // translate/optimize/codegen: CPU time of the partitions' threads, summed; link: JITLink
   // and symbol lookup; verify: the ISA verifier (both wall time); wall: all of compile().
@@ -76,6 +81,10 @@ struct CompiledModule {
   double translate_ms = 0, optimize_ms = 0, codegen_ms = 0, link_ms = 0, verify_ms = 0;
   double wall_ms = 0, critical_ms = 0;
 };
+
+// The symbols inside every object: "wasm_f<N>" is wasm function N, "wasm_e<N>" its entry
+// wrapper. function_of_symbol gives N for either, nullopt for any other name.
+std::optional<uint32_t> function_of_symbol(const std::string& name);
 
 class ModuleCompiler {
  public:
