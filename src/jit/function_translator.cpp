@@ -456,7 +456,10 @@ Result<void> FunctionTranslator::visit_control(const wasm::Instr& in, bool& hand
   switch (in.op) {
     case Opcode::Nop: return {};
     case Opcode::Unreachable:
-      trap_if(b_.getTrue(), TrapKind::Unreachable);
+      // ud2 (llvm.trap): the SIGILL at it is the trap (JitTier::call tells it apart from a
+      // CPU emulation patch); no call, no argument set-up.
+      mark_trap_site(
+          b_.CreateCall(llvm::Intrinsic::getDeclaration(&mt_.llvm, llvm::Intrinsic::trap, {}), {}));
       b_.CreateUnreachable();
       reachable_ = false;
       return {};

@@ -3,6 +3,7 @@
 // as Error values without any C++ exception crossing generated code.
 #include "jit/jit_tier.h"
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -26,7 +27,10 @@ namespace {
 // checks lets an out-of-bounds access fault in its memory's guard region: a SIGSEGV there
 // at an address in a live guarded reservation (runtime/memory_registry.h) is the
 // out-of-bounds trap. Code with explicit checks never faults there, so for it such a fault
-// stays a Fault (an engine bug). Traps are calls into the runtime, not ud2.
+// stays a Fault (an engine bug). Traps are calls into the runtime, except `unreachable`,
+// which is a ud2: the handler cannot tell it from a ud2 that CPU emulation wrote (the
+// emulation table is no structure to read in a signal handler), so trap_at leaves it a
+// Fault and JitTier::call tells the two apart.
 struct JitCodeInfo final : runtime::CodeInfo {
   explicit JitCodeInfo(bool implicit_checks) : implicit_checks(implicit_checks) {}
   bool is_memory_reservation(uintptr_t address) const override {
@@ -79,6 +83,7 @@ class JitTier final : public runtime::Tier {
   // with `return_address`, of the call that returns to `pc`; nothing outside wasm functions.
   void add_frames(Error& error, uintptr_t pc, bool return_address) const;
   void add_backtrace(Error& error, const uintptr_t* return_addresses, size_t count) const;
+  bool is_unreachable_trap(const runtime::Activation& act) const;
   Error fault_error_at(const runtime::Activation& act, const CompiledModule& code) const;
 
   JitConfig config_;
@@ -189,6 +194,21 @@ void JitTier::add_backtrace(Error& error, const uintptr_t* return_addresses, siz
   for (size_t i = 0; i < count; ++i) add_frames(error, return_addresses[i], true);
 }
 
+// A SIGILL at a ud2 in a wasm function is the `unreachable` it was compiled from, unless CPU
+// emulation wrote that ud2 over an instruction the emulated CPU lacks (then it stays a fault:
+// CpuIncompatibility). Generated code has no other ud2 that can execute.
+bool JitTier::is_unreachable_trap(const runtime::Activation& act) const {
+  const runtime::FaultRecord& f = act.fault;
+  if (f.signo != SIGILL || f.code_size < 2 || f.code_bytes[0] != 0x0F || f.code_bytes[1] != 0x0B)
+    return false;
+  if (emulation_.find(f.pc)) return false;
+  auto it = function_code_.upper_bound(f.pc);
+  if (it == function_code_.begin()) return false;
+  --it;
+  const FunctionCode& code = it->second.first;
+  return f.pc >= code.begin && f.pc < code.end && !code.entry_wrapper;
+}
+
 // The fault decoded against the real host or the emulated CPU, with the wasm function the
 // pc is in (and the offset into its machine code) in Error::fault.
 Error JitTier::fault_error_at(const runtime::Activation& act, const CompiledModule& code) const {
@@ -289,8 +309,13 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   --calls_running_;
   if (!returned) {
     if (act.reason == runtime::UnwindReason::Fault) {
-      auto* state = static_cast<InstanceState*>(code->ctx->instance->tier_state);
-      Error error = fault_error_at(act, *state->code);
+      Error error;
+      if (is_unreachable_trap(act)) {
+        error = Error::make_trap(TrapKind::Unreachable);
+      } else {
+        auto* state = static_cast<InstanceState*>(code->ctx->instance->tier_state);
+        error = fault_error_at(act, *state->code);
+      }
       // The faulting instruction's frames, then its callers as the runtime recorded them
       // from the fault's frame pointer.
       add_frames(error, act.fault.pc, false);

@@ -9,6 +9,7 @@
 #include "jit/debug_lines.h"
 #include "jit/module_compiler.h"
 #include "jit_harness.h"
+#include "verify/instruction.h"
 
 namespace ironclad::jit::testing {
 namespace {
@@ -168,6 +169,52 @@ TEST(JitBacktrace, TheLeavesAreInlinedIntoMiddle) {
     if (frames.size() == 2 && frames[0].func_index == kLeafDiv) leaf_div_inlined = true;
   }
   EXPECT_TRUE(leaf_div_inlined);
+}
+
+// How many ud2 instructions the machine code of function `func_index` holds.
+size_t ud2_count(const CompiledModule& code, uint32_t func_index) {
+  size_t count = 0;
+  for (const FunctionCode& f : code.functions) {
+    if (f.func_index != func_index || f.entry_wrapper) continue;
+    auto decoded = verify::decode_all(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(f.begin), f.end - f.begin),
+        f.begin);
+    EXPECT_TRUE(decoded.ok()) << decoded.error().describe();
+    if (!decoded.ok()) return 0;
+    for (const verify::LocatedInstruction& in : *decoded)
+      if (in.instruction.mnemonic == "ud2") ++count;
+  }
+  return count;
+}
+
+// `unreachable` is a ud2, and its SIGILL is the trap the interpreter reports: same kind,
+// message and backtrace. Nothing else in generated code is a ud2 (not even after the calls
+// that never return).
+TEST(JitUnreachable, IsAUd2ThatTrapsAsInTheInterpreter) {
+  BacktraceRun jit(make_jit_tier(test_config()));
+  BacktraceRun interp(interp::make_interpreter());
+  auto got = jit.call("unreachable_here");
+  auto want = interp.call("unreachable_here");
+  ASSERT_FALSE(got.ok());
+  ASSERT_FALSE(want.ok());
+  EXPECT_EQ(got.error().kind, ErrorKind::Trap) << got.error().describe();
+  EXPECT_EQ(got.error().trap, TrapKind::Unreachable);
+  EXPECT_EQ(got.error().message, want.error().message);
+  EXPECT_FALSE(got.error().fault.has_value());
+  ASSERT_EQ(got.error().backtrace.size(), 1u);
+  ASSERT_EQ(want.error().backtrace.size(), 1u);
+  EXPECT_EQ(got.error().backtrace[0].function_index, want.error().backtrace[0].function_index);
+  EXPECT_EQ(got.error().backtrace[0].function_name, want.error().backtrace[0].function_name);
+  EXPECT_EQ(got.error().backtrace[0].code_offset, want.error().backtrace[0].code_offset);
+
+  const CompiledModule* code = compiled_code_of(jit.store, *jit.instance);
+  ASSERT_NE(code, nullptr);
+  constexpr uint32_t kUnreachableHere = 13, kTwoDivs = 9;
+  EXPECT_EQ(ud2_count(*code, kUnreachableHere), 1u);
+  // Its two division checks and its stack check end in calls that never return.
+  EXPECT_EQ(ud2_count(*code, kTwoDivs), 0u);
+  // The store stays usable.
+  EXPECT_EQ(jit.i32("two_divs", {I32(1), I32(1)}), 16u);
 }
 
 }  // namespace
