@@ -124,6 +124,9 @@ struct HostConfig {
   // set, bounds-check mode and engine version; an unreadable one is recompiled and rewritten).
   bool code_cache = true;
   std::filesystem::path code_cache_dir;
+  // The most bytes of code kept there: after writing new code, the least recently used goes
+  // first (docs/artifacts.md, "Cache size"). nullopt: the JIT's default (256 MiB); 0: no limit.
+  std::optional<uint64_t> code_cache_limit;
   // Called (on the calling thread, outside any lock the host holds) for every event.
   std::function<void(const HostEvent&)> on_event;
 };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/artifact_run.h"
+#include "cli/code_cache_limit.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/invoke_args.h"
@@ -137,6 +138,7 @@ Result<int> run_recovering_jit(const RunOptions& o, const TierPlan& plan,
       o.data_dir.empty() ? host::default_data_dir() : std::filesystem::path(o.data_dir);
   request.idempotent = o.idempotent;
   request.code_cache = !o.no_code_cache;
+  if (request.code_cache) request.code_cache_limit = code_cache_limit_from_env();
   if (o.invoke) {
     // The export and its arguments are checked before anything runs, as without the JIT.
     const wasm::Export* e = module->find_export(*o.invoke);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/code_cache_limit.h"
 #include "host/crash_report.h"
 
 namespace ironclad::cli {
@@ -48,6 +49,7 @@ HostConfig host_config_of(const HostOptions& options) {
   if (const char* env = std::getenv("IRONCLAD_EMULATE_CPU"); config.emulate_cpu.empty() && env)
     config.emulate_cpu = env;
   config.code_cache = !options.no_code_cache;
+  if (config.code_cache) config.code_cache_limit = code_cache_limit_from_env();
   config.on_event = print_host_event;
   return config;
 }

@@ -34,6 +34,7 @@ Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
   config.id = std::filesystem::path(request.file).filename().string();
   config.is_extension = false;
   if (request.code_cache) config.code_cache_dir = request.data_dir / "code-cache";
+  config.code_cache_limit = request.code_cache_limit;
   std::error_code ec;
   config.module_path = std::filesystem::absolute(request.file, ec);
   if (ec) config.module_path = request.file;

@@ -10,6 +10,7 @@
 // may be partial. `--idempotent` lets the user vouch for an export that may be repeated.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -37,6 +38,8 @@ struct RecoveringRunRequest {
   bool idempotent = false;            // --idempotent: retry even after visible effects
   std::filesystem::path data_dir;     // quarantine, crash reports, compiled-code cache
   bool code_cache = true;             // keep compiled code in <data_dir>/code-cache
+  // Its size limit (IRONCLAD_CODE_CACHE_LIMIT); nullopt: the JIT's default.
+  std::optional<uint64_t> code_cache_limit;
 };
 
 // The call's results (none for _start). Errors as `ironclad run` reports them; an Exit error

@@ -154,6 +154,7 @@ class HostImpl final : public ExtensionHost {
     if (config_.code_cache)
       rc.code_cache_dir =
           config_.code_cache_dir.empty() ? data_dir_ / "code-cache" : config_.code_cache_dir;
+    rc.code_cache_limit = config_.code_cache_limit;
     if (hooks_.define_imports) {
       rc.define_imports = [hook = hooks_.define_imports, id = manifest.id](runtime::Linker& linker,
                                                                            runtime::Store& store) {

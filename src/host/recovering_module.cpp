@@ -176,6 +176,7 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
             std::nullopt});
     } else {
       config.artifact_cache_dir = config_.code_cache_dir.string();
+      if (config_.code_cache_limit) config.artifact_cache_limit = *config_.code_cache_limit;
     }
   }
   // Called while instantiating, on this thread: the event is queued like every other.

@@ -25,6 +25,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -65,6 +66,8 @@ struct RecoveryConfig {
   // Compiled code kept across runs (JitConfig::artifact_cache_dir, docs/artifacts.md): a
   // second start loads it instead of compiling. Created when missing. Empty: no cache.
   std::filesystem::path code_cache_dir;
+  // Its size limit (JitConfig::artifact_cache_limit); nullopt: the JIT's default.
+  std::optional<uint64_t> code_cache_limit;
   // Every event (Quarantined, Restarted, Disabled, Enabled, Warning), synchronously.
   std::function<void(HostEvent)> on_event;
 };

@@ -1,7 +1,7 @@
 // The artifact cache's size limit (JitConfig::artifact_cache_limit, docs/artifacts.md "Cache
 // size"): after a write the directory is cut back to the limit, least recently used first, never
 // removing the artifact just written; a hit marks its file used; a file that another process
-// removes is a plain miss.
+// removes is a plain miss. `ironclad run` takes the limit from IRONCLAD_CODE_CACHE_LIMIT.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -16,6 +16,7 @@
 
 #include "artifact_support.h"
 #include "jit/artifact_cache.h"
+#include "run_process.h"
 
 namespace ironclad::jit::testing {
 namespace {
@@ -190,3 +191,83 @@ TEST_F(ArtifactCacheLimit, LoadsRaceWithAnotherEvictorWithoutNotesOrWrongResults
 
 }  // namespace
 }  // namespace ironclad::jit::testing
+
+namespace ironclad::cli::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class CodeCacheLimitCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "ironclad-cachecli-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    fresh_cache();
+  }
+  // A code cache that holds only another module's code, 1000 bytes used long ago.
+  void fresh_cache() const {
+    fs::remove_all(old_artifact().parent_path());
+    fs::create_directories(old_artifact().parent_path());
+    std::ofstream(old_artifact(), std::ios::binary) << std::string(1000, 'x');
+    const timespec long_ago[2] = {{1000000000, 0}, {1000000000, 0}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, old_artifact().c_str(), long_ago, 0), 0);
+  }
+  void TearDown() override {
+    ::unsetenv("IRONCLAD_CODE_CACHE_LIMIT");
+    fs::remove_all(dir_);
+  }
+  fs::path old_artifact() const { return fs::path(dir_) / "code-cache" / "old.icwasm"; }
+  size_t artifacts() const {
+    size_t n = 0;
+    for (const auto& entry : fs::directory_iterator(fs::path(dir_) / "code-cache"))
+      n += entry.path().extension() == ".icwasm";
+    return n;
+  }
+  ProcessResult run() const {
+    return run_ironclad({"run", "--tier", "jit", "--data-dir", dir_, "--invoke", "fill_and_sum",
+                         jit::testing::fixture("artifact_simd.wasm"), "4"});
+  }
+  std::string dir_;
+};
+
+TEST_F(CodeCacheLimitCli, TheEnvironmentSetsTheLimitOfRunsCodeCache) {
+  ::setenv("IRONCLAD_CODE_CACHE_LIMIT", "1", 1);
+  ProcessResult r = run();
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_FALSE(fs::exists(old_artifact()));
+  EXPECT_EQ(artifacts(), 1u) << "the code just written stays";
+}
+
+TEST_F(CodeCacheLimitCli, UnsetTheDefaultLimitKeepsASmallCache) {
+  ::unsetenv("IRONCLAD_CODE_CACHE_LIMIT");
+  ProcessResult r = run();
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(fs::exists(old_artifact()));
+  EXPECT_EQ(artifacts(), 2u);
+}
+
+TEST_F(CodeCacheLimitCli, AMalformedValueIsAWarningAndTheDefault) {
+  ::setenv("IRONCLAD_CODE_CACHE_LIMIT", "lots", 1);
+  ProcessResult r = run();
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: IRONCLAD_CODE_CACHE_LIMIT=lots is not a size"), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(fs::exists(old_artifact()));
+}
+
+TEST_F(CodeCacheLimitCli, SizesTakeBinaryUnits) {
+  // Seen through what stays: under 1G both files fit, under 1K (1024 bytes) the new artifact
+  // and the 1000 old bytes do not.
+  ::setenv("IRONCLAD_CODE_CACHE_LIMIT", "1G", 1);
+  ASSERT_EQ(run().status, 0);
+  EXPECT_TRUE(fs::exists(old_artifact()));
+  fresh_cache();  // without the new artifact, so the next run writes it again
+  ::setenv("IRONCLAD_CODE_CACHE_LIMIT", "1K", 1);
+  ASSERT_EQ(run().status, 0);
+  EXPECT_FALSE(fs::exists(old_artifact()));
+}
+
+}  // namespace
+}  // namespace ironclad::cli::testing

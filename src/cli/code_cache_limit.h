@@ -1,0 +1,21 @@
+// IRONCLAD_CODE_CACHE_LIMIT: the size limit of <data dir>/code-cache for `run` and the `ext`
+// commands (JitConfig::artifact_cache_limit, docs/artifacts.md "Cache size"). An environment
+// variable rather than an option: it is a property of the machine's disk, set once, not of
+// one run.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace ironclad::cli {
+
+// Bytes from "0", "1048576", "64K", "512M" or "2G" (binary units: K = 1024); nullopt when
+// malformed or too large.
+std::optional<uint64_t> parse_byte_size(const std::string& text);
+
+// The limit IRONCLAD_CODE_CACHE_LIMIT asks for; nullopt when unset (the JIT's default). A
+// malformed value is a warning on stderr and the default.
+std::optional<uint64_t> code_cache_limit_from_env();
+
+}  // namespace ironclad::cli
