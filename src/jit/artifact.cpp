@@ -10,6 +10,7 @@
 #include "jit/artifact.h"
 
 #include <llvm/Config/llvm-config.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include <cerrno>
@@ -272,7 +273,10 @@ bool artifact_matches(const ArtifactHeader& header, const CompileOptions& option
 
 Result<void> write_artifact(const std::string& path, const Artifact& artifact) {
   std::vector<uint8_t> bytes = encode_artifact(artifact);
-  std::string temporary = path + ".tmp" + std::to_string(reinterpret_cast<uintptr_t>(&bytes));
+  // Unique per writer: the process id (processes may share a cache directory, and without
+  // address-space randomisation their stacks coincide) and a stack address (threads).
+  std::string temporary = path + ".tmp" + std::to_string(::getpid()) + "." +
+                          std::to_string(reinterpret_cast<uintptr_t>(&bytes));
   auto io_error = [&](const std::string& what) {
     Error e = Error::make(ErrorKind::Io, what + ": " + std::strerror(errno));
     std::remove(temporary.c_str());

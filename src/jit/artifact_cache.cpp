@@ -86,7 +86,7 @@ CacheEviction evict_artifact_cache(const std::string& dir, uint64_t limit,
     struct stat st;
     if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
       continue;
-    // write_artifact's temporary files (<name>.icwasm.tmp<n>): one an hour old belongs to a
+    // write_artifact's temporary files (<name>.icwasm.tmp<pid>.<n>): one an hour old belongs to a
     // write that died; a younger one may be a write in progress in another process.
     if (std::strstr(e->d_name, ".icwasm.tmp") != nullptr) {
       if (st.st_mtime < stale_before) ::unlinkat(::dirfd(d), e->d_name, 0);
