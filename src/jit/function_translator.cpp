@@ -2,11 +2,12 @@
 // numeric operators are in translate_numeric.cpp, SIMD in translate_simd.cpp.
 #include "jit/function_translator.h"
 
-#include <cstdio>
-
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include <cstdio>
+
+#include "jit/runtime_helpers.h"
 #include "jit/vm_context.h"
 #include "wasm/body_decoder.h"
 
@@ -103,8 +104,8 @@ void FunctionTranslator::mark_trap_site(llvm::CallInst* call) {
 void FunctionTranslator::trap_if(llvm::Value* cond, TrapKind kind) {
   auto* trap_block = llvm::BasicBlock::Create(mt_.ctx, "trap", fn_);
   llvm::IRBuilder<> tb(trap_block);
-  auto callee = mt_.helper("ironclad_jit_trap", tb.getVoidTy(), {tb.getInt32Ty()});
-  mark_trap_site(tb.CreateCall(callee, {tb.getInt32(static_cast<uint32_t>(kind))}));
+  const std::string name = trap_helper_name(kind);
+  mark_trap_site(tb.CreateCall(mt_.helper(name.c_str(), tb.getVoidTy(), {})));
   tb.CreateUnreachable();
   auto* cont = llvm::BasicBlock::Create(mt_.ctx, "ok", fn_);
   llvm::MDBuilder md(mt_.ctx);

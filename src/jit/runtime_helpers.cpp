@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/activation.h"
@@ -16,6 +19,11 @@ using runtime::FunctionInstance;
 
 // Unwinds; runtime::raise_trap records the generated-code frames for the backtrace.
 [[noreturn]] [[gnu::noinline]] void trap(TrapKind kind) { runtime::raise_trap(kind); }
+
+template <TrapKind kKind>
+[[noreturn]] void trap_with() {
+  trap(kKind);
+}
 
 Value slot_to_value(ValType type, const uint8_t* slot) {
   Value v = Value::zero(type);
@@ -83,8 +91,6 @@ using ironclad::runtime::FunctionInstance;
 namespace jit = ironclad::jit;
 
 extern "C" {
-
-void ironclad_jit_trap(uint32_t kind) { jit::trap(static_cast<TrapKind>(kind)); }
 
 void ironclad_jit_fuel_exhausted() {
   // Not a trap: the interpreter reports running out of fuel as this Exhausted error. The
@@ -191,20 +197,45 @@ void ironclad_jit_elem_drop(VmContext* ctx, uint32_t segment) {
 
 namespace ironclad::jit {
 
+std::string trap_helper_name(TrapKind kind) {
+  return "ironclad_jit_trap_" + std::to_string(static_cast<unsigned>(kind));
+}
+
+namespace {
+
+// One per trap kind after None: kind k + 1 for each k.
+template <size_t... k>
+std::vector<HelperSymbol> trap_helpers(std::index_sequence<k...>) {
+  // The names live as long as the process: the table is built once.
+  static const std::string names[] = {trap_helper_name(static_cast<TrapKind>(k + 1))...};
+  return {HelperSymbol{names[k].c_str(),
+                       reinterpret_cast<void*>(&trap_with<static_cast<TrapKind>(k + 1)>)}...};
+}
+
+}  // namespace
+
 std::span<const HelperSymbol> runtime_helpers() {
 #define HELPER(name) HelperSymbol{#name, reinterpret_cast<void*>(&name)}
   static const HelperSymbol kHelpers[] = {
-      HELPER(ironclad_jit_trap),        HELPER(ironclad_jit_fuel_exhausted),
-      HELPER(ironclad_jit_call),        HELPER(ironclad_jit_memory_grow),
-      HELPER(ironclad_jit_memory_fill), HELPER(ironclad_jit_memory_copy),
-      HELPER(ironclad_jit_memory_init), HELPER(ironclad_jit_data_drop),
-      HELPER(ironclad_jit_table_get),   HELPER(ironclad_jit_table_set),
-      HELPER(ironclad_jit_table_size),  HELPER(ironclad_jit_table_grow),
-      HELPER(ironclad_jit_table_fill),  HELPER(ironclad_jit_table_copy),
-      HELPER(ironclad_jit_table_init),  HELPER(ironclad_jit_elem_drop),
+      HELPER(ironclad_jit_fuel_exhausted), HELPER(ironclad_jit_call),
+      HELPER(ironclad_jit_memory_grow),    HELPER(ironclad_jit_memory_fill),
+      HELPER(ironclad_jit_memory_copy),    HELPER(ironclad_jit_memory_init),
+      HELPER(ironclad_jit_data_drop),      HELPER(ironclad_jit_table_get),
+      HELPER(ironclad_jit_table_set),      HELPER(ironclad_jit_table_size),
+      HELPER(ironclad_jit_table_grow),     HELPER(ironclad_jit_table_fill),
+      HELPER(ironclad_jit_table_copy),     HELPER(ironclad_jit_table_init),
+      HELPER(ironclad_jit_elem_drop),
   };
 #undef HELPER
-  return kHelpers;
+  static const std::vector<HelperSymbol> all = [] {
+    std::vector<HelperSymbol> out(std::begin(kHelpers), std::end(kHelpers));
+    // Every kind from Unreachable to HostTrap (the last one).
+    for (const HelperSymbol& h :
+         trap_helpers(std::make_index_sequence<static_cast<size_t>(TrapKind::HostTrap)>()))
+      out.push_back(h);
+    return out;
+  }();
+  return all;
 }
 
 }  // namespace ironclad::jit

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "jit/vm_context.h"
 
@@ -22,6 +23,11 @@ struct HelperSymbol {
 // Every helper, for the JIT's symbol table.
 std::span<const HelperSymbol> runtime_helpers();
 
+// The helper that traps with `kind` and takes no argument ("ironclad_jit_trap_<number of
+// kind>"): every check has a trap call of its own (for its wasm offset in backtraces), and
+// without an argument to set up each is a single call instruction.
+std::string trap_helper_name(TrapKind kind);
+
 // Runs `func` (compiled or host) with arguments in slots, writing its results there.
 // Returns false with `error` set when a host function failed (the caller decides how to
 // unwind); traps in compiled code unwind past it.
@@ -32,7 +38,6 @@ bool call_function(VmContext* caller, runtime::FunctionInstance& func, uint8_t* 
 
 // The helpers' C names, as generated code declares them.
 extern "C" {
-[[noreturn]] void ironclad_jit_trap(uint32_t kind);
 [[noreturn]] void ironclad_jit_fuel_exhausted();
 void ironclad_jit_call(ironclad::jit::VmContext* ctx, ironclad::runtime::FunctionInstance* func,
                        uint8_t* slots);
