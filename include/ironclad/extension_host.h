@@ -119,6 +119,9 @@ struct HostConfig {
   uint32_t max_faults = 3;
   std::chrono::seconds fault_window{600};
   bool write_crash_reports = true;
+  // The most crash reports kept in <data_dir>/crashes: a new report beyond it removes the
+  // oldest, a group's newest last (docs/crash-reports.md, "Retention"). 0: no limit.
+  uint64_t crash_report_limit = 1000;
   // Compiled JIT code is kept in `code_cache_dir` (empty: <data_dir>/code-cache), so the next
   // start of an unchanged extension loads it instead of compiling (a file per module, feature
   // set, bounds-check mode and engine version; an unreadable one is recompiled and rewritten).

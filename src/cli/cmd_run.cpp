@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "cli/artifact_run.h"
-#include "cli/code_cache_limit.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/invoke_args.h"
 #include "cli/module_loader.h"
 #include "cli/run_recovery.h"
+#include "cli/storage_limits.h"
 #include "cli/tier_selection.h"
 #include "host/crash_report.h"
 #include "runtime/runtime.h"
@@ -139,6 +139,7 @@ Result<int> run_recovering_jit(const RunOptions& o, const TierPlan& plan,
   request.idempotent = o.idempotent;
   request.code_cache = !o.no_code_cache;
   if (request.code_cache) request.code_cache_limit = code_cache_limit_from_env();
+  request.crash_report_limit = crash_report_limit_from_env();
   if (o.invoke) {
     // The export and its arguments are checked before anything runs, as without the JIT.
     const wasm::Export* e = module->find_export(*o.invoke);

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "cli/code_cache_limit.h"
+#include "cli/storage_limits.h"
 #include "host/crash_report.h"
 
 namespace ironclad::cli {
@@ -50,6 +50,7 @@ HostConfig host_config_of(const HostOptions& options) {
     config.emulate_cpu = env;
   config.code_cache = !options.no_code_cache;
   if (config.code_cache) config.code_cache_limit = code_cache_limit_from_env();
+  if (auto limit = crash_report_limit_from_env()) config.crash_report_limit = *limit;
   config.on_event = print_host_event;
   return config;
 }

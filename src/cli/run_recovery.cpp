@@ -47,7 +47,9 @@ Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
   // As without recovery: a reactor's _initialize runs before an --invoke export only.
   config.run_initialize = request.invoke.has_value();
   std::vector<std::string> warnings;
-  config.store = host::RecoveryStore::open(request.data_dir, /*crash_reports=*/true, warnings);
+  config.store = host::RecoveryStore::open(
+      request.data_dir, /*crash_reports=*/true, warnings,
+      request.crash_report_limit.value_or(host::kDefaultCrashReportLimit));
   print_warnings(warnings);
   // The command line's tier options were already resolved, and their warnings printed, by
   // plan_tier: the planner's copies of the same warnings would only repeat them.

@@ -40,6 +40,8 @@ struct RecoveringRunRequest {
   bool code_cache = true;             // keep compiled code in <data_dir>/code-cache
   // Its size limit (IRONCLAD_CODE_CACHE_LIMIT); nullopt: the JIT's default.
   std::optional<uint64_t> code_cache_limit;
+  // The most crash reports kept (IRONCLAD_CRASH_REPORT_LIMIT); nullopt: the host's default.
+  std::optional<uint64_t> crash_report_limit;
 };
 
 // The call's results (none for _start). Errors as `ironclad run` reports them; an Exit error

@@ -58,17 +58,25 @@ struct CrashGroup {
   std::string latest_report_id;
 };
 
+// How many reports a crash store keeps by default (HostConfig::crash_report_limit).
+constexpr uint64_t kDefaultCrashReportLimit = 1000;
+
 class CrashStore {
  public:
   // data_dir/crashes/ (created when missing) and its index; a corrupt index is rebuilt from
   // the JSON files, with a warning; a report file that does not parse is skipped with a
   // warning naming it. Fails (Io) only when the directory cannot be created.
+  // `max_reports` bounds the directory (0: no bound): each write that takes the store past
+  // it removes the oldest reports, but a group's newest report only once no group has an
+  // older one left, so every kind of crash stays visible while repeats make room.
   static Result<std::unique_ptr<CrashStore>> open(const std::filesystem::path& data_dir,
-                                                  std::vector<std::string>* warnings = nullptr);
+                                                  std::vector<std::string>* warnings = nullptr,
+                                                  uint64_t max_reports = kDefaultCrashReportLimit);
   virtual ~CrashStore() = default;
   // Writes the report (atomically: temp file + fsync + rename) and indexes it; fills in id,
   // timestamp and fingerprint when empty; returns the file's path. An id must be usable as a
-  // file name (letters, digits, '.', '_', '-'; Usage error otherwise).
+  // file name (letters, digits, '.', '_', '-'; Usage error otherwise). Then removes what is
+  // over the store's limit (see open); the report just written is never removed.
   virtual Result<std::filesystem::path> write(CrashReport& report) = 0;
   virtual Result<std::vector<CrashGroup>> groups() = 0;  // most recent first
   // A report by id, or the newest report of a group by fingerprint (a unique prefix suffices).

@@ -48,7 +48,7 @@ constexpr uintmax_t kMaxReportBytes = 16u << 20;
 
 struct Statements {
   Statement insert, remove, files, groups, by_id, id_prefix, fingerprint_prefix, newest_in_group,
-      all;
+      all, count, eviction_order;
 };
 
 std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
@@ -84,6 +84,15 @@ std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
        "SELECT file FROM reports WHERE fingerprint = ?1 ORDER BY timestamp DESC, id DESC LIMIT 1",
        "newest report of a group"},
       {&s.all, "SELECT file FROM reports ORDER BY timestamp, id", "all"},
+      {&s.count, "SELECT COUNT(*) FROM reports", "count"},
+      // Oldest first, but the newest report of each group after every other report; never
+      // ?2 (the file just written).
+      {&s.eviction_order,
+       "SELECT r.file FROM reports AS r WHERE r.file <> ?2"
+       " ORDER BY r.file = (SELECT file FROM reports WHERE fingerprint = r.fingerprint"
+       "                    ORDER BY timestamp DESC, id DESC LIMIT 1),"
+       "          r.timestamp, r.id LIMIT ?1",
+       "eviction order"},
   };
   for (const Entry& e : entries) {
     auto stmt = db.prepare(e.sql, std::string("crash index ") + e.what);
@@ -196,8 +205,12 @@ Result<void> write_atomically(const fs::path& dir, const std::string& name,
 
 class SqliteCrashStore final : public CrashStore {
  public:
-  SqliteCrashStore(fs::path dir, Database db, std::unique_ptr<Statements> statements)
-      : dir_(std::move(dir)), db_(std::move(db)), statements_(std::move(statements)) {}
+  SqliteCrashStore(fs::path dir, Database db, std::unique_ptr<Statements> statements,
+                   uint64_t max_reports)
+      : dir_(std::move(dir)),
+        db_(std::move(db)),
+        statements_(std::move(statements)),
+        max_reports_(max_reports) {}
   ~SqliteCrashStore() override { statements_.reset(); }
 
   // Adds unindexed files and drops rows of vanished ones; malformed files are reported.
@@ -252,8 +265,9 @@ class SqliteCrashStore final : public CrashStore {
     IRONCLAD_TRY(write_atomically(dir_, name, to_json(report)));
     std::lock_guard lock(mutex_);
     // The file is durable now; an index failure only delays it until the next open's
-    // reconciliation, so it is not an error of the write.
-    (void)insert_row(name, report);
+    // reconciliation, so it is not an error of the write. Nor is a failure to make room:
+    // the next write tries again.
+    if (!insert_row(name, report)) (void)remove_over_limit(name);
     return dir_ / name;
   }
 
@@ -322,6 +336,37 @@ class SqliteCrashStore final : public CrashStore {
     return statements_->insert.run();
   }
 
+  // Removes the reports over max_reports_ (eviction_order), files first: a row whose file
+  // is gone is harmless (the next open drops it), a file without a row would come back.
+  // Several processes may do this at once: a file another one removed first is no error.
+  std::optional<SqliteError> remove_over_limit(const std::string& just_written) {
+    if (max_reports_ == 0) return std::nullopt;
+    if (auto failure = db_.exec("BEGIN IMMEDIATE")) return failure;
+    auto finish = [&](std::optional<SqliteError> failure) {
+      (void)db_.exec(failure ? "ROLLBACK" : "COMMIT");
+      return failure;
+    };
+    Statement& count_query = statements_->count;
+    bool has_row = false;
+    if (auto failure = count_query.step(&has_row)) {
+      count_query.reset();
+      return finish(std::move(failure));
+    }
+    const auto count = static_cast<uint64_t>(has_row ? count_query.int64(0) : 0);
+    count_query.reset();
+    if (count <= max_reports_) return finish(std::nullopt);
+    statements_->eviction_order.bind(1, static_cast<int64_t>(count - max_reports_))
+        .bind(2, just_written);
+    auto victims = column_values(statements_->eviction_order);
+    if (!victims.ok()) return finish(SqliteError{SQLITE_ERROR, std::move(victims).error()});
+    for (const std::string& file : *victims) {
+      if (::unlink((dir_ / file).c_str()) != 0 && errno != ENOENT) continue;
+      statements_->remove.bind(1, file);
+      if (auto failure = statements_->remove.run()) return finish(std::move(failure));
+    }
+    return finish(std::nullopt);
+  }
+
   // The file of a report id; else of the newest report of the group whose fingerprint
   // starts with `query`; else of the report whose id starts with it. Ambiguity is an error.
   Result<std::string> lookup_file(const std::string& query) {
@@ -357,12 +402,14 @@ class SqliteCrashStore final : public CrashStore {
   fs::path dir_;
   Database db_;
   std::unique_ptr<Statements> statements_;
+  uint64_t max_reports_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<CrashStore>> CrashStore::open(const fs::path& data_dir,
-                                                     std::vector<std::string>* warnings) {
+                                                     std::vector<std::string>* warnings,
+                                                     uint64_t max_reports) {
   fs::path dir = data_dir / "crashes";
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -375,8 +422,8 @@ Result<std::unique_ptr<CrashStore>> CrashStore::open(const fs::path& data_dir,
   sqlite::SchemaCheck check = [&](Database& db) { return prepare_all(db, *statements); };
   auto opened = sqlite::open_store(dir / "index.db", kIndexSchema, check, warnings);
   if (!opened.ok()) return std::move(opened).error();
-  auto store =
-      std::make_unique<SqliteCrashStore>(dir, std::move(opened->db), std::move(statements));
+  auto store = std::make_unique<SqliteCrashStore>(dir, std::move(opened->db), std::move(statements),
+                                                  max_reports);
   // The index is a cache of the files: when it cannot be brought up to date (e.g. another
   // process holds it locked past the busy timeout), the store still writes and reads reports.
   auto reconciled = store->reconcile(warnings);

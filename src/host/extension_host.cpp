@@ -129,7 +129,8 @@ class HostImpl final : public ExtensionHost {
 
   void open_store(std::vector<HostEvent>& events) {
     std::vector<std::string> warnings;
-    store_ = RecoveryStore::open(data_dir_, config_.write_crash_reports, warnings);
+    store_ = RecoveryStore::open(data_dir_, config_.write_crash_reports, warnings,
+                                 config_.crash_report_limit);
     for (std::string& w : warnings)
       events.push_back({HostEventKind::Warning, "", std::move(w), std::nullopt});
   }

@@ -4,7 +4,8 @@ namespace ironclad::host {
 
 std::shared_ptr<RecoveryStore> RecoveryStore::open(const std::filesystem::path& data_dir,
                                                    bool crash_reports,
-                                                   std::vector<std::string>& warnings) {
+                                                   std::vector<std::string>& warnings,
+                                                   uint64_t crash_report_limit) {
   auto store = std::make_shared<RecoveryStore>();
   auto quarantine = Quarantine::open(data_dir, &warnings);
   if (quarantine.ok()) {
@@ -16,7 +17,7 @@ std::shared_ptr<RecoveryStore> RecoveryStore::open(const std::filesystem::path& 
         quarantine.error().message);
   }
   if (crash_reports) {
-    auto crashes = CrashStore::open(data_dir, &warnings);
+    auto crashes = CrashStore::open(data_dir, &warnings, crash_report_limit);
     if (crashes.ok()) {
       store->crashes_ = std::move(*crashes);
     } else {

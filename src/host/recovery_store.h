@@ -26,11 +26,12 @@ std::vector<Incident> history_of(const std::vector<CrashReport>& reports, const 
 
 class RecoveryStore {
  public:
-  // Opens data_dir's quarantine and (when `crash_reports`) its crash store. What could not
-  // be opened is left out and said in `warnings`.
-  static std::shared_ptr<RecoveryStore> open(const std::filesystem::path& data_dir,
-                                             bool crash_reports,
-                                             std::vector<std::string>& warnings);
+  // Opens data_dir's quarantine and (when `crash_reports`) its crash store, which keeps at
+  // most `crash_report_limit` reports (0: no limit; CrashStore::open). What could not be
+  // opened is left out and said in `warnings`.
+  static std::shared_ptr<RecoveryStore> open(
+      const std::filesystem::path& data_dir, bool crash_reports, std::vector<std::string>& warnings,
+      uint64_t crash_report_limit = kDefaultCrashReportLimit);
   // Neither store: incidents are handled but not remembered.
   static std::shared_ptr<RecoveryStore> none();
 

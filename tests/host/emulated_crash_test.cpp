@@ -4,6 +4,9 @@
 // application, writes a crash report and remembers the safe configuration across hosts.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "host/crash_report.h"
 #include "host_test_support.h"
 
@@ -221,6 +224,42 @@ TEST(EmulatedCrash, ResetForgetsTheQuarantineAndReturnsToThePlannedRung) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)->status().rung, Rung::Planned);
   EXPECT_EQ(later.count(HostEventKind::Quarantined), 0u);
+}
+
+// HostConfig::crash_report_limit reaches the crash store: the incident's report is written
+// and the oldest reports already there make room for it.
+TEST(EmulatedCrash, AnIncidentsReportMakesRoomUnderTheHostsLimit) {
+  SKIP_WITHOUT_EMULATION();
+  TempDir tmp;
+  fs::path data = tmp.path() / "data";
+  {
+    auto earlier = host::CrashStore::open(data, nullptr, 0);
+    ASSERT_TRUE(earlier.ok()) << earlier.error().message;
+    for (int64_t t = 1000; t < 1003; ++t) {
+      host::CrashReport old;
+      old.id = "old-" + std::to_string(t);
+      old.kind = "EngineFault";
+      old.fingerprint = "0123456789abcdef";
+      old.timestamp = t;
+      ASSERT_TRUE((*earlier)->write(old).ok());
+    }
+  }
+  EventLog events;
+  HostConfig config = alderlake_config(data, events);
+  config.crash_report_limit = 2;
+  auto host = ExtensionHost::create(config);
+  ASSERT_TRUE(host.ok()) << host.error().describe();
+  auto ext = (*host)->load(make_extension(tmp.path(), "imagefx", "host_simd.wasm", kSimdExports));
+  ASSERT_TRUE(ext.ok()) << ext.error().describe();
+  Value args[] = {kA, kB};
+  ASSERT_TRUE((*ext)->call("mul", args).ok());
+  const fs::path report = (*ext)->status().incidents.at(0).report;
+  ASSERT_TRUE(fs::exists(report)) << report;
+
+  std::set<std::string> kept;
+  for (const auto& entry : fs::directory_iterator(data / "crashes"))
+    if (entry.path().extension() == ".json") kept.insert(entry.path().filename().string());
+  EXPECT_EQ(kept, (std::set<std::string>{"old-1002.json", report.filename().string()}));
 }
 
 }  // namespace

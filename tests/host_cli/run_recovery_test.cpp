@@ -82,6 +82,35 @@ TEST_F(RunRecovery, AnInvokedExportWithoutEffectsIsCalledAgain) {
   EXPECT_TRUE(contains(r.err, "restarted in safe mode")) << r.err;
 }
 
+// IRONCLAD_CRASH_REPORT_LIMIT bounds the crash reports `run` keeps: three programs fault,
+// the two newest reports stay.
+TEST_F(RunRecovery, TheEnvironmentLimitsTheCrashReportsKept) {
+  SKIP_WITHOUT_AVX512();
+  ::setenv("IRONCLAD_CRASH_REPORT_LIMIT", "2", 1);
+  EXPECT_EQ(run_emulated({fixture("vechash_cmd.wasm")}).status, 0);
+  EXPECT_EQ(run_emulated({fixture("print_then_hash.wasm")}).status, 1);
+  auto third = run_emulated({"--invoke", "hash", vechash_wasm(), "42", "64"});
+  ::unsetenv("IRONCLAD_CRASH_REPORT_LIMIT");
+  EXPECT_TRUE(contains(third.err, "ironclad: crash report: ")) << third.err;
+
+  auto list = run_ironclad({"crashes", "list", "--data-dir", data_dir_});
+  EXPECT_EQ(list.status, 0) << list.err;
+  EXPECT_TRUE(contains(list.out, "2 reports in 2 groups")) << list.out;
+  auto all = run_ironclad({"crashes", "export", "--sentry", "-", "--data-dir", data_dir_});
+  EXPECT_FALSE(contains(all.out, "vechash_cmd.wasm")) << "the oldest report went first";
+  EXPECT_TRUE(contains(all.out, "print_then_hash.wasm")) << all.out;
+}
+
+TEST_F(RunRecovery, AMalformedCrashReportLimitIsAWarningAndTheDefault) {
+  ::setenv("IRONCLAD_CRASH_REPORT_LIMIT", "many", 1);
+  auto r =
+      run_ironclad({"run", "--tier", "jit", "--data-dir", data_dir_, fixture("vechash_cmd.wasm")});
+  ::unsetenv("IRONCLAD_CRASH_REPORT_LIMIT");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "warning: IRONCLAD_CRASH_REPORT_LIMIT=many is not a number"))
+      << r.err;
+}
+
 TEST_F(RunRecovery, TheInterpreterAndAFaultFreeJitRunAsBefore) {
   auto interp = run_ironclad({"run", fixture("vechash_cmd.wasm")});
   auto jit =

@@ -1,4 +1,4 @@
-#include "cli/code_cache_limit.h"
+#include "cli/storage_limits.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +28,25 @@ std::optional<uint64_t> code_cache_limit_from_env() {
                  "ironclad: warning: IRONCLAD_CODE_CACHE_LIMIT=%s is not a size (e.g. 512M, 2G, "
                  "0 for no limit); using the default\n",
                  env);
+  return limit;
+}
+
+}  // namespace ironclad::cli
+
+namespace ironclad::cli {
+
+std::optional<uint64_t> crash_report_limit_from_env() {
+  const char* env = std::getenv("IRONCLAD_CRASH_REPORT_LIMIT");
+  if (env == nullptr) return std::nullopt;
+  // parse_byte_size without a unit is exactly a decimal count.
+  std::optional<uint64_t> limit = parse_byte_size(env);
+  if (!limit || std::string(env).find_first_not_of("0123456789") != std::string::npos) {
+    std::fprintf(stderr,
+                 "ironclad: warning: IRONCLAD_CRASH_REPORT_LIMIT=%s is not a number of reports "
+                 "(e.g. 200, 0 for no limit); using the default\n",
+                 env);
+    return std::nullopt;
+  }
   return limit;
 }
 
