@@ -3,7 +3,7 @@
 #   make test           install what is missing, build, run every test through ctest
 #   make test-sanitize  the same tests in an ASan+UBSan build
 #   make bench          the benchmark table (bench/run.sh)
-#   make fuzz           libFuzzer on decode+validate+instantiate+run (ASan+UBSan build)
+#   make fuzz           the libFuzzer targets, short fixed runs (ASan+UBSan build, docs/fuzzing.md)
 JOBS ?= 2
 CXX := clang++-19
 CC := clang-19
@@ -34,10 +34,10 @@ test-sanitize: deps
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 	cd $(SAN_BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 1200
 
-# A separate sanitized build with the libFuzzer targets; runs the fixed-length ctest entry.
+# A separate sanitized build with the libFuzzer targets; runs their fixed-length ctest entries.
 fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIRONCLAD_FUZZ=ON -DIRONCLAD_SANITIZE=ON
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_module
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
 	cd $(FUZZ_BUILD) && ctest -R '^fuzz_' --output-on-failure
 
 bench: build
