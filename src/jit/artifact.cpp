@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "jit/object_check.h"
 #include "wasm/decoder.h"
 #include "wasm/module_file.h"
 #include "wasm/validator.h"
@@ -322,6 +323,7 @@ Result<std::shared_ptr<CompiledModule>> link_artifact(ModuleCompiler& compiler,
                                              ") than this compiler's");
   if (module_hash(module->bytes) != artifact.header.module_hash)
     return Error::make(ErrorKind::Usage, "artifact: made for another module");
+  for (const std::string& object : artifact.objects) IRONCLAD_TRY(check_relocatable_object(object));
   return compiler.link(std::move(module), artifact.objects);
 }
 

@@ -1,0 +1,63 @@
+// A forged artifact (a consistent checksum over a doctored object) is refused before LLVM's
+// JITLink sees it: a relocation patching outside its section made the link write outside
+// the code it allocated and crash the process (found by fuzz/fuzz_artifact.cpp).
+#include <elf.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <functional>
+
+#include "artifact_support.h"
+
+namespace ironclad::jit::testing {
+namespace {
+
+// Calls `edit` on every RELA entry of every relocation section of `object`, together with the
+// size of the section it patches.
+void for_each_rela(std::string& object, const std::function<void(Elf64_Rela&, uint64_t)>& edit) {
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, object.data(), sizeof eh);
+  auto header = [&](uint64_t i) {
+    Elf64_Shdr sh;
+    std::memcpy(&sh, object.data() + eh.e_shoff + i * sizeof sh, sizeof sh);
+    return sh;
+  };
+  for (uint64_t i = 0; i < eh.e_shnum; ++i) {
+    Elf64_Shdr sh = header(i);
+    if (sh.sh_type != SHT_RELA) continue;
+    const uint64_t target_size = header(sh.sh_info).sh_size;
+    for (uint64_t off = sh.sh_offset; off < sh.sh_offset + sh.sh_size; off += sizeof(Elf64_Rela)) {
+      Elf64_Rela rela;
+      std::memcpy(&rela, object.data() + off, sizeof rela);
+      edit(rela, target_size);
+      std::memcpy(object.data() + off, &rela, sizeof rela);
+    }
+  }
+}
+
+TEST(ArtifactForgedObject, ARelocationOutsideItsSectionIsMalformed) {
+  Artifact a = compile_artifact(test_options());
+  ASSERT_FALSE(a.objects.empty());
+  size_t moved = 0;
+  // The fuzzer's reproducer moved one relocation 4 MiB past the end of .text.
+  for_each_rela(a.objects[0], [&](Elf64_Rela& rela, uint64_t target_size) {
+    if (moved++ == 0) rela.r_offset = target_size + 0x400000;
+  });
+  ASSERT_GT(moved, 0u) << "the fixture's object has no relocations to doctor";
+  // encode_artifact writes a consistent length and checksum, as a forger would.
+  auto r = load_artifact(encode_artifact(a), host_verified());
+  ASSERT_FALSE(r.ok()) << "a relocation outside its section was linked";
+  EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
+  EXPECT_NE(r.error().message.find("relocation"), std::string::npos) << r.error().message;
+}
+
+TEST(ArtifactForgedObject, AnUndoctoredArtifactStillLoads) {
+  // The check refuses only what lies outside: real objects, whose relocations all lie inside
+  // their sections, still load.
+  Artifact a = compile_artifact(test_options());
+  auto r = load_artifact(encode_artifact(a), host_verified());
+  EXPECT_TRUE(r.ok()) << r.error().describe();
+}
+
+}  // namespace
+}  // namespace ironclad::jit::testing
