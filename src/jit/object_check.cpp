@@ -69,18 +69,35 @@ Result<void> check_relocatable_object(std::string_view object) {
   auto section = [&](uint64_t i) {
     return read_at<Elf64_Shdr>(object, eh.e_shoff + i * sizeof(Elf64_Shdr));
   };
+  // Names are read as NUL-terminated strings from an offset: every string table must start
+  // and end with a NUL, and every name offset lie inside it (an unterminated table crashed
+  // JITLink's error formatting).
+  for (uint64_t i = 0; i < eh.e_shnum; ++i) {
+    Elf64_Shdr sh = section(i);
+    if (sh.sh_type != SHT_STRTAB) continue;
+    if (!within(sh.sh_offset, sh.sh_size, object.size()) || sh.sh_size == 0 ||
+        object[sh.sh_offset] != '\0' || object[sh.sh_offset + sh.sh_size - 1] != '\0')
+      return malformed("section " + std::to_string(i) + ": not a NUL-delimited string table");
+  }
+  const uint64_t section_names_size = section(eh.e_shstrndx).sh_size;
   for (uint64_t i = 0; i < eh.e_shnum; ++i) {
     Elf64_Shdr sh = section(i);
     const std::string where = "section " + std::to_string(i);
+    if (sh.sh_name >= section_names_size)
+      return malformed(where + ": name outside the section name table");
     if (sh.sh_type != SHT_NOBITS && !within(sh.sh_offset, sh.sh_size, object.size()))
       return malformed(where + ": contents outside the object");
     if (sh.sh_type == SHT_REL) return malformed(where + ": REL relocations (x86-64 uses RELA)");
     if (sh.sh_type == SHT_SYMTAB) {
       if (sh.sh_entsize != sizeof(Elf64_Sym) || sh.sh_size % sizeof(Elf64_Sym) != 0)
         return malformed(where + ": bad symbol entry size");
-      if (sh.sh_link >= eh.e_shnum) return malformed(where + ": string table index out of range");
+      if (sh.sh_link >= eh.e_shnum || section(sh.sh_link).sh_type != SHT_STRTAB)
+        return malformed(where + ": no string table");
+      const uint64_t names_size = section(sh.sh_link).sh_size;
       for (uint64_t s = 0; s < sh.sh_size / sizeof(Elf64_Sym); ++s) {
         auto sym = read_at<Elf64_Sym>(object, sh.sh_offset + s * sizeof(Elf64_Sym));
+        if (sym.st_name >= names_size)
+          return malformed(where + ": symbol " + std::to_string(s) + ": name out of range");
         if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE) continue;
         if (sym.st_shndx >= eh.e_shnum ||
             !within(sym.st_value, sym.st_size, section(sym.st_shndx).sh_size))

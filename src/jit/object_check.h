@@ -1,7 +1,7 @@
 // A structural check of the relocatable ELF objects an artifact carries, before they reach
 // LLVM's JITLink. JITLink trusts its input: a relocation whose offset lies outside the section
-// it patches makes it write outside the block it allocated (found by fuzz_artifact, see
-// docs/fuzzing.md). An artifact's checksum catches corruption but not a forged file, so every
+// it patches makes it write outside the block it allocated, and an unterminated string table
+// crashes it while it formats an error (both found by fuzz_artifact, docs/fuzzing.md). An artifact's checksum catches corruption but not a forged file, so every
 // offset, size and index the link will use is checked against the bytes that are there.
 #pragma once
 
@@ -12,8 +12,8 @@
 namespace ironclad::jit {
 
 // Malformed (naming the section and entry) unless `object` is an x86-64 ELF64 little-endian
-// relocatable object whose section headers, section contents, symbols and relocations all lie
-// within their bounds.
+// relocatable object whose section headers, section contents, string tables, symbols and
+// relocations all lie within their bounds.
 Result<void> check_relocatable_object(std::string_view object);
 
 }  // namespace ironclad::jit

@@ -51,6 +51,40 @@ TEST(ArtifactForgedObject, ARelocationOutsideItsSectionIsMalformed) {
   EXPECT_NE(r.error().message.find("relocation"), std::string::npos) << r.error().message;
 }
 
+// The section header of the object's symbol string table (.strtab).
+Elf64_Shdr string_table(const std::string& object) {
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, object.data(), sizeof eh);
+  for (uint64_t i = 0; i < eh.e_shnum; ++i) {
+    Elf64_Shdr sh;
+    std::memcpy(&sh, object.data() + eh.e_shoff + i * sizeof sh, sizeof sh);
+    if (sh.sh_type == SHT_SYMTAB) {
+      std::memcpy(&sh, object.data() + eh.e_shoff + sh.sh_link * sizeof sh, sizeof sh);
+      return sh;
+    }
+  }
+  ADD_FAILURE() << "no symbol table";
+  return {};
+}
+
+TEST(ArtifactForgedObject, AnUnterminatedStringTableIsMalformed) {
+  // The fuzzer's second reproducer: the string table's leading NUL overwritten and an
+  // absolute (R_X86_64_64, in the debug info) relocation pointed at the null symbol, whose
+  // name is then no string at all.
+  Artifact a = compile_artifact(test_options());
+  ASSERT_FALSE(a.objects.empty());
+  Elf64_Shdr strtab = string_table(a.objects[0]);
+  ASSERT_GT(strtab.sh_size, 0u);
+  a.objects[0][strtab.sh_offset] = 'v';
+  for_each_rela(a.objects[0], [](Elf64_Rela& rela, uint64_t) {
+    if (ELF64_R_TYPE(rela.r_info) == R_X86_64_64)
+      rela.r_info = ELF64_R_INFO(0, ELF64_R_TYPE(rela.r_info));
+  });
+  auto r = load_artifact(encode_artifact(a), host_verified());
+  ASSERT_FALSE(r.ok()) << "an unterminated string table was linked";
+  EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
+}
+
 TEST(ArtifactForgedObject, AnUndoctoredArtifactStillLoads) {
   // The check refuses only what lies outside: real objects, whose relocations all lie inside
   // their sections, still load.
