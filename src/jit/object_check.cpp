@@ -80,11 +80,31 @@ Result<void> check_relocatable_object(std::string_view object) {
       return malformed("section " + std::to_string(i) + ": not a NUL-delimited string table");
   }
   const uint64_t section_names_size = section(eh.e_shstrndx).sh_size;
+  // Only the kinds of section LLVM writes for our code: a forged SHT_NULL or SHT_INIT_ARRAY
+  // among them crashed JITLink after it allocated the graph.
+  auto known_type = [](uint32_t type) {
+    switch (type) {
+      case SHT_PROGBITS:
+      case SHT_NOBITS:
+      case SHT_RELA:
+      case SHT_SYMTAB:
+      case SHT_STRTAB:
+      case SHT_NOTE:
+      case SHT_GROUP:
+      case SHT_X86_64_UNWIND:
+      case 0x6fff4c03:  // SHT_LLVM_ADDRSIG
+        return true;
+      default:
+        return false;
+    }
+  };
   for (uint64_t i = 0; i < eh.e_shnum; ++i) {
     Elf64_Shdr sh = section(i);
     const std::string where = "section " + std::to_string(i);
     if (sh.sh_name >= section_names_size)
       return malformed(where + ": name outside the section name table");
+    if (i == 0 ? sh.sh_type != SHT_NULL : !known_type(sh.sh_type))
+      return malformed(where + ": unexpected type " + std::to_string(sh.sh_type));
     if (sh.sh_type != SHT_NOBITS && !within(sh.sh_offset, sh.sh_size, object.size()))
       return malformed(where + ": contents outside the object");
     if (sh.sh_type == SHT_REL) return malformed(where + ": REL relocations (x86-64 uses RELA)");

@@ -85,6 +85,42 @@ TEST(ArtifactForgedObject, AnUnterminatedStringTableIsMalformed) {
   EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
 }
 
+// Calls `edit` on the section header named `name` (written back afterwards); false if none.
+bool edit_section(std::string& object, const std::string& name,
+                  const std::function<void(Elf64_Shdr&)>& edit) {
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, object.data(), sizeof eh);
+  auto at = [&](uint64_t i) { return object.data() + eh.e_shoff + i * sizeof(Elf64_Shdr); };
+  Elf64_Shdr names;
+  std::memcpy(&names, at(eh.e_shstrndx), sizeof names);
+  for (uint64_t i = 0; i < eh.e_shnum; ++i) {
+    Elf64_Shdr sh;
+    std::memcpy(&sh, at(i), sizeof sh);
+    if (object.c_str() + names.sh_offset + sh.sh_name != name) continue;
+    edit(sh);
+    std::memcpy(at(i), &sh, sizeof sh);
+    return true;
+  }
+  return false;
+}
+
+TEST(ArtifactForgedObject, UnexpectedSectionTypesAreMalformed) {
+  // The fuzzer's third reproducer: section types and flags rewritten in the headers.
+  Artifact a = compile_artifact(test_options());
+  ASSERT_FALSE(a.objects.empty());
+  std::string& o = a.objects[0];
+  auto type = [](uint32_t t) { return [t](Elf64_Shdr& sh) { sh.sh_type = t; }; };
+  ASSERT_TRUE(edit_section(o, ".text", type(SHT_NULL)));
+  ASSERT_TRUE(edit_section(o, ".rela.text", type(SHT_INIT_ARRAY)));
+  edit_section(o, ".rodata", type(SHT_NULL));
+  edit_section(o, ".rela.debug_info", type(SHT_NULL));
+  edit_section(o, ".rela.debug_line", type(SHT_NULL));
+  edit_section(o, ".rodata.cst16", [](Elf64_Shdr& sh) { sh.sh_flags = SHF_MERGE | SHF_STRINGS; });
+  auto r = load_artifact(encode_artifact(a), host_verified());
+  ASSERT_FALSE(r.ok()) << "an object with a SHT_NULL .text was linked";
+  EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
+}
+
 TEST(ArtifactForgedObject, AnUndoctoredArtifactStillLoads) {
   // The check refuses only what lies outside: real objects, whose relocations all lie inside
   // their sections, still load.
