@@ -116,6 +116,9 @@ Result<void> check_relocatable_object(std::string_view object) {
       const uint64_t names_size = section(sh.sh_link).sh_size;
       for (uint64_t s = 0; s < sh.sh_size / sizeof(Elf64_Sym); ++s) {
         auto sym = read_at<Elf64_Sym>(object, sh.sh_offset + s * sizeof(Elf64_Sym));
+        if (s == 0 && (sym.st_name | sym.st_info | sym.st_other | sym.st_shndx | sym.st_value |
+                       sym.st_size) != 0)
+          return malformed(where + ": the null symbol is not all zeros");
         if (sym.st_name >= names_size)
           return malformed(where + ": symbol " + std::to_string(s) + ": name out of range");
         if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE) continue;
@@ -138,7 +141,9 @@ Result<void> check_relocatable_object(std::string_view object) {
       if (!within(rela.r_offset, fixup_width(ELF64_R_TYPE(rela.r_info)), target.sh_size))
         return malformed(where + ": relocation " + std::to_string(r) + " patches outside section " +
                          std::to_string(sh.sh_info));
-      if (ELF64_R_SYM(rela.r_info) >= symbols)
+      // JITLink resolves every relocation's symbol and cannot handle the null symbol (a
+      // forged one crashed it while it formatted the error).
+      if (ELF64_R_SYM(rela.r_info) == 0 || ELF64_R_SYM(rela.r_info) >= symbols)
         return malformed(where + ": relocation " + std::to_string(r) + ": symbol out of range");
     }
   }

@@ -121,6 +121,27 @@ TEST(ArtifactForgedObject, UnexpectedSectionTypesAreMalformed) {
   EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
 }
 
+TEST(ArtifactForgedObject, ARelocationAgainstTheNullSymbolIsMalformed) {
+  // The fuzzer's fourth reproducer: the null symbol given a size, and an absolute relocation
+  // (in the debug info) pointed at it.
+  Artifact a = compile_artifact(test_options());
+  ASSERT_FALSE(a.objects.empty());
+  std::string& o = a.objects[0];
+  ASSERT_TRUE(edit_section(o, ".symtab", [&](Elf64_Shdr& sh) {
+    Elf64_Sym null_symbol;
+    std::memcpy(&null_symbol, o.data() + sh.sh_offset, sizeof null_symbol);
+    null_symbol.st_size = 10;
+    std::memcpy(o.data() + sh.sh_offset, &null_symbol, sizeof null_symbol);
+  }));
+  for_each_rela(o, [](Elf64_Rela& rela, uint64_t) {
+    if (ELF64_R_TYPE(rela.r_info) == R_X86_64_64)
+      rela.r_info = ELF64_R_INFO(0, ELF64_R_TYPE(rela.r_info));
+  });
+  auto r = load_artifact(encode_artifact(a), host_verified());
+  ASSERT_FALSE(r.ok()) << "a relocation against the null symbol was linked";
+  EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
+}
+
 TEST(ArtifactForgedObject, AnUndoctoredArtifactStillLoads) {
   // The check refuses only what lies outside: real objects, whose relocations all lie inside
   // their sections, still load.
