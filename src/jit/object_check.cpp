@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace ironclad::jit {
 namespace {
@@ -79,6 +80,8 @@ Result<void> check_relocatable_object(std::string_view object) {
         object[sh.sh_offset] != '\0' || object[sh.sh_offset + sh.sh_size - 1] != '\0')
       return malformed("section " + std::to_string(i) + ": not a NUL-delimited string table");
   }
+  if (section(eh.e_shstrndx).sh_type != SHT_STRTAB)
+    return malformed("the section name table is not a string table");
   const uint64_t section_names_size = section(eh.e_shstrndx).sh_size;
   // Only the kinds of section LLVM writes for our code: a forged SHT_NULL or SHT_INIT_ARRAY
   // among them crashed JITLink after it allocated the graph.
@@ -105,6 +108,11 @@ Result<void> check_relocatable_object(std::string_view object) {
       return malformed(where + ": name outside the section name table");
     if (i == 0 ? sh.sh_type != SHT_NULL : !known_type(sh.sh_type))
       return malformed(where + ": unexpected type " + std::to_string(sh.sh_type));
+    // LLVM names a relocation section ".rela<section>". One retyped to anything else leaves
+    // the code it patched without its relocations, which crashed JITLink in linkPhase2.
+    const char* name = object.data() + section(eh.e_shstrndx).sh_offset + sh.sh_name;
+    if (std::string_view(name).starts_with(".rela") && sh.sh_type != SHT_RELA)
+      return malformed(where + ": " + name + " is not a RELA section");
     if (sh.sh_type != SHT_NOBITS && !within(sh.sh_offset, sh.sh_size, object.size()))
       return malformed(where + ": contents outside the object");
     if (sh.sh_type == SHT_REL) return malformed(where + ": REL relocations (x86-64 uses RELA)");

@@ -142,6 +142,18 @@ TEST(ArtifactForgedObject, ARelocationAgainstTheNullSymbolIsMalformed) {
   EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
 }
 
+TEST(ArtifactForgedObject, ARetypedRelocationSectionIsMalformed) {
+  // The fuzzer's fifth reproducer: one byte, .rela.text's type SHT_RELA -> SHT_NOTE, left
+  // .text without its relocations and crashed JITLink in linkPhase2.
+  Artifact a = compile_artifact(test_options());
+  ASSERT_FALSE(a.objects.empty());
+  ASSERT_TRUE(
+      edit_section(a.objects[0], ".rela.text", [](Elf64_Shdr& sh) { sh.sh_type = SHT_NOTE; }));
+  auto r = load_artifact(encode_artifact(a), host_verified());
+  ASSERT_FALSE(r.ok()) << "an object whose .rela.text is a note was linked";
+  EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
+}
+
 TEST(ArtifactForgedObject, AnUndoctoredArtifactStillLoads) {
   // The check refuses only what lies outside: real objects, whose relocations all lie inside
   // their sections, still load.
