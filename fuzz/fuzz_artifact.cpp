@@ -5,9 +5,9 @@
 // mutation would stop at the checksum and the fields behind it (versions, features, the
 // embedded module, the objects) would never be reached. Those consistent bytes go through
 // decoding, the checks and jit/object_check.h, but reach JITLink itself only when
-// IRONCLAD_FUZZ_ARTIFACT_LINK=1 is set: JITLink is not hardened against forged objects, and
-// the check in front of it still lets some through that crash it (docs/fuzzing.md "Known
-// findings"), which would make the smoke run flaky.
+// IRONCLAD_FUZZ_ARTIFACT_LINK=1 is set: JITLink is not hardened against forged objects, the
+// check in front of it closes only the crashes found so far (docs/fuzzing.md "Known
+// findings"), and a new one must not make the smoke run flaky.
 #include <xxhash.h>
 
 #include <algorithm>
