@@ -84,6 +84,9 @@ class CrashStore {
   virtual Result<CrashReport> find(const std::string& id_or_fingerprint) = 0;
   // Oldest first; a file deleted or damaged since it was indexed is left out.
   virtual Result<std::vector<CrashReport>> all() = 0;
+  // The same, only the reports of the module with this module_hash (read through the index:
+  // a module's history costs its own reports, not every report in the directory).
+  virtual Result<std::vector<CrashReport>> of_module(const std::string& module_hash) = 0;
   virtual const std::filesystem::path& dir() const = 0;
 };
 

@@ -29,7 +29,9 @@ using sqlite::Database;
 using sqlite::SqliteError;
 using sqlite::Statement;
 
-constexpr sqlite::StoreSchema kIndexSchema{"crash index", 1, R"sql(
+// Version 2 added module_hash (a module's history without reading every report). An index
+// of an older version is rebuilt from the files like a damaged one.
+constexpr sqlite::StoreSchema kIndexSchema{"crash index", 2, R"sql(
 CREATE TABLE IF NOT EXISTS reports (
   file         TEXT    NOT NULL PRIMARY KEY,
   id           TEXT    NOT NULL,
@@ -37,10 +39,12 @@ CREATE TABLE IF NOT EXISTS reports (
   timestamp    INTEGER NOT NULL,
   kind         TEXT    NOT NULL,
   extension_id TEXT    NOT NULL,
-  message      TEXT    NOT NULL
+  message      TEXT    NOT NULL,
+  module_hash  TEXT    NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS reports_by_id ON reports (id);
 CREATE INDEX IF NOT EXISTS reports_by_fingerprint ON reports (fingerprint, timestamp);
+CREATE INDEX IF NOT EXISTS reports_by_module ON reports (module_hash, timestamp);
 )sql"};
 
 // A report file larger than this is not one of ours.
@@ -48,7 +52,7 @@ constexpr uintmax_t kMaxReportBytes = 16u << 20;
 
 struct Statements {
   Statement insert, remove, files, groups, by_id, id_prefix, fingerprint_prefix, newest_in_group,
-      all, count, eviction_order;
+      all, of_module, count, eviction_order;
 };
 
 std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
@@ -60,7 +64,7 @@ std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
   const Entry entries[] = {
       {&s.insert,
        "INSERT OR REPLACE INTO reports (file, id, fingerprint, timestamp, kind, extension_id, "
-       "message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+       "message, module_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
        "insert"},
       {&s.remove, "DELETE FROM reports WHERE file = ?1", "remove"},
       {&s.files, "SELECT file FROM reports", "list files"},
@@ -84,6 +88,8 @@ std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
        "SELECT file FROM reports WHERE fingerprint = ?1 ORDER BY timestamp DESC, id DESC LIMIT 1",
        "newest report of a group"},
       {&s.all, "SELECT file FROM reports ORDER BY timestamp, id", "all"},
+      {&s.of_module, "SELECT file FROM reports WHERE module_hash = ?1 ORDER BY timestamp, id",
+       "reports of a module"},
       {&s.count, "SELECT COUNT(*) FROM reports", "count"},
       // Oldest first, but the newest report of each group after every other report; never
       // ?2 (the file just written).
@@ -313,6 +319,23 @@ class SqliteCrashStore final : public CrashStore {
       std::lock_guard lock(mutex_);
       IRONCLAD_TRY_ASSIGN(files, column_values(statements_->all));
     }
+    return read_files(files);
+  }
+
+  Result<std::vector<CrashReport>> of_module(const std::string& module_hash) override {
+    std::vector<std::string> files;
+    {
+      std::lock_guard lock(mutex_);
+      statements_->of_module.bind(1, module_hash);
+      IRONCLAD_TRY_ASSIGN(files, column_values(statements_->of_module));
+    }
+    return read_files(files);
+  }
+
+  const fs::path& dir() const override { return dir_; }
+
+ private:
+  std::vector<CrashReport> read_files(const std::vector<std::string>& files) const {
     std::vector<CrashReport> reports;
     for (const std::string& name : files) {
       // A file deleted or damaged since it was indexed is left out.
@@ -322,9 +345,6 @@ class SqliteCrashStore final : public CrashStore {
     return reports;
   }
 
-  const fs::path& dir() const override { return dir_; }
-
- private:
   std::optional<SqliteError> insert_row(const std::string& name, const CrashReport& r) {
     statements_->insert.bind(1, name)
         .bind(2, r.id)
@@ -332,7 +352,8 @@ class SqliteCrashStore final : public CrashStore {
         .bind(4, r.timestamp)
         .bind(5, r.kind)
         .bind(6, r.extension_id)
-        .bind(7, r.message);
+        .bind(7, r.message)
+        .bind(8, r.module_hash);
     return statements_->insert.run();
   }
 

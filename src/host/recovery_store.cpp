@@ -96,7 +96,7 @@ std::vector<Incident> RecoveryStore::history(const QuarantineKey& key, size_t li
                                              std::vector<std::string>& warnings) {
   std::lock_guard lock(mutex_);
   if (!crashes_) return {};
-  auto reports = crashes_->all();
+  auto reports = crashes_->of_module(key.module_hash);
   if (!reports.ok()) {
     warnings.push_back("the crash reports could not be read for the incident history: " +
                        reports.error().message);

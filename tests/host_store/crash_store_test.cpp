@@ -121,6 +121,26 @@ TEST(CrashStore, GroupsCountAndSpanTheirReports) {
     EXPECT_LE((*all)[i - 1].timestamp, (*all)[i].timestamp);  // oldest first
 }
 
+TEST(CrashStore, AModulesReportsAreFoundThroughTheIndex) {
+  TempDir dir;
+  auto store = open_ok(dir.path(), nullptr);
+  ASSERT_TRUE(store);
+  for (auto [module, time] : std::vector<std::pair<std::string, int64_t>>{
+           {"module-a", 3000}, {"module-b", 2000}, {"module-a", 1000}}) {
+    CrashReport r = report_at("aaaa000000000001", time);
+    r.module_hash = module;
+    ASSERT_TRUE(store->write(r).ok());
+  }
+  auto of_a = store->of_module("module-a");
+  ASSERT_TRUE(of_a.ok()) << of_a.error().message;
+  ASSERT_EQ(of_a->size(), 2u);
+  EXPECT_EQ((*of_a)[0].timestamp, 1000);  // oldest first
+  EXPECT_EQ((*of_a)[1].timestamp, 3000);
+  auto none = store->of_module("module-c");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 TEST(CrashStore, UnknownAndAmbiguousQueriesAreErrors) {
   TempDir dir;
   auto store = open_ok(dir.path(), nullptr);
