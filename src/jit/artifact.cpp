@@ -296,6 +296,10 @@ Result<void> write_artifact(const std::string& path, const Artifact& artifact) {
 
 Result<Artifact> read_artifact(const std::string& path) {
   IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(path));
+  return decode_artifact_file(bytes, path);
+}
+
+Result<Artifact> decode_artifact_file(std::span<const uint8_t> bytes, const std::string& path) {
   auto artifact = decode_artifact(bytes);
   if (!artifact.ok()) {
     Error e = std::move(artifact).error();

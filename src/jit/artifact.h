@@ -67,6 +67,8 @@ std::vector<uint8_t> encode_artifact(const Artifact& artifact);
 // The structure and checksum only: Malformed when the bytes are not a complete, intact
 // artifact of this format version. Versions and features are check_artifact's job.
 Result<Artifact> decode_artifact(std::span<const uint8_t> bytes);
+// decode_artifact of a file's bytes: errors start with the file's path.
+Result<Artifact> decode_artifact_file(std::span<const uint8_t> bytes, const std::string& path);
 
 // May this artifact's code run here? CpuIncompatibility when its features are not a subset of
 // `host_verified`; Usage for another engine or LLVM version; Malformed when the

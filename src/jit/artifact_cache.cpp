@@ -51,13 +51,7 @@ std::optional<Result<Artifact>> read_cached(const std::string& path) {
     bytes.insert(bytes.end(), chunk, chunk + n);
   }
   ::close(fd);
-  auto artifact = decode_artifact(bytes);
-  if (!artifact.ok()) {
-    Error e = std::move(artifact).error();
-    e.message = path + ": " + e.message;
-    return Result<Artifact>(std::move(e));
-  }
-  return artifact;
+  return decode_artifact_file(bytes, path);
 }
 
 // Marks a cache file as just used. The access time, not the modification time: an
