@@ -10,6 +10,7 @@
 #include "host/crash_report.h"
 #include "host/crash_signals.h"
 #include "host/hex_text.h"
+#include "host/registers_json.h"
 
 namespace ironclad::host {
 
@@ -21,13 +22,6 @@ json frame_json(const BacktraceFrame& f) {
   return json{{"function_index", f.function_index},
               {"function_name", f.function_name},
               {"code_offset", f.code_offset}};
-}
-
-// {"rax": "0x2a", ...} in capture order (the object keeps insertion order).
-json registers_json(const std::vector<RegisterValue>& registers) {
-  json out = json::object();
-  for (const RegisterValue& r : registers) out[r.name] = hex_address(r.value);
-  return out;
 }
 
 json fault_json(const FaultDetails& f) {

@@ -11,6 +11,7 @@
 #include "host/crash_report.h"
 #include "host/crash_signals.h"
 #include "host/hex_text.h"
+#include "host/registers_json.h"
 #include "host/utc_time.h"
 
 namespace ironclad::host {
@@ -86,12 +87,8 @@ json event_json(const CrashReport& r, const std::string& event_id) {
   if (!frames.empty()) {
     json stacktrace{{"frames", std::move(frames)}};
     // Sentry shows these with the innermost frame: the machine state at the fault.
-    if (fault && !fault->registers.empty()) {
-      json registers = json::object();
-      for (const RegisterValue& reg : fault->registers)
-        registers[reg.name] = hex_address(reg.value);
-      stacktrace["registers"] = std::move(registers);
-    }
+    if (fault && !fault->registers.empty())
+      stacktrace["registers"] = registers_json(fault->registers);
     exception["stacktrace"] = std::move(stacktrace);
   }
 
