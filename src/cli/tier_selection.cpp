@@ -1,6 +1,7 @@
 #include "cli/tier_selection.h"
 
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 #include "host/feature_resolution.h"
@@ -129,7 +130,14 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
 }
 
 Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
-  if (plan.kind == TierKind::Interp) return interp::make_interpreter();
+  if (plan.kind == TierKind::Interp) {
+    // IRONCLAD_INTERP_PLAIN=1: the interpreter without its lowering optimizations, to tell
+    // a lowering bug from anything else on a real program (docs/interpreter.md).
+    const char* plain = std::getenv("IRONCLAD_INTERP_PLAIN");
+    interp::InterpreterOptions options;
+    options.optimize = !(plain && std::string_view(plain) == "1");
+    return interp::make_interpreter(options);
+  }
   jit::JitConfig config = host::jit_config(plan.resolved.features, plan.host_verified,
                                            plan.emulate_features, plan.emulate_cpu);
   // E.g. why an instance runs with explicit bounds checks (no guard region under RLIMIT_AS).

@@ -18,10 +18,12 @@ constexpr uint32_t kMaxNativeDepth = 200;
 
 }  // namespace
 
-Interpreter::Interpreter() { ctx_.interp = this; }
+Interpreter::Interpreter(InterpreterOptions options) : options_(options) { ctx_.interp = this; }
 Interpreter::~Interpreter() = default;
 
-std::unique_ptr<runtime::Tier> make_interpreter() { return std::make_unique<Interpreter>(); }
+std::unique_ptr<runtime::Tier> make_interpreter(InterpreterOptions options) {
+  return std::make_unique<Interpreter>(options);
+}
 
 void Interpreter::on_destroy(runtime::Instance&) {
   // Lowered code stays owned by the interpreter: FunctionInstances live as long as the
@@ -31,7 +33,7 @@ void Interpreter::on_destroy(runtime::Instance&) {
 Result<const FuncCode*> Interpreter::code_for(runtime::FunctionInstance& func) {
   if (func.tier_code) return static_cast<const FuncCode*>(func.tier_code);
   if (!ctx_.store) return Error::make(ErrorKind::Internal, "interpreter: lowering without a store");
-  IRONCLAD_TRY_ASSIGN(std::unique_ptr<FuncCode> code, lower_function(*ctx_.store, func));
+  IRONCLAD_TRY_ASSIGN(std::unique_ptr<FuncCode> code, lower_function(*ctx_.store, func, options_.optimize));
   func.tier_code = code.get();
   codes_.push_back(std::move(code));
   return codes_.back().get();

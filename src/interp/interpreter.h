@@ -10,9 +10,18 @@
 
 namespace ironclad::interp {
 
+struct InterpreterOptions {
+  // Lowering folds operands into their consumers (lazy locals and constants, results
+  // written straight to locals, superinstructions, pairs). Off, every wasm instruction
+  // becomes its own handler reading and writing stack slots: slower, and simple enough to
+  // serve as the reference the optimized lowering is tested against (and to tell a
+  // lowering bug from a handler bug on a real program: IRONCLAD_INTERP_PLAIN=1).
+  bool optimize = true;
+};
+
 class Interpreter final : public runtime::Tier {
  public:
-  Interpreter();
+  explicit Interpreter(InterpreterOptions options = {});
   ~Interpreter() override;
 
   const char* name() const override { return "interp"; }
@@ -27,6 +36,7 @@ class Interpreter final : public runtime::Tier {
   Result<void> prepare_stacks(runtime::Store& store);
   void add_backtrace(Error& error, const Activation* top, const Word* top_ip) const;
 
+  InterpreterOptions options_;
   ExecContext ctx_;
   std::unique_ptr<uint64_t[]> stack_;
   size_t stack_slots_ = 0;
@@ -34,6 +44,6 @@ class Interpreter final : public runtime::Tier {
   std::vector<std::unique_ptr<FuncCode>> codes_;
 };
 
-std::unique_ptr<runtime::Tier> make_interpreter();
+std::unique_ptr<runtime::Tier> make_interpreter(InterpreterOptions options = {});
 
 }  // namespace ironclad::interp

@@ -43,20 +43,22 @@ uint32_t FuncCode::module_offset_of(const Word* ip) const {
 }
 
 Result<std::unique_ptr<FuncCode>> lower_function(runtime::Store& store,
-                                                 runtime::FunctionInstance& func) {
+                                                 runtime::FunctionInstance& func,
+                                                 bool optimize) {
   if (func.is_host() || !func.instance)
     return Error::make(ErrorKind::Internal, "interpreter: cannot lower a host function");
-  Lowerer lowerer(store, func);
+  Lowerer lowerer(store, func, optimize);
   return lowerer.run();
 }
 
-Lowerer::Lowerer(runtime::Store& store, runtime::FunctionInstance& func)
+Lowerer::Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool optimize)
     : store_(store),
       func_(func),
       inst_(*func.instance),
       module_(*func.instance->module),
       code_(std::make_unique<FuncCode>()),
-      w_(code_->words) {}
+      w_(code_->words),
+      optimize_(optimize) {}
 
 Result<std::unique_ptr<FuncCode>> Lowerer::run() {
   const uint32_t index = func_.func_index;
@@ -116,13 +118,15 @@ Result<std::unique_ptr<FuncCode>> Lowerer::run() {
     IRONCLAD_TRY(decoder.next(in));
     offset_ = in.offset;
     IRONCLAD_TRY(lower(in));
+    // Unoptimized: no instruction may absorb the one before it.
+    if (!optimize_) mark_label();
   }
   if (!ctrls_.empty())
     return Error::make(ErrorKind::Internal, "interpreter: body of " +
                                                 module_.function_display_name(index) +
                                                 " ended with open blocks");
   IRONCLAD_TRY(check_frame_size());
-  fuse_adjacent();
+  if (optimize_) fuse_adjacent();
 
   w_.shrink_to_fit();
   // Jump targets were word indices while the vector could still move.
@@ -226,6 +230,23 @@ void Lowerer::set_dst_patch(size_t word, bool high) {
   dst_patch_.height = stack_.size();
 }
 
+Lowerer::LastOp Lowerer::record(size_t start, Opcode op, LastOp::Form form, uint32_t a,
+                                uint32_t b, uint64_t imm_bits) const {
+  LastOp r;
+  r.valid = true;
+  r.start = start;
+  r.end = w_.size();
+  r.op = op;
+  r.form = form;
+  r.a = a;
+  r.b = b;
+  r.imm_bits = imm_bits;
+  r.home = stack_.back().home;
+  r.height = stack_.size();
+  r.module_offset = offset_;
+  return r;
+}
+
 bool Lowerer::is_last_result(const Operand& o, size_t height) const {
   return last_op_.valid && last_op_.end == w_.size() && o.kind == Operand::Stack &&
          o.home == last_op_.home && last_op_.height == height;
@@ -309,6 +330,11 @@ uint32_t Lowerer::push(ValType t) {
 }
 
 void Lowerer::push_local(uint32_t local_index) {
+  if (!optimize_) {
+    const ValType t = local_types_[local_index];
+    emit_copy(t == ValType::V128, local_slots_[local_index], push(t));
+    return;
+  }
   Operand o;
   o.type = local_types_[local_index];
   o.kind = Operand::Local;
@@ -327,6 +353,7 @@ void Lowerer::push_const(ValType t, uint64_t bits, uint64_t bits_hi) {
   o.home = home_at(stack_.size());
   max_slot_ = std::max(max_slot_, o.home + slot_count(t));
   stack_.push_back(o);
+  if (!optimize_) materialize(stack_.back());
 }
 
 Lowerer::Operand Lowerer::pop() {
@@ -522,23 +549,25 @@ void Lowerer::emit_branch(Control& c) {
 }
 
 size_t Lowerer::emit_conditional(bool when) {
-  LastOp pc = last_op_;
-  bool fuse = is_last_result(stack_.back(), stack_.size()) &&
-              (pc.op == Opcode::I32Eqz || pc.op == Opcode::I64Eqz ||
-               branch_compare_handler(pc.op, pc.imm, true) != nullptr);
+  const LastOp pc = last_op_;
+  const bool pc_imm = pc.form == LastOp::Form::BinaryImm;
+  const bool eqz = pc.is(LastOp::Form::Unary) && (pc.op == Opcode::I32Eqz || pc.op == Opcode::I64Eqz);
+  const bool compare =
+      pc.is_binary_value() && branch_compare_handler(pc.op, pc_imm, true) != nullptr;
+  bool fuse = is_last_result(stack_.back(), stack_.size()) && (eqz || compare);
   Operand cond = pop();
   if (fuse) {
     // Replace the comparison by a compare-and-branch reading the same operands.
     rewind_last_op();
-    if (pc.op == Opcode::I32Eqz || pc.op == Opcode::I64Eqz) {
+    if (eqz) {
       bool is64 = pc.op == Opcode::I64Eqz;
       // branch when (a == 0) == when
       emit(when ? (is64 ? h_br_z64 : h_br_z) : (is64 ? h_br_nz64 : h_br_nz));
       emit_pair(pc.a, 0);
     } else {
-      emit(branch_compare_handler(pc.op, pc.imm, when));
+      emit(branch_compare_handler(pc.op, pc_imm, when));
       emit_pair(pc.a, pc.b);
-      if (pc.imm) emit_word(pc.imm_bits);
+      if (pc_imm) emit_word(pc.imm_bits);
     }
   } else {
     uint32_t s = src(cond);

@@ -194,13 +194,12 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
         push(result);
         set_dst_patch(at + 1, true);
         // An operator or a store may absorb it, the sum included.
-        last_op_ = LastOp{true, at, w_.size(), in.op, addr.local, 0, false, in.mem.offset,
-                          stack_.back().home, stack_.size(), offset_};
+        last_op_ = record(at, in.op, Form::Load, addr.local, 0, in.mem.offset);
         last_op_.addr_imm = static_cast<uint32_t>(addr.bits);
         return {};
       }
     }
-    if (last_op_.scaled && is_last_result(stack_.back(), stack_.size())) {
+    if (last_op_.is(Form::AddShl) && is_last_result(stack_.back(), stack_.size())) {
       if (Handler scaled = load_add_shl_handler(in.op)) {
         // load(a + (b << k) + offset): an array element in one instruction.
         LastOp add = last_op_;
@@ -215,15 +214,20 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
         return {};
       }
     }
-    Handler fused = last_op_.scaled ? nullptr : load_add_handler(in.op, last_op_.imm);
-    if (fused && last_op_.op == Opcode::I32Add && is_last_result(stack_.back(), stack_.size())) {
+    // Only a plain i32.add of two values (or of a value and a constant): an add that
+    // absorbed a load or a shift has the same opcode but other operands.
+    Handler fused = last_op_.is_binary_value() && last_op_.op == Opcode::I32Add
+                        ? load_add_handler(in.op, last_op_.form == Form::BinaryImm)
+                        : nullptr;
+    if (fused && is_last_result(stack_.back(), stack_.size())) {
       // load(a + b + offset): the sum is computed inside the load.
       LastOp add = last_op_;
       const LastOp* before = op_ending_at(add.start);
       const LastOp inner = before ? *before : LastOp{};
       Operand addr = pop();
       rewind_last_op();
-      Handler twice = add.imm && inner.valid && !inner.loaded && inner.home == add.a &&
+      const bool add_imm = add.form == Form::BinaryImm;
+      Handler twice = add_imm && inner.is(Form::Load) && inner.home == add.a &&
                               inner.height == add.height
                           ? load_load_handler(inner.op, in.op)
                           : nullptr;
@@ -246,14 +250,13 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
         return {};
       }
       size_t at = emit(fused);
-      if (add.imm) {
+      if (add_imm) {
         emit_pair(add.a, addr.home);
         emit_word(add.imm_bits);
         emit_word(in.mem.offset);
         push(result);
         set_dst_patch(at + 1, true);
-        last_op_ = LastOp{true, at, w_.size(), in.op, add.a, 0, false, in.mem.offset,
-                          stack_.back().home, stack_.size(), offset_};
+        last_op_ = record(at, in.op, Form::Load, add.a, 0, in.mem.offset);
         last_op_.addr_imm = static_cast<uint32_t>(add.imm_bits);
       } else {
         emit_pair(add.a, add.b);
@@ -271,14 +274,13 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
     emit_word(in.mem.offset);
     push(result);
     set_dst_patch(at + 1, true);
-    last_op_ = LastOp{true, at, w_.size(), in.op, sa, 0, false, in.mem.offset,
-                      stack_.back().home, stack_.size(), offset_};
+    last_op_ = record(at, in.op, Form::Load, sa, 0, in.mem.offset);
     return {};
   }
   if (Handler h = store_handler(in.op)) {
     // `*p = x op *p`: an operator that loaded from this very address, stored back there.
     const size_t height_v = stack_.size();
-    if (last_op_.loaded && last_op_.imm_bits == in.mem.offset &&
+    if (last_op_.is(Form::BinaryLoaded) && last_op_.imm_bits == in.mem.offset &&
         last_op_.op != Opcode::Count && full_load_of(stack_.back().type) != Opcode::Count &&
         in.op == full_store_of(stack_.back().type) &&
         is_last_result(stack_.back(), height_v)) {
@@ -322,7 +324,7 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
       (void)muladd;
       return {};
     }
-    Handler move = last_op_.valid && !last_op_.loaded ? move_handler(last_op_.op, in.op) : nullptr;
+    Handler move = last_op_.is(Form::Load) ? move_handler(last_op_.op, in.op) : nullptr;
     if (move && is_last_result(stack_.back(), height_v)) {
       // `*p = *q`: the value just loaded is stored, never kept in a slot.
       LastOp load = last_op_;
@@ -414,14 +416,13 @@ Result<void> Lowerer::lower_memory(const wasm::Instr& in) {
 // load of q), add, store to p. Emits one instruction for the four and returns its handler,
 // or returns null having emitted nothing.
 Handler Lowerer::muladd_p_first(const wasm::Instr& in, size_t height_v) {
-  if (!last_op_.valid || last_op_.loaded || last_op_.imm || last_op_.scaled ||
-      !is_last_result(stack_.back(), height_v) || in.op != full_store_of(stack_.back().type))
+  if (!last_op_.is(Form::Binary) || !is_last_result(stack_.back(), height_v) || in.op != full_store_of(stack_.back().type))
     return nullptr;
   const LastOp add = last_op_;
   const LastOp* mul = op_ending_at(add.start);
-  if (!mul || !mul->loaded || mul->home != add.b || mul->height != add.height + 1) return nullptr;
+  if (!mul || !mul->is(Form::BinaryLoaded) || mul->home != add.b || mul->height != add.height + 1) return nullptr;
   const LastOp* load = op_ending_at(mul->start);
-  if (!load || load->loaded || load->op != full_load_of(stack_.back().type) ||
+  if (!load || !load->is(Form::Load) || load->op != full_load_of(stack_.back().type) ||
       load->home != add.a || load->height != add.height || load->addr_imm != 0 ||
       load->imm_bits != in.mem.offset)
     return nullptr;
@@ -542,15 +543,14 @@ void Lowerer::lower_unop(Opcode op, Handler h, ValType result) {
   push(result);
   set_dst_patch(at + 1, true);
   if (op == Opcode::I32Eqz || op == Opcode::I64Eqz) {
-    last_op_ = LastOp{true, at, w_.size(), op, sa, 0, false, 0,
-                      stack_.back().home, stack_.size(), offset_};
+    last_op_ = record(at, op, Form::Unary, sa, 0, 0);
   }
 }
 
 bool Lowerer::fuse_loaded_operand(Opcode op, ValType result, const Operand& a,
                                   const Operand& b, size_t height_b) {
   Handler fused = binop_load_handler(op);
-  if (!fused || last_op_.op != full_load_of(a.type)) return false;
+  if (!fused || !last_op_.is(Form::Load) || last_op_.op != full_load_of(a.type)) return false;
   // `x op load(...)`: the load just emitted is absorbed by the operator.
   bool b_loaded = is_last_result(b, height_b);
   bool a_loaded = !b_loaded && is_commutative(op) && b.kind != Operand::Const &&
@@ -561,7 +561,7 @@ bool Lowerer::fuse_loaded_operand(Opcode op, ValType result, const Operand& a,
   // read-modify-write of p may absorb both (muladd_rmw_handler).
   const LastOp* prev = op_ending_at(load.start);
   const LastOp before = prev ? *prev : LastOp{};
-  const bool chained = b_loaded && before.valid && before.loaded && a.kind == Operand::Stack &&
+  const bool chained = b_loaded && before.is(Form::BinaryLoaded) && a.kind == Operand::Stack &&
                        a.home == before.home && before.height == height_b - 1;
   Operand other = b_loaded ? a : b;
   const uint32_t dst = a.home;
@@ -576,8 +576,8 @@ bool Lowerer::fuse_loaded_operand(Opcode op, ValType result, const Operand& a,
   emit_word(load.imm_bits);
   push(result);
   set_dst_patch(at + 2, false);
-  last_op_ = LastOp{true, at, w_.size(), op, so, load.a, false, load.imm_bits,
-                    stack_.back().home, stack_.size(), load.module_offset, true};
+  last_op_ = record(at, op, Form::BinaryLoaded, so, load.a, load.imm_bits);
+  last_op_.module_offset = load.module_offset;
   last_op_.addr_imm = load.addr_imm;
   if (chained) {
     last_op_.inner = LastOp::Inner{true,     before.start, before.op,        before.a,
@@ -613,7 +613,7 @@ void Lowerer::lower_binop(Opcode op, ValType result) {
     }
   }
   if (op == Opcode::I32Add && a.kind != Operand::Const && b.kind != Operand::Const &&
-      last_op_.op == Opcode::I32Shl && last_op_.imm) {
+      last_op_.is(Form::BinaryImm) && last_op_.op == Opcode::I32Shl) {
     // a + (b << k) in one instruction (array indexing); a load may absorb it in turn.
     bool b_shifted = is_last_result(b, height_b);
     bool a_shifted = !b_shifted && is_last_result(a, height_b - 1);
@@ -629,8 +629,7 @@ void Lowerer::lower_binop(Opcode op, ValType result) {
       emit_pair(dst, k);
       push(result);
       set_dst_patch(at + 2, false);
-      last_op_ = LastOp{true, at, w_.size(), op, so, shift.a, false, k,
-                        stack_.back().home, stack_.size(), offset_, false, true};
+      last_op_ = record(at, op, Form::AddShl, so, shift.a, k);
       return;
     }
   }
@@ -655,8 +654,8 @@ void Lowerer::lower_binop(Opcode op, ValType result) {
     push(result);
     set_dst_patch(at + 2, false);
   }
-  last_op_ = LastOp{true, at, w_.size(), op, sa, sb, imm, b.bits,
-                    stack_.back().home, stack_.size(), offset_};
+  last_op_ = imm ? record(at, op, Form::BinaryImm, sa, 0, b.bits)
+                 : record(at, op, Form::Binary, sa, sb, 0);
 }
 
 Result<void> Lowerer::lower_numeric(const wasm::Instr& in) {
@@ -714,8 +713,7 @@ Result<void> Lowerer::lower_simd(const wasm::Instr& in) {
       push(ValType::V128);
       set_dst_patch(at + 2, false);
       if (sh.form == SimdForm::Binary) {
-        last_op_ = LastOp{true, at, w_.size(), in.op, sa, sb, false, 0,
-                          stack_.back().home, stack_.size(), offset_};
+        last_op_ = record(at, in.op, Form::Binary, sa, sb, 0);
       }
       return {};
     }

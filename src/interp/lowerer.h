@@ -25,12 +25,14 @@ namespace ironclad::interp {
 
 // Lowers the body of `func` (a wasm function of a live instance). The module is validated;
 // an error here means an Ironclad bug or a limit (e.g. a frame too large) and says which.
+// Without `optimize`, nothing is folded (InterpreterOptions::optimize).
 Result<std::unique_ptr<FuncCode>> lower_function(runtime::Store& store,
-                                                 runtime::FunctionInstance& func);
+                                                 runtime::FunctionInstance& func,
+                                                 bool optimize = true);
 
 class Lowerer {
  public:
-  Lowerer(runtime::Store& store, runtime::FunctionInstance& func);
+  Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool optimize = true);
   Result<std::unique_ptr<FuncCode>> run();
 
  private:
@@ -65,29 +67,33 @@ class Lowerer {
     uint32_t home = 0;
     size_t height = 0;
   };
-  // The last instruction emitted, when it is a binary operator, eqz or a load whose
-  // result is on top of the stack: its consumer may absorb it (compare-and-branch,
-  // load-and-operate, load from a sum), rewinding it. For a load, `a` is the address slot
-  // and imm_bits the static offset.
+  // The last instruction emitted, when a consumer may absorb it (compare-and-branch,
+  // load-and-operate, load from a sum...), rewinding it. `form` says what its words mean;
+  // a consumer matches the form it understands, never only the opcode: an i32.add that
+  // absorbed a load has the opcode of a plain add but its `b` is an address, not a value.
   struct LastOp {
+    enum class Form : uint8_t {
+      None,
+      Unary,          // eqz: a is the operand slot
+      Binary,         // op a, b: both slots
+      BinaryImm,      // op a, imm: imm_bits is the constant
+      BinaryLoaded,   // x op load(b + addr_imm + imm_bits): a is x, b the address slot
+      AddShl,         // a + (b << imm_bits)
+      Load,           // load(a + addr_imm + imm_bits)
+    };
     bool valid = false;
     size_t start = 0, end = 0;
     wasm::Opcode op = wasm::Opcode::Nop;
+    Form form = Form::None;
     uint32_t a = 0, b = 0;
-    bool imm = false;
     uint64_t imm_bits = 0;
     uint32_t home = 0;
     size_t height = 0;
     uint32_t module_offset = 0;
-    // A binary operator that absorbed a load: `b` is the load's address slot, imm_bits
-    // its offset.
-    bool loaded = false;
-    // An i32.add that absorbed `b << k`: imm_bits is k.
-    bool scaled = false;
-    // A load from `a + addr_imm` (i32, wrapping), or an operator that absorbed one.
+    // Load and BinaryLoaded: the address is (slot + addr_imm) mod 2^32, plus imm_bits.
     uint32_t addr_imm = 0;
-    // An operator that absorbed a load and whose first operand is the result of the
-    // operator-with-load just before it (`(x * load q) + load p`): that one.
+    // A BinaryLoaded whose first operand is the result of the BinaryLoaded just before it
+    // (`(x * load q) + load p`): that one.
     struct Inner {
       bool valid = false;
       size_t start = 0;
@@ -96,7 +102,15 @@ class Lowerer {
       uint64_t offset = 0;
       uint32_t module_offset = 0;
     } inner = {};
+
+    bool is(Form f) const { return valid && form == f; }
+    bool is_binary_value() const { return valid && (form == Form::Binary || form == Form::BinaryImm); }
   };
+  using Form = LastOp::Form;
+  // The record of an instruction just emitted (from `start` to the end of the code), whose
+  // result is the top of the stack.
+  LastOp record(size_t start, wasm::Opcode op, LastOp::Form form, uint32_t a, uint32_t b,
+                uint64_t imm_bits) const;
 
   Result<void> lower(const wasm::Instr& in);
   Result<void> lower_control(const wasm::Instr& in);
@@ -174,6 +188,7 @@ class Lowerer {
   std::unique_ptr<FuncCode> code_;
   std::vector<Word>& w_;
   bool fuel_ = false;
+  const bool optimize_;
 
   std::vector<uint32_t> local_slots_;
   std::vector<ValType> local_types_;
