@@ -31,8 +31,9 @@ constexpr char kMagic[8] = {'\x7f', 'I', 'C', 'W', 'A', 'S', 'M', '\n'};
 // refused instead of run.
 // 3: VmContext::fuel, ironclad_jit_fuel_exhausted. 4: debug line tables in the objects
 // (backtraces' wasm offsets; older objects have none). 5: a trap helper per kind
-// (ironclad_jit_trap_<kind>), ud2 for unreachable.
-constexpr int kCodeAbi = 5;
+// (ironclad_jit_trap_<kind>), ud2 for unreachable. 6: multiple results return floats as
+// integers of the same width (ModuleTranslation::result_field_type).
+constexpr int kCodeAbi = 6;
 constexpr size_t kChecksumBytes = 16;
 constexpr uint8_t kMaxOptLevel = 3;
 // Objects per artifact: partition.h allows at most kMaxPartitions; anything above this is

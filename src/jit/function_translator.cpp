@@ -32,9 +32,25 @@ llvm::Type* ModuleTranslation::results_type(const wasm::FuncType& ft) const {
   if (ft.results.empty()) return llvm::Type::getVoidTy(ctx);
   if (ft.results.size() == 1) return type_of(ft.results[0]);
   std::vector<llvm::Type*> fields;
-  for (ValType t : ft.results) fields.push_back(type_of(t));
+  for (ValType t : ft.results) fields.push_back(result_field_type(t));
   // LLVM returns a struct too large for registers through a hidden pointer by itself.
   return llvm::StructType::get(ctx, fields);
+}
+
+llvm::Type* ModuleTranslation::result_field_type(ValType t) const {
+  if (t == ValType::F32) return llvm::Type::getInt32Ty(ctx);
+  if (t == ValType::F64) return llvm::Type::getInt64Ty(ctx);
+  return type_of(t);
+}
+
+llvm::Value* ModuleTranslation::to_result_field(llvm::IRBuilder<>& b, llvm::Value* v,
+                                                ValType t) const {
+  return t == ValType::F32 || t == ValType::F64 ? b.CreateBitCast(v, result_field_type(t)) : v;
+}
+
+llvm::Value* ModuleTranslation::from_result_field(llvm::IRBuilder<>& b, llvm::Value* v,
+                                                  ValType t) const {
+  return t == ValType::F32 || t == ValType::F64 ? b.CreateBitCast(v, type_of(t)) : v;
 }
 
 llvm::FunctionType* ModuleTranslation::signature(const wasm::FuncType& ft) const {
@@ -314,7 +330,8 @@ void FunctionTranslator::emit_return(const std::vector<llvm::Value*>& values) {
   } else {
     llvm::Value* agg = llvm::UndefValue::get(mt_.results_type(type_));
     for (size_t i = 0; i < values.size(); ++i)
-      agg = b_.CreateInsertValue(agg, values[i], {static_cast<unsigned>(i)});
+      agg = b_.CreateInsertValue(agg, mt_.to_result_field(b_, values[i], type_.results[i]),
+                                 {static_cast<unsigned>(i)});
     b_.CreateRet(agg);
   }
 }
@@ -419,7 +436,8 @@ void FunctionTranslator::emit_call(uint32_t func_index) {
   r->setTailCallKind(llvm::CallInst::TCK_NoTail);
   if (type.results.size() == 1) push(r);
   if (type.results.size() > 1)
-    for (unsigned i = 0; i < type.results.size(); ++i) push(b_.CreateExtractValue(r, {i}));
+    for (unsigned i = 0; i < type.results.size(); ++i)
+      push(mt_.from_result_field(b_, b_.CreateExtractValue(r, {i}), type.results[i]));
 }
 
 Result<void> FunctionTranslator::visit(const wasm::Instr& in) {

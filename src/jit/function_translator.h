@@ -38,6 +38,13 @@ struct ModuleTranslation {
 
   llvm::Type* type_of(ValType t) const;
   llvm::Type* results_type(const wasm::FuncType& ft) const;  // void, one type, or a struct
+  // Multiple results travel in a struct whose float fields are integers of the same width:
+  // x86-64 returns only two floats in XMM registers and a third in x87's ST0, whose load
+  // and store quiet a signalling NaN (the spec wants the bits). Integers past the registers
+  // go through memory, bit for bit. These convert a value to and from its field.
+  llvm::Type* result_field_type(ValType t) const;
+  llvm::Value* to_result_field(llvm::IRBuilder<>& b, llvm::Value* v, ValType t) const;
+  llvm::Value* from_result_field(llvm::IRBuilder<>& b, llvm::Value* v, ValType t) const;
   llvm::FunctionType* signature(const wasm::FuncType& ft) const;  // (ctx, params...) -> results
   llvm::FunctionCallee helper(const char* name, llvm::Type* result,
                               std::initializer_list<llvm::Type*> params) const;

@@ -136,7 +136,9 @@ void build_entry(ModuleTranslation& mt, llvm::Function* wasm_fn, const wasm::Fun
   r->addFnAttr(llvm::Attribute::NoInline);
   if (type.results.size() == 1) b.CreateAlignedStore(r, slot(0), llvm::Align(16));
   for (unsigned i = 0; type.results.size() > 1 && i < type.results.size(); ++i)
-    b.CreateAlignedStore(b.CreateExtractValue(r, {i}), slot(i), llvm::Align(16));
+    b.CreateAlignedStore(
+        mt.from_result_field(b, b.CreateExtractValue(r, {i}), type.results[i]), slot(i),
+        llvm::Align(16));
   b.CreateRetVoid();
 }
 

@@ -121,7 +121,8 @@ TEST_F(CliJit, TheEnvironmentOverridesAreReadToo) {
 TEST_F(CliJit, SpectestPassesInTheJit) {
   // Every script of tests/spec, in the JIT on this host and with SSE2 only.
   for (const char* script : {"arith", "control", "traps", "memory", "tables_refs", "bulk",
-                             "simd_basic", "linking", "malformed", "invalid"}) {
+                             "simd_basic", "linking", "malformed", "invalid",
+                             "multi_value"}) {
     std::string json = fixture(std::string("wast/") + script + "/" + script + ".json");
     auto r = run_ironclad({"spectest", "--tier", "jit", json});
     EXPECT_EQ(r.status, 0) << script << ": " << r.out << r.err;
