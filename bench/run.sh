@@ -60,7 +60,8 @@ declare -A QUICK=(
 )
 
 native_flags=(-O2 -Wall)
-wasm_flags=(--target=wasm32-wasi --sysroot=/usr -O2 -Wall -D_WASI_EMULATED_PROCESS_CLOCKS)
+# --no-wasm-opt: the module must not depend on whether binaryen is installed.
+wasm_flags=(--target=wasm32-wasi --sysroot=/usr --no-wasm-opt -O2 -Wall -D_WASI_EMULATED_PROCESS_CLOCKS)
 wasm_libs=(-lwasi-emulated-process-clocks -lm)
 
 # build NAME SRC: native and wasm binaries into bench/out/, rebuilt when the source changed.

@@ -4,6 +4,11 @@ find_program(WAT2WASM wat2wasm REQUIRED)
 find_program(WAST2JSON wast2json REQUIRED)
 find_program(CLANG19 clang-19 REQUIRED)
 set(IRONCLAD_FIXTURE_DIR ${CMAKE_BINARY_DIR}/fixtures)
+# Every C -> wasm32-wasi compile starts with this. --no-wasm-opt: clang runs binaryen's
+# wasm-opt after a wasm link whenever it finds one on PATH, which inlines, renames and drops
+# functions, so a fixture (its backtraces, its function names) would depend on what else is
+# installed. Fixtures must come out the same on every machine.
+set(IRONCLAD_WASM_CC ${CLANG19} --target=wasm32-wasi --sysroot=/usr --no-wasm-opt)
 file(MAKE_DIRECTORY ${IRONCLAD_FIXTURE_DIR})
 
 # wat_fixture(<target-list-var> file.wat ...): file.wat -> fixtures/file.wasm
@@ -43,7 +48,7 @@ function(c_wasm_fixtures out_var)
     get_filename_component(stem ${src} NAME_WE)
     set(out ${IRONCLAD_FIXTURE_DIR}/${stem}.wasm)
     add_custom_command(OUTPUT ${out}
-      COMMAND ${CLANG19} --target=wasm32-wasi --sysroot=/usr -O2
+      COMMAND ${IRONCLAD_WASM_CC} -O2
               -D_WASI_EMULATED_PROCESS_CLOCKS ${src} -o ${out} -lwasi-emulated-process-clocks
       DEPENDS ${src} COMMENT "clang wasm32-wasi ${stem}" VERBATIM)
     list(APPEND outputs ${out})

@@ -11,7 +11,7 @@ packages=(
   libcli11-dev libfmt-dev libxxhash-dev libboost-context-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wabt wasi-libc libclang-rt-19-dev-wasm32 libclang-rt-19-dev
-  nodejs
+  nodejs binaryen
 )
 
 missing=()
