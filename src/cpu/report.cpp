@@ -89,12 +89,14 @@ CpuReport judge(CpuInputs inputs) {
   if (inputs.xcr) {
     r.xcr = *inputs.xcr;
   } else {
-    // Not given: the OS enabled every state the CPU can save (the weakest CPU's view).
+    // Not given: the OS enabled every state the CPU can save (the weakest CPU's view), if
+    // it enabled XSAVE at all. CPUID's OSXSAVE bit is the OS's answer (CR4.OSXSAVE), and a
+    // dump records it: an OS that left it clear runs no AVX, whatever the CPU supports.
     r.xcr_assumed = true;
     r.xcr.osxsave = !r.cpus.empty();
     r.xcr.xcr0 = ~0ull;
     for (const CpuidFacts& c : r.cpus) {
-      r.xcr.osxsave = r.xcr.osxsave && c.xsave;
+      r.xcr.osxsave = r.xcr.osxsave && c.xsave && c.osxsave;
       r.xcr.xcr0 &= c.xcr0_supported | xcr0::kX87 | xcr0::kSse;
     }
     if (!r.xcr.osxsave) r.xcr.xcr0 = 0;

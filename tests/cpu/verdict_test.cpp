@@ -102,6 +102,27 @@ TEST(Verdict, AssumedXcr0IsWhatTheCpuCanSave) {
   EXPECT_FALSE(judge(inputs_for(m)).verified.has(X86::AVX512F));
 }
 
+// A dump whose OS had not enabled XSAVE (CPUID.1:ECX.OSXSAVE = 0 on every CPU, as a Hygon
+// C86 3185 dump has it) is judged without YMM state when no XCR0 is given: the dump records
+// its OS's answer. It was judged AVX/AVX2/FMA/F16C-capable (issue 11).
+TEST(Verdict, AssumedXcr0HonoursTheDumpsOsxsaveBit) {
+  fixtures::Machine m = fixtures::haswell();
+  m.l1ecx &= ~fixtures::l1ecx::OSXSAVE;
+  CpuReport r = judge(inputs_for(m, 4));
+  EXPECT_TRUE(r.xcr_assumed);
+  EXPECT_FALSE(r.xcr.osxsave);
+  for (X86 f : {X86::AVX, X86::AVX2, X86::FMA, X86::F16C}) {
+    EXPECT_FALSE(r.verified.has(f)) << info(f).name;
+    EXPECT_NE(r.verdict(f).reason.find("OSXSAVE = 0"), std::string::npos) << r.verdict(f).reason;
+  }
+  EXPECT_TRUE(r.verified.has(X86::SSE4_2));
+  EXPECT_TRUE(r.verified.has(X86::BMI2));  // not VEX-encoded state: no XSAVE needed
+  // One CPU of four without it is enough: the weakest CPU decides.
+  CpuInputs mixed = inputs_for(fixtures::haswell(), 4);
+  mixed.cpuid[2] = fixtures::snapshot(m, 2);
+  EXPECT_FALSE(judge(mixed).verified.has(X86::AVX));
+}
+
 TEST(Verdict, CpuinfoWithoutAvxDropsAvxAndWhatNeedsIt) {
   CpuInputs in = inputs_for(fixtures::skylake_x());
   in.xcr = XcrState{true, 0xe7};
