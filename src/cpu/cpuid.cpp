@@ -120,6 +120,16 @@ std::string trim(std::string s) {
 
 }  // namespace
 
+void clear_cpuid_feature(CpuidSnapshot& snap, X86 feature) {
+  for (const Bit& b : kBits) {
+    if (b.feature != feature || !snap.has(b.leaf, b.subleaf)) continue;
+    CpuidRegs r = snap.get(b.leaf, b.subleaf);
+    uint32_t* reg = b.reg == EAX ? &r.eax : b.reg == EBX ? &r.ebx : b.reg == ECX ? &r.ecx : &r.edx;
+    *reg &= ~(uint32_t{1} << b.bit);
+    snap.set(b.leaf, b.subleaf, r);
+  }
+}
+
 CpuidFacts decode_cpuid(const CpuidSnapshot& snap) {
   CpuidFacts f;
   f.cpu = snap.cpu();

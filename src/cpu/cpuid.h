@@ -69,6 +69,10 @@ struct CpuidFacts {
 
 CpuidFacts decode_cpuid(const CpuidSnapshot& snapshot);
 
+// Clears the bit through which CPUID reports `feature` (nothing for a feature CPUID does not
+// report by one bit), so that decode_cpuid no longer finds it: a narrower CPU's snapshot.
+void clear_cpuid_feature(CpuidSnapshot& snapshot, X86 feature);
+
 // Executes CPUID on the CPU the calling thread runs on, for every leaf the model reads.
 CpuidSnapshot read_cpuid_here(int cpu);
 

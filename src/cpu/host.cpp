@@ -1,5 +1,7 @@
 #include "cpu/host.h"
 
+#include "cpu/host_view.h"
+
 namespace ironclad::cpu {
 
 CpuInputs read_host_inputs(const DetectOptions& options) {
@@ -37,6 +39,9 @@ CpuInputs read_host_inputs(const DetectOptions& options) {
     for_each_cpu(cpus, [&](size_t index, int cpu, bool) { read_cpuid(index, cpu); });
   }
   if (in.cpuid.empty()) in.cpuid.push_back(read_cpuid_here(0));  // no CPU list: this one
+  // After the probes and their cache: a view changes what is judged, not what was measured.
+  const std::string view = options.view ? *options.view : host_view_from_environment();
+  if (!view.empty()) (void)apply_host_view(view, in);  // a bad spec is noted in in.origin
   return in;
 }
 

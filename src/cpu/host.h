@@ -1,6 +1,7 @@
 // This machine, judged: every source read live.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "cpu/report.h"
@@ -11,10 +12,13 @@ struct DetectOptions {
   bool probes = true;      // run (or reuse) execution probes
   bool use_cache = true;   // read and write the per-boot probe cache
   std::string cache_path;  // "" -> default_probe_cache_path()
+  // A host view to judge this machine through (host_view.h); nullopt: IRONCLAD_HOST_VIEW.
+  std::optional<std::string> view;
 };
 
 // Reads CPUID on every online CPU (pinned, in the same pass as the probes), XCR0, the
-// kernel view, and the probe outcomes (from this boot's cache when it matches).
+// kernel view, and the probe outcomes (from this boot's cache when it matches), then
+// applies the host view, if any.
 CpuInputs read_host_inputs(const DetectOptions& options = {});
 
 // judge(read_host_inputs(options)).
