@@ -18,8 +18,12 @@ Result<LoadedArtifact> load(const Artifact& a, const cpu::FeatureSet& host = hos
 }
 
 TEST(ArtifactRefused, FeaturesOutsideTheHostsVerifiedSet) {
-  Artifact a = compile_artifact(test_options());
-  // As if compiled on a machine that verified SSE4.1, loaded on one that verified only SSE2.
+  // Compiled for SSE2..SSE4.1 (compiling runs nothing, so this host need not have them),
+  // loaded on a machine that verified only SSE2.
+  CompileOptions options = test_options();
+  options.features = cpu::FeatureSet{cpu::X86::SSE2, cpu::X86::SSE3, cpu::X86::SSSE3,
+                                     cpu::X86::SSE4_1};
+  Artifact a = compile_artifact(options);
   auto r = load(a, cpu::FeatureSet{cpu::X86::SSE2});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::CpuIncompatibility);
