@@ -1,6 +1,8 @@
-// libFuzzer target: the interpreter and the JIT must agree. Each input that decodes and
-// validates is instantiated in two stores with the same limits and the same dummy imports,
-// one per tier, and every exported function is called in both with the same arguments
+// libFuzzer target: the interpreter and the JIT must agree, and the interpreter's optimized
+// lowering must agree with its plain one (InterpreterOptions::optimize = false). Each input
+// that decodes and validates is instantiated in three stores with the same limits and the
+// same dummy imports (plain interpreter, interpreter, JIT), and every exported function is
+// called in all three with the same arguments
 // (zeros, then values derived from the input). Results (NaN payloads aside, which the spec
 // leaves open), trap vs. no trap, the trap kind, fuel exhaustion, and afterwards memory 0,
 // the globals and the tables must match. A divergence prints both outcomes and aborts.
@@ -152,18 +154,19 @@ std::string describe(const Result<T>& r) {
   return "error: " + r.error().describe();
 }
 
-// The two tiers' runs of one module, for the messages of a divergence.
+// Two runs of one module being compared, for the messages of a divergence.
 struct Pair {
   JitChoice choice;
   std::string context;  // what was being compared, e.g. "call of export 'f' with [...]"
+  const char* first = "interpreter";  // the reference side
+  const char* second = "jit";
 
-  [[noreturn]] void diverged(const std::string& what, const std::string& interp,
-                             const std::string& jit) const {
-    std::fprintf(stderr,
-                 "\n=== interpreter/JIT divergence (JIT %s)\n%s\n%s\n  interpreter: %s\n"
-                 "  jit:         %s\n",
-                 choice.describe().c_str(), context.c_str(), what.c_str(), interp.c_str(),
-                 jit.c_str());
+  [[noreturn]] void diverged(const std::string& what, const std::string& a,
+                             const std::string& b) const {
+    std::fprintf(stderr, "\n=== %s/%s divergence (JIT %s)\n%s\n%s\n  %-18s %s\n  %-18s %s\n",
+                 first, second, choice.describe().c_str(), context.c_str(), what.c_str(),
+                 (std::string(first) + ":").c_str(), a.c_str(), (std::string(second) + ":").c_str(),
+                 b.c_str());
     std::abort();
   }
 };
@@ -246,21 +249,33 @@ void run_module(const uint8_t* data, size_t size) {
 
   const uint64_t hash = fnv1a(data, size);
   Pair pair{choose(hash), "instantiation"};
+  // The plain lowering against the optimized one: a lowering bug shows there even where
+  // the JIT would agree by accident.
+  Pair lowering = pair;
+  lowering.first = "plain interpreter";
+  lowering.second = "interpreter";
+  interp::InterpreterOptions plain_options;
+  plain_options.optimize = false;
+  runtime::Store plain_store(interp::make_interpreter(plain_options), fuzzing_limits());
   runtime::Store interp_store(interp::make_interpreter(), fuzzing_limits());
   runtime::Store jit_store(make_jit(pair.choice), fuzzing_limits());
+  auto plain_imports = fuzz::make_dummy_imports(plain_store, *module);
   auto interp_imports = fuzz::make_dummy_imports(interp_store, *module);
   auto jit_imports = fuzz::make_dummy_imports(jit_store, *module);
-  if (!interp_imports.ok() || !jit_imports.ok()) return;
+  if (!plain_imports.ok() || !interp_imports.ok() || !jit_imports.ok()) return;
 
+  auto p = plain_store.instantiate(module, *plain_imports);
   auto a = interp_store.instantiate(module, *interp_imports);
   auto b = jit_store.instantiate(module, *jit_imports);
-  if (!same_outcome(pair, a, b) || !a.ok()) return;
+  if (!same_outcome(lowering, p, a) || !same_outcome(pair, a, b) || !a.ok()) return;
+  compare_state(lowering, **p, **a);
   compare_state(pair, **a, **b);
 
   uint64_t state = hash;
   for (int round = 0; round < 2; ++round) {
     for (const wasm::Export& e : module->exports) {
       if (e.kind != wasm::ExternKind::Func) continue;
+      runtime::FunctionInstance* fp = (*p)->funcs[e.index];
       runtime::FunctionInstance* fa = (*a)->funcs[e.index];
       runtime::FunctionInstance* fb = (*b)->funcs[e.index];
       std::vector<Value> args;
@@ -268,9 +283,12 @@ void run_module(const uint8_t* data, size_t size) {
         args.push_back(round == 0 ? Value::zero(t) : derived_value(t, state));
       pair.context = "call of export '" + e.name + "' (function " + std::to_string(e.index) +
                      ") with " + describe(args);
+      lowering.context = pair.context;
+      auto rp = plain_store.invoke(*fp, args);
       auto ra = interp_store.invoke(*fa, args);
       auto rb = jit_store.invoke(*fb, args);
-      if (!same_outcome(pair, ra, rb)) return;
+      if (!same_outcome(lowering, rp, ra) || !same_outcome(pair, ra, rb)) return;
+      compare_state(lowering, **p, **a);
       compare_state(pair, **a, **b);
     }
   }
