@@ -1,0 +1,30 @@
+// Runs a WASI preview1 command under node's V8 for the corpus (corpus/driver.py).
+// Usage: node --no-warnings corpus/node_runner.mjs [--dir HOST::GUEST]... FILE.wasm [ARGS...]
+// The program's exit status is printed last on stderr as `corpus-node-exit: N`: node 20 may
+// die with SIGSEGV after the program finished, so the driver reads this line, not node's status.
+import { readFile } from 'node:fs/promises';
+import { WASI } from 'node:wasi';
+
+const argv = process.argv.slice(2);
+const preopens = {};
+while (argv[0] === '--dir') {
+  const [host, guest] = argv[1].split('::');
+  preopens[guest ?? host] = host;
+  argv.splice(0, 2);
+}
+const [file, ...args] = argv;
+if (!file) {
+  console.error('usage: node_runner.mjs [--dir HOST::GUEST]... FILE.wasm [ARGS...]');
+  process.exit(2);
+}
+const wasi = new WASI({ version: 'preview1', args: [file, ...args], env: {}, preopens, returnOnExit: true });
+const module = await WebAssembly.compile(await readFile(file));
+const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+let status;
+try {
+  status = wasi.start(instance);
+} catch (e) {
+  console.error(`corpus-node-trap: ${e}`);
+  status = 1;
+}
+process.stderr.write(`corpus-node-exit: ${status}\n`, () => process.exit(status));
