@@ -136,7 +136,7 @@ def stamp_of(prog, src):
         env = toolchain_env(target, "", "", src, 0)
         for key in ("CC", "CXX", "CFLAGS", "CXXFLAGS", "LDFLAGS", "RUST_TARGET"):
             h.update(("%s=%s\n" % (key, env[key])).encode())
-    for f in ("wasi/compat.h", "wasi/compat.c", "wasi/clang", "wasi/include/setjmp.h", "wasi/include/sys/resource.h"):
+    for f in ("wasi/compat.h", "wasi/compat.c", "wasi/clang", "wasi/include/setjmp.h", "wasi/include/sys/resource.h", "wasi/include/fcntl.h"):
         with open(os.path.join(HERE, f), "rb") as fh:
             h.update(fh.read())
     return h.hexdigest()
@@ -197,7 +197,7 @@ def tier_argv(tier, ironclad, node_runner, wasm, artifact, work, data_dir, args)
         return [ironclad, "run", "--tier", "interp"] + common + [wasm] + args
     if tier == "jit-artifact":
         return [ironclad, "run"] + common + [artifact] + args
-    return [ironclad, "run"] + JIT_FLAGS[tier] + common + ["--no-code-cache", wasm] + args
+    return [ironclad, "run"] + JIT_FLAGS[tier] + common + [wasm] + args
 
 
 def is_text(data):
@@ -211,9 +211,12 @@ def is_text(data):
 
 
 def describe(label, data, lines_ok):
+    """Text as one transcript line per line (bytes that are not UTF-8 read as Latin-1, so the
+    comparison stays exact); anything else as its size and hash."""
     digest = hashlib.sha256(data).hexdigest()[:16]
-    if lines_ok and is_text(data) and len(data) <= (1 << 20):
-        return ["%s| %s" % (label, line) for line in data.decode("utf-8").split("\n")]
+    if lines_ok and b"\0" not in data and len(data) <= (4 << 20):
+        text = data.decode("utf-8") if is_text(data) else data.decode("latin-1")
+        return ["%s| %s" % (label, line) for line in text.split("\n")]
     return ["%s: %d bytes, sha256 %s" % (label, len(data), digest)]
 
 
@@ -253,6 +256,7 @@ def run_tier(prog, tier, ctx):
     target = "native" if tier == "native" else "wasm"
     lines = []
     total = 0.0
+    ctx.step_stderr = []  # (first transcript line of the step, its stderr)
     for i, step in enumerate(prog.steps, 1):
         binary = binary_of(ctx.out_root, prog, target, step["run"])
         artifact = os.path.join(ctx.run_root, prog.name, "artifacts", step["run"] + ".icwasm")
@@ -286,6 +290,7 @@ def run_tier(prog, tier, ctx):
             # node may die after the program finished; the runner reports the WASI status.
             m = re.search(r"^corpus-node-exit: (\d+)$", stderr, re.M)
             status = int(m.group(1)) if m else "node failed (status %d)" % p.returncode
+        ctx.step_stderr.append((len(lines), stderr))
         lines.append("$ step %d: %s %s" % (i, step["run"], " ".join(args)))
         lines.append("exit %s" % status)
         out = p.stdout
@@ -307,8 +312,21 @@ def run_tier(prog, tier, ctx):
                 lines += describe("file " + name, open(path, "rb").read(), step.get("text", False))
             else:
                 lines.append("file %s: missing" % name)
-        ctx.last_stderr = stderr
     return lines, total, None
+
+
+def stderr_excerpt(ctx, ref, got):
+    """The stderr of the step where the transcripts part: its trap or error lines first."""
+    n = next((i for i, (a, b) in enumerate(zip(ref, got)) if a != b), min(len(ref), len(got)))
+    err = ""
+    for start, text in ctx.step_stderr:
+        if start <= n:
+            err = text
+    lines = [l for l in err.strip().split("\n") if l and not l.startswith("corpus-node-exit")]
+    if not lines:
+        return ""
+    key = [l for l in lines if "trap" in l or "error" in l.lower()][:2] or lines[:2]
+    return "; stderr: " + " | ".join(l.strip()[:200] for l in key)
 
 
 def first_difference(ref, got):
@@ -387,8 +405,7 @@ def cmd_check(args):
                 else:
                     diff = error or first_difference(ref, lines)
                     if diff:
-                        tail = [l for l in ctx.last_stderr.strip().split("\n") if l][-3:]
-                        failed[tier] = diff + ("; stderr: " + " | ".join(tail) if tail and not error else "")
+                        failed[tier] = diff + ("" if error else stderr_excerpt(ctx, ref, lines))
                         continue
                 best[tier] = min(best.get(tier, secs), secs)
             if "native" in failed:
