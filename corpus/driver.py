@@ -190,7 +190,9 @@ def tier_argv(tier, ironclad, node_runner, wasm, artifact, work, data_dir, args)
     if tier == "native":
         return [wasm] + args  # here `wasm` is the native binary
     if tier == "node":
-        return ["node", "--no-warnings", "--stack-size=8192", node_runner, "--dir", work + "::.",
+        # --single-threaded-gc: node 20 crashes (SIGSEGV) in a concurrent GC after large
+        # memory growth (rust-json at 15000+ records), in the program or after it.
+        return ["node", "--no-warnings", "--single-threaded-gc", node_runner, "--dir", work + "::.",
                 wasm] + args
     common = ["--dir", work + "::.", "--data-dir", data_dir]
     if tier == "interp":

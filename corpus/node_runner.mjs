@@ -2,6 +2,7 @@
 // Usage: node --no-warnings corpus/node_runner.mjs [--dir HOST::GUEST]... FILE.wasm [ARGS...]
 // The program's exit status is printed last on stderr as `corpus-node-exit: N`: node 20 may
 // die with SIGSEGV after the program finished, so the driver reads this line, not node's status.
+import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { WASI } from 'node:wasi';
 
@@ -27,4 +28,6 @@ try {
   console.error(`corpus-node-trap: ${e}`);
   status = 1;
 }
-process.stderr.write(`corpus-node-exit: ${status}\n`, () => process.exit(status));
+// Written synchronously: node may crash while it tears the instance down.
+writeSync(2, `corpus-node-exit: ${status}\n`);
+process.exit(status);
