@@ -1,0 +1,1 @@
+. "$CORPUS/rust/build.sh" "$CORPUS/rust-crypto" corpus-crypto
