@@ -1,7 +1,8 @@
 // Runs a WASI preview1 command under node's V8 for the corpus (corpus/driver.py).
 // Usage: node --no-warnings corpus/node_runner.mjs [--dir HOST::GUEST]... FILE.wasm [ARGS...]
-// The program's exit status is printed last on stderr as `corpus-node-exit: N`: node 20 may
-// die with SIGSEGV after the program finished, so the driver reads this line, not node's status.
+// The program's exit status is printed on stderr as `corpus-node-exit: N` when it exits: node
+// 20 may die with SIGSEGV after the program finished, so the driver reads this line, not
+// node's own status.
 import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { WASI } from 'node:wasi';
@@ -20,7 +21,21 @@ if (!file) {
 }
 const wasi = new WASI({ version: 'preview1', args: [file, ...args], env: {}, preopens, returnOnExit: true });
 const module = await WebAssembly.compile(await readFile(file));
-const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+// The status is written (synchronously) as the program exits, before node unwinds: node 20
+// may crash with SIGSEGV after proc_exit (zstd -19) or while tearing the instance down.
+const imports = wasi.getImportObject();
+const preview1 = imports.wasi_snapshot_preview1;
+const procExit = preview1.proc_exit;
+let reported = false;
+const report = (status) => {
+  if (!reported) writeSync(2, `corpus-node-exit: ${status}\n`);
+  reported = true;
+};
+preview1.proc_exit = (code) => {
+  report(code);
+  return procExit(code);
+};
+const instance = await WebAssembly.instantiate(module, imports);
 let status;
 try {
   status = wasi.start(instance);
@@ -28,6 +43,5 @@ try {
   console.error(`corpus-node-trap: ${e}`);
   status = 1;
 }
-// Written synchronously: node may crash while it tears the instance down.
-writeSync(2, `corpus-node-exit: ${status}\n`);
+report(status);
 process.exit(status);
