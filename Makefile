@@ -4,6 +4,7 @@
 #   make test-sanitize  the same tests in an ASan+UBSan build
 #   make bench          the benchmark table (bench/run.sh)
 #   make fuzz           the libFuzzer targets, short fixed runs (ASan+UBSan build, docs/fuzzing.md)
+#   make corpus         every real program in every tier and node vs its native build (docs/corpus.md)
 JOBS ?= 2
 CXX := clang++-19
 CC := clang-19
@@ -14,7 +15,7 @@ FUZZ_BUILD ?= build-fuzz
 LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CMAKE_FLAGS := -G Ninja -DCMAKE_C_COMPILER=$(CC) -DCMAKE_CXX_COMPILER=$(CXX) $(LAUNCHER)
 
-.PHONY: deps build run test test-sanitize fuzz bench clean format
+.PHONY: deps build run test test-sanitize fuzz bench corpus clean format
 
 deps:
 	@bash scripts/install-deps.sh
@@ -44,6 +45,10 @@ fuzz: deps
 
 bench: build
 	bash bench/run.sh $(BUILD)
+
+# The whole corpus at full size in every tier and node; the table goes to build/corpus/table.md.
+corpus: build
+	python3 corpus/driver.py check --out $(BUILD)/corpus --ironclad $(BUILD)/src/cli/ironclad --table $(BUILD)/corpus/table.md
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)

@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 
@@ -358,11 +359,12 @@ def cmd_check(args):
     ctx.run_root = os.path.join(args.out, "runs")
     ctx.ironclad = os.path.abspath(args.ironclad)
     ctx.node_runner = os.path.join(HERE, "node_runner.mjs")
-    ctx.data_dir = os.path.join(ctx.run_root, "data")
+    os.makedirs(ctx.run_root, exist_ok=True)
+    # The JIT's data directory (code cache, crash reports) is this invocation's own: ctest
+    # runs several at once, and a cache left from an older engine is never used.
+    ctx.data_dir = tempfile.mkdtemp(prefix="data-", dir=ctx.run_root)
     # The native reference sees no environment, as the wasm programs see none.
     ctx.native_env = {"PATH": "/usr/bin:/bin"}
-    shutil.rmtree(ctx.data_dir, ignore_errors=True)
-    os.makedirs(ctx.data_dir)
     if "node" in tiers and not shutil.which("node"):
         print("driver: node not found: the node column is skipped", flush=True)
         tiers = [t for t in tiers if t != "node"]
@@ -439,6 +441,7 @@ def cmd_check(args):
                                     "from corpus/%s/recipe.toml" % (prog.name, tier, known, prog.name))
         log("%-12s native %.2fs; %s" % (prog.name, best["native"], "; ".join(cells)))
 
+    shutil.rmtree(ctx.data_dir, ignore_errors=True)
     if args.table:
         write_table(args.table, progs, tiers, results, native_time, args)
     if ran == 0 and not problems:
@@ -498,13 +501,19 @@ def cmd_build(args):
                 skipped += 1
             else:
                 problems += 1
+    if skipped:
+        print("driver: %d program(s) not built: their sources are not fetched "
+              "(scripts/install-deps.sh fetches them)" % skipped, flush=True)
     return 1 if problems else 0
 
 
 def cmd_list(args):
     for prog in select(args):
-        print("%-12s %-5s %s%s" % (prog.name, prog.language, prog.summary,
-                                   " [subset]" if prog.subset else ""))
+        if args.names:
+            print(prog.name)
+        else:
+            print("%-14s %-5s %s%s" % (prog.name, prog.language, prog.summary,
+                                       " [subset]" if prog.subset else ""))
     return 0
 
 
@@ -522,6 +531,7 @@ def main():
     ap.add_argument("--ironclad", default=os.path.join(ROOT, "build", "src", "cli", "ironclad"))
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--table", default="", help="write the Markdown table here")
+    ap.add_argument("--names", action="store_true", help="list: names only")
     args = ap.parse_args()
     args.out = os.path.abspath(args.out)
     return {"build": cmd_build, "check": cmd_check, "list": cmd_list}[args.command](args)

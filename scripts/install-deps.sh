@@ -12,6 +12,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   wabt wasi-libc libclang-rt-19-dev-wasm32 libclang-rt-19-dev
   nodejs binaryen
+  # The real-program corpus (docs/corpus.md): its driver, SQLite's amalgamation script, C++
+  # and Rust for wasm32-wasi, and the Rust crates its programs use (Debian's, offline).
+  python3 tcl libc++-19-dev-wasm32 libc++abi-19-dev-wasm32
+  rustc cargo libstd-rust-dev-wasm32
+  librust-regex+default-dev librust-serde-derive-dev librust-serde-json-dev
+  librust-pulldown-cmark-dev librust-sha2-dev librust-flate2-dev librust-num-bigint-dev
+  librust-num-traits-dev librust-num-integer-dev
 )
 
 missing=()
@@ -23,13 +30,15 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: done"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: done"
+# The corpus's third-party sources (Debian source packages; skipped when already fetched).
+bash "$(dirname "$0")/fetch-corpus-sources.sh"
