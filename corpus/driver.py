@@ -289,6 +289,10 @@ def run_tier(prog, tier, ctx):
         total += time.perf_counter() - start
         stderr = p.stderr.decode("utf-8", "replace")
         status = p.returncode
+        if tier == "jit-artifact" and "artifact:" in stderr:
+            # A refused artifact is compiled again: right output, but not what this tier tests.
+            refusal = next(l for l in stderr.split("\n") if "artifact:" in l)
+            return lines, total, "step %d: the artifact was not used: %s" % (i, refusal.strip()[:300])
         if tier == "node":
             # node may die after the program finished; the runner reports the WASI status.
             m = re.search(r"^corpus-node-exit: (\d+)$", stderr, re.M)
@@ -362,7 +366,7 @@ def cmd_check(args):
     os.makedirs(ctx.run_root, exist_ok=True)
     # The JIT's data directory (code cache, crash reports) is this invocation's own: ctest
     # runs several at once, and a cache left from an older engine is never used.
-    ctx.data_dir = tempfile.mkdtemp(prefix="data-", dir=ctx.run_root)
+    data_root = tempfile.mkdtemp(prefix="data-", dir=ctx.run_root)
     # The native reference sees no environment, as the wasm programs see none.
     ctx.native_env = {"PATH": "/usr/bin:/bin"}
     if "node" in tiers and not shutil.which("node"):
@@ -388,6 +392,8 @@ def cmd_check(args):
             log("%s: %s" % (prog.name, err))
             continue
         ran += 1
+        # Artifacts are compiled by this engine, once per invocation (never an older one's).
+        shutil.rmtree(os.path.join(ctx.run_root, prog.name, "artifacts"), ignore_errors=True)
         # Timing: best of --runs, rounds interleaved over the tiers.
         best = {}
         ref = None
@@ -396,7 +402,12 @@ def cmd_check(args):
             for tier in ["native"] + tiers:
                 if tier in failed:
                     continue
+                # A fresh JIT data directory per tier and round: the JIT compiles each binary
+                # once per round (the code cache serves the program's later steps), so
+                # every round measures the same thing.
+                ctx.data_dir = tempfile.mkdtemp(prefix="%s-" % tier, dir=data_root)
                 lines, secs, error = run_tier(prog, tier, ctx)
+                shutil.rmtree(ctx.data_dir, ignore_errors=True)
                 if tier == "native":
                     if error:
                         failed[tier] = error
@@ -441,7 +452,7 @@ def cmd_check(args):
                                     "from corpus/%s/recipe.toml" % (prog.name, tier, known, prog.name))
         log("%-12s native %.2fs; %s" % (prog.name, best["native"], "; ".join(cells)))
 
-    shutil.rmtree(ctx.data_dir, ignore_errors=True)
+    shutil.rmtree(data_root, ignore_errors=True)
     if args.table:
         write_table(args.table, progs, tiers, results, native_time, args)
     if ran == 0 and not problems:
