@@ -33,6 +33,10 @@ SKIP = 77
 # The tiers: name -> how to run FILE.wasm ARGS (see tier_argv). Order is the table's order.
 TIERS = ["interp", "jit-conservative", "jit-native", "jit-baseline", "jit-sse2",
          "jit-artifact", "node"]
+# --quick (make test) runs four of them: the interpreter, the JIT at its two ends (SSE2 only;
+# conservative, through an artifact, so the artifact path is covered too) and node. Each
+# JIT configuration compiles the whole module with LLVM, which is most of a quick run's time.
+QUICK_TIERS = ["interp", "jit-sse2", "jit-artifact", "node"]
 JIT_FLAGS = {
     "jit-conservative": ["--tier", "jit", "--policy", "conservative"],
     "jit-native": ["--tier", "jit", "--policy", "native"],
@@ -354,7 +358,7 @@ class Ctx:
 def cmd_check(args):
     src = args.sources
     progs = select(args)
-    tiers = args.tiers.split(",") if args.tiers else TIERS
+    tiers = args.tiers.split(",") if args.tiers else (QUICK_TIERS if args.quick else TIERS)
     for t in tiers:
         if t not in TIERS:
             sys.exit("driver: unknown tier %s (known: %s)" % (t, ", ".join(TIERS)))
@@ -535,7 +539,8 @@ def main():
     ap.add_argument("--subset", action="store_true", help="only the programs marked subset")
     ap.add_argument("--tiers", default="", help="comma-separated (default: all of %s)" % ",".join(TIERS))
     ap.add_argument("--quick", action="store_true",
-                    help="smaller workloads where a recipe has quick_args (make test)")
+                    help="smaller workloads where a recipe has quick_args, and the tiers %s "
+                         "unless --tiers says otherwise (make test)" % ",".join(QUICK_TIERS))
     ap.add_argument("--runs", type=int, default=1, help="best of N timed runs per cell")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "corpus"))
     ap.add_argument("--sources", default=default_sources())
