@@ -2,6 +2,8 @@
 // host functions), stack setup, and turning a trap into an Error with a wasm backtrace.
 #include "interp/interpreter.h"
 
+#include <sys/mman.h>
+
 #include "interp/handlers.h"
 #include "interp/lowerer.h"
 #include "interp/value_slots.h"
@@ -20,6 +22,10 @@ constexpr uint32_t kMaxNativeDepth = 200;
 
 Interpreter::Interpreter(InterpreterOptions options) : options_(options) { ctx_.interp = this; }
 Interpreter::~Interpreter() = default;
+
+void StackUnmap::operator()(uint64_t* p) const {
+  if (p) ::munmap(p, bytes);
+}
 
 std::unique_ptr<runtime::Tier> make_interpreter(InterpreterOptions options) {
   return std::make_unique<Interpreter>(options);
@@ -41,9 +47,12 @@ Result<const FuncCode*> Interpreter::code_for(runtime::FunctionInstance& func) {
 
 Result<void> Interpreter::prepare_stacks(runtime::Store& store) {
   if (!stack_) {
-    stack_.reset(new (std::nothrow) uint64_t[kStackSlots]);
-    if (!stack_)
-      return Error::make(ErrorKind::Exhausted, "interpreter: cannot allocate the value stack");
+    const size_t bytes = kStackSlots * sizeof(uint64_t);
+    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+      return Error::make(ErrorKind::Exhausted, "interpreter: cannot map the value stack");
+    stack_ = std::unique_ptr<uint64_t[], StackUnmap>(static_cast<uint64_t*>(p), StackUnmap{bytes});
     stack_slots_ = kStackSlots;
   }
   // activations_[0] is a permanent bottom and [1] the outermost entry's sentinel; the rest
