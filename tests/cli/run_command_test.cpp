@@ -106,6 +106,22 @@ TEST(RunCommand, InvokePrintsEachResultAsAPlainNumber) {
   EXPECT_EQ(nothing.out, "");
 }
 
+// A negative value right after FILE is the export's argument, never taken for an option, in
+// every tier (issue 11 reported `run --invoke f m.wasm -1` refused as an unknown option).
+TEST(RunCommand, NegativeArgumentsAfterTheFileAreValues) {
+  std::string wasm = fixture("cli_exports.wasm");
+  for (const char* tier : {"interp", "jit"}) {
+    auto r = run_ironclad({"run", "--tier", tier, "--invoke", "add", wasm, "-1", "-2"});
+    EXPECT_EQ(r.status, 0) << tier << ": " << r.err;
+    EXPECT_EQ(r.out, "-3\n") << tier;
+    EXPECT_EQ(run_ironclad({"run", "--tier", tier, "--invoke", "scale", wasm, "-1.5", "-2"}).out,
+              "3\n")
+        << tier;
+    EXPECT_EQ(run_ironclad({"run", "--tier", tier, "--invoke", "neg64", wasm, "-1"}).out, "1\n")
+        << tier;
+  }
+}
+
 TEST(RunCommand, InvokeInitializesAReactorFirst) {
   auto r = run_ironclad({"run", "--invoke", "get", fixture("cli_reactor.wasm"), "2"});
   EXPECT_EQ(r.status, 0) << r.err;
