@@ -312,8 +312,9 @@ Result<void> Parser::core_module_section(uint32_t begin, uint32_t end) {
   def.size = end - begin;
   def.name = module->module_name.value_or(name);
   current_->core.modules.push_back(arena_->make_core_module(std::move(type)));
+  uint32_t def_index = static_cast<uint32_t>(current_->core_modules.size());
   current_->core_modules.push_back(std::move(def));
-  current_->definitions.push_back({Definition::Kind::CoreModule, index});
+  current_->definitions.push_back({Definition::Kind::CoreModule, def_index});
   return {};
 }
 
@@ -321,12 +322,13 @@ Result<void> Parser::component_section(uint32_t begin, uint32_t end, uint32_t de
   if (depth + 1 > kMaxNesting) {
     return invalid("components nested deeper than " + std::to_string(kMaxNesting));
   }
-  uint32_t index = static_cast<uint32_t>(current_->components.size());
+  uint32_t index = static_cast<uint32_t>(current_->component_types.size());
   auto nested = parse(begin, end, path_ + " > component " + std::to_string(index), depth + 1);
   if (!nested.ok()) return std::move(nested).error();
   current_->component_types.push_back((*nested)->type);
+  uint32_t def_index = static_cast<uint32_t>(current_->components.size());
   current_->components.push_back(std::move(*nested));
-  current_->definitions.push_back({Definition::Kind::Component, index});
+  current_->definitions.push_back({Definition::Kind::Component, def_index});
   return {};
 }
 
