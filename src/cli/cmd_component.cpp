@@ -4,6 +4,8 @@
 //   ironclad component wit FILE.wasm            the world it implements, as WIT
 //   ironclad component inspect FILE [--json]    inner modules, sizes, custom sections,
 //                                                imports and exports
+//   ironclad component spectest FILE.json...     Component Model test scripts converted by
+//                                                tests/component/tools/wast_to_json.mjs
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -12,7 +14,9 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/component_spectest.h"
 #include "cli/exit_status.h"
+#include "cli/tier_selection.h"
 #include "component/loader.h"
 #include "component/wit.h"
 
@@ -187,6 +191,52 @@ void register_component_command(CLI::App& app, int& exit_status) {
       print_text(**c, "");
     }
     exit_status = exit_status::kOk;
+  });
+
+  struct SpectestArgs {
+    std::vector<std::string> scripts;
+    TierRequest tier;
+    component_spectest::RunOptions options;
+  };
+  auto sargs = std::make_shared<SpectestArgs>();
+  CLI::App* spectest =
+      cmd->add_subcommand("spectest", "Run Component Model test scripts (converted to JSON)");
+  spectest
+      ->add_option("FILE.json", sargs->scripts,
+                   "scripts written by tests/component/tools/wast_to_json.mjs")
+      ->required();
+  add_tier_options(spectest, sargs->tier, /*with_tier=*/true);
+  spectest->add_flag(
+      "--show-warnings", sargs->options.show_warnings,
+      "print each error whose kind is right but whose text differs from the script's");
+  spectest->footer(
+      "Ends with the line `N passed, N failed, N skipped`. Exit status 0 iff nothing failed.");
+  spectest->callback([sargs, &exit_status] {
+    auto plan = plan_tier(sargs->tier, stderr);
+    if (!plan.ok()) {
+      std::fprintf(stderr, "ironclad: component spectest: %s\n", plan.error().message.c_str());
+      exit_status = exit_status::kUsage;
+      return;
+    }
+    sargs->options.tier = *plan;
+    component_spectest::RunTotals all;
+    for (const std::string& script : sargs->scripts) {
+      auto t = component_spectest::run_script(script, sargs->options, stdout);
+      all.passed += t.passed;
+      all.failed += t.failed;
+      all.skipped += t.skipped;
+      all.warnings += t.warnings;
+    }
+    if (all.warnings > 0) {
+      std::printf("%llu warnings: right kind of error, text differs from the script's%s\n",
+                  static_cast<unsigned long long>(all.warnings),
+                  sargs->options.show_warnings ? "" : " (--show-warnings lists them)");
+    }
+    std::printf(
+        "%llu passed, %llu failed, %llu skipped\n", static_cast<unsigned long long>(all.passed),
+        static_cast<unsigned long long>(all.failed), static_cast<unsigned long long>(all.skipped));
+    std::fflush(stdout);
+    exit_status = all.failed == 0 ? exit_status::kOk : 1;
   });
 }
 
