@@ -208,6 +208,7 @@ Result<void> Parser::instance(R& r) {
       IRONCLAD_TRY(read_sortidx(item.item));
       if (!names.insert(item.name).second)
         return invalid("duplicate instantiation argument `" + item.name + "`");
+      IRONCLAD_TRY(extern_of(item.item));  // every argument must exist, imported or not
       def.args.push_back(std::move(item));
     }
     const ComponentType& ct = *current_->component_types[def.component];
@@ -285,11 +286,13 @@ Result<AliasDef> Parser::read_alias(R& r) {
     case 0x00:
     case 0x01: {
       a.kind = *tag == 0x00 ? AliasDef::Kind::Export : AliasDef::Kind::CoreExport;
-      if ((a.kind == AliasDef::Kind::CoreExport) != (a.sort.sort == Sort::Core)) {
-        return invalid(a.kind == AliasDef::Kind::CoreExport
-                           ? "a core export alias must name a core sort"
-                           : "an export alias of a component instance cannot name a core item "
-                             "other than a module");
+      if (a.kind == AliasDef::Kind::CoreExport && a.sort.sort != Sort::Core) {
+        return invalid("a core export alias must name a core sort");
+      }
+      if (a.kind == AliasDef::Kind::Export && a.sort.sort == Sort::Core &&
+          a.sort.core != CoreSort::Module) {
+        return invalid(
+            "an export alias of a component instance cannot name a core item other than a module");
       }
       auto instance = r.u32();
       if (!instance.ok()) return wrap(std::move(instance).error());

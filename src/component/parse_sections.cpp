@@ -125,8 +125,8 @@ void Parser::set_item(const char* section, const char* item, uint32_t index, uin
 
 Result<void> Parser::check_index(uint32_t index, size_t size, const char* what) {
   if (index < size) return {};
-  return invalid(std::string("unknown ") + what + " " + std::to_string(index) + " (there are " +
-                 std::to_string(size) + ")");
+  return invalid(std::string(what) + " index out of bounds: " + std::to_string(index) +
+                 " (there are " + std::to_string(size) + ")");
 }
 
 Result<std::unique_ptr<Component>> Parser::parse(uint32_t begin, uint32_t end, std::string path,

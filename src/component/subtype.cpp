@@ -140,7 +140,10 @@ bool match_extern(TypeArena& arena, const ExternType& actual, const ExternType& 
       return true;
     case Sort::Component: {
       // Contravariant imports: every import of the actual component must be one the expected
-      // type provides, at a type the actual one accepts.
+      // type provides, at a type the actual one accepts. Matching them binds the actual
+      // component's abstract import resources to the expected type's (`reverse`), which its
+      // exports then refer to.
+      TypeArena::ResourceMap reverse;
       for (const NamedExtern& imp : actual.component->imports) {
         const NamedExtern* offered = nullptr;
         for (const NamedExtern& e : expected.component->imports) {
@@ -150,9 +153,9 @@ bool match_extern(TypeArena& arena, const ExternType& actual, const ExternType& 
           *why = "component imports `" + imp.name + "`, which the expected type does not";
           return false;
         }
-        TypeArena::ResourceMap reverse;  // the actual component's import resources
         std::string inner;
-        if (!match_extern(arena, offered->type, imp.type, reverse, &inner)) {
+        if (!match_extern(arena, arena.substitute(offered->type, bind), imp.type, reverse,
+                          &inner)) {
           *why = "import `" + imp.name + "`: " + inner;
           return false;
         }
@@ -167,7 +170,7 @@ bool match_extern(TypeArena& arena, const ExternType& actual, const ExternType& 
           return false;
         }
         std::string inner;
-        if (!match_extern(arena, have->type, e.type, bind, &inner)) {
+        if (!match_extern(arena, arena.substitute(have->type, reverse), e.type, bind, &inner)) {
           *why = "export `" + e.name + "`: " + inner;
           return false;
         }
