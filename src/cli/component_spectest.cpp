@@ -307,6 +307,8 @@ class Runner {
         out_(out) {}
 
   RunTotals run(const json& script) {
+    std::string source = string_member(script, "source");
+    if (!source.empty()) file_ = fs::path(source).filename().string();
     for (const json& cmd : member(script, "commands")) {
       line_ = member(cmd, "line").is_number_integer() ? member(cmd, "line").get<int>() : 0;
       std::string type = string_member(cmd, "type");
