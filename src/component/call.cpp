@@ -4,6 +4,7 @@
 // resource built-ins. The may_enter / may_leave flags of CanonicalABI.md forbid reentering an
 // instance that is on the stack and leaving one while it runs realloc or post-return.
 #include <cstdio>
+#include <functional>
 
 #include "component/abi.h"
 #include "component/instance.h"
@@ -310,7 +311,49 @@ std::vector<std::string> ComponentInstanceImpl::function_names() const {
 Result<std::optional<ComponentValue>> ComponentInstanceImpl::call(
     std::string_view export_name, std::vector<ComponentValue> args) {
   IRONCLAD_TRY_ASSIGN(std::shared_ptr<ComponentFunc> f, find_function(export_name));
-  return call_function(*f, args, nullptr);
+  auto result = call_function(*f, args, nullptr);
+  if (!result.ok() && (result.error().kind == ErrorKind::CpuIncompatibility ||
+                       result.error().kind == ErrorKind::EngineFault)) {
+    // Say which inner module faulted, on the first line: that is what incidents, events and
+    // crash reports show.
+    std::string where = locate_fault(*component_, result.error());
+    if (!where.empty()) {
+      std::string& m = result.error().message;
+      m.insert(std::min(m.find('\n'), m.size()), " (in " + where + ")");
+    }
+  }
+  return result;
+}
+
+std::string locate_fault(const Component& c, const Error& fault) {
+  if (fault.backtrace.empty()) return "";
+  const BacktraceFrame& top = fault.backtrace.front();
+  // The frame names its function by index and name; the core module whose function of that
+  // index has that name is the one (name-section names are mostly mangled symbols).
+  std::vector<std::string> candidates;
+  std::function<void(const Component&, const std::string&)> visit = [&](const Component& comp,
+                                                                        const std::string& path) {
+    for (size_t i = 0; i < comp.core_modules.size(); ++i) {
+      const wasm::Module& m = *comp.core_modules[i].module;
+      if (top.function_index < m.func_types.size() &&
+          m.function_display_name(top.function_index) == top.function_name) {
+        const std::string& name = comp.core_modules[i].name;
+        candidates.push_back(path + "core module " + std::to_string(i) +
+                             (name.rfind("core module", 0) == 0 ? "" : " `" + name + "`"));
+      }
+    }
+    for (size_t i = 0; i < comp.components.size(); ++i) {
+      visit(*comp.components[i], path + "component " + std::to_string(i) + " > ");
+    }
+  };
+  visit(c, "");
+  std::string function =
+      "function " + std::to_string(top.function_index) + " `" + top.function_name + "`";
+  if (candidates.size() == 1) return candidates[0] + ", " + function;
+  if (candidates.empty()) return function;
+  std::string all;
+  for (const std::string& x : candidates) all += (all.empty() ? "" : " or ") + x;
+  return all + ", " + function;
 }
 
 Result<void> ComponentInstanceImpl::drop(const ComponentValue& own) {

@@ -65,4 +65,8 @@ class ComponentInstanceImpl final : public ComponentInstance {
   std::unique_ptr<runtime::Store> store_;
 };
 
+// Where in a component a CPU or engine fault happened, from its innermost backtrace frame:
+// "core module 1 `name`, function 12 `mul_loop`" ("" without a backtrace).
+std::string locate_fault(const Component& c, const Error& fault);
+
 }  // namespace ironclad::component
