@@ -112,13 +112,18 @@ struct StubLinker {
         });
   }
 
-  explicit StubLinker(const Component& c) {
+  // `skip_prefix`: imports whose name starts with it are left to someone else (e.g. "wasi:",
+  // for a real WASI host defined in the same linker).
+  explicit StubLinker(const Component& c, const std::string& skip_prefix = "") {
+    auto skipped = [&](const std::string& name) {
+      return !skip_prefix.empty() && name.rfind(skip_prefix, 0) == 0;
+    };
     // Resources first: function results may name them.
     for (const ImportDef& imp : c.imports) {
       if (imp.type.sort == Sort::Type && imp.type.type_is_sub_resource) {
         resources[imp.name.text] = linker.define_resource("", imp.name.text);
       }
-      if (imp.type.sort == Sort::Instance) {
+      if (imp.type.sort == Sort::Instance && !skipped(imp.name.text)) {
         for (const NamedExtern& e : imp.type.instance->exports) {
           if (e.type.sort == Sort::Type && e.type.type_is_sub_resource) {
             resources[imp.name.text + "#" + e.name] = linker.define_resource(imp.name.text, e.name);
@@ -128,7 +133,7 @@ struct StubLinker {
     }
     for (const ImportDef& imp : c.imports) {
       if (imp.type.sort == Sort::Func) stub_function("", imp.name.text, imp.type.func);
-      if (imp.type.sort == Sort::Instance) {
+      if (imp.type.sort == Sort::Instance && !skipped(imp.name.text)) {
         for (const NamedExtern& e : imp.type.instance->exports) {
           if (e.type.sort == Sort::Func) stub_function(imp.name.text, e.name, e.type.func);
         }
