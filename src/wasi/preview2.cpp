@@ -14,6 +14,12 @@ void Preview2Host::add_to_linker(ComponentLinker& linker) {
   p2::define_clocks_random(linker, *state_, v);
   p2::define_filesystem(linker, *state_, v);
   p2::define_sockets(linker, *state_, v);
+  // wasi:http links too (a JS engine built by componentize-js imports it), but the host grants
+  // no network: its functions trap ("not provided by the host") if ever called.
+  for (const char* iface :
+       {"wasi:http/types", "wasi:http/outgoing-handler", "wasi:http/incoming-handler"}) {
+    linker.allow_missing(iface);
+  }
 }
 
 }  // namespace ironclad::wasi
