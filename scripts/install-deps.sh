@@ -42,3 +42,25 @@ fi
 
 # The corpus's third-party sources (Debian source packages; skipped when already fetched).
 bash "$(dirname "$0")/fetch-corpus-sources.sh"
+
+# Component tooling from npm, used by tests at test time only (jco: wit, parse, embed, new,
+# transpile; componentize-js: JS programs as components). Pinned in tools/npm/package-lock.json
+# and installed into tools/npm/node_modules (git-ignored). Tests that need them skip, saying
+# so, when they are missing; nothing in the build needs them.
+npm_dir="$(cd "$(dirname "$0")/.." && pwd)/tools/npm"
+npm_installed() {
+  local pkg version
+  for pkg in jco componentize-js; do
+    version=$(node -p "require('$npm_dir/package.json').dependencies['@bytecodealliance/$pkg']" 2>/dev/null) || return 1
+    [ "$(node -p "require('$npm_dir/node_modules/@bytecodealliance/$pkg/package.json').version" 2>/dev/null)" = "$version" ] || return 1
+  done
+}
+if npm_installed; then
+  echo "install-deps: npm test tools present"
+elif command -v npm >/dev/null; then
+  echo "install-deps: installing npm test tools (tools/npm)"
+  (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
+    echo "install-deps: warning: npm test tools not installed; the tests that need them will skip"
+else
+  echo "install-deps: warning: npm not found; the tests that need the npm test tools will skip"
+fi

@@ -63,6 +63,10 @@ enum class TrapKind : uint8_t {
   CallStackExhausted,
   NullReference,
   HostTrap,  // a host function asked to trap
+  // A component broke a rule of the canonical ABI: a pointer or length out of bounds or
+  // misaligned, invalid UTF-8 or UTF-16, an out-of-range discriminant or char, an unknown
+  // handle or one of the wrong type, a borrow left at the end of a call, a reentrance.
+  CanonicalAbi,
 };
 
 // The message the official spec tests expect for a trap kind, e.g. "integer divide by zero".
@@ -81,6 +85,7 @@ inline const char* to_string(TrapKind kind) {
     case TrapKind::CallStackExhausted: return "call stack exhausted";
     case TrapKind::NullReference: return "null reference";
     case TrapKind::HostTrap: return "host trap";
+    case TrapKind::CanonicalAbi: return "canonical ABI violation";
   }
   return "unknown trap";
 }

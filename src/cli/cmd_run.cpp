@@ -15,9 +15,11 @@
 #include "cli/run_recovery.h"
 #include "cli/storage_limits.h"
 #include "cli/tier_selection.h"
+#include "component/loader.h"
 #include "host/crash_report.h"
 #include "runtime/runtime.h"
 #include "wasi/wasi.h"
+#include "wasm/module_file.h"
 
 namespace ironclad::cli {
 namespace {
@@ -160,12 +162,43 @@ Result<int> run_recovering_jit(const RunOptions& o, const TierPlan& plan,
   return exit_status::kOk;
 }
 
+// A component: its wasi:cli/run export on the recovery ladder, in the tier asked for.
+Result<int> run_component(const RunOptions& o, const TierPlan& plan, runtime::StoreLimits limits,
+                          const std::vector<uint8_t>& bytes) {
+  if (o.invoke)
+    return Error::make(ErrorKind::Usage,
+                       "--invoke is for core modules; a component runs its wasi:cli/run export");
+  RecoveringRunRequest request;
+  request.file = o.file_and_args.front();
+  request.plan.tier = plan.kind == TierKind::Jit ? "jit" : "interp";
+  request.plan.policy = o.tier.policy;
+  request.plan.cpu_profile = o.tier.cpu_profile;
+  request.plan.cpu_features = o.tier.cpu_features;
+  request.plan.emulate_cpu = plan.emulate_cpu;
+  request.limits = limits;
+  request.configure_wasi = [&o](wasi::WasiContext& wasi) { return configure_wasi(o, wasi); };
+  request.data_dir =
+      o.data_dir.empty() ? host::default_data_dir() : std::filesystem::path(o.data_dir);
+  request.idempotent = o.idempotent;
+  request.code_cache = !o.no_code_cache;
+  if (request.code_cache) request.code_cache_limit = code_cache_limit_from_env();
+  request.crash_report_limit = crash_report_limit_from_env();
+  auto status = run_recovering_component(request, bytes);
+  if (!status.ok()) return exit_status_of(Result<void>(std::move(status).error()));
+  return *status;
+}
+
 Result<int> run(const RunOptions& o) {
   const std::string& file = o.file_and_args.front();
   // Command-line mistakes first: they are reported before the file is even read.
   IRONCLAD_TRY_ASSIGN(TierPlan tier_plan, plan_tier(o.tier, stderr));
   runtime::StoreLimits limits;
   IRONCLAD_TRY_ASSIGN(limits.fuel, parse_fuel(o.fuel));
+  // A component (WASI 0.2 command) runs on the recovery ladder in either tier.
+  {
+    IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(file));
+    if (component::is_component_binary(bytes)) return run_component(o, tier_plan, limits, bytes);
+  }
   // A precompiled artifact (.icwasm) runs its own code, without the recovery ladder.
   IRONCLAD_TRY_ASSIGN(ModuleFile loaded, load_module_file(file));
   std::shared_ptr<const wasm::Module> module = loaded.module;

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   ironclad::cli::register_crashes_command(app, exit_status);
   ironclad::cli::register_compile_command(app, exit_status);
   ironclad::cli::register_ext_command(app, exit_status);
+  ironclad::cli::register_component_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,8 @@
 #include <set>
 
 #include "cli/ext_options.h"
+#include "component/instance.h"
+#include "component/loader.h"
 #include "host/plan.h"
 #include "host/recovering_module.h"
 #include "host/recovery_store.h"
@@ -25,9 +27,10 @@ Error not_rerun(Error restarted, uint64_t effects) {
 
 }  // namespace
 
-Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
-  // One count across every fresh WASI context the ladder creates.
-  auto effects = std::make_shared<uint64_t>(0);
+// The ladder's configuration for `ironclad run`; `effects` counts what the program did outside
+// itself across every fresh WASI context.
+host::RecoveryConfig recovery_config(const RecoveringRunRequest& request,
+                                     std::shared_ptr<uint64_t> effects) {
   host::RecoveryConfig config;
   config.plan = request.plan;
   config.limits = request.limits;
@@ -60,7 +63,13 @@ Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
     if (event.kind == HostEventKind::Warning && already_said.count(event.message)) return;
     print_host_event(event);
   };
+  return config;
+}
 
+Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
+  // One count across every fresh WASI context the ladder creates.
+  auto effects = std::make_shared<uint64_t>(0);
+  host::RecoveryConfig config = recovery_config(request, effects);
   IRONCLAD_TRY_ASSIGN(std::unique_ptr<host::RecoveringModule> module,
                       host::RecoveringModule::create(request.module, std::move(config)));
   const std::string name = request.invoke.value_or("_start");
@@ -77,6 +86,39 @@ Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
     std::fprintf(stderr,
                  "ironclad: nothing was output yet: running '%s' again from the start on %s\n",
                  name.c_str(), module->current_plan().describe().c_str());
+  }
+}
+
+Result<int> run_recovering_component(const RecoveringRunRequest& request,
+                                     std::span<const uint8_t> bytes) {
+  IRONCLAD_TRY_ASSIGN(std::shared_ptr<const component::Component> c,
+                      component::load_component(bytes, request.file));
+  // The exported wasi:cli/run instance, whatever its 0.2.x version.
+  std::string run_export;
+  for (const component::ExportDef& e : c->exports) {
+    if (e.type.sort == component::Sort::Instance && e.name.unversioned() == "wasi:cli/run")
+      run_export = e.name.text + "#run";
+  }
+  if (run_export.empty()) {
+    return Error::make(ErrorKind::Usage,
+                       "the component exports no wasi:cli/run: not a WASI command component");
+  }
+  auto effects = std::make_shared<uint64_t>(0);
+  host::RecoveryConfig config = recovery_config(request, effects);
+  IRONCLAD_TRY_ASSIGN(
+      std::unique_ptr<host::RecoveringModule> program,
+      host::RecoveringModule::create_component(std::move(c), bytes, std::move(config)));
+  for (;;) {
+    auto result = program->call_component(run_export, {}, request.idempotent);
+    if (result.ok()) {
+      bool failed = *result && (*result)->discriminant() != 0;
+      return failed ? 1 : 0;
+    }
+    if (result.error().kind != ErrorKind::ExtensionRestarted) return std::move(result).error();
+    if (*effects != 0) return not_rerun(std::move(result).error(), *effects);
+    std::fprintf(stderr,
+                 "ironclad: nothing was output yet: running '%s' again from the start on %s\n",
+                 run_export.c_str(), program->current_plan().describe().c_str());
   }
 }
 

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,5 +48,11 @@ struct RecoveringRunRequest {
 // The call's results (none for _start). Errors as `ironclad run` reports them; an Exit error
 // carries the program's proc_exit code.
 Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request);
+
+// A component that exports wasi:cli/run (any 0.2.x): its `run` on the same ladder, with WASI
+// 0.2 over the request's WASI context (request.module and request.invoke are unused). The
+// run's `result` is the status: ok 0, error 1; wasi:cli/exit's status comes as an Exit error.
+Result<int> run_recovering_component(const RecoveringRunRequest& request,
+                                     std::span<const uint8_t> bytes);
 
 }  // namespace ironclad::cli

@@ -2,10 +2,12 @@
 
 #include <csignal>
 
+#include "component/instance.h"
 #include "cpu/fingerprint.h"
 #include "cpu/host.h"
 #include "host/crash_report.h"
 #include "host/feature_resolution.h"
+#include "wasi/preview2.h"
 
 #ifndef IRONCLAD_ENGINE_VERSION
 #define IRONCLAD_ENGINE_VERSION "unknown"
@@ -95,6 +97,11 @@ struct RecoveringModule::Live {
   // Declared before the store so it is destroyed after it: the store's WASI functions refer
   // to the context.
   std::unique_ptr<wasi::WasiContext> wasi;
+  // A component's: WASI 0.2 over the same context, the linker of its host functions, and the
+  // instance, which owns its Store (destroyed first, before what its functions refer to).
+  std::unique_ptr<wasi::Preview2Host> preview2;
+  std::unique_ptr<ComponentLinker> component_linker;
+  std::unique_ptr<component::ComponentInstanceImpl> component;
   std::unique_ptr<runtime::Store> store;
   runtime::Instance* instance = nullptr;
 };
@@ -109,6 +116,45 @@ RecoveringModule::~RecoveringModule() = default;
 
 runtime::Instance* RecoveringModule::instance() const {
   return current_ ? current_->instance : nullptr;
+}
+
+component::ComponentInstanceImpl* RecoveringModule::component_instance() const {
+  return current_ ? current_->component.get() : nullptr;
+}
+
+Result<std::unique_ptr<RecoveringModule>> RecoveringModule::create_component(
+    std::shared_ptr<const component::Component> component, std::span<const uint8_t> bytes,
+    RecoveryConfig config) {
+  if (!component) return Error::make(ErrorKind::Usage, "RecoveringModule: no component");
+  IRONCLAD_TRY_ASSIGN(Planner planner, Planner::create(config.plan));
+  std::unique_ptr<RecoveringModule> m(
+      new RecoveringModule(nullptr, std::move(config), std::move(planner)));
+  m->component_ = std::move(component);
+  m->module_hash_ = host::module_hash(bytes);
+  m->key_ = QuarantineKey{m->module_hash_, cpu_key(m->config_.plan.emulate_cpu)};
+  std::vector<std::string> warnings = m->planner_.warnings();
+  m->flush_warnings(warnings);
+  IRONCLAD_TRY(m->start());
+  return m;
+}
+
+Result<void> RecoveringModule::instantiate_component(Live& live,
+                                                     std::unique_ptr<runtime::Tier> tier) {
+  live.preview2 = std::make_unique<wasi::Preview2Host>(*live.wasi);
+  live.component_linker = std::make_unique<ComponentLinker>();
+  live.preview2->add_to_linker(*live.component_linker);
+  if (config_.define_component_imports)
+    IRONCLAD_TRY(config_.define_component_imports(*live.component_linker));
+  auto store = std::make_unique<runtime::Store>(std::move(tier), config_.limits);
+  auto instance = component::ComponentInstanceImpl::create(component_, *live.component_linker,
+                                                           std::move(store));
+  if (!instance.ok()) {
+    Error e = std::move(instance).error();
+    if (e.kind == ErrorKind::Link) e.message = noun() + ": " + e.message;
+    return e;
+  }
+  live.component = std::move(*instance);
+  return {};
 }
 
 Result<std::unique_ptr<RecoveringModule>> RecoveringModule::create(
@@ -126,7 +172,10 @@ Result<std::unique_ptr<RecoveringModule>> RecoveringModule::create(
 }
 
 std::string RecoveringModule::noun() const {
-  return std::string(config_.is_extension ? "extension" : "module") + " '" + config_.id + "'";
+  return std::string(config_.is_extension ? "extension"
+                     : component_         ? "component"
+                                          : "module") +
+         " '" + config_.id + "'";
 }
 
 Result<void> RecoveringModule::start() {
@@ -203,6 +252,10 @@ Result<std::unique_ptr<RecoveringModule::Live>> RecoveringModule::instantiate(
   } else {
     tier = planner_.make_tier(plan);
   }
+  if (component_) {
+    IRONCLAD_TRY(instantiate_component(*live, std::move(tier)));
+    return live;
+  }
   live->store = std::make_unique<runtime::Store>(std::move(tier), config_.limits);
   runtime::Linker linker;
   IRONCLAD_TRY(wasi::add_to_linker(linker, *live->store, *live->wasi));
@@ -273,14 +326,15 @@ Result<std::vector<Value>> RecoveringModule::call_once(std::string_view export_n
   return current_->store->invoke(*ext.func, args);
 }
 
-Result<std::vector<Value>> RecoveringModule::call(std::string_view export_name,
-                                                  std::span<const Value> args, bool idempotent) {
+template <class Call>
+auto RecoveringModule::call_recovering(std::string_view export_name, bool idempotent,
+                                       Call&& call_once) -> decltype(call_once()) {
   // Bounded: a retry follows only a CPU fault, and each one moves down the ladder or disables.
   for (;;) {
     if (disabled_) return disabled_error();
     if (!current_) IRONCLAD_TRY(instantiate_with_recovery(export_name));
     if (disabled_) return disabled_error();
-    auto result = call_once(export_name, args);
+    auto result = call_once();
     if (result.ok() || !is_fault(result.error())) return result;
     const Error& fault = result.error();
     Error returned = handle_fault(fault, export_name);
@@ -289,6 +343,23 @@ Result<std::vector<Value>> RecoveringModule::call(std::string_view export_name,
     IRONCLAD_TRY(instantiate_with_recovery(export_name));
     return returned;
   }
+}
+
+Result<std::vector<Value>> RecoveringModule::call(std::string_view export_name,
+                                                  std::span<const Value> args, bool idempotent) {
+  if (component_)
+    return Error::make(ErrorKind::Usage, noun() + " is a component: call it with typed values");
+  return call_recovering(export_name, idempotent, [&] { return call_once(export_name, args); });
+}
+
+Result<std::optional<ComponentValue>> RecoveringModule::call_component(
+    std::string_view export_name, std::vector<ComponentValue> args, bool idempotent) {
+  if (!component_)
+    return Error::make(ErrorKind::Usage, noun() + " is a core module, not a component");
+  return call_recovering(export_name, idempotent, [&]() -> Result<std::optional<ComponentValue>> {
+    // A retry gets the arguments again: the call consumes what it lowers.
+    return current_->component->call(export_name, args);
+  });
 }
 
 Error RecoveringModule::handle_fault(const Error& fault, std::string_view during) {
@@ -407,6 +478,9 @@ Error RecoveringModule::handle_fault(const Error& fault, std::string_view during
 }
 
 Result<const wasm::FuncType*> RecoveringModule::export_type(std::string_view export_name) const {
+  if (!module_)
+    return Error::make(ErrorKind::Usage,
+                       noun() + " is a component: its exports have component types");
   const wasm::Export* e = module_->find_export(export_name);
   if (e == nullptr)
     return Error::make(ErrorKind::Usage,

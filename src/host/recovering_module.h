@@ -31,14 +31,23 @@
 #include <string_view>
 #include <vector>
 
+#include "component/model.h"
 #include "host/plan.h"
 #include "host/recovery_store.h"
+#include "ironclad/component.h"
 #include "ironclad/error.h"
 #include "ironclad/extension_host.h"
 #include "ironclad/value.h"
 #include "runtime/runtime.h"
 #include "wasi/wasi.h"
 #include "wasm/module.h"
+
+namespace ironclad::component {
+class ComponentInstanceImpl;
+}
+namespace ironclad::wasi {
+class Preview2Host;
+}
 
 namespace ironclad::host {
 
@@ -59,6 +68,9 @@ struct RecoveryConfig {
   std::function<Result<void>(wasi::WasiContext&)> configure_wasi;
   // Host functions besides WASI for the module's imports (defined for every fresh instance).
   std::function<Result<void>(runtime::Linker&, runtime::Store&)> define_imports;
+  // For a component: host functions and resources besides WASI 0.2 (defined in every fresh
+  // instance's linker, after WASI's).
+  std::function<Result<void>(ComponentLinker&)> define_component_imports;
   // Call a WASI reactor's `_initialize` export after every instantiation.
   bool run_initialize = true;
   // The quarantine and crash reports; null: nothing is remembered.
@@ -80,6 +92,13 @@ class RecoveringModule {
   // marks disabled is created disabled (calls return ExtensionDisabled until enable()).
   static Result<std::unique_ptr<RecoveringModule>> create(
       std::shared_ptr<const wasm::Module> module, RecoveryConfig config);
+  // The same ladder for a component (docs/components.md, "Recovery"): every inner core module
+  // runs in the one Store of the component's instance, on the rung's tier, so a fault in any
+  // of them demotes the whole component. `bytes` (the component file) key the quarantine. Its
+  // imports are WASI 0.2 (wasi/preview2.h) and config.define_component_imports.
+  static Result<std::unique_ptr<RecoveringModule>> create_component(
+      std::shared_ptr<const component::Component> component, std::span<const uint8_t> bytes,
+      RecoveryConfig config);
   ~RecoveringModule();
   RecoveringModule(const RecoveringModule&) = delete;
   RecoveringModule& operator=(const RecoveringModule&) = delete;
@@ -88,6 +107,14 @@ class RecoveringModule {
   // header comment says. `idempotent`: retry after a CPU incompatibility.
   Result<std::vector<Value>> call(std::string_view export_name, std::span<const Value> args,
                                   bool idempotent);
+
+  // A component's export ("f" or "interface#f") with typed values, recovering the same way.
+  Result<std::optional<ComponentValue>> call_component(std::string_view export_name,
+                                                       std::vector<ComponentValue> args,
+                                                       bool idempotent);
+  bool is_component() const { return component_ != nullptr; }
+  // The running component instance (null while disabled or for a core module).
+  component::ComponentInstanceImpl* component_instance() const;
 
   // The exported function's type, or a Usage error naming the export.
   Result<const wasm::FuncType*> export_type(std::string_view export_name) const;
@@ -99,6 +126,7 @@ class RecoveringModule {
   const RungPlan& current_plan() const { return plan_; }
   const std::string& module_hash() const { return module_hash_; }
   const QuarantineKey& quarantine_key() const { return key_; }
+  // The core module (a component has none of its own: use is_component()).
   const wasm::Module& module() const { return *module_; }
   // The running instance (null while disabled), e.g. to read its memory after a call.
   runtime::Instance* instance() const;
@@ -115,6 +143,10 @@ class RecoveringModule {
 
   RecoveringModule(std::shared_ptr<const wasm::Module> module, RecoveryConfig config,
                    Planner planner);
+  Result<void> instantiate_component(Live& live, std::unique_ptr<runtime::Tier> tier);
+  template <class Call>
+  auto call_recovering(std::string_view export_name, bool idempotent, Call&& call_once)
+      -> decltype(call_once());
   Result<void> start();
   Result<std::unique_ptr<Live>> instantiate(const RungPlan& plan);
   Result<void> instantiate_with_recovery(std::string_view during);
@@ -128,6 +160,7 @@ class RecoveringModule {
   void flush_warnings(std::vector<std::string>& warnings);
 
   std::shared_ptr<const wasm::Module> module_;
+  std::shared_ptr<const component::Component> component_;  // set for a component
   RecoveryConfig config_;
   Planner planner_;
   std::string module_hash_;

@@ -1,0 +1,58 @@
+// A large real component: a JavaScript program made into a WASI command by componentize-js
+// (the SpiderMonkey engine inside, about 12 MB) prints under `ironclad run` what node prints
+// for the same script. Making the component takes minutes, so it is made once per build
+// directory and kept (fixtures/js_hello.component.wasm).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/fixture_dir.h"
+#include "test_env.h"
+#include "wasi/temp_dir.h"
+
+namespace ironclad::component {
+namespace {
+
+using namespace testing;
+using wasi::testing::TempDir;
+
+constexpr const char* kScript = IRONCLAD_COMPONENT_TEST_JS "/hello.js";
+
+std::string js_component(const std::string& modules) {
+  std::string out = ironclad::testing::fixture_dir() + "/js_hello.component.wasm";
+  std::error_code ec;
+  if (fs::exists(out, ec) && fs::last_write_time(out, ec) >= fs::last_write_time(kScript, ec)) return out;
+  // A WIT folder: the world, and WASI 0.2.12's packages as jco ships them.
+  TempDir wit;
+  fs::copy_file(std::string(IRONCLAD_COMPONENT_TEST_JS) + "/world.wit", wit / "world.wit");
+  fs::create_directory(wit / "deps");
+  fs::copy(modules + "/@bytecodealliance/jco/lib/wit/builtin/0.2.12", wit / "deps", fs::copy_options::recursive, ec);
+  if (ec) {
+    ADD_FAILURE() << "cannot copy jco's WASI WIT: " << ec.message();
+    return "";
+  }
+  RunResult r = run({modules + "/.bin/componentize-js", kScript, "--wit", wit.path(), "--world-name", "command", "-o", out});
+  if (r.status != 0 || !fs::exists(out, ec)) {
+    ADD_FAILURE() << "componentize-js failed: " << r.out << r.err;
+    return "";
+  }
+  return out;
+}
+
+// DISABLED: the interpreter crashes the process (SIGSEGV in h_load_load, also with
+// IRONCLAD_INTERP_PLAIN=1) after the script's third line, and the JIT needs more than 10
+// minutes to compile the 12 MB engine here: both reported (docs/components.md, "Left").
+TEST(JsComponent, DISABLED_PrintsWhatNodePrintsInTheInterpreter) {
+  IRONCLAD_REQUIRE_NPM_TOOLS(modules);
+  std::string component = js_component(modules);
+  ASSERT_FALSE(component.empty());
+  RunResult node = run({"node", std::string(IRONCLAD_COMPONENT_TEST_JS) + "/run_with_node.mjs"});
+  ASSERT_EQ(node.status, 0) << node.err;
+  ASSERT_THAT(node.out, ::testing::HasSubstr("primes 2,3,5,7,11,13,17,19,23,29"));
+  TempDir state;
+  RunResult ours = run({IRONCLAD_BINARY, "run", "--tier", "interp", "--data-dir", state.path(), component});
+  EXPECT_EQ(ours.status, 0) << ours.err;
+  EXPECT_EQ(ours.out, node.out);
+}
+
+}  // namespace
+}  // namespace ironclad::component
