@@ -136,10 +136,10 @@ Result<void> add_to_linker(runtime::Linker& linker, runtime::Store& store, WasiC
 
   constexpr ValType I32 = ValType::I32;
   define_unsupported(linker, store, "proc_raise", {I32});
-  define_unsupported(linker, store, "sock_accept", {I32, I32, I32});
-  define_unsupported(linker, store, "sock_recv", {I32, I32, I32, I32, I32, I32});
-  define_unsupported(linker, store, "sock_send", {I32, I32, I32, I32, I32});
-  define_unsupported(linker, store, "sock_shutdown", {I32, I32});
+  define(linker, store, wasi, "sock_accept", &sock_accept);
+  define(linker, store, wasi, "sock_recv", &sock_recv);
+  define(linker, store, wasi, "sock_send", &sock_send);
+  define(linker, store, wasi, "sock_shutdown", &sock_shutdown);
   return {};
 }
 
