@@ -190,8 +190,11 @@ class HostImpl final : public ExtensionHost {
     std::error_code ec;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       std::error_code file_ec;
+      // Any extension.toml (a FIFO, a symlink to a device...) makes a candidate: one that is
+      // not a readable regular file is refused with a message rather than skipped unseen.
       if (it->is_directory(file_ec) &&
-          std::filesystem::is_regular_file(it->path() / kManifestFileName, file_ec))
+          std::filesystem::exists(
+              std::filesystem::symlink_status(it->path() / kManifestFileName, file_ec)))
         candidates.push_back(it->path());
     }
     if (ec) {

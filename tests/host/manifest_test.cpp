@@ -2,6 +2,8 @@
 // broken extension in a directory does not stop the others from loading.
 #include "host/manifest.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "host_test_support.h"
@@ -123,6 +125,61 @@ TEST(Manifest, MissingManifestIsAnIoErrorNamingTheFile) {
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.error().kind, ErrorKind::Io);
   EXPECT_NE(loaded.error().message.find("extension.toml"), std::string::npos);
+}
+
+// A dotted key of 60,000 parts (120 KB) overflowed the stack inside libtomlplusplus: the
+// host died for one bad manifest. Refused before the parser sees it.
+TEST(Manifest, ADeeplyDottedKeyIsRefusedNotACrash) {
+  TempDir tmp;
+  std::string parts;
+  for (int i = 0; i < 60000; ++i) parts += i ? ".a" : "a";
+  for (const std::string& text :
+       {"[" + parts + "]\n", parts + " = 1\n", kGood + "[exports]\n" + parts + " = {}\n"}) {
+    auto parsed = host::parse_manifest(text, tmp.path() / "extension.toml", tmp.path());
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.error().kind, ErrorKind::Invalid);
+    EXPECT_NE(parsed.error().message.find("line "), std::string::npos) << parsed.error().message;
+    EXPECT_NE(parsed.error().message.find("dotted key with more than 64 parts"),
+              std::string::npos)
+        << parsed.error().message;
+  }
+}
+
+TEST(Manifest, DotsInStringsCommentsAndValuesAreNotKeyParts) {
+  TempDir tmp;
+  fs::copy_file(fixture("host_plain.wasm"), tmp.path() / "calc.wasm");
+  std::string dots(200, '.');
+  std::string text = "id = \"calc\"\nname = \"" + dots + "\" # " + dots + "\nversion = '''" +
+                     dots + "\n" + dots + "'''\nwasm = \"./calc.wasm\"\n" +
+                     "[exports]\nadd = { idempotent = true }\n";
+  auto m = host::parse_manifest(text, tmp.path() / "extension.toml", tmp.path());
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  EXPECT_EQ(m->name, dots);
+}
+
+// A manifest must be a regular file of at most 1 MiB: a symlink to /dev/zero read without
+// end, a FIFO blocked the host forever.
+TEST(Manifest, OnlyASmallRegularFileIsRead) {
+  TempDir tmp;
+  auto host = ExtensionHost::create(interp_config(tmp.path() / "data"));
+  ASSERT_TRUE(host.ok());
+  fs::path root = tmp.path() / "extensions";
+  fs::path zero = root / "zero", fifo = root / "fifo", big = root / "big";
+  for (const fs::path& dir : {zero, fifo, big}) fs::create_directories(dir);
+  fs::create_symlink("/dev/zero", zero / "extension.toml");
+  ASSERT_EQ(::mkfifo((fifo / "extension.toml").c_str(), 0600), 0);
+  write_text(big / "extension.toml", kGood + "# " + std::string(2 << 20, 'x') + "\n");
+  for (const fs::path& dir : {zero, fifo, big}) {
+    SCOPED_TRACE(dir.string());
+    auto loaded = (*host)->load(dir);
+    ASSERT_FALSE(loaded.ok());
+    EXPECT_EQ(loaded.error().kind, ErrorKind::Invalid) << loaded.error().message;
+    EXPECT_NE(loaded.error().message.find((dir / "extension.toml").string()), std::string::npos)
+        << loaded.error().message;
+  }
+  std::vector<Error> errors;
+  EXPECT_TRUE((*host)->load_all(root, &errors).empty());
+  EXPECT_EQ(errors.size(), 3u) << "each bad manifest is reported, none skipped unseen";
 }
 
 TEST(Loading, ImportsBeyondWasiFailWithALinkErrorNamingThemAll) {
