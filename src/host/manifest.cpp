@@ -110,7 +110,21 @@ Result<std::filesystem::path> resolve_wasm(const std::string& wasm,
   std::error_code ec;
   if (!std::filesystem::is_regular_file(joined, ec))
     return problems.key("wasm", "'" + wasm + "' does not exist in " + dir.string());
-  return joined;
+  // The lexical check above is not enough: a symlink (to the file, or to a directory on
+  // the way) inside the extension directory could lead anywhere. The file's real path,
+  // every symlink resolved, must be inside the directory's real path, and it is what the
+  // host loads (so a link swapped afterwards changes nothing).
+  std::filesystem::path real = std::filesystem::canonical(joined, ec);
+  std::error_code dir_ec;
+  std::filesystem::path real_dir = std::filesystem::canonical(dir, dir_ec);
+  if (ec || dir_ec)
+    return problems.key("wasm", "'" + wasm + "' cannot be resolved: " +
+                                    (ec ? ec : dir_ec).message());
+  auto inside = real.lexically_relative(real_dir);
+  if (inside.empty() || *inside.begin() == ".." || *inside.begin() == ".")
+    return problems.key("wasm", "'" + wasm + "' leads outside the extension directory (to " +
+                                    real.string() + ") through a symbolic link");
+  return real;
 }
 
 Result<std::vector<ExtensionExportDecl>> read_exports(const toml::table& root,

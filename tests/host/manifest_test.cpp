@@ -109,7 +109,7 @@ TEST(Manifest, AGoodManifestGivesEveryField) {
   EXPECT_EQ(m->id, "calc");
   EXPECT_EQ(m->name, "Calculator");
   EXPECT_EQ(m->version, "1.0.0");
-  EXPECT_EQ(m->wasm, (tmp.path() / "calc.wasm").lexically_normal());
+  EXPECT_EQ(m->wasm, fs::canonical(tmp.path() / "calc.wasm"));
   ASSERT_NE(m->find_export("add"), nullptr);
   EXPECT_TRUE(m->find_export("add")->idempotent);
   ASSERT_NE(m->find_export("trap"), nullptr);
@@ -180,6 +180,39 @@ TEST(Manifest, OnlyASmallRegularFileIsRead) {
   std::vector<Error> errors;
   EXPECT_TRUE((*host)->load_all(root, &errors).empty());
   EXPECT_EQ(errors.size(), 3u) << "each bad manifest is reported, none skipped unseen";
+}
+
+// The wasm path was checked lexically only: a symlink inside the extension directory (to the
+// file, or to a directory on the way) loaded a module from anywhere.
+TEST(Manifest, AWasmPathLeadingOutThroughASymlinkIsRefused) {
+  TempDir tmp;
+  fs::path outside = tmp.path() / "outside";
+  fs::path ext = tmp.path() / "ext";
+  fs::create_directories(outside);
+  fs::create_directories(ext / "real");
+  fs::copy_file(fixture("host_plain.wasm"), outside / "calc.wasm");
+  fs::copy_file(fixture("host_plain.wasm"), ext / "real" / "calc.wasm");
+  fs::create_symlink(outside / "calc.wasm", ext / "file_link.wasm");
+  fs::create_symlink("../outside", ext / "dir_link");
+  fs::create_symlink("real/calc.wasm", ext / "inside_link.wasm");
+  auto manifest_for = [&](const std::string& wasm) {
+    return host::parse_manifest("id = \"calc\"\nname = \"x\"\nversion = \"1\"\nwasm = \"" + wasm +
+                                    "\"\n[exports]\nadd = {}\n",
+                                ext / "extension.toml", ext);
+  };
+  for (const char* escaping : {"file_link.wasm", "dir_link/calc.wasm"}) {
+    SCOPED_TRACE(escaping);
+    auto m = manifest_for(escaping);
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.error().kind, ErrorKind::Invalid);
+    EXPECT_NE(m.error().message.find("key 'wasm'"), std::string::npos) << m.error().message;
+    EXPECT_NE(m.error().message.find("leads outside the extension directory"), std::string::npos)
+        << m.error().message;
+  }
+  // A link that stays inside is fine, and the host loads the file it leads to.
+  auto inside = manifest_for("inside_link.wasm");
+  ASSERT_TRUE(inside.ok()) << inside.error().describe();
+  EXPECT_EQ(inside->wasm, fs::canonical(ext / "real" / "calc.wasm"));
 }
 
 TEST(Loading, ImportsBeyondWasiFailWithALinkErrorNamingThemAll) {
