@@ -4,11 +4,21 @@ find_program(WAT2WASM wat2wasm REQUIRED)
 find_program(WAST2JSON wast2json REQUIRED)
 find_program(CLANG19 clang-19 REQUIRED)
 set(IRONCLAD_FIXTURE_DIR ${CMAKE_BINARY_DIR}/fixtures)
-# Every C -> wasm32-wasi compile starts with this. --no-wasm-opt: clang runs binaryen's
-# wasm-opt after a wasm link whenever it finds one on PATH, which inlines, renames and drops
-# functions, so a fixture (its backtraces, its function names) would depend on what else is
-# installed. Fixtures must come out the same on every machine.
-set(IRONCLAD_WASM_CC ${CLANG19} --target=wasm32-wasi --sysroot=/usr --no-wasm-opt)
+# Every C -> wasm32-wasi compile starts with this. clang runs binaryen's wasm-opt after an
+# optimized wasm link whenever it finds one, which inlines, renames and drops functions, so a
+# fixture (its backtraces, its function names) would depend on what else is installed.
+# Fixtures must come out the same on every machine. clang's --no-wasm-opt cannot be used:
+# Debian's clang 19.1.7 then skips the link step altogether (exit status 0, no output file).
+# clang looks for wasm-opt in its -B directories first, so it finds one there that leaves
+# the linked module as it is (clang runs it as `wasm-opt OUT -O2 -o OUT`).
+set(IRONCLAD_NO_WASM_OPT_DIR ${CMAKE_BINARY_DIR}/no-wasm-opt)
+file(MAKE_DIRECTORY ${IRONCLAD_NO_WASM_OPT_DIR})
+file(WRITE ${IRONCLAD_NO_WASM_OPT_DIR}/wasm-opt
+     "#!/bin/sh\n# Keeps clang from running binaryen's wasm-opt (cmake/WasmFixtures.cmake).\nexit 0\n")
+file(CHMOD ${IRONCLAD_NO_WASM_OPT_DIR}/wasm-opt
+     PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ
+                 WORLD_EXECUTE)
+set(IRONCLAD_WASM_CC ${CLANG19} --target=wasm32-wasi --sysroot=/usr -B${IRONCLAD_NO_WASM_OPT_DIR})
 file(MAKE_DIRECTORY ${IRONCLAD_FIXTURE_DIR})
 
 # wat_fixture(<target-list-var> file.wat ...): file.wat -> fixtures/file.wasm
