@@ -1,4 +1,5 @@
 #include "cli/artifact_run.h"
+#include "cli/terminal_text.h"
 
 #include <cstring>
 
@@ -38,7 +39,7 @@ Result<std::unique_ptr<runtime::Tier>> make_artifact_tier(
   jit::JitConfig config;
   config.host_verified = plan.host_verified;
   config.on_note = [warnings](const std::string& note) {
-    std::fprintf(warnings, "ironclad: note: %s\n", note.c_str());
+    std::fprintf(warnings, "ironclad: note: %s\n", printable(note).c_str());
   };
   auto usable = jit::check_artifact(*artifact, plan.host_verified);
   if (usable.ok()) {
@@ -50,8 +51,8 @@ Result<std::unique_ptr<runtime::Tier>> make_artifact_tier(
     config.artifacts.push_back(std::move(artifact));
     return jit::make_jit_tier(std::move(config));
   }
-  std::fprintf(warnings, "ironclad: warning: %s: %s; compiling its module instead\n", file.c_str(),
-               usable.error().message.c_str());
+  std::fprintf(warnings, "ironclad: warning: %s: %s; compiling its module instead\n",
+               printable(file).c_str(), printable(usable.error().message).c_str());
   if (!plan.resolved.jit || plan.resolved.features.empty()) return make_tier(plan);
   TierPlan jit_plan = plan;
   jit_plan.kind = TierKind::Jit;

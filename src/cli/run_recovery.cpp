@@ -1,4 +1,5 @@
 #include "cli/run_recovery.h"
+#include "cli/terminal_text.h"
 
 #include <cstdio>
 #include <set>
@@ -12,7 +13,8 @@ namespace ironclad::cli {
 namespace {
 
 void print_warnings(const std::vector<std::string>& warnings) {
-  for (const std::string& w : warnings) std::fprintf(stderr, "ironclad: warning: %s\n", w.c_str());
+  for (const std::string& w : warnings)
+    std::fprintf(stderr, "ironclad: warning: %s\n", printable(w).c_str());
 }
 
 Error not_rerun(Error restarted, uint64_t effects) {
@@ -76,7 +78,7 @@ Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
     if (*effects != 0) return not_rerun(std::move(result).error(), *effects);
     std::fprintf(stderr,
                  "ironclad: nothing was output yet: running '%s' again from the start on %s\n",
-                 name.c_str(), module->current_plan().describe().c_str());
+                 printable(name).c_str(), module->current_plan().describe().c_str());
   }
 }
 
