@@ -130,6 +130,10 @@ struct HostConfig {
   // The most bytes of code kept there: after writing new code, the least recently used goes
   // first (docs/artifacts.md, "Cache size"). nullopt: the JIT's default (256 MiB); 0: no limit.
   std::optional<uint64_t> code_cache_limit;
+  // What one instance of an extension may hold in memories and tables together, in bytes
+  // (memory pages x 64 KiB plus table elements x 8; docs/security.md). Beyond it a module
+  // fails to instantiate (Exhausted) and memory.grow / table.grow return -1. 0: no budget.
+  uint64_t max_instance_bytes = (uint64_t{4} << 30) + (uint64_t{64} << 20);
   // Called (on the calling thread, outside any lock the host holds) for every event.
   std::function<void(const HostEvent&)> on_event;
 };

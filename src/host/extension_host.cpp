@@ -146,6 +146,7 @@ class HostImpl final : public ExtensionHost {
     rc.plan.policy = config_.policy;
     rc.plan.cpu_features = config_.cpu_features;
     rc.plan.emulate_cpu = config_.emulate_cpu;
+    rc.limits.max_instance_bytes = config_.max_instance_bytes;
     rc.max_faults = config_.max_faults;
     rc.fault_window = config_.fault_window;
     rc.id = manifest.id;

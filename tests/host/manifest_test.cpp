@@ -307,6 +307,24 @@ TEST(Calls, OnlyManifestExportsWithTheirTypesCanBeCalled) {
   EXPECT_EQ(mistyped.error().kind, ErrorKind::Usage) << mistyped.error().describe();
 }
 
+// HostConfig::max_instance_bytes reaches every instance an extension gets.
+TEST(Host, TheInstanceBudgetIsTheEmbeddersToSet) {
+  TempDir tmp;
+  HostConfig config = interp_config(tmp.path() / "data");
+  config.max_instance_bytes = 1000;  // less than the module's one page of memory
+  auto host = ExtensionHost::create(config);
+  ASSERT_TRUE(host.ok());
+  fs::path dir = make_extension(tmp.path(), "calc", "host_plain.wasm", "add = {}\n");
+  auto loaded = (*host)->load(dir);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().kind, ErrorKind::Exhausted);
+  EXPECT_NE(loaded.error().message.find("instance's budget for memories and tables (1000 of "
+                                        "1000 bytes)"),
+            std::string::npos)
+      << loaded.error().message;
+  EXPECT_GT(HostConfig{}.max_instance_bytes, uint64_t{4} << 30);
+}
+
 TEST(Host, BadConfigurationIsAUsageError) {
   TempDir tmp;
   HostConfig bad_policy = interp_config(tmp.path());
