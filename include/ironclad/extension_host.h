@@ -122,7 +122,9 @@ struct HostConfig {
   // The most crash reports kept in <data_dir>/crashes: a new report beyond it removes the
   // oldest, a group's newest last (docs/crash-reports.md, "Retention"). 0: no limit.
   uint64_t crash_report_limit = 1000;
-  // Compiled JIT code is kept in `code_cache_dir` (empty: <data_dir>/code-cache), so the next
+  // Compiled JIT code is kept in `code_cache_dir` (empty: <data_dir>/code-cache), signed with
+  // the key in <data_dir>/artifact.key (created, mode 0600; one not owned by this user or
+  // readable by others turns the cache off with a warning), so the next
   // start of an unchanged extension loads it instead of compiling (a file per module, feature
   // set, bounds-check mode and engine version; an unreadable one is recompiled and rewritten).
   bool code_cache = true;

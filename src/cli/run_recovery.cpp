@@ -1,5 +1,6 @@
 #include "cli/run_recovery.h"
 #include "cli/terminal_text.h"
+#include "jit/artifact_key.h"
 
 #include <cstdio>
 #include <set>
@@ -35,7 +36,17 @@ Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
   config.limits = request.limits;
   config.id = std::filesystem::path(request.file).filename().string();
   config.is_extension = false;
-  if (request.code_cache) config.code_cache_dir = request.data_dir / "code-cache";
+  if (request.code_cache) {
+    // The cache's code is trusted only when this data directory's key signed it.
+    auto key = jit::load_or_create_artifact_key(request.data_dir / jit::kArtifactKeyFileName);
+    if (key.ok()) {
+      config.code_cache_dir = request.data_dir / "code-cache";
+      config.code_cache_key = *key;
+    } else {
+      std::fprintf(stderr, "ironclad: warning: %s; no compiled-code cache\n",
+                   printable(key.error().message).c_str());
+    }
+  }
   config.code_cache_limit = request.code_cache_limit;
   std::error_code ec;
   config.module_path = std::filesystem::absolute(request.file, ec);

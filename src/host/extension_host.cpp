@@ -133,6 +133,16 @@ class HostImpl final : public ExtensionHost {
                                  config_.crash_report_limit);
     for (std::string& w : warnings)
       events.push_back({HostEventKind::Warning, "", std::move(w), std::nullopt});
+    // The compiled-code cache is used only with the data directory's key: its artifacts are
+    // machine code another process or user may have written.
+    if (config_.code_cache) {
+      auto key = jit::load_or_create_artifact_key(data_dir_ / jit::kArtifactKeyFileName);
+      if (key.ok())
+        code_cache_key_ = *key;
+      else
+        events.push_back({HostEventKind::Warning, "",
+                          key.error().message + "; no compiled-code cache", std::nullopt});
+    }
   }
 
   Result<Extension*> load(const std::filesystem::path& extension_dir) override {
@@ -153,9 +163,11 @@ class HostImpl final : public ExtensionHost {
     rc.version = manifest.version;
     rc.module_path = manifest.wasm;
     rc.store = store_;
-    if (config_.code_cache)
+    if (config_.code_cache && code_cache_key_) {
       rc.code_cache_dir =
           config_.code_cache_dir.empty() ? data_dir_ / "code-cache" : config_.code_cache_dir;
+      rc.code_cache_key = code_cache_key_;
+    }
     rc.code_cache_limit = config_.code_cache_limit;
     if (hooks_.define_imports) {
       rc.define_imports = [hook = hooks_.define_imports, id = manifest.id](runtime::Linker& linker,
@@ -267,6 +279,7 @@ class HostImpl final : public ExtensionHost {
   const HostHooks hooks_;
   const std::filesystem::path data_dir_;
   std::shared_ptr<RecoveryStore> store_;
+  std::optional<jit::ArtifactKey> code_cache_key_;  // set by open_store when the cache is on
   mutable std::mutex mutex_;  // guards extensions_ (never shrinks: Extension* stay valid)
   std::vector<std::unique_ptr<ExtensionImpl>> extensions_;
 };

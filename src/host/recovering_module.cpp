@@ -166,7 +166,7 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
       jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu);
   // The cache holds code as compiled, before CPU emulation patches it (jit_tier.cpp), and
   // its key covers module, features, bounds-check and fuel modes and engine versions.
-  if (!config_.code_cache_dir.empty()) {
+  if (!config_.code_cache_dir.empty() && config_.code_cache_key) {
     std::error_code ec;
     std::filesystem::create_directories(config_.code_cache_dir, ec);
     if (ec) {
@@ -176,6 +176,7 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
             std::nullopt});
     } else {
       config.artifact_cache_dir = config_.code_cache_dir.string();
+      config.artifact_key = config_.code_cache_key;
       if (config_.code_cache_limit) config.artifact_cache_limit = *config_.code_cache_limit;
     }
   }

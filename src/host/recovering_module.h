@@ -36,6 +36,7 @@
 #include "ironclad/error.h"
 #include "ironclad/extension_host.h"
 #include "ironclad/value.h"
+#include "jit/artifact_key.h"
 #include "runtime/runtime.h"
 #include "wasi/wasi.h"
 #include "wasm/module.h"
@@ -66,6 +67,9 @@ struct RecoveryConfig {
   // Compiled code kept across runs (JitConfig::artifact_cache_dir, docs/artifacts.md): a
   // second start loads it instead of compiling. Created when missing. Empty: no cache.
   std::filesystem::path code_cache_dir;
+  // The key that signs the cache's artifacts (the data directory's artifact.key): without it
+  // there is no cache.
+  std::optional<jit::ArtifactKey> code_cache_key;
   // Its size limit (JitConfig::artifact_cache_limit); nullopt: the JIT's default.
   std::optional<uint64_t> code_cache_limit;
   // Every event (Quarantined, Restarted, Disabled, Enabled, Warning), synchronously.
