@@ -330,6 +330,10 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
     // Frame pointers stay, so traps and faults can walk a wasm backtrace.
     fn->addFnAttr("frame-pointer", "all");
     fn->addFnAttr(llvm::Attribute::NoUnwind);
+    // A frame bigger than a page (many locals: 49k v128 locals make 784 KB) touches every
+    // page on the way down, so it meets the guard page below the stack instead of jumping
+    // over it into another mapping; the fault there is a CallStackExhausted trap.
+    fn->addFnAttr("probe-stack", "inline-asm");
     mt.functions[f] = fn;
   }
   for (uint32_t f : funcs) {

@@ -34,7 +34,14 @@ struct StoreLimits {
   // memory pages x 64 KiB plus table elements x 8 bytes. One full 4 GiB memory and 64 MiB
   // of tables by default; 0 = no budget.
   uint64_t max_instance_bytes = (uint64_t{4} << 30) + (uint64_t{64} << 20);
-  uint32_t max_call_depth = 10'000;          // wasm frames; deeper is a CallStackExhausted trap
+  // Wasm frames one call from the host may push, in every tier; deeper is a
+  // CallStackExhausted trap.
+  uint32_t max_call_depth = 10'000;
+  // Stack one call from the host may use: the JIT's native stack below where the call entered
+  // (and never below the thread's reported stack bottom plus a margin), the interpreter's
+  // value stack; beyond it, CallStackExhausted. Bounds the stack where the reported size means
+  // nothing (`ulimit -s unlimited`). 0: the reported size (JIT) and 64 MiB (interpreter).
+  uint64_t max_stack_bytes = uint64_t{16} << 20;
   uint64_t fuel = 0;                         // instruction budget per call; 0 = unlimited
 };
 
