@@ -136,6 +136,11 @@ struct HostConfig {
   // (memory pages x 64 KiB plus table elements x 8; docs/security.md). Beyond it a module
   // fails to instantiate (Exhausted) and memory.grow / table.grow return -1. 0: no budget.
   uint64_t max_instance_bytes = (uint64_t{4} << 30) + (uint64_t{64} << 20);
+  // What the JIT takes on: an extension's module beyond any of these runs in the interpreter
+  // (with a Note event) instead of costing minutes and gigabytes of LLVM (docs/security.md).
+  uint64_t jit_max_code_bytes = uint64_t{8} << 20;      // all function bodies together
+  uint32_t jit_max_functions = 40'000;                  // defined functions
+  uint64_t jit_max_function_bytes = uint64_t{512} << 10;  // one function body
   // Called (on the calling thread, outside any lock the host holds) for every event.
   std::function<void(const HostEvent&)> on_event;
 };

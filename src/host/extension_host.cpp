@@ -157,6 +157,9 @@ class HostImpl final : public ExtensionHost {
     rc.plan.cpu_features = config_.cpu_features;
     rc.plan.emulate_cpu = config_.emulate_cpu;
     rc.limits.max_instance_bytes = config_.max_instance_bytes;
+    rc.jit_input_limits.max_code_bytes = config_.jit_max_code_bytes;
+    rc.jit_input_limits.max_functions = config_.jit_max_functions;
+    rc.jit_input_limits.max_function_bytes = config_.jit_max_function_bytes;
     rc.max_faults = config_.max_faults;
     rc.fault_window = config_.fault_window;
     rc.id = manifest.id;

@@ -37,6 +37,7 @@
 #include "ironclad/extension_host.h"
 #include "ironclad/value.h"
 #include "jit/artifact_key.h"
+#include "jit/module_compiler.h"
 #include "runtime/runtime.h"
 #include "wasi/wasi.h"
 #include "wasm/module.h"
@@ -46,6 +47,9 @@ namespace ironclad::host {
 struct RecoveryConfig {
   PlanRequest plan;
   runtime::StoreLimits limits;
+  // A module beyond these starts in the interpreter, with a note: the JIT would take minutes
+  // and gigabytes on it (jit::JitInputLimits).
+  jit::JitInputLimits jit_input_limits;
   // EngineFaults tolerated within `fault_window`; one more disables the module.
   uint32_t max_faults = 3;
   std::chrono::seconds fault_window{600};

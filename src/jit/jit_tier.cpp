@@ -150,6 +150,7 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
     }
     CompileOptions options{config_.features, config_.opt_level, explicit_checks, std::nullopt};
     options.fuel = fuel;
+    options.input_limits = config_.input_limits;
     options.threads = config_.compile_threads;
     // For the cache's artifacts, and for backtraces: their wasm offsets come from the
     // objects' line tables, read when a backtrace first needs them (debug_lines.h).

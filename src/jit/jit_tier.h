@@ -13,6 +13,7 @@
 
 #include "cpu/features.h"
 #include "jit/artifact_key.h"
+#include "jit/module_compiler.h"
 #include "runtime/runtime.h"
 
 namespace ironclad::jit {
@@ -62,6 +63,9 @@ struct JitConfig {
   uint64_t artifact_cache_limit = kDefaultArtifactCacheLimit;
   // Threads compiling one module's partitions (CompileOptions::threads); 0: automatic.
   unsigned compile_threads = 0;
+  // Modules beyond these are not compiled (CompileOptions::input_limits): instantiation fails
+  // with Exhausted, and the extension host and `ironclad run` use the interpreter instead.
+  JitInputLimits input_limits{};
 };
 
 // The bounds checks an instance's code was compiled with (Explicit or Implicit), or nullopt

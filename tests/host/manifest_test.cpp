@@ -325,6 +325,28 @@ TEST(Host, TheInstanceBudgetIsTheEmbeddersToSet) {
   EXPECT_GT(HostConfig{}.max_instance_bytes, uint64_t{4} << 30);
 }
 
+// HostConfig's JIT input limits: an extension beyond them runs in the interpreter, with a note.
+TEST(Host, AnExtensionTooLargeForTheJitRunsInTheInterpreter) {
+  TempDir tmp;
+  EventLog events;
+  HostConfig config = interp_config(tmp.path() / "data", &events);
+  config.tier = "auto";
+  config.jit_max_functions = 1;
+  auto host = ExtensionHost::create(config);
+  ASSERT_TRUE(host.ok());
+  fs::path dir = make_extension(tmp.path(), "calc", "host_plain.wasm", "add = {}\n");
+  auto loaded = (*host)->load(dir);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+  ExtensionStatus status = (*loaded)->status();
+  EXPECT_EQ(status.tier, "interp");
+  EXPECT_NE(status.reason.find("too large for the JIT"), std::string::npos) << status.reason;
+  EXPECT_EQ(events.count(HostEventKind::Note), 1u);
+  Value args[] = {Value::from_i32(2), Value::from_i32(40)};
+  auto sum = (*loaded)->call("add", args);
+  ASSERT_TRUE(sum.ok()) << sum.error().describe();
+  EXPECT_EQ((*sum)[0].i32, 42u);
+}
+
 TEST(Host, BadConfigurationIsAUsageError) {
   TempDir tmp;
   HostConfig bad_policy = interp_config(tmp.path());
