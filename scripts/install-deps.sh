@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   llvm-19-dev libzstd-dev clang-19 lld-19
   libzydis-dev libzycore-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev
-  libcli11-dev libfmt-dev libxxhash-dev libboost-context-dev
+  libcli11-dev libfmt-dev libxxhash-dev libboost-context-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wabt wasi-libc libclang-rt-19-dev-wasm32 libclang-rt-19-dev
   nodejs binaryen

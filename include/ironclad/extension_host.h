@@ -122,7 +122,9 @@ struct HostConfig {
   // The most crash reports kept in <data_dir>/crashes: a new report beyond it removes the
   // oldest, a group's newest last (docs/crash-reports.md, "Retention"). 0: no limit.
   uint64_t crash_report_limit = 1000;
-  // Compiled JIT code is kept in `code_cache_dir` (empty: <data_dir>/code-cache), so the next
+  // Compiled JIT code is kept in `code_cache_dir` (empty: <data_dir>/code-cache), signed with
+  // the key in <data_dir>/artifact.key (created, mode 0600; one not owned by this user or
+  // readable by others turns the cache off with a warning), so the next
   // start of an unchanged extension loads it instead of compiling (a file per module, feature
   // set, bounds-check mode and engine version; an unreadable one is recompiled and rewritten).
   bool code_cache = true;
@@ -130,6 +132,15 @@ struct HostConfig {
   // The most bytes of code kept there: after writing new code, the least recently used goes
   // first (docs/artifacts.md, "Cache size"). nullopt: the JIT's default (256 MiB); 0: no limit.
   std::optional<uint64_t> code_cache_limit;
+  // What one instance of an extension may hold in memories and tables together, in bytes
+  // (memory pages x 64 KiB plus table elements x 8; docs/security.md). Beyond it a module
+  // fails to instantiate (Exhausted) and memory.grow / table.grow return -1. 0: no budget.
+  uint64_t max_instance_bytes = (uint64_t{4} << 30) + (uint64_t{64} << 20);
+  // What the JIT takes on: an extension's module beyond any of these runs in the interpreter
+  // (with a Note event) instead of costing minutes and gigabytes of LLVM (docs/security.md).
+  uint64_t jit_max_code_bytes = uint64_t{8} << 20;      // all function bodies together
+  uint32_t jit_max_functions = 40'000;                  // defined functions
+  uint64_t jit_max_function_bytes = uint64_t{512} << 10;  // one function body
   // Called (on the calling thread, outside any lock the host holds) for every event.
   std::function<void(const HostEvent&)> on_event;
 };

@@ -1,9 +1,13 @@
 #include "cli/artifact_run.h"
+#include "cli/terminal_text.h"
 
 #include <cstring>
 
 #include "cli/module_loader.h"
 #include "jit/jit_tier.h"
+#include "wasm/decoder.h"
+#include "wasm/module_file.h"
+#include "wasm/validator.h"
 
 namespace ironclad::cli {
 namespace {
@@ -19,15 +23,39 @@ bool starts_with_artifact_magic(const std::string& path) {
 
 }  // namespace
 
-Result<ModuleFile> load_module_file(const std::string& path) {
+Result<ModuleFile> load_module_file(const std::string& path, const std::filesystem::path& data_dir,
+                                    std::FILE* warnings) {
   ModuleFile out;
   if (!starts_with_artifact_magic(path)) {
     IRONCLAD_TRY_ASSIGN(out.module, load_module(path));
     return out;
   }
-  IRONCLAD_TRY_ASSIGN(jit::Artifact artifact, jit::read_artifact(path));
-  IRONCLAD_TRY_ASSIGN(out.module, jit::artifact_module(artifact, path));
-  out.artifact = std::make_shared<const jit::Artifact>(std::move(artifact));
+  IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(path));
+  auto key = jit::load_or_create_artifact_key(data_dir / jit::kArtifactKeyFileName);
+  std::string refusal = key.ok() ? std::string() : key.error().message;
+  if (key.ok()) {
+    auto artifact = jit::decode_artifact_file(bytes, path, *key);
+    if (artifact.ok()) {
+      IRONCLAD_TRY_ASSIGN(out.module, jit::artifact_module(*artifact, path));
+      out.artifact = std::make_shared<const jit::Artifact>(std::move(*artifact));
+      return out;
+    }
+    // Corrupted or truncated: an error. Signed elsewhere: its module is still a module.
+    if (artifact.error().kind != ErrorKind::Usage) return std::move(artifact).error();
+    refusal = artifact.error().message;
+  }
+  auto wasm = jit::unsigned_artifact_wasm(bytes);
+  if (!wasm.ok()) {
+    Error e = std::move(wasm).error();
+    e.message = path + ": " + e.message;
+    return e;
+  }
+  std::fprintf(warnings, "ironclad: warning: %s; compiling its module instead\n",
+               printable(refusal).c_str());
+  auto module = wasm::decode_module(std::move(*wasm), path);
+  if (!module.ok()) return std::move(module).error();
+  IRONCLAD_TRY(wasm::validate_module(**module, path));
+  out.module = std::shared_ptr<const wasm::Module>(std::move(*module));
   return out;
 }
 
@@ -38,7 +66,7 @@ Result<std::unique_ptr<runtime::Tier>> make_artifact_tier(
   jit::JitConfig config;
   config.host_verified = plan.host_verified;
   config.on_note = [warnings](const std::string& note) {
-    std::fprintf(warnings, "ironclad: note: %s\n", note.c_str());
+    std::fprintf(warnings, "ironclad: note: %s\n", printable(note).c_str());
   };
   auto usable = jit::check_artifact(*artifact, plan.host_verified);
   if (usable.ok()) {
@@ -50,8 +78,8 @@ Result<std::unique_ptr<runtime::Tier>> make_artifact_tier(
     config.artifacts.push_back(std::move(artifact));
     return jit::make_jit_tier(std::move(config));
   }
-  std::fprintf(warnings, "ironclad: warning: %s: %s; compiling its module instead\n", file.c_str(),
-               usable.error().message.c_str());
+  std::fprintf(warnings, "ironclad: warning: %s: %s; compiling its module instead\n",
+               printable(file).c_str(), printable(usable.error().message).c_str());
   if (!plan.resolved.jit || plan.resolved.features.empty()) return make_tier(plan);
   TierPlan jit_plan = plan;
   jit_plan.kind = TierKind::Jit;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -22,9 +23,13 @@ struct ModuleFile {
 };
 
 // A .wasm file (as load_module), or an artifact (recognized by its magic, whatever the file
-// is called): decoded, its embedded module decoded and validated. Whether its code can run
-// here is make_artifact_tier's question.
-Result<ModuleFile> load_module_file(const std::string& path);
+// is called): decoded, its embedded module decoded and validated. Its code is used only when
+// the data directory's key (`data_dir`/artifact.key, created when missing) signed it: an
+// artifact signed elsewhere (another user, machine or data directory) or not at all, or any
+// artifact when there is no usable key, gives only its module, to compile, after a warning
+// on `warnings`. Whether signed code can run here is make_artifact_tier's question.
+Result<ModuleFile> load_module_file(const std::string& path, const std::filesystem::path& data_dir,
+                                    std::FILE* warnings);
 
 // The tier for an artifact: the interpreter when `--tier interp` was given (`tier_given`), else
 // the JIT with the artifact's code when it can run here (its features, versions), else the

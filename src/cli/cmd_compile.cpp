@@ -1,7 +1,9 @@
 // `ironclad compile FILE.wasm -o FILE.icwasm [--policy P] [--cpu PROFILE] [--cpu-features F]
-//                   [-O N] [--bounds-checks explicit|implicit] [--threads K] [--timings]`:
+//                   [-O N] [--bounds-checks explicit|implicit] [--threads K] [--timings]
+//                   [--data-dir D]`:
 // compiles a module with the JIT for the resolved feature set and writes a precompiled
-// artifact (docs/artifacts.md) that `ironclad run FILE.icwasm` runs without compiling.
+// artifact (docs/artifacts.md), signed with the data directory's key, that `ironclad run
+// FILE.icwasm` with the same data directory runs without compiling.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -10,6 +12,7 @@
 #include "cli/exit_status.h"
 #include "cli/module_loader.h"
 #include "cli/tier_selection.h"
+#include "host/crash_report.h"
 #include "jit/artifact.h"
 #include "jit/module_compiler.h"
 
@@ -33,6 +36,7 @@ struct CompileCommandOptions {
   std::string bounds_checks = "implicit";
   unsigned threads = 0;
   bool timings = false;
+  std::string data_dir;  // whose artifact.key signs the artifact (default: the user's)
 };
 
 Result<int> compile_module(const CompileCommandOptions& o) {
@@ -47,6 +51,11 @@ Result<int> compile_module(const CompileCommandOptions& o) {
     return Error::make(ErrorKind::Usage,
                        "--bounds-checks '" + o.bounds_checks + "' is not explicit or implicit");
   IRONCLAD_TRY_ASSIGN(std::shared_ptr<const wasm::Module> module, load_module(o.file));
+  // The key first: an artifact nobody could verify is not worth compiling.
+  const std::filesystem::path data_dir =
+      o.data_dir.empty() ? host::default_data_dir() : std::filesystem::path(o.data_dir);
+  IRONCLAD_TRY_ASSIGN(jit::ArtifactKey key,
+                      jit::load_or_create_artifact_key(data_dir / jit::kArtifactKeyFileName));
 
   jit::CompileOptions options;
   options.features = plan.resolved.features;
@@ -59,7 +68,7 @@ Result<int> compile_module(const CompileCommandOptions& o) {
   IRONCLAD_TRY_ASSIGN(std::shared_ptr<jit::CompiledModule> code, compiler->compile(module));
   std::string under = "policy " + o.tier.policy + " on " + plan.verified_origin;
   IRONCLAD_TRY_ASSIGN(jit::Artifact artifact, jit::make_artifact(*code, o.opt_level, under));
-  IRONCLAD_TRY(jit::write_artifact(o.output, artifact));
+  IRONCLAD_TRY(jit::write_artifact(o.output, artifact, key));
   if (o.timings) {
     uint64_t object_bytes = 0;
     for (const std::string& object : code->objects) object_bytes += object.size();
@@ -100,6 +109,11 @@ void register_compile_command(CLI::App& app, int& exit_status) {
       ->capture_default_str();
   cmd->add_flag("--timings", o->timings,
                 "Print compile times and throughput on stderr (one key=value line)");
+  cmd->add_option("--data-dir", o->data_dir,
+                  "The data directory whose artifact.key signs the artifact (created when "
+                  "missing); `ironclad run` uses the artifact's code only with the same key "
+                  "(default: $IRONCLAD_DATA_DIR, else $XDG_DATA_HOME/ironclad, else "
+                  "~/.local/share/ironclad)");
   cmd->footer(kCompileHelp);
   cmd->callback([o, &exit_status] {
     auto status = compile_module(*o);

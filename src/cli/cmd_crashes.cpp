@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/terminal_text.h"
 #include "cli/exit_status.h"
 #include "host/crash_report.h"
 #include "host/utc_time.h"
@@ -43,7 +44,8 @@ fs::path data_dir_of(const CrashesArgs& args) {
 }
 
 void print_warnings(const std::vector<std::string>& warnings) {
-  for (const std::string& w : warnings) fmt::print(stderr, "ironclad: warning: {}\n", w);
+  for (const std::string& w : warnings)
+    fmt::print(stderr, "ironclad: warning: {}\n", printable(w));
 }
 
 // A table cell of at most `width` characters: the full message is what `show` is for. Cuts
@@ -86,7 +88,9 @@ void print_groups_json(const std::vector<host::CrashGroup>& groups) {
                    {"extension_id", g.extension_id},
                    {"summary", g.summary},
                    {"latest_report_id", g.latest_report_id}});
-  fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  // ensure_ascii: every non-ASCII character as \uXXXX, so no control character reaches a
+  // terminal from the index's text.
+  fmt::print("{}\n", out.dump(2, ' ', true, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 int run_list(const CrashesArgs& args) {
@@ -119,9 +123,11 @@ int run_list(const CrashesArgs& args) {
   uint64_t reports = 0;
   for (const host::CrashGroup& g : *groups) {
     reports += g.count;
-    fmt::print("{:<16}  {:>5}  {:<19}  {:<19}  {:<18}  {:<16}  {}\n", g.fingerprint, g.count,
-               utc_time(g.first_seen), utc_time(g.last_seen), g.kind,
-               g.extension_id.empty() ? "-" : g.extension_id, clip(g.summary, 80));
+    // The fields come from the index in the data directory: printable() text only.
+    fmt::print("{:<16}  {:>5}  {:<19}  {:<19}  {:<18}  {:<16}  {}\n", printable(g.fingerprint),
+               g.count, utc_time(g.first_seen), utc_time(g.last_seen), printable(g.kind),
+               g.extension_id.empty() ? "-" : printable(g.extension_id),
+               clip(printable(g.summary), 80));
   }
   fmt::print(
       "\n{} report{} in {} group{} ({}); `ironclad crashes show FINGERPRINT` prints "
@@ -141,7 +147,7 @@ int run_show(const CrashesArgs& args) {
   }
   auto report = store->find(args.query);
   if (!report.ok()) {
-    fmt::print(stderr, "ironclad: crashes show: {}\n", report.error().message);
+    fmt::print(stderr, "ironclad: crashes show: {}\n", printable(report.error().message));
     return report.error().kind == ErrorKind::Io ? exit_status::kNoInput : kNotFound;
   }
   fmt::print("{}", host::to_json(*report));

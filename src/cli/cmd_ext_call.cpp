@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/exit_status.h"
+#include "cli/terminal_text.h"
 #include "cli/ext_commands.h"
 #include "cli/ext_options.h"
 #include "cli/invoke_args.h"
@@ -75,7 +76,7 @@ Result<std::vector<Value>> call(const CallOptions& o) {
   if (o.show_tier) {
     ExtensionStatus s = ext->status();
     if (s.state == ExtensionState::Disabled) {
-      std::fprintf(stderr, "ironclad: tier: none (disabled: %s)\n", s.reason.c_str());
+      std::fprintf(stderr, "ironclad: tier: none (disabled: %s)\n", printable(s.reason).c_str());
     } else {
       std::fprintf(stderr, "ironclad: tier: %s {%s} (rung %s)\n", s.tier.c_str(),
                    s.features.c_str(), to_string(s.rung));

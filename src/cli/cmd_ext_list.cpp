@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/exit_status.h"
+#include "cli/terminal_text.h"
 #include "cli/ext_commands.h"
 #include "cli/ext_describe.h"
 #include "cli/ext_options.h"
@@ -30,7 +31,7 @@ int list(const ListOptions& o) {
   std::fflush(stdout);
   // One line each, naming the file, the key and the problem (the host's messages do).
   for (const Error& e : errors)
-    std::fprintf(stderr, "ironclad: not loaded: %s\n", e.message.c_str());
+    std::fprintf(stderr, "ironclad: not loaded: %s\n", printable(e.message).c_str());
   if (loaded.empty() && errors.empty())
     std::fprintf(stderr, "ironclad: %s: no extension (no subdirectory with an extension.toml)\n",
                  o.dir.c_str());

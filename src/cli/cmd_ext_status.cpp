@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/exit_status.h"
+#include "cli/terminal_text.h"
 #include "cli/ext_commands.h"
 #include "cli/ext_options.h"
 #include "host/crash_report.h"
@@ -42,7 +43,8 @@ Result<std::unique_ptr<host::Quarantine>> open_existing(const std::filesystem::p
     return std::unique_ptr<host::Quarantine>();
   std::vector<std::string> warnings;
   auto q = host::Quarantine::open(data_dir, &warnings);
-  for (const std::string& w : warnings) std::fprintf(stderr, "ironclad: warning: %s\n", w.c_str());
+  for (const std::string& w : warnings)
+    std::fprintf(stderr, "ironclad: warning: %s\n", printable(w).c_str());
   return q;
 }
 
@@ -91,24 +93,27 @@ void print_history(const std::vector<Incident>& history, uint64_t incidents) {
   for (const Incident& i : history) {
     auto when = std::chrono::duration_cast<std::chrono::seconds>(i.when.time_since_epoch());
     std::printf("    %s  %s%s%s, %s (report %s)\n", local_time(when.count()).c_str(),
-                to_string(i.kind), i.export_name.empty() ? "" : " in ", i.export_name.c_str(),
-                tier_change(i.tier_before, i.tier_after).c_str(), i.report.stem().c_str());
-    std::printf("      %s\n", headline(i.message).c_str());
+                to_string(i.kind), i.export_name.empty() ? "" : " in ",
+                printable(i.export_name).c_str(),
+                printable(tier_change(i.tier_before, i.tier_after)).c_str(),
+                printable(i.report.stem().string()).c_str());
+    std::printf("      %s\n", printable(headline(i.message)).c_str());
   }
 }
 
+// Every field comes from quarantine.db in the data directory: printed as printable() text.
 void print_record(const host::QuarantineRecord& r) {
-  std::printf("%s\n", r.extension_id.empty() ? "(unnamed)" : r.extension_id.c_str());
-  std::printf("  module hash      %s\n", r.key.module_hash.c_str());
-  std::printf("  CPU fingerprint  %s\n", r.key.cpu_fingerprint.c_str());
-  std::printf("  rung             %s\n", r.rung.c_str());
+  std::printf("%s\n", r.extension_id.empty() ? "(unnamed)" : printable(r.extension_id).c_str());
+  std::printf("  module hash      %s\n", printable(r.key.module_hash).c_str());
+  std::printf("  CPU fingerprint  %s\n", printable(r.key.cpu_fingerprint).c_str());
+  std::printf("  rung             %s\n", printable(r.rung).c_str());
   std::printf("  excluded         %s\n",
-              r.excluded_features.empty() ? "-" : r.excluded_features.c_str());
+              r.excluded_features.empty() ? "-" : printable(r.excluded_features).c_str());
   std::printf("  disabled         %s\n", r.disabled ? "yes" : "no");
   std::printf("  incidents        %llu\n", static_cast<unsigned long long>(r.incidents));
   std::printf("  first seen       %s\n", local_time(r.first_seen).c_str());
   std::printf("  last seen        %s\n", local_time(r.last_seen).c_str());
-  if (!r.reason.empty()) std::printf("  last incident    %s\n", r.reason.c_str());
+  if (!r.reason.empty()) std::printf("  last incident    %s\n", printable(r.reason).c_str());
 }
 
 Result<int> status(const HostOptions& o) {
@@ -132,7 +137,7 @@ Result<int> status(const HostOptions& o) {
     std::vector<std::string> warnings;
     auto crashes = host::CrashStore::open(dir, &warnings);
     for (const std::string& w : warnings)
-      std::fprintf(stderr, "ironclad: warning: %s\n", w.c_str());
+      std::fprintf(stderr, "ironclad: warning: %s\n", printable(w).c_str());
     if (crashes.ok()) {
       crash_dir = (*crashes)->dir();
       auto all = (*crashes)->all();
@@ -165,13 +170,14 @@ Result<int> enable(const EnableOptions& o) {
     if (!r.disabled) continue;
     IRONCLAD_TRY(q->enable(r.key));
     ++enabled;
-    std::printf("extension '%s' enabled (module %s): it starts on rung %s\n", o.id.c_str(),
-                r.key.module_hash.c_str(), r.rung.c_str());
+    std::printf("extension '%s' enabled (module %s): it starts on rung %s\n",
+                printable(o.id).c_str(), printable(r.key.module_hash).c_str(),
+                printable(r.rung).c_str());
   }
   if (known == 0)
     return Error::make(ErrorKind::Usage, "the quarantine in " + dir.string() +
                                              " has no record of extension '" + o.id + "'");
-  if (enabled == 0) std::printf("extension '%s' is not disabled\n", o.id.c_str());
+  if (enabled == 0) std::printf("extension '%s' is not disabled\n", printable(o.id).c_str());
   return exit_status::kOk;
 }
 

@@ -200,7 +200,9 @@ Result<int> run(const RunOptions& o) {
     if (component::is_component_binary(bytes)) return run_component(o, tier_plan, limits, bytes);
   }
   // A precompiled artifact (.icwasm) runs its own code, without the recovery ladder.
-  IRONCLAD_TRY_ASSIGN(ModuleFile loaded, load_module_file(file));
+  const std::filesystem::path data_dir =
+      o.data_dir.empty() ? host::default_data_dir() : std::filesystem::path(o.data_dir);
+  IRONCLAD_TRY_ASSIGN(ModuleFile loaded, load_module_file(file, data_dir, stderr));
   std::shared_ptr<const wasm::Module> module = loaded.module;
   if (tier_plan.kind == TierKind::Jit && !loaded.artifact)
     return run_recovering_jit(o, tier_plan, limits, std::move(module));

@@ -1,4 +1,5 @@
 #include "cli/exit_status.h"
+#include "cli/terminal_text.h"
 
 #include <cstdio>
 #include <string>
@@ -6,13 +7,10 @@
 namespace ironclad::cli {
 namespace {
 
-// Messages from the engine are one line by design; make sure of it, as the status line is
-// what scripts read.
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  return s;
-}
+// Messages from the engine are one line by design; printable() makes sure of it (a newline
+// shows as \n: the status line is what scripts read) and that names a module or a file
+// supplied (a function name, an import, a path) cannot drive the terminal.
+std::string one_line(std::string_view s) { return printable(s); }
 
 }  // namespace
 
@@ -37,6 +35,8 @@ int status_for(const Error& error) {
 
 void report_error(std::string_view file, const Error& error) {
   std::string message = one_line(error.message);
+  const std::string shown_file = printable(file);
+  file = shown_file;
   std::string line = "ironclad: ";
   if (message.compare(0, file.size(), file) == 0) {
     line += std::string(to_string(error.kind)) + ": " + message;

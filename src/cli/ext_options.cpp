@@ -1,4 +1,5 @@
 #include "cli/ext_options.h"
+#include "cli/terminal_text.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -61,9 +62,10 @@ void print_host_event(const HostEvent& event) {
   const char* prefix = event.kind == HostEventKind::Warning ? "ironclad: warning: "
                        : event.kind == HostEventKind::Note  ? "ironclad: note: "
                                                             : "ironclad: ";
-  std::fprintf(stderr, "%s%s\n", prefix, event.message.c_str());
+  std::fprintf(stderr, "%s%s\n", prefix, printable(event.message).c_str());
   if (event.incident && !event.incident->report.empty())
-    std::fprintf(stderr, "ironclad: crash report: %s\n", event.incident->report.c_str());
+    std::fprintf(stderr, "ironclad: crash report: %s\n",
+                 printable(event.incident->report.string()).c_str());
 }
 
 }  // namespace ironclad::cli

@@ -1,4 +1,6 @@
 #include "cli/run_recovery.h"
+#include "cli/terminal_text.h"
+#include "jit/artifact_key.h"
 
 #include <cstdio>
 #include <set>
@@ -14,7 +16,8 @@ namespace ironclad::cli {
 namespace {
 
 void print_warnings(const std::vector<std::string>& warnings) {
-  for (const std::string& w : warnings) std::fprintf(stderr, "ironclad: warning: %s\n", w.c_str());
+  for (const std::string& w : warnings)
+    std::fprintf(stderr, "ironclad: warning: %s\n", printable(w).c_str());
 }
 
 Error not_rerun(Error restarted, uint64_t effects) {
@@ -36,7 +39,17 @@ host::RecoveryConfig recovery_config(const RecoveringRunRequest& request,
   config.limits = request.limits;
   config.id = std::filesystem::path(request.file).filename().string();
   config.is_extension = false;
-  if (request.code_cache) config.code_cache_dir = request.data_dir / "code-cache";
+  if (request.code_cache) {
+    // The cache's code is trusted only when this data directory's key signed it.
+    auto key = jit::load_or_create_artifact_key(request.data_dir / jit::kArtifactKeyFileName);
+    if (key.ok()) {
+      config.code_cache_dir = request.data_dir / "code-cache";
+      config.code_cache_key = *key;
+    } else {
+      std::fprintf(stderr, "ironclad: warning: %s; no compiled-code cache\n",
+                   printable(key.error().message).c_str());
+    }
+  }
   config.code_cache_limit = request.code_cache_limit;
   std::error_code ec;
   config.module_path = std::filesystem::absolute(request.file, ec);
@@ -85,7 +98,7 @@ Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
     if (*effects != 0) return not_rerun(std::move(result).error(), *effects);
     std::fprintf(stderr,
                  "ironclad: nothing was output yet: running '%s' again from the start on %s\n",
-                 name.c_str(), module->current_plan().describe().c_str());
+                 printable(name).c_str(), module->current_plan().describe().c_str());
   }
 }
 

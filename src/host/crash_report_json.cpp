@@ -226,7 +226,9 @@ std::string to_json(const CrashReport& c) {
   j["tier_before"] = c.tier_before;
   j["tier_after"] = c.tier_after;
   // Invalid UTF-8 in a message (e.g. a mangled name) is replaced, never thrown.
-  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  // ASCII only (\uXXXX for the rest): a report is read in terminals (`crashes show`, cat),
+  // and its text comes from modules and extensions.
+  return j.dump(2, ' ', true, json::error_handler_t::replace) + "\n";
 }
 
 Result<CrashReport> crash_report_from_json(const std::string& text) {

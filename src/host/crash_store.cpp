@@ -16,6 +16,7 @@
 #include <set>
 #include <system_error>
 
+#include "host/bounded_file.h"
 #include "host/crash_report.h"
 #include "host/sqlite_store.h"
 #include "host/utc_time.h"
@@ -134,6 +135,15 @@ bool safe_id(const std::string& id) {
   return true;
 }
 
+// The index and the directory are data anyone able to write the data directory may have
+// planted: a file name read from either is used only when it is one this store could have
+// written, a plain "<safe id>.json" inside crashes/ (never "../x", "/abs", "a/b").
+bool is_report_file_name(const std::string& name) {
+  constexpr std::string_view kSuffix = ".json";
+  return name.size() > kSuffix.size() && name.ends_with(kSuffix) &&
+         safe_id(name.substr(0, name.size() - kSuffix.size()));
+}
+
 std::string new_report_id(int64_t timestamp) {
   std::string stamp = utc_time_text(timestamp, "%Y%m%dT%H%M%SZ");
   std::random_device device;
@@ -156,15 +166,14 @@ std::string group_fingerprint(const CrashReport& r) {
 }
 
 Result<CrashReport> read_report_file(const fs::path& file) {
-  std::error_code ec;
-  uintmax_t size = fs::file_size(file, ec);
-  if (ec) return Error::make(ErrorKind::Io, file.string() + ": cannot read: " + ec.message());
-  if (size > kMaxReportBytes)
-    return Error::make(ErrorKind::Malformed, file.string() + ": too large for a crash report");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Error::make(ErrorKind::Io, file.string() + ": cannot open");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto report = crash_report_from_json(text);
+  // A regular file of bounded size: a FIFO or a symlink to /dev/zero would hang the host.
+  auto text = read_bounded_regular_file(file, kMaxReportBytes);
+  if (!text.ok()) {
+    const ErrorKind kind =
+        text.error().kind == ErrorKind::Io ? ErrorKind::Io : ErrorKind::Malformed;
+    return Error::make(kind, text.error().message);
+  }
+  auto report = crash_report_from_json(*text);
   if (!report.ok())
     return Error::make(report.error().kind, file.string() + ": " + report.error().message);
   return report;
@@ -228,7 +237,7 @@ class SqliteCrashStore final : public CrashStore {
     std::error_code ec;
     for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
       std::string name = it->path().filename().string();
-      if (name.empty() || name[0] == '.' || it->path().extension() != ".json") continue;
+      if (!is_report_file_name(name)) continue;
       std::error_code type_ec;
       if (!it->is_regular_file(type_ec)) continue;
       present.insert(name);
@@ -310,6 +319,9 @@ class SqliteCrashStore final : public CrashStore {
       std::lock_guard lock(mutex_);
       IRONCLAD_TRY_ASSIGN(file, lookup_file(query));
     }
+    if (!is_report_file_name(file))
+      return Error::make(ErrorKind::Malformed, dir_.string() + ": the index names '" + file +
+                                                   "', which is not a crash report file");
     return read_report_file(dir_ / file);
   }
 
@@ -338,7 +350,9 @@ class SqliteCrashStore final : public CrashStore {
   std::vector<CrashReport> read_files(const std::vector<std::string>& files) const {
     std::vector<CrashReport> reports;
     for (const std::string& name : files) {
-      // A file deleted or damaged since it was indexed is left out.
+      // A file deleted or damaged since it was indexed is left out, and so is a row whose
+      // file name this store could not have written.
+      if (!is_report_file_name(name)) continue;
       auto report = read_report_file(dir_ / name);
       if (report.ok()) reports.push_back(std::move(report).value());
     }
@@ -367,6 +381,15 @@ class SqliteCrashStore final : public CrashStore {
       (void)db_.exec(failure ? "ROLLBACK" : "COMMIT");
       return failure;
     };
+    // Rows this store could not have written (planted in the index) are dropped first, so
+    // they neither take the place of real reports nor ever name a file to delete.
+    auto names = column_values(statements_->files);
+    if (!names.ok()) return finish(SqliteError{SQLITE_ERROR, std::move(names).error()});
+    for (const std::string& name : *names) {
+      if (is_report_file_name(name)) continue;
+      statements_->remove.bind(1, name);
+      if (auto failure = statements_->remove.run()) return finish(std::move(failure));
+    }
     Statement& count_query = statements_->count;
     bool has_row = false;
     if (auto failure = count_query.step(&has_row)) {
@@ -381,7 +404,9 @@ class SqliteCrashStore final : public CrashStore {
     auto victims = column_values(statements_->eviction_order);
     if (!victims.ok()) return finish(SqliteError{SQLITE_ERROR, std::move(victims).error()});
     for (const std::string& file : *victims) {
-      if (::unlink((dir_ / file).c_str()) != 0 && errno != ENOENT) continue;
+      // A row naming anything but a plain report file is dropped without touching a file.
+      if (is_report_file_name(file) && ::unlink((dir_ / file).c_str()) != 0 && errno != ENOENT)
+        continue;
       statements_->remove.bind(1, file);
       if (auto failure = statements_->remove.run()) return finish(std::move(failure));
     }

@@ -133,6 +133,16 @@ class HostImpl final : public ExtensionHost {
                                  config_.crash_report_limit);
     for (std::string& w : warnings)
       events.push_back({HostEventKind::Warning, "", std::move(w), std::nullopt});
+    // The compiled-code cache is used only with the data directory's key: its artifacts are
+    // machine code another process or user may have written.
+    if (config_.code_cache) {
+      auto key = jit::load_or_create_artifact_key(data_dir_ / jit::kArtifactKeyFileName);
+      if (key.ok())
+        code_cache_key_ = *key;
+      else
+        events.push_back({HostEventKind::Warning, "",
+                          key.error().message + "; no compiled-code cache", std::nullopt});
+    }
   }
 
   Result<Extension*> load(const std::filesystem::path& extension_dir) override {
@@ -146,15 +156,21 @@ class HostImpl final : public ExtensionHost {
     rc.plan.policy = config_.policy;
     rc.plan.cpu_features = config_.cpu_features;
     rc.plan.emulate_cpu = config_.emulate_cpu;
+    rc.limits.max_instance_bytes = config_.max_instance_bytes;
+    rc.jit_input_limits.max_code_bytes = config_.jit_max_code_bytes;
+    rc.jit_input_limits.max_functions = config_.jit_max_functions;
+    rc.jit_input_limits.max_function_bytes = config_.jit_max_function_bytes;
     rc.max_faults = config_.max_faults;
     rc.fault_window = config_.fault_window;
     rc.id = manifest.id;
     rc.version = manifest.version;
     rc.module_path = manifest.wasm;
     rc.store = store_;
-    if (config_.code_cache)
+    if (config_.code_cache && code_cache_key_) {
       rc.code_cache_dir =
           config_.code_cache_dir.empty() ? data_dir_ / "code-cache" : config_.code_cache_dir;
+      rc.code_cache_key = code_cache_key_;
+    }
     rc.code_cache_limit = config_.code_cache_limit;
     if (hooks_.define_imports) {
       rc.define_imports = [hook = hooks_.define_imports, id = manifest.id](runtime::Linker& linker,
@@ -190,8 +206,11 @@ class HostImpl final : public ExtensionHost {
     std::error_code ec;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       std::error_code file_ec;
+      // Any extension.toml (a FIFO, a symlink to a device...) makes a candidate: one that is
+      // not a readable regular file is refused with a message rather than skipped unseen.
       if (it->is_directory(file_ec) &&
-          std::filesystem::is_regular_file(it->path() / kManifestFileName, file_ec))
+          std::filesystem::exists(
+              std::filesystem::symlink_status(it->path() / kManifestFileName, file_ec)))
         candidates.push_back(it->path());
     }
     if (ec) {
@@ -263,6 +282,7 @@ class HostImpl final : public ExtensionHost {
   const HostHooks hooks_;
   const std::filesystem::path data_dir_;
   std::shared_ptr<RecoveryStore> store_;
+  std::optional<jit::ArtifactKey> code_cache_key_;  // set by open_store when the cache is on
   mutable std::mutex mutex_;  // guards extensions_ (never shrinks: Extension* stay valid)
   std::vector<std::unique_ptr<ExtensionImpl>> extensions_;
 };

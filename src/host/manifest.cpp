@@ -2,11 +2,10 @@
 
 #include <toml++/toml.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <system_error>
+
+#include "host/bounded_file.h"
+#include "host/toml_limits.h"
 
 namespace ironclad::host {
 namespace {
@@ -111,7 +110,21 @@ Result<std::filesystem::path> resolve_wasm(const std::string& wasm,
   std::error_code ec;
   if (!std::filesystem::is_regular_file(joined, ec))
     return problems.key("wasm", "'" + wasm + "' does not exist in " + dir.string());
-  return joined;
+  // The lexical check above is not enough: a symlink (to the file, or to a directory on
+  // the way) inside the extension directory could lead anywhere. The file's real path,
+  // every symlink resolved, must be inside the directory's real path, and it is what the
+  // host loads (so a link swapped afterwards changes nothing).
+  std::filesystem::path real = std::filesystem::canonical(joined, ec);
+  std::error_code dir_ec;
+  std::filesystem::path real_dir = std::filesystem::canonical(dir, dir_ec);
+  if (ec || dir_ec)
+    return problems.key("wasm", "'" + wasm + "' cannot be resolved: " +
+                                    (ec ? ec : dir_ec).message());
+  auto inside = real.lexically_relative(real_dir);
+  if (inside.empty() || *inside.begin() == ".." || *inside.begin() == ".")
+    return problems.key("wasm", "'" + wasm + "' leads outside the extension directory (to " +
+                                    real.string() + ") through a symbolic link");
+  return real;
 }
 
 Result<std::vector<ExtensionExportDecl>> read_exports(const toml::table& root,
@@ -152,6 +165,10 @@ Result<std::vector<ExtensionExportDecl>> read_exports(const toml::table& root,
 Result<ExtensionManifest> parse_manifest(const std::string& text, const std::filesystem::path& file,
                                          const std::filesystem::path& dir) {
   Problems problems(file);
+  if (text.size() > kMaxManifestBytes)
+    return problems.file("larger than " + std::to_string(kMaxManifestBytes) + " bytes");
+  if (auto too_deep = find_toml_too_deep(text))
+    return problems.file(*too_deep + " (a manifest nests 3 levels at most)");
   IRONCLAD_TRY_ASSIGN(toml::table root, parse_toml(text, file));
   for (const auto& [key, value] : root) {
     std::string_view k = key.str();
@@ -176,14 +193,8 @@ Result<ExtensionManifest> parse_manifest(const std::string& text, const std::fil
 
 Result<ExtensionManifest> read_manifest(const std::filesystem::path& dir) {
   std::filesystem::path file = dir / kManifestFileName;
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return Error::make(ErrorKind::Io, file.string() + ": cannot open: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad())
-    return Error::make(ErrorKind::Io, file.string() + ": cannot read: " + std::strerror(errno));
-  return parse_manifest(text.str(), file, dir);
+  IRONCLAD_TRY_ASSIGN(std::string text, read_bounded_regular_file(file, kMaxManifestBytes));
+  return parse_manifest(text, file, dir);
 }
 
 Result<void> check_exports(const ExtensionManifest& manifest, const wasm::Module& module) {

@@ -192,6 +192,17 @@ Result<void> RecoveringModule::start() {
     flush_warnings(warnings);
   }
   plan_ = planner_.plan(rung_, excluded_);
+  // Too large for the JIT: the interpreter, from the start (not an incident: nothing is
+  // remembered, and the next start decides again).
+  if (plan_.jit && !disabled_) {
+    if (auto refusal = jit::jit_input_refusal(*module_, config_.jit_input_limits)) {
+      rung_ = Rung::Interpreter;
+      reason_ = "too large for the JIT (" + *refusal + ")";
+      plan_ = planner_.plan(rung_, excluded_);
+      emit({HostEventKind::Note, config_.id,
+            noun() + " runs in the interpreter: " + reason_, std::nullopt});
+    }
+  }
   if (disabled_) {
     emit({HostEventKind::Disabled, config_.id,
           noun() + " stays disabled (remembered from an earlier run: " + reason_ + ")",
@@ -213,9 +224,10 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
   if (it != jit_tiers_.end()) return it->second;
   jit::JitConfig config =
       jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu);
+  config.input_limits = config_.jit_input_limits;
   // The cache holds code as compiled, before CPU emulation patches it (jit_tier.cpp), and
   // its key covers module, features, bounds-check and fuel modes and engine versions.
-  if (!config_.code_cache_dir.empty()) {
+  if (!config_.code_cache_dir.empty() && config_.code_cache_key) {
     std::error_code ec;
     std::filesystem::create_directories(config_.code_cache_dir, ec);
     if (ec) {
@@ -225,6 +237,7 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
             std::nullopt});
     } else {
       config.artifact_cache_dir = config_.code_cache_dir.string();
+      config.artifact_key = config_.code_cache_key;
       if (config_.code_cache_limit) config.artifact_cache_limit = *config_.code_cache_limit;
     }
   }

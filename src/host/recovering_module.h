@@ -38,6 +38,8 @@
 #include "ironclad/error.h"
 #include "ironclad/extension_host.h"
 #include "ironclad/value.h"
+#include "jit/artifact_key.h"
+#include "jit/module_compiler.h"
 #include "runtime/runtime.h"
 #include "wasi/wasi.h"
 #include "wasm/module.h"
@@ -54,6 +56,9 @@ namespace ironclad::host {
 struct RecoveryConfig {
   PlanRequest plan;
   runtime::StoreLimits limits;
+  // A module beyond these starts in the interpreter, with a note: the JIT would take minutes
+  // and gigabytes on it (jit::JitInputLimits).
+  jit::JitInputLimits jit_input_limits;
   // EngineFaults tolerated within `fault_window`; one more disables the module.
   uint32_t max_faults = 3;
   std::chrono::seconds fault_window{600};
@@ -78,6 +83,9 @@ struct RecoveryConfig {
   // Compiled code kept across runs (JitConfig::artifact_cache_dir, docs/artifacts.md): a
   // second start loads it instead of compiling. Created when missing. Empty: no cache.
   std::filesystem::path code_cache_dir;
+  // The key that signs the cache's artifacts (the data directory's artifact.key): without it
+  // there is no cache.
+  std::optional<jit::ArtifactKey> code_cache_key;
   // Its size limit (JitConfig::artifact_cache_limit); nullopt: the JIT's default.
   std::optional<uint64_t> code_cache_limit;
   // Every event (Quarantined, Restarted, Disabled, Enabled, Warning), synchronously.

@@ -111,6 +111,13 @@ SqlResult<Database> Database::open(const std::string& file, std::string label) {
     return failure;
   }
   sqlite3_extended_result_codes(db.db_, 1);
+  // The file is data anyone who can write the data directory may have planted: no trigger
+  // or view of theirs runs (a BEFORE DELETE trigger kept planted rows alive), no function
+  // with side effects runs from the schema, and the schema cannot be edited through SQL.
+  sqlite3_db_config(db.db_, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
+  sqlite3_db_config(db.db_, SQLITE_DBCONFIG_ENABLE_VIEW, 0, nullptr);
+  sqlite3_db_config(db.db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  sqlite3_db_config(db.db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   return db;
 }
 

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -92,6 +93,43 @@ std::optional<SqliteError> create_schema(Database& db, const StoreSchema& schema
   return db.exec("COMMIT");
 }
 
+// The schema's objects as "type name on table" lines, sorted.
+SqlResult<std::vector<std::string>> schema_objects(Database& db) {
+  auto stmt = db.prepare("SELECT type, name, tbl_name FROM sqlite_master ORDER BY type, name",
+                         "list schema objects");
+  if (!stmt.ok()) return stmt.failure();
+  std::vector<std::string> objects;
+  for (;;) {
+    bool has_row = false;
+    if (auto failure = stmt.value().step(&has_row)) return *failure;
+    if (!has_row) break;
+    objects.push_back(stmt.value().text(0) + " '" + stmt.value().text(1) + "' on '" +
+                      stmt.value().text(2) + "'");
+  }
+  stmt.value().reset();
+  return objects;
+}
+
+// Objects in the file that the schema does not define (a planted trigger, view, table or
+// index), described; "" when there are none.
+SqlResult<std::string> foreign_objects(Database& db, const StoreSchema& schema) {
+  auto reference = Database::open(":memory:", std::string(schema.name) + " (reference)");
+  if (!reference.ok()) return reference.failure();
+  if (auto failure = reference.value().exec(schema.create_sql)) return *failure;
+  auto expected = schema_objects(reference.value());
+  if (!expected.ok()) return expected.failure();
+  auto actual = schema_objects(db);
+  if (!actual.ok()) return actual.failure();
+  std::string foreign;
+  for (const std::string& object : actual.value()) {
+    if (std::find(expected.value().begin(), expected.value().end(), object) !=
+        expected.value().end())
+      continue;
+    foreign += (foreign.empty() ? "" : ", ") + object;
+  }
+  return foreign;
+}
+
 Attempt attempt(const fs::path& file, const StoreSchema& schema, const SchemaCheck& check) {
   FileIdentity identity = identity_of(file);
   std::error_code ec;
@@ -132,6 +170,15 @@ Attempt attempt(const fs::path& file, const StoreSchema& schema, const SchemaChe
                          " is older than this build's " + std::to_string(schema.version),
                      identity};
   }
+
+  // Only what this build creates may be in the file: anything else is not ours and the
+  // file is rebuilt without it.
+  auto foreign = foreign_objects(db, schema);
+  if (!foreign.ok()) return classify(std::move(foreign.failure()), identity);
+  if (!foreign.value().empty())
+    return Damaged{file.string() + ": holds schema objects this build does not define (" +
+                       foreign.value() + ")",
+                   identity};
 
   if (auto failure = check(db)) {
     if (transient(failure->code)) return Unusable{std::move(failure->error), true};

@@ -4,6 +4,8 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
+
 #include "interp/handlers.h"
 #include "interp/lowerer.h"
 #include "interp/value_slots.h"
@@ -59,7 +61,13 @@ Result<void> Interpreter::prepare_stacks(runtime::Store& store) {
   // are wasm frames (a nested entry's sentinel takes the place of one).
   size_t wanted = size_t{store.limits().max_call_depth} + 2;
   if (activations_.size() != wanted) activations_.assign(wanted, Activation{});
-  ctx_.stack_limit = stack_.get() + stack_slots_;
+  // The value stack holds every wasm frame's locals and operands: the same byte budget as
+  // the JIT's native stack (StoreLimits::max_stack_bytes), so a recursion of large frames
+  // ends in both tiers alike.
+  size_t usable = stack_slots_;
+  if (const uint64_t budget = store.limits().max_stack_bytes; budget != 0)
+    usable = static_cast<size_t>(std::min<uint64_t>(usable, budget / sizeof(uint64_t)));
+  ctx_.stack_limit = stack_.get() + usable;
   ctx_.act_limit = activations_.data() + activations_.size();
   return {};
 }

@@ -4,9 +4,11 @@
 //   u8 -O level  u8 explicit bounds checks  u8 fuel  str compiled-under note
 //   blob wasm module  u32 object count  blob object...
 //   16 bytes XXH3-128 of every byte before it
-// where str and blob are a u64 length and that many bytes. The reader checks the length and
-// the checksum before it reads a field, and every field's length against what is left
-// before it copies anything: a size in the file never decides an allocation on its own.
+//   32 bytes HMAC-SHA256 of every byte before it, under the data directory's key
+// where str and blob are a u64 length and that many bytes. The reader checks the length, the
+// checksum and the signature before it reads a field (a forged artifact is refused before
+// any of it is parsed, let alone handed to LLVM), and every field's length against what is
+// left before it copies anything: a size in the file never decides an allocation on its own.
 #include "jit/artifact.h"
 
 #include <llvm/Config/llvm-config.h>
@@ -32,9 +34,11 @@ constexpr char kMagic[8] = {'\x7f', 'I', 'C', 'W', 'A', 'S', 'M', '\n'};
 // 3: VmContext::fuel, ironclad_jit_fuel_exhausted. 4: debug line tables in the objects
 // (backtraces' wasm offsets; older objects have none). 5: a trap helper per kind
 // (ironclad_jit_trap_<kind>), ud2 for unreachable. 6: multiple results return floats as
-// integers of the same width (ModuleTranslation::result_field_type).
-constexpr int kCodeAbi = 6;
+// integers of the same width (ModuleTranslation::result_field_type). 7: VmContext::calls_left
+// (the call depth every function's entry checks and its returns give back).
+constexpr int kCodeAbi = 7;
 constexpr size_t kChecksumBytes = 16;
+constexpr size_t kMacBytes = sizeof(ArtifactMac);
 constexpr uint8_t kMaxOptLevel = 3;
 // Objects per artifact: partition.h allows at most kMaxPartitions; anything above this is
 // not an artifact this engine wrote.
@@ -159,7 +163,7 @@ Result<Artifact> make_artifact(const CompiledModule& code, int opt_level,
   return a;
 }
 
-std::vector<uint8_t> encode_artifact(const Artifact& artifact) {
+std::vector<uint8_t> encode_artifact(const Artifact& artifact, const ArtifactKey& key) {
   const ArtifactHeader& h = artifact.header;
   Writer w;
   w.raw(kMagic, sizeof kMagic);
@@ -177,18 +181,33 @@ std::vector<uint8_t> encode_artifact(const Artifact& artifact) {
   w.u32(static_cast<uint32_t>(artifact.objects.size()));
   for (const std::string& object : artifact.objects) w.str(object);
   std::vector<uint8_t>& bytes = w.bytes();
-  uint64_t total = bytes.size() + kChecksumBytes;
+  uint64_t total = bytes.size() + kChecksumBytes + kMacBytes;
   for (int i = 0; i < 8; ++i) bytes[sizeof kMagic + 4 + i] = static_cast<uint8_t>(total >> (8 * i));
   ModuleHash sum = checksum_of(bytes);
   bytes.insert(bytes.end(), sum.begin(), sum.end());
+  ArtifactMac mac = artifact_mac(key, bytes);
+  bytes.insert(bytes.end(), mac.begin(), mac.end());
   return std::move(bytes);
 }
 
-Result<Artifact> decode_artifact(std::span<const uint8_t> bytes) {
+namespace {
+
+// The fields of an artifact whose framing (magic, version, length, checksum) was checked;
+// `body` ends before the checksum.
+Result<Artifact> decode_fields(std::span<const uint8_t> body, uint64_t format);
+
+// Checks the framing; on success `body` is everything before the checksum.
+Result<uint64_t> check_framing(std::span<const uint8_t> bytes, std::span<const uint8_t>& body);
+
+}  // namespace
+
+namespace {
+
+Result<uint64_t> check_framing(std::span<const uint8_t> bytes, std::span<const uint8_t>& body) {
   constexpr size_t kFixed = sizeof kMagic + 4 + 8;
   if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
     return malformed("not an Ironclad artifact (no \\x7fICWASM magic)");
-  if (bytes.size() < kFixed + kChecksumBytes)
+  if (bytes.size() < kFixed + kChecksumBytes + kMacBytes)
     return malformed("truncated: " + std::to_string(bytes.size()) + " bytes");
   Reader header(bytes.first(kFixed));
   IRONCLAD_TRY(header.take(sizeof kMagic, "magic"));
@@ -201,11 +220,38 @@ Result<Artifact> decode_artifact(std::span<const uint8_t> bytes) {
   if (total != bytes.size())
     return malformed("the header says " + std::to_string(total) + " bytes, the file has " +
                      std::to_string(bytes.size()) + (total > bytes.size() ? " (truncated)" : ""));
-  std::span<const uint8_t> body = bytes.first(bytes.size() - kChecksumBytes);
+  body = bytes.first(bytes.size() - kChecksumBytes - kMacBytes);
   ModuleHash sum = checksum_of(body);
   if (std::memcmp(sum.data(), bytes.data() + body.size(), kChecksumBytes) != 0)
     return malformed("checksum mismatch: the file is corrupted");
+  return format;
+}
 
+}  // namespace
+
+Result<Artifact> decode_artifact(std::span<const uint8_t> bytes, const ArtifactKey& key) {
+  std::span<const uint8_t> body;
+  IRONCLAD_TRY_ASSIGN(uint64_t format, check_framing(bytes, body));
+  // The signature, before a single field is read.
+  std::span<const uint8_t> signed_bytes = bytes.first(bytes.size() - kMacBytes);
+  if (!same_mac(bytes.last(kMacBytes), artifact_mac(key, signed_bytes)))
+    return Error::make(ErrorKind::Usage,
+                       "artifact: not signed with this data directory's key (made by another "
+                       "user, machine or data directory, or forged); its code is not used");
+  return decode_fields(body, format);
+}
+
+Result<std::vector<uint8_t>> unsigned_artifact_wasm(std::span<const uint8_t> bytes) {
+  std::span<const uint8_t> body;
+  IRONCLAD_TRY_ASSIGN(uint64_t format, check_framing(bytes, body));
+  IRONCLAD_TRY_ASSIGN(Artifact artifact, decode_fields(body, format));
+  return std::move(artifact.wasm);
+}
+
+namespace {
+
+Result<Artifact> decode_fields(std::span<const uint8_t> body, uint64_t format) {
+  constexpr size_t kFixed = sizeof kMagic + 4 + 8;
   Artifact a;
   ArtifactHeader& h = a.header;
   h.format_version = static_cast<uint32_t>(format);
@@ -248,6 +294,8 @@ Result<Artifact> decode_artifact(std::span<const uint8_t> bytes) {
   return a;
 }
 
+}  // namespace
+
 Result<void> check_artifact(const Artifact& artifact, const cpu::FeatureSet& host_verified) {
   const ArtifactHeader& h = artifact.header;
   if (h.engine_version != engine_version())
@@ -274,8 +322,9 @@ bool artifact_matches(const ArtifactHeader& header, const CompileOptions& option
          header.fuel == options.fuel;
 }
 
-Result<void> write_artifact(const std::string& path, const Artifact& artifact) {
-  std::vector<uint8_t> bytes = encode_artifact(artifact);
+Result<void> write_artifact(const std::string& path, const Artifact& artifact,
+                            const ArtifactKey& key) {
+  std::vector<uint8_t> bytes = encode_artifact(artifact, key);
   // Unique per writer: the process id (processes may share a cache directory, and without
   // address-space randomisation their stacks coincide) and a stack address (threads).
   std::string temporary = path + ".tmp" + std::to_string(::getpid()) + "." +
@@ -295,13 +344,14 @@ Result<void> write_artifact(const std::string& path, const Artifact& artifact) {
   return {};
 }
 
-Result<Artifact> read_artifact(const std::string& path) {
+Result<Artifact> read_artifact(const std::string& path, const ArtifactKey& key) {
   IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(path));
-  return decode_artifact_file(bytes, path);
+  return decode_artifact_file(bytes, path, key);
 }
 
-Result<Artifact> decode_artifact_file(std::span<const uint8_t> bytes, const std::string& path) {
-  auto artifact = decode_artifact(bytes);
+Result<Artifact> decode_artifact_file(std::span<const uint8_t> bytes, const std::string& path,
+                                      const ArtifactKey& key) {
+  auto artifact = decode_artifact(bytes, key);
   if (!artifact.ok()) {
     Error e = std::move(artifact).error();
     e.message = path + ": " + e.message;
@@ -333,9 +383,10 @@ Result<std::shared_ptr<CompiledModule>> link_artifact(ModuleCompiler& compiler,
 }
 
 Result<LoadedArtifact> load_artifact(std::span<const uint8_t> bytes,
-                                     const cpu::FeatureSet& host_verified) {
+                                     const cpu::FeatureSet& host_verified,
+                                     const ArtifactKey& key) {
   LoadedArtifact out;
-  IRONCLAD_TRY_ASSIGN(out.artifact, decode_artifact(bytes));
+  IRONCLAD_TRY_ASSIGN(out.artifact, decode_artifact(bytes, key));
   IRONCLAD_TRY(check_artifact(out.artifact, host_verified));
   IRONCLAD_TRY_ASSIGN(out.module, artifact_module(out.artifact, "artifact's module"));
   CompileOptions options;
@@ -349,9 +400,10 @@ Result<LoadedArtifact> load_artifact(std::span<const uint8_t> bytes,
 }
 
 Result<LoadedArtifact> load_artifact(const std::string& path,
-                                     const cpu::FeatureSet& host_verified) {
+                                     const cpu::FeatureSet& host_verified,
+                                     const ArtifactKey& key) {
   IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(path));
-  auto loaded = load_artifact(std::span<const uint8_t>(bytes), host_verified);
+  auto loaded = load_artifact(std::span<const uint8_t>(bytes), host_verified, key);
   if (!loaded.ok()) {
     Error e = std::move(loaded).error();
     e.message = path + ": " + e.message;

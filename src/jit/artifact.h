@@ -3,10 +3,12 @@
 // may run here (engine and LLVM versions, the feature set, the compile options), the module
 // hash and the wasm module itself, so an artifact is all `ironclad run` needs.
 //
-// Loading never trusts the file: every length is checked against the bytes that are there
-// before anything is allocated or read, a checksum covers every byte, the embedded module is
-// decoded and validated again, and the objects go through JITLink and the ISA verifier like
-// freshly compiled code (an artifact cannot smuggle in instructions outside its feature set).
+// Loading never trusts the file: an HMAC under the data directory's key (artifact_key.h) must
+// sign every byte before any field is read, every length is checked against the bytes that
+// are there before anything is allocated or read, a checksum covers every byte, the embedded
+// module is decoded and validated again, and the objects go through JITLink and the ISA
+// verifier like freshly compiled code (an artifact cannot smuggle in instructions outside its
+// feature set).
 #pragma once
 
 #include <array>
@@ -19,13 +21,15 @@
 
 #include "cpu/features.h"
 #include "ironclad/error.h"
+#include "jit/artifact_key.h"
 #include "jit/module_compiler.h"
 #include "wasm/module.h"
 
 namespace ironclad::jit {
 
-// 2: the fuel flag (ArtifactHeader::fuel) after the bounds-check flag.
-constexpr uint32_t kArtifactFormatVersion = 2;
+// 2: the fuel flag (ArtifactHeader::fuel) after the bounds-check flag. 3: the HMAC-SHA256
+// signature after the checksum.
+constexpr uint32_t kArtifactFormatVersion = 3;
 
 // This engine's version as artifacts record it: the project version and the revision of the
 // code ABI (VmContext layout, runtime helper signatures, calling conventions of the
@@ -63,12 +67,18 @@ struct Artifact {
 Result<Artifact> make_artifact(const CompiledModule& code, int opt_level,
                                std::string compiled_under);
 
-std::vector<uint8_t> encode_artifact(const Artifact& artifact);
-// The structure and checksum only: Malformed when the bytes are not a complete, intact
-// artifact of this format version. Versions and features are check_artifact's job.
-Result<Artifact> decode_artifact(std::span<const uint8_t> bytes);
+// The artifact's bytes, signed with `key`.
+std::vector<uint8_t> encode_artifact(const Artifact& artifact, const ArtifactKey& key);
+// The structure, checksum and signature: Malformed when the bytes are not a complete, intact
+// artifact of this format version; Usage when `key` did not sign them (checked before any
+// field is read). Versions and features are check_artifact's job.
+Result<Artifact> decode_artifact(std::span<const uint8_t> bytes, const ArtifactKey& key);
 // decode_artifact of a file's bytes: errors start with the file's path.
-Result<Artifact> decode_artifact_file(std::span<const uint8_t> bytes, const std::string& path);
+Result<Artifact> decode_artifact_file(std::span<const uint8_t> bytes, const std::string& path,
+                                      const ArtifactKey& key);
+// Only the embedded wasm module of an intact artifact whose signature is not checked (one
+// signed elsewhere): what to compile instead of its code, which is never used.
+Result<std::vector<uint8_t>> unsigned_artifact_wasm(std::span<const uint8_t> bytes);
 
 // May this artifact's code run here? CpuIncompatibility when its features are not a subset of
 // `host_verified`; Usage for another engine or LLVM version; Malformed when the
@@ -79,10 +89,12 @@ Result<void> check_artifact(const Artifact& artifact, const cpu::FeatureSet& hos
 // fuel)?
 bool artifact_matches(const ArtifactHeader& header, const CompileOptions& options);
 
-// Writes atomically (a temporary file renamed over `path`): a reader never sees half a file.
-Result<void> write_artifact(const std::string& path, const Artifact& artifact);
+// Signs with `key` and writes atomically (a temporary file renamed over `path`): a reader
+// never sees half a file.
+Result<void> write_artifact(const std::string& path, const Artifact& artifact,
+                            const ArtifactKey& key);
 // Reads and decodes (decode_artifact) a file; Io error when it cannot be read.
-Result<Artifact> read_artifact(const std::string& path);
+Result<Artifact> read_artifact(const std::string& path, const ArtifactKey& key);
 
 // The embedded module, decoded and validated.
 Result<std::shared_ptr<const wasm::Module>> artifact_module(const Artifact& artifact,
@@ -104,8 +116,9 @@ struct LoadedArtifact {
 
 // Reads, checks (check_artifact), decodes and validates the module, links and verifies the
 // code: a CompiledModule as a fresh compile would give. Any problem is an Error naming it.
-Result<LoadedArtifact> load_artifact(const std::string& path, const cpu::FeatureSet& host_verified);
+Result<LoadedArtifact> load_artifact(const std::string& path, const cpu::FeatureSet& host_verified,
+                                     const ArtifactKey& key);
 Result<LoadedArtifact> load_artifact(std::span<const uint8_t> bytes,
-                                     const cpu::FeatureSet& host_verified);
+                                     const cpu::FeatureSet& host_verified, const ArtifactKey& key);
 
 }  // namespace ironclad::jit

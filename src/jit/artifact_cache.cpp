@@ -32,7 +32,7 @@ bool ends_with(const char* name, const char* suffix) {
 // evicted by another process sharing the directory: a plain miss). The file is read through
 // one descriptor: once open, another process's eviction (unlink) or rewrite (rename over it)
 // cannot change what is read, and writers only ever rename complete files into place.
-std::optional<Result<Artifact>> read_cached(const std::string& path) {
+std::optional<Result<Artifact>> read_cached(const std::string& path, const ArtifactKey& key) {
   // O_NOATIME: only a hit marks the file used (touch below); a read that ends in a refusal
   // must not. The kernel allows it only to the file's owner (else EPERM: plain open).
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
@@ -51,7 +51,7 @@ std::optional<Result<Artifact>> read_cached(const std::string& path) {
     bytes.insert(bytes.end(), chunk, chunk + n);
   }
   ::close(fd);
-  return decode_artifact_file(bytes, path);
+  return decode_artifact_file(bytes, path, key);
 }
 
 // Marks a cache file as just used. The access time, not the modification time: an
@@ -142,10 +142,13 @@ Result<std::shared_ptr<CompiledModule>> compile_or_load(
                      ": its precompiled code did not link: " + linked.error().message);
     break;
   }
-  if (config.artifact_cache_dir.empty()) return compiler.compile(std::move(module));
+  // Without a key there is no cache: nothing read from it could be told from a forgery.
+  if (config.artifact_cache_dir.empty() || !config.artifact_key)
+    return compiler.compile(std::move(module));
+  const ArtifactKey& key = *config.artifact_key;
 
   std::string path = artifact_cache_path(config.artifact_cache_dir, *module, options);
-  if (std::optional<Result<Artifact>> artifact = read_cached(path)) {
+  if (std::optional<Result<Artifact>> artifact = read_cached(path, key)) {
     Result<void> usable = artifact->ok() ? check_artifact(**artifact, config.host_verified)
                                          : Result<void>(artifact->error());
     if (usable.ok() && !artifact_matches((*artifact)->header, options))
@@ -164,7 +167,7 @@ Result<std::shared_ptr<CompiledModule>> compile_or_load(
   IRONCLAD_TRY_ASSIGN(std::shared_ptr<CompiledModule> code, compiler.compile(module));
   auto artifact = make_artifact(*code, options.opt_level, "artifact cache");
   Result<void> written =
-      artifact.ok() ? write_artifact(path, *artifact) : Result<void>(artifact.error());
+      artifact.ok() ? write_artifact(path, *artifact, key) : Result<void>(artifact.error());
   if (!written.ok())
     note(config, "jit: could not cache the code of " + name + ": " + written.error().message);
   else

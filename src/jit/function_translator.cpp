@@ -196,6 +196,12 @@ Result<void> FunctionTranslator::translate() {
   llvm::Value* limit = b_.CreateLoad(b_.getInt64Ty(), limit_ptr);
   trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, b_.getInt64Ty()), limit),
           TrapKind::CallStackExhausted);
+  // Call depth: the same limit as the interpreter's (StoreLimits::max_call_depth), so a
+  // recursion traps at the same depth in both tiers whatever their frames cost.
+  llvm::Value* calls_left = ctx_field(ctx_offset::kCallsLeft, b_.getPtrTy());
+  llvm::Value* left = b_.CreateLoad(b_.getInt64Ty(), calls_left);
+  trap_if(b_.CreateICmpSLE(left, b_.getInt64(0)), TrapKind::CallStackExhausted);
+  b_.CreateStore(b_.CreateSub(left, b_.getInt64(1)), calls_left);
   memory_base_ = ctx_field(ctx_offset::kMemoryBase, b_.getPtrTy());
   spend_fuel();
 
@@ -323,6 +329,10 @@ void FunctionTranslator::end_frame() {
 }
 
 void FunctionTranslator::emit_return(const std::vector<llvm::Value*>& values) {
+  // This frame is gone: one more call may be made (the entry took one).
+  llvm::Value* calls_left = ctx_field(ctx_offset::kCallsLeft, b_.getPtrTy());
+  b_.CreateStore(b_.CreateAdd(b_.CreateLoad(b_.getInt64Ty(), calls_left), b_.getInt64(1)),
+                 calls_left);
   if (values.empty()) {
     b_.CreateRetVoid();
   } else if (values.size() == 1) {

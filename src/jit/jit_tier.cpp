@@ -101,6 +101,12 @@ class JitTier final : public runtime::Tier {
   // from the same budget, as in the interpreter; calls_running_ tells the outermost apart.
   uint64_t fuel_left_ = 0;
   unsigned calls_running_ = 0;
+  // What every VmContext::calls_left points at: the wasm frames the outermost call from the
+  // host may still push (StoreLimits::max_call_depth).
+  int64_t calls_left_ = 0;
+  // The stack pointer where the outermost call from the host entered: the native stack
+  // budget (StoreLimits::max_stack_bytes) is counted from there.
+  uintptr_t outermost_entry_ = 0;
   // Every compiled wasm function's code, by start address, for backtraces (the modules are
   // kept alive by cache_).
   std::map<uintptr_t, std::pair<FunctionCode, const CompiledModule*>> function_code_;
@@ -144,6 +150,7 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
     }
     CompileOptions options{config_.features, config_.opt_level, explicit_checks, std::nullopt};
     options.fuel = fuel;
+    options.input_limits = config_.input_limits;
     options.threads = config_.compile_threads;
     // For the cache's artifacts, and for backtraces: their wasm offsets come from the
     // objects' line tables, read when a backtrace first needs them (debug_lines.h).
@@ -263,6 +270,7 @@ Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& i
   ctx.fuel = fuel ? &fuel_left_ : nullptr;
   ctx.funcs = instance.funcs.data();
   ctx.stack_limit = &stack_limit_;
+  ctx.calls_left = &calls_left_;
   ctx.instance = &instance;
   ctx.store = &store;
   state->functions = std::make_unique<JitFunction[]>(m.bodies.size());
@@ -298,15 +306,32 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   std::vector<V128> slots(std::max<size_t>({type.params.size(), type.results.size(), 1}));
   for (size_t i = 0; i < type.params.size(); ++i) slots[i] = args[i].v128;
   auto* slot_bytes = reinterpret_cast<uint8_t*>(slots.data());
-  // Each call from the host gets the whole budget (StoreLimits::fuel is per call).
-  if (calls_running_ == 0) fuel_left_ = store.limits().fuel;
+  // Each call from the host gets the whole budget (StoreLimits::fuel is per call), and the
+  // whole call depth; calls nested in it (wasm -> host function -> wasm) share both.
+  const bool outermost = calls_running_ == 0;
+  if (outermost) {
+    fuel_left_ = store.limits().fuel;
+    calls_left_ = static_cast<int64_t>(store.limits().max_call_depth);
+  }
+  const int64_t calls_left_before = calls_left_;
+  const uintptr_t stack_limit_before = stack_limit_;
   runtime::Activation act;
   ++calls_running_;
   bool returned = runtime::enter_activation(act, [&] {
+    // The native stack: never below what the thread's stack allows (its reported bottom plus
+    // a margin), nor more than max_stack_bytes below where the outermost call entered. The
+    // reported size is not trusted alone: under `ulimit -s unlimited` glibc reports 43 TB.
+    if (outermost) outermost_entry_ = act.entry_frame;
+    const uint64_t budget = store.limits().max_stack_bytes;
+    if (budget != 0 && outermost_entry_ > budget)
+      act.stack_limit = std::max(act.stack_limit, outermost_entry_ - budget);
     stack_limit_ = act.stack_limit;
     code->entry(code->ctx, slot_bytes);
   });
   --calls_running_;
+  // A trap unwinds without the returns that give frames back.
+  calls_left_ = calls_left_before;
+  stack_limit_ = stack_limit_before;
   if (!returned) {
     if (act.reason == runtime::UnwindReason::Fault) {
       Error error;

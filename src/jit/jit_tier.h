@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "cpu/features.h"
+#include "jit/artifact_key.h"
+#include "jit/module_compiler.h"
 #include "runtime/runtime.h"
 
 namespace ironclad::jit {
@@ -51,14 +53,19 @@ struct JitConfig {
   // here (features, versions) is skipped with a note and the module compiled.
   std::vector<std::shared_ptr<const Artifact>> artifacts;
   // A directory of artifacts (one per module, feature set and engine version): loaded when
-  // valid, (re)written after a compile. Empty: no cache.
+  // valid and signed with `artifact_key`, (re)written after a compile, signed with it. Empty,
+  // or no key: no cache.
   std::string artifact_cache_dir;
+  std::optional<ArtifactKey> artifact_key;
   // The most bytes of artifacts that directory keeps: after writing one, the least recently
   // used others are removed until the rest fit (docs/artifacts.md, "Cache size"); the one just
   // written always stays. 0: no limit.
   uint64_t artifact_cache_limit = kDefaultArtifactCacheLimit;
   // Threads compiling one module's partitions (CompileOptions::threads); 0: automatic.
   unsigned compile_threads = 0;
+  // Modules beyond these are not compiled (CompileOptions::input_limits): instantiation fails
+  // with Exhausted, and the extension host and `ironclad run` use the interpreter instead.
+  JitInputLimits input_limits{};
 };
 
 // The bounds checks an instance's code was compiled with (Explicit or Implicit), or nullopt

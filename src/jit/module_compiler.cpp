@@ -330,6 +330,10 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
     // Frame pointers stay, so traps and faults can walk a wasm backtrace.
     fn->addFnAttr("frame-pointer", "all");
     fn->addFnAttr(llvm::Attribute::NoUnwind);
+    // A frame bigger than a page (many locals: 49k v128 locals make 784 KB) touches every
+    // page on the way down, so it meets the guard page below the stack instead of jumping
+    // over it into another mapping; the fault there is a CallStackExhausted trap.
+    fn->addFnAttr("probe-stack", "inline-asm");
     mt.functions[f] = fn;
   }
   for (uint32_t f : funcs) {
@@ -531,10 +535,33 @@ Result<void> ModuleCompiler::Impl::link_objects(const wasm::Module& wm,
   return {};
 }
 
+std::optional<std::string> jit_input_refusal(const wasm::Module& module,
+                                             const JitInputLimits& limits) {
+  const size_t functions = module.bodies.size();
+  if (functions > limits.max_functions)
+    return "the module has " + std::to_string(functions) + " functions, the JIT compiles at most " +
+           std::to_string(limits.max_functions);
+  uint64_t total = 0;
+  for (size_t i = 0; i < functions; ++i) {
+    const uint64_t size = module.bodies[i].size;
+    if (size > limits.max_function_bytes)
+      return "function " + std::to_string(module.num_imported_funcs + i) + " has " +
+             std::to_string(size) + " bytes of code, the JIT compiles at most " +
+             std::to_string(limits.max_function_bytes) + " per function";
+    total += size;
+  }
+  if (total > limits.max_code_bytes)
+    return "the module has " + std::to_string(total) + " bytes of code, the JIT compiles at most " +
+           std::to_string(limits.max_code_bytes);
+  return std::nullopt;
+}
+
 Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile(
     std::shared_ptr<const wasm::Module> module) {
   auto start = std::chrono::steady_clock::now();
   const wasm::Module& wm = *module;
+  if (auto refusal = jit_input_refusal(wm, impl_->options.input_limits))
+    return Error::make(ErrorKind::Exhausted, "jit: " + *refusal);
   auto result = std::make_shared<CompiledModule>();
   result->module = module;
   result->compiled_for = impl_->options.features;

@@ -27,6 +27,10 @@ struct VmContext {
   // every instance of the store. Only code compiled with CompileOptions::fuel reads it; null
   // for a store without a fuel limit.
   uint64_t* fuel = nullptr;
+  // Wasm frames the running call from the host may still push (StoreLimits::max_call_depth,
+  // the interpreter's limit too), shared by every instance of the store: decremented at each
+  // function's entry (zero: CallStackExhausted), incremented at its return.
+  int64_t* calls_left = nullptr;
 };
 
 namespace ctx_offset {
@@ -38,6 +42,7 @@ inline constexpr size_t kStackLimit = offsetof(VmContext, stack_limit);
 inline constexpr size_t kTables = offsetof(VmContext, tables);
 inline constexpr size_t kTypeIds = offsetof(VmContext, type_ids);
 inline constexpr size_t kFuel = offsetof(VmContext, fuel);
+inline constexpr size_t kCallsLeft = offsetof(VmContext, calls_left);
 }  // namespace ctx_offset
 
 // How values cross between generated code and C++ (entry wrappers, calls through a

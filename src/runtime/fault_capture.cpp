@@ -60,10 +60,21 @@ bool is_trap_instruction(const FaultRecord& f) {
 }
 
 // A fault at the bottom of this thread's stack or in the guard below it: a frame bigger
-// than the stack limit's margin ran past the entry check. The spec calls that a trap.
-bool is_stack_overflow(const FaultRecord& f, uintptr_t stack_limit) {
+// than the stack limit's margin ran past the entry check (its stack probes touch every page
+// on the way, so it meets the guard first). The spec calls that a trap.
+// The reported bottom is not always the real one: with `ulimit -s unlimited` glibc reports a
+// stack of terabytes, and under an address-space limit the kernel cannot grow the stack as far
+// as the budget allows. So a SIGSEGV right at the stack pointer (a push, a call, a probe),
+// below where the activation entered, is a stack overflow too.
+bool is_stack_overflow(const FaultRecord& f, uintptr_t stack_limit, uintptr_t entry_frame) {
+  if (f.signo != SIGSEGV) return false;
+  constexpr uintptr_t kNearStackPointer = 64 * 1024;
+  const uintptr_t sp = static_cast<uintptr_t>(f.gregs[REG_RSP]);
+  if (entry_frame != 0 && sp != 0 && f.fault_address < entry_frame &&
+      f.fault_address + kNearStackPointer >= sp && f.fault_address <= sp + kNearStackPointer)
+    return true;
   uintptr_t low = runtime::detail::thread_stack_low;
-  if (f.signo != SIGSEGV || low == 0 || stack_limit == 0) return false;
+  if (low == 0 || stack_limit == 0) return false;
   uintptr_t reach =
       low > runtime::detail::kStackGuardReach ? low - runtime::detail::kStackGuardReach : 0;
   return f.fault_address >= reach && f.fault_address < stack_limit;
@@ -75,7 +86,7 @@ void classify(Activation& act, const CodeRange& range) {
   if ((f.signo == SIGSEGV || f.signo == SIGBUS) &&
       range.info->is_memory_reservation(f.fault_address))
     trap = TrapKind::OutOfBoundsMemoryAccess;
-  else if (is_stack_overflow(f, act.stack_limit))
+  else if (is_stack_overflow(f, act.stack_limit, act.entry_frame))
     trap = TrapKind::CallStackExhausted;
   else if (f.signo == SIGILL && is_trap_instruction(f))
     trap = range.info->trap_at(f.pc);

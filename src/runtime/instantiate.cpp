@@ -144,6 +144,10 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
     inst->funcs.push_back(f.get());
     new_funcs.push_back(std::move(f));
   }
+  // One budget for everything this instance defines (StoreLimits::max_instance_bytes).
+  std::shared_ptr<InstanceBudget> budget;
+  if (limits_.max_instance_bytes != 0)
+    budget = std::make_shared<InstanceBudget>(limits_.max_instance_bytes);
   for (uint32_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
     const wasm::TableType& t = m.tables[i];
     if (t.limits.min > limits_.max_table_elements) {
@@ -152,11 +156,17 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
                                                    " elements exceeds the store's cap of " +
                                                    std::to_string(limits_.max_table_elements));
     }
-    new_tables.push_back(std::make_unique<Table>(t, Ref{}, limits_));
+    auto created = Table::create(t, Ref{}, limits_, budget);
+    if (!created.ok()) {
+      Error e = std::move(created).error();
+      e.message = "table " + std::to_string(i) + ": " + e.message;
+      return e;
+    }
+    new_tables.push_back(std::move(created).value());
     inst->tables.push_back(new_tables.back().get());
   }
   for (uint32_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
-    auto created = Memory::create(m.memories[i], limits_);
+    auto created = Memory::create(m.memories[i], limits_, budget);
     if (!created.ok()) {
       Error e = std::move(created).error();
       e.message = "memory " + std::to_string(i) + ": " + e.message;

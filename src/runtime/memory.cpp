@@ -27,7 +27,8 @@ std::string pages_text(uint64_t pages) {
 }  // namespace
 
 Result<std::unique_ptr<Memory>> Memory::create(const wasm::MemoryType& type,
-                                               const StoreLimits& limits) {
+                                               const StoreLimits& limits,
+                                               std::shared_ptr<InstanceBudget> budget) {
   const uint64_t min = type.limits.min;
   if (min > limits.max_memory_pages) {
     return Error::make(ErrorKind::Exhausted, "memory of " + pages_text(min) +
@@ -90,6 +91,15 @@ Result<std::unique_ptr<Memory>> Memory::create(const wasm::MemoryType& type,
   }
   m->base = static_cast<uint8_t*>(p);
   m->limit_pages_ = limit;
+  if (budget && !budget->charge(min * kPageSize)) {
+    return Error::make(ErrorKind::Exhausted,
+                       "memory of " + pages_text(min) +
+                           " exceeds what is left of the instance's budget for memories and "
+                           "tables (" +
+                           std::to_string(budget->limit() - budget->used()) + " of " +
+                           std::to_string(budget->limit()) + " bytes)");
+  }
+  m->budget_ = std::move(budget);
 
   if (min > 0 && mprotect(m->base, min * kPageSize, PROT_READ | PROT_WRITE) != 0) {
     return Error::make(ErrorKind::Exhausted, "cannot commit " + pages_text(min) +
@@ -100,6 +110,7 @@ Result<std::unique_ptr<Memory>> Memory::create(const wasm::MemoryType& type,
 }
 
 Memory::~Memory() {
+  if (budget_) budget_->release(size_bytes);
   if (guard_region_) unregister_memory_reservation(reinterpret_cast<uintptr_t>(base));
   if (base) munmap(base, reserved_bytes_);
 }
@@ -115,8 +126,12 @@ int64_t Memory::grow(uint64_t delta) {
   const uint64_t old_pages = pages();
   if (delta > limit_pages_ - old_pages) return -1;  // limit_pages_ >= old_pages always
   if (delta == 0) return static_cast<int64_t>(old_pages);
+  if (budget_ && !budget_->charge(delta * kPageSize)) return -1;
   // Fresh anonymous pages read as zero, as the spec requires of grown memory.
-  if (mprotect(base + size_bytes, delta * kPageSize, PROT_READ | PROT_WRITE) != 0) return -1;
+  if (mprotect(base + size_bytes, delta * kPageSize, PROT_READ | PROT_WRITE) != 0) {
+    if (budget_) budget_->release(delta * kPageSize);
+    return -1;
+  }
   size_bytes += delta * kPageSize;
   return static_cast<int64_t>(old_pages);
 }

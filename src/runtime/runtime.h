@@ -17,6 +17,7 @@
 
 #include "ironclad/error.h"
 #include "ironclad/value.h"
+#include "runtime/instance_budget.h"
 #include "wasm/module.h"
 
 namespace ironclad::runtime {
@@ -29,7 +30,18 @@ class Memory;
 struct StoreLimits {
   uint64_t max_memory_pages = 65536;         // per memory (a 4 GiB cap by default)
   uint64_t max_table_elements = 10'000'000;  // per table
-  uint32_t max_call_depth = 10'000;          // wasm frames; deeper is a CallStackExhausted trap
+  // All the memories and tables one instance defines, together (instance_budget.h):
+  // memory pages x 64 KiB plus table elements x 8 bytes. One full 4 GiB memory and 64 MiB
+  // of tables by default; 0 = no budget.
+  uint64_t max_instance_bytes = (uint64_t{4} << 30) + (uint64_t{64} << 20);
+  // Wasm frames one call from the host may push, in every tier; deeper is a
+  // CallStackExhausted trap.
+  uint32_t max_call_depth = 10'000;
+  // Stack one call from the host may use: the JIT's native stack below where the call entered
+  // (and never below the thread's reported stack bottom plus a margin), the interpreter's
+  // value stack; beyond it, CallStackExhausted. Bounds the stack where the reported size means
+  // nothing (`ulimit -s unlimited`). 0: the reported size (JIT) and 64 MiB (interpreter).
+  uint64_t max_stack_bytes = uint64_t{16} << 20;
   uint64_t fuel = 0;                         // instruction budget per call; 0 = unlimited
 };
 
@@ -40,8 +52,11 @@ constexpr uint64_t kPageSize = 65536;
 // `base` and `size_bytes` directly.
 class Memory {
  public:
+  // `budget`, when given, is charged for the memory's size (Exhausted error when it does
+  // not fit) and for every growth.
   static Result<std::unique_ptr<Memory>> create(const wasm::MemoryType& type,
-                                                const StoreLimits& limits);
+                                                const StoreLimits& limits,
+                                                std::shared_ptr<InstanceBudget> budget = nullptr);
   ~Memory();
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
@@ -87,11 +102,18 @@ class Memory {
   uint64_t limit_pages_ = 0;
   bool guard_region_ = false;
   std::string reservation_note_;
+  std::shared_ptr<InstanceBudget> budget_;
 };
 
 class Table {
  public:
   Table(const wasm::TableType& type, Ref init, const StoreLimits& limits);
+  // A table charged to `budget` (its initial elements and every growth): Exhausted error
+  // naming the sizes when the initial elements do not fit.
+  static Result<std::unique_ptr<Table>> create(const wasm::TableType& type, Ref init,
+                                               const StoreLimits& limits,
+                                               std::shared_ptr<InstanceBudget> budget);
+  ~Table();
   Table(const Table&) = delete;  // view() points into this object's elements
   Table& operator=(const Table&) = delete;
   // Elements may be read and written in place; only the constructor and grow resize it.
@@ -113,6 +135,7 @@ class Table {
   wasm::TableType type_;
   uint64_t cap_ = 0;
   View view_;
+  std::shared_ptr<InstanceBudget> budget_;
 };
 
 struct Global {

@@ -50,15 +50,41 @@ constexpr uint32_t kClockMonotonic = 1;
 constexpr uint32_t kClockProcessCputime = 2;
 constexpr uint32_t kClockThreadCputime = 3;
 
-// rights (advisory here: every fd gets all of them)
+// rights: what each fd may be used for. Every call checks the rights it needs (ENOTCAPABLE
+// without them); rights only ever shrink (fd_fdstat_set_rights, path_open's inheriting).
 constexpr uint64_t kRightFdDatasync = 1ull << 0;
 constexpr uint64_t kRightFdRead = 1ull << 1;
+constexpr uint64_t kRightFdSeek = 1ull << 2;
+constexpr uint64_t kRightFdFdstatSetFlags = 1ull << 3;
+constexpr uint64_t kRightFdSync = 1ull << 4;
+constexpr uint64_t kRightFdTell = 1ull << 5;
 constexpr uint64_t kRightFdWrite = 1ull << 6;
+constexpr uint64_t kRightFdAdvise = 1ull << 7;
 constexpr uint64_t kRightFdAllocate = 1ull << 8;
+constexpr uint64_t kRightPathCreateDirectory = 1ull << 9;
+constexpr uint64_t kRightPathCreateFile = 1ull << 10;
+constexpr uint64_t kRightPathLinkSource = 1ull << 11;
+constexpr uint64_t kRightPathLinkTarget = 1ull << 12;
+constexpr uint64_t kRightPathOpen = 1ull << 13;
 constexpr uint64_t kRightFdReaddir = 1ull << 14;
+constexpr uint64_t kRightPathReadlink = 1ull << 15;
+constexpr uint64_t kRightPathRenameSource = 1ull << 16;
+constexpr uint64_t kRightPathRenameTarget = 1ull << 17;
+constexpr uint64_t kRightPathFilestatGet = 1ull << 18;
+constexpr uint64_t kRightPathFilestatSetSize = 1ull << 19;
+constexpr uint64_t kRightPathFilestatSetTimes = 1ull << 20;
+constexpr uint64_t kRightFdFilestatGet = 1ull << 21;
 constexpr uint64_t kRightFdFilestatSetSize = 1ull << 22;
+constexpr uint64_t kRightFdFilestatSetTimes = 1ull << 23;
+constexpr uint64_t kRightPathSymlink = 1ull << 24;
+constexpr uint64_t kRightPathRemoveDirectory = 1ull << 25;
+constexpr uint64_t kRightPathUnlinkFile = 1ull << 26;
+constexpr uint64_t kRightPollFdReadwrite = 1ull << 27;
+constexpr uint64_t kRightSockShutdown = 1ull << 28;
+constexpr uint64_t kRightSockAccept = 1ull << 29;
 constexpr uint64_t kRightsAll = (1ull << 30) - 1;  // fd_datasync .. sock_accept
-// The rights wasi-libc asks for when it opens for reading / for writing.
+// The rights that make path_open ask the kernel for read / write access (those wasi-libc
+// adds for O_RDONLY / O_WRONLY).
 constexpr uint64_t kRightsReading = kRightFdRead | kRightFdReaddir;
 constexpr uint64_t kRightsWriting =
     kRightFdDatasync | kRightFdWrite | kRightFdAllocate | kRightFdFilestatSetSize;

@@ -140,8 +140,8 @@ Errno poll_oneoff(Ctx& ctx, const Mem& mem, uint32_t in, uint32_t out, uint32_t 
       uint32_t fd = 0;
       mem.load_u32(base + sub::kFdFd, fd);
       FdEntry* entry = ctx.fds().get(fd);
-      if (entry == nullptr) {
-        events.push_back({userdata, Errno::BadF, tag, 0, 0});
+      if (entry == nullptr || !entry->has_rights(abi::kRightPollFdReadwrite)) {
+        events.push_back({userdata, entry ? Errno::NotCapable : Errno::BadF, tag, 0, 0});
         continue;
       }
       if (entry->filetype == abi::kFiletypeRegularFile) {

@@ -5,6 +5,7 @@
 
 #include "wasi/abi.h"
 #include "wasi/host_file.h"
+#include "wasi/rights.h"
 #include "wasi/wasi.h"
 
 namespace ironclad::wasi {
@@ -17,6 +18,8 @@ void WasiContext::set_stdio(uint32_t guest_fd, int host_fd) {
   entry.host_fd = host_fd;
   entry.owns_host_fd = false;
   entry.filetype = filetype_of_host_fd(host_fd);
+  // A stream shared with the host: read or write it, never change the host's file.
+  entry.rights_base = guest_fd == 0 ? rights::kStdin : rights::kStdout;
   fds_.insert_at(guest_fd, std::move(entry));
 }
 
@@ -30,6 +33,8 @@ Result<void> WasiContext::preopen_dir(const std::string& host_path, const std::s
   entry.host_fd = fd;
   entry.filetype = abi::kFiletypeDirectory;
   entry.preopen_name = guest_path;
+  entry.rights_base = rights::kDirectory;
+  entry.rights_inheriting = rights::kDirectoryInheriting;
   fds_.insert(std::move(entry));
   return {};
 }

@@ -69,12 +69,24 @@ Errno result_of(ssize_t n, const Mem& mem, uint32_t count_ptr) {
 // The open entry for `fd`, or null (EBADF).
 FdEntry* lookup(Ctx& ctx, uint32_t fd) { return ctx.fds().get(fd); }
 
+// For the calls that read, write or seek: a directory is EISDIR whatever its rights (as
+// POSIX has it), anything else needs `needed`.
+FdEntry* require_data(Ctx& ctx, uint32_t fd, uint64_t needed, Errno& error) {
+  FdEntry* e = lookup(ctx, fd);
+  if (e != nullptr && e->is_directory()) {
+    error = Errno::IsDir;
+    return nullptr;
+  }
+  return require(ctx.fds(), fd, needed, error);
+}
+
 }  // namespace
 
 Errno fd_advise(Ctx& ctx, const Mem&, uint32_t fd, uint64_t offset, uint64_t len,
                 uint32_t advice) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
+  Errno err;
+  FdEntry* e = require(ctx.fds(), fd, abi::kRightFdAdvise, err);
+  if (!e) return err;
   // preview1's advice values 0..5 are POSIX_FADV_NORMAL..NOREUSE in the same order.
   if (advice > 5) return Errno::Inval;
   static constexpr int kHostAdvice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL,
@@ -87,8 +99,9 @@ Errno fd_advise(Ctx& ctx, const Mem&, uint32_t fd, uint64_t offset, uint64_t len
 }
 
 Errno fd_allocate(Ctx& ctx, const Mem&, uint32_t fd, uint64_t offset, uint64_t len) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
+  Errno err;
+  FdEntry* e = require(ctx.fds(), fd, abi::kRightFdAllocate, err);
+  if (!e) return err;
   if (offset > INT64_MAX || len > INT64_MAX) return Errno::Inval;
   int r = ::posix_fallocate(e->host_fd, static_cast<off_t>(offset), static_cast<off_t>(len));
   return r == 0 ? Errno::Success : from_host_errno(r);
@@ -99,14 +112,16 @@ Errno fd_close(Ctx& ctx, const Mem&, uint32_t fd) {
 }
 
 Errno fd_datasync(Ctx& ctx, const Mem&, uint32_t fd) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
+  Errno err;
+  FdEntry* e = require(ctx.fds(), fd, abi::kRightFdDatasync, err);
+  if (!e) return err;
   return ::fdatasync(e->host_fd) == 0 ? Errno::Success : from_host_errno(errno);
 }
 
 Errno fd_sync(Ctx& ctx, const Mem&, uint32_t fd) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
+  Errno err;
+  FdEntry* e = require(ctx.fds(), fd, abi::kRightFdSync, err);
+  if (!e) return err;
   return ::fsync(e->host_fd) == 0 ? Errno::Success : from_host_errno(errno);
 }
 
@@ -129,16 +144,15 @@ Errno fd_fdstat_get(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t stat_ptr) {
   mem.store_bytes(stat_ptr, zero, sizeof zero);
   mem.store_u8(stat_ptr + fs::kFiletype, e->filetype);
   mem.store_u16(stat_ptr + fs::kFlags, flags);
-  // Rights are advisory in this implementation: every fd holds them all, and the host
-  // kernel enforces what the open mode allows.
-  mem.store_u64(stat_ptr + fs::kRightsBase, abi::kRightsAll);
-  mem.store_u64(stat_ptr + fs::kRightsInheriting, abi::kRightsAll);
+  mem.store_u64(stat_ptr + fs::kRightsBase, e->rights_base);
+  mem.store_u64(stat_ptr + fs::kRightsInheriting, e->rights_inheriting);
   return Errno::Success;
 }
 
 Errno fd_fdstat_set_flags(Ctx& ctx, const Mem&, uint32_t fd, uint32_t flags) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
+  Errno err;
+  FdEntry* e = require(ctx.fds(), fd, abi::kRightFdFdstatSetFlags, err);
+  if (!e) return err;
   // Linux cannot change the sync flags of an open file.
   if (flags & (abi::kFdflagDsync | abi::kFdflagRsync | abi::kFdflagSync)) return Errno::NotSup;
   int host_flags = ::fcntl(e->host_fd, F_GETFL);
@@ -149,22 +163,31 @@ Errno fd_fdstat_set_flags(Ctx& ctx, const Mem&, uint32_t fd, uint32_t flags) {
   return ::fcntl(e->host_fd, F_SETFL, host_flags) == 0 ? Errno::Success : from_host_errno(errno);
 }
 
-Errno fd_fdstat_set_rights(Ctx& ctx, const Mem&, uint32_t fd, uint64_t, uint64_t) {
-  // Rights are advisory (see fd_fdstat_get): dropping them is accepted and changes nothing.
-  return lookup(ctx, fd) ? Errno::Success : Errno::BadF;
+Errno fd_fdstat_set_rights(Ctx& ctx, const Mem&, uint32_t fd, uint64_t base,
+                           uint64_t inheriting) {
+  FdEntry* e = lookup(ctx, fd);
+  if (!e) return Errno::BadF;
+  // Rights can only be dropped: asking for one the fd lacks changes nothing and fails.
+  if ((base & ~e->rights_base) != 0 || (inheriting & ~e->rights_inheriting) != 0)
+    return Errno::NotCapable;
+  e->rights_base = base;
+  e->rights_inheriting = inheriting;
+  return Errno::Success;
 }
 
 Errno fd_filestat_get(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t stat_ptr) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
+  Errno err;
+  FdEntry* e = require(ctx.fds(), fd, abi::kRightFdFilestatGet, err);
+  if (!e) return err;
   struct stat st;
   if (::fstat(e->host_fd, &st) != 0) return from_host_errno(errno);
   return store_filestat(mem, stat_ptr, st) ? Errno::Success : Errno::Fault;
 }
 
 Errno fd_filestat_set_size(Ctx& ctx, const Mem&, uint32_t fd, uint64_t size) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
+  Errno err;
+  FdEntry* e = require(ctx.fds(), fd, abi::kRightFdFilestatSetSize, err);
+  if (!e) return err;
   if (size > INT64_MAX) return Errno::Inval;
   return ::ftruncate(e->host_fd, static_cast<off_t>(size)) == 0 ? Errno::Success
                                                                  : from_host_errno(errno);
@@ -172,8 +195,9 @@ Errno fd_filestat_set_size(Ctx& ctx, const Mem&, uint32_t fd, uint64_t size) {
 
 Errno fd_filestat_set_times(Ctx& ctx, const Mem&, uint32_t fd, uint64_t atim, uint64_t mtim,
                             uint32_t fstflags) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
+  Errno err;
+  FdEntry* e = require(ctx.fds(), fd, abi::kRightFdFilestatSetTimes, err);
+  if (!e) return err;
   timespec times[2];
   if (Errno err = to_host_times(atim, mtim, fstflags, times); err != Errno::Success) return err;
   return ::futimens(e->host_fd, times) == 0 ? Errno::Success : from_host_errno(errno);
@@ -181,9 +205,9 @@ Errno fd_filestat_set_times(Ctx& ctx, const Mem&, uint32_t fd, uint64_t atim, ui
 
 Errno fd_read(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
               uint32_t nread_ptr) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
-  if (e->is_directory()) return Errno::IsDir;
+  Errno err;
+  FdEntry* e = require_data(ctx, fd, abi::kRightFdRead, err);
+  if (!e) return err;
   std::vector<iovec> host;
   if (Errno err = load_iovecs(mem, iovs, iovs_len, host); err != Errno::Success) return err;
   if (mem.range(nread_ptr, 4) == nullptr) return Errno::Fault;
@@ -193,9 +217,9 @@ Errno fd_read(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t iov
 
 Errno fd_pread(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
                uint64_t offset, uint32_t nread_ptr) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
-  if (e->is_directory()) return Errno::IsDir;
+  Errno err;
+  FdEntry* e = require_data(ctx, fd, abi::kRightFdRead | abi::kRightFdSeek, err);
+  if (!e) return err;
   if (offset > INT64_MAX) return Errno::Inval;
   std::vector<iovec> host;
   if (Errno err = load_iovecs(mem, iovs, iovs_len, host); err != Errno::Success) return err;
@@ -207,9 +231,9 @@ Errno fd_pread(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t io
 
 Errno fd_write(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
                uint32_t nwritten_ptr) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
-  if (e->is_directory()) return Errno::IsDir;
+  Errno err;
+  FdEntry* e = require_data(ctx, fd, abi::kRightFdWrite, err);
+  if (!e) return err;
   std::vector<iovec> host;
   if (Errno err = load_iovecs(mem, iovs, iovs_len, host); err != Errno::Success) return err;
   if (mem.range(nwritten_ptr, 4) == nullptr) return Errno::Fault;
@@ -220,9 +244,9 @@ Errno fd_write(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t io
 
 Errno fd_pwrite(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
                 uint64_t offset, uint32_t nwritten_ptr) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
-  if (e->is_directory()) return Errno::IsDir;
+  Errno err;
+  FdEntry* e = require_data(ctx, fd, abi::kRightFdWrite | abi::kRightFdSeek, err);
+  if (!e) return err;
   if (offset > INT64_MAX) return Errno::Inval;
   std::vector<iovec> host;
   if (Errno err = load_iovecs(mem, iovs, iovs_len, host); err != Errno::Success) return err;
@@ -261,6 +285,7 @@ Errno fd_readdir(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t buf, uint32_t b
   FdEntry* e = lookup(ctx, fd);
   if (!e) return Errno::BadF;
   if (!e->is_directory()) return Errno::NotDir;
+  if (!e->has_rights(abi::kRightFdReaddir)) return Errno::NotCapable;
   if (mem.range(buf, buf_len) == nullptr || mem.range(bufused_ptr, 4) == nullptr)
     return Errno::Fault;
   // A listing starts at cookie 0: take a snapshot then, and let later cookies (the index
@@ -316,9 +341,13 @@ Errno fd_renumber(Ctx& ctx, const Mem&, uint32_t from, uint32_t to) {
 
 Errno fd_seek(Ctx& ctx, const Mem& mem, uint32_t fd, uint64_t offset, uint32_t whence,
               uint32_t newoffset_ptr) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
-  if (e->is_directory()) return Errno::IsDir;
+  // Asking where the offset is (0 from the current position) is fd_tell's right.
+  const bool only_tells = offset == 0 && whence == abi::kWhenceCur;
+  Errno err;
+  FdEntry* e = require_data(ctx, fd, 0, err);
+  if (!e) return err;
+  if (!e->has_rights(abi::kRightFdSeek) && !(only_tells && e->has_rights(abi::kRightFdTell)))
+    return Errno::NotCapable;
   int host_whence;
   switch (whence) {
     case abi::kWhenceSet: host_whence = SEEK_SET; break;
@@ -335,8 +364,9 @@ Errno fd_seek(Ctx& ctx, const Mem& mem, uint32_t fd, uint64_t offset, uint32_t w
 }
 
 Errno fd_tell(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t offset_ptr) {
-  FdEntry* e = lookup(ctx, fd);
-  if (!e) return Errno::BadF;
+  Errno err;
+  FdEntry* e = require_data(ctx, fd, abi::kRightFdTell, err);
+  if (!e) return err;
   if (mem.range(offset_ptr, 8) == nullptr) return Errno::Fault;
   off_t pos = ::lseek(e->host_fd, 0, SEEK_CUR);
   if (pos < 0) return from_host_errno(errno);

@@ -8,6 +8,20 @@ namespace ironclad::wasi {
 
 bool FdEntry::is_directory() const { return filetype == abi::kFiletypeDirectory; }
 
+FdEntry* require(FdTable& table, uint32_t fd, uint64_t needed, Errno& error) {
+  FdEntry* e = table.get(fd);
+  if (e == nullptr) {
+    error = Errno::BadF;
+    return nullptr;
+  }
+  if (!e->has_rights(needed)) {
+    error = Errno::NotCapable;
+    return nullptr;
+  }
+  error = Errno::Success;
+  return e;
+}
+
 FdTable::~FdTable() {
   for (auto& [fd, entry] : entries_) release(entry);
 }

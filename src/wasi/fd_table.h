@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "wasi/errno.h"
+
 namespace ironclad::wasi {
 
 struct DirListingEntry {
@@ -17,17 +19,29 @@ struct DirListingEntry {
   uint8_t filetype = 0;  // abi::kFiletype*
 };
 
+class FdTable;
+
 struct FdEntry {
   int host_fd = -1;
   bool owns_host_fd = true;  // false for stdio inherited from the host process
   uint8_t filetype = 0;      // abi::kFiletype*, fixed when opened
   std::optional<std::string> preopen_name;  // set for a preopened directory
+  // What the fd may be used for (abi::kRight*; rights.h): `rights_base` for calls on the
+  // fd itself, `rights_inheriting` the most that fds opened beneath it may get. None by
+  // default: whoever creates an entry says what it allows.
+  uint64_t rights_base = 0;
+  uint64_t rights_inheriting = 0;
   // fd_readdir's snapshot of the directory, taken when a listing starts at cookie 0.
   std::vector<DirListingEntry> listing;
   bool listing_valid = false;
 
   bool is_directory() const;
+  bool has_rights(uint64_t needed) const { return (rights_base & needed) == needed; }
 };
+
+// The entry for `fd` if it is open (else EBADF) and holds every right in `needed` (else
+// ENOTCAPABLE); the errno is stored in `error`, and null returned, when it does not.
+FdEntry* require(FdTable& table, uint32_t fd, uint64_t needed, Errno& error);
 
 class FdTable {
  public:

@@ -78,4 +78,12 @@ Errno path_symlink(Ctx&, const Mem&, uint32_t target, uint32_t target_len, uint3
                    uint32_t path, uint32_t path_len);
 Errno path_unlink_file(Ctx&, const Mem&, uint32_t fd, uint32_t path, uint32_t path_len);
 
+// sock_ops.cpp
+Errno sock_accept(Ctx&, const Mem&, uint32_t fd, uint32_t flags, uint32_t fd_ptr);
+Errno sock_recv(Ctx&, const Mem&, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t flags,
+                uint32_t datalen_ptr, uint32_t flags_ptr);
+Errno sock_send(Ctx&, const Mem&, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t flags,
+                uint32_t datalen_ptr);
+Errno sock_shutdown(Ctx&, const Mem&, uint32_t fd, uint32_t how);
+
 }  // namespace ironclad::wasi

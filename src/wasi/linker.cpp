@@ -32,18 +32,24 @@ Errno call_with_args(Errno (*fn)(Ctx&, const Mem&, Args...), WasiContext& wasi,
 }
 
 // Whether a call that succeeded changed something outside the program (WasiContext::
-// external_effects): given the call's arguments.
-using EffectTest = bool (*)(const Value* args);
-bool always(const Value*) {
+// external_effects): given the context (before the call) and the call's arguments.
+using EffectTest = bool (*)(WasiContext& wasi, const Value* args);
+bool always(WasiContext&, const Value*) {
   return true;
 }
 // path_open(dir_fd, lookup_flags, path, path_len, oflags, ...) creating or truncating a file.
-bool creates_or_truncates(const Value* args) {
+bool creates_or_truncates(WasiContext&, const Value* args) {
   return (args[4].i32 & (abi::kOflagCreat | abi::kOflagTrunc)) != 0;
 }
-// fd_read(fd, ...) from stdin: what it consumed is not there for a second run.
-bool reads_stdin(const Value* args) {
-  return args[0].i32 == 0;
+// fd_read(fd, ...) consuming input a second run would not see again: from any fd the host
+// handed over (stdin, whatever number the guest renumbered it to) and from anything that is
+// no regular file or directory (a FIFO, a device, a socket opened beneath a preopen). A
+// regular file the guest opened itself reads the same again when a rerun opens it again.
+bool consumes_input(WasiContext& wasi, const Value* args) {
+  const FdEntry* e = wasi.fds().get(args[0].i32);
+  if (e == nullptr) return false;
+  return !e->owns_host_fd ||
+         (e->filetype != abi::kFiletypeRegularFile && e->filetype != abi::kFiletypeDirectory);
 }
 
 template <typename... Args>
@@ -56,16 +62,17 @@ void define(runtime::Linker& linker, runtime::Store& store, WasiContext& wasi, c
                          [&wasi, fn, effect](runtime::HostContext& host, const Value* args,
                                              Value* results) -> Result<void> {
                            GuestMemory mem(host.memory());
+                           // Judged before the call, on the fd table the call acts on.
+                           const bool has_effect = effect != nullptr && effect(wasi, args);
                            Errno e = call_with_args(fn, wasi, mem, args,
                                                     std::index_sequence_for<Args...>{});
-                           if (effect != nullptr && e == Errno::Success && effect(args))
-                             wasi.note_external_effect();
+                           if (has_effect && e == Errno::Success) wasi.note_external_effect();
                            results[0] = Value::from_i32(static_cast<uint32_t>(e));
                            return {};
                          });
 }
 
-// Functions this implementation does not offer (sockets, signals): they link, so a program
+// Functions this implementation does not offer (signals): they link, so a program
 // that merely references them runs, and answer ENOSYS if called.
 void define_unsupported(runtime::Linker& linker, runtime::Store& store, const char* name,
                         std::vector<ValType> params) {
@@ -102,7 +109,7 @@ Result<void> add_to_linker(runtime::Linker& linker, runtime::Store& store, WasiC
   define(linker, store, wasi, "fd_filestat_get", &fd_filestat_get);
   define(linker, store, wasi, "fd_filestat_set_size", &fd_filestat_set_size, always);
   define(linker, store, wasi, "fd_filestat_set_times", &fd_filestat_set_times, always);
-  define(linker, store, wasi, "fd_read", &fd_read, reads_stdin);
+  define(linker, store, wasi, "fd_read", &fd_read, consumes_input);
   define(linker, store, wasi, "fd_pread", &fd_pread);
   define(linker, store, wasi, "fd_write", &fd_write, always);
   define(linker, store, wasi, "fd_pwrite", &fd_pwrite, always);
@@ -136,10 +143,10 @@ Result<void> add_to_linker(runtime::Linker& linker, runtime::Store& store, WasiC
 
   constexpr ValType I32 = ValType::I32;
   define_unsupported(linker, store, "proc_raise", {I32});
-  define_unsupported(linker, store, "sock_accept", {I32, I32, I32});
-  define_unsupported(linker, store, "sock_recv", {I32, I32, I32, I32, I32, I32});
-  define_unsupported(linker, store, "sock_send", {I32, I32, I32, I32, I32});
-  define_unsupported(linker, store, "sock_shutdown", {I32, I32});
+  define(linker, store, wasi, "sock_accept", &sock_accept);
+  define(linker, store, wasi, "sock_recv", &sock_recv);
+  define(linker, store, wasi, "sock_send", &sock_send);
+  define(linker, store, wasi, "sock_shutdown", &sock_shutdown);
   return {};
 }
 

@@ -36,6 +36,9 @@ class WasiContext {
   // Each entry is "KEY=VALUE", as environ holds them.
   void set_env(std::vector<std::string> env) { env_ = std::move(env); }
   // Uses host fd `host_fd` (not owned) as the guest's stdin (0), stdout (1) or stderr (2).
+  // It is a stream the host shares: the guest may read stdin and write stdout and stderr
+  // (and poll and stat them), nothing else: no seek, truncate, allocate, set_times, sync
+  // or set_flags that would change the host's file or open file description.
   void set_stdio(uint32_t guest_fd, int host_fd);
   // Opens the host directory and gives it to the guest under `guest_path` as the next
   // fd (3, 4, ...). Io error naming the directory when it cannot be opened.
@@ -76,7 +79,7 @@ class WasiContext {
 inline constexpr const char* kPreview1Module = "wasi_snapshot_preview1";
 
 // Defines every wasi_snapshot_preview1 function in `linker` (functions this implementation
-// does not support, such as sockets, return ENOSYS rather than failing to link).
+// does not support, such as proc_raise, return ENOSYS rather than failing to link).
 Result<void> add_to_linker(runtime::Linker& linker, runtime::Store& store, WasiContext& wasi);
 
 }  // namespace ironclad::wasi

@@ -42,7 +42,7 @@ TEST(ArtifactBacktrace, OffsetsAndInlinedFramesAsTheInterpreterAfterARoundTrip) 
     auto artifact = make_artifact(**code, options.opt_level, "tests/artifacts");
     ASSERT_TRUE(artifact.ok());
     EXPECT_EQ(artifact->objects.size(), threads);
-    auto decoded = decode_artifact(encode_artifact(*artifact));
+    auto decoded = decode_artifact(encode_artifact(*artifact, test_key()), test_key());
     ASSERT_TRUE(decoded.ok()) << decoded.error().describe();
     JitConfig config = jit_config(options);
     config.artifacts.push_back(std::make_shared<const Artifact>(std::move(*decoded)));

@@ -26,6 +26,7 @@ class ArtifactCache : public ::testing::Test {
   JitConfig config() const {
     JitConfig c = jit_config(test_options());
     c.artifact_cache_dir = dir_;
+    c.artifact_key = test_key();
     return c;
   }
   std::string cached_path() const {
@@ -43,7 +44,7 @@ TEST_F(ArtifactCache, FirstRunWritesTheArtifactTheSecondLinksIt) {
   FixtureRun first = run_fixture(config());
   EXPECT_TRUE(first.notes.empty());
   ASSERT_TRUE(std::filesystem::exists(cached_path()));
-  auto cached = read_artifact(cached_path());
+  auto cached = read_artifact(cached_path(), test_key());
   ASSERT_TRUE(cached.ok()) << cached.error().describe();
   EXPECT_TRUE(check_artifact(*cached, host_verified()).ok());
   auto written_at = std::filesystem::last_write_time(cached_path());
@@ -56,17 +57,17 @@ TEST_F(ArtifactCache, FirstRunWritesTheArtifactTheSecondLinksIt) {
 
 TEST_F(ArtifactCache, ARefusedArtifactIsRecompiledAndReplaced) {
   FixtureRun first = run_fixture(config());
-  auto cached = read_artifact(cached_path());
+  auto cached = read_artifact(cached_path(), test_key());
   ASSERT_TRUE(cached.ok());
   cached->header.engine_version = "0.0.1 (code abi 0)";
-  ASSERT_TRUE(write_artifact(cached_path(), *cached).ok());
+  ASSERT_TRUE(write_artifact(cached_path(), *cached, test_key()).ok());
 
   FixtureRun second = run_fixture(config());
   EXPECT_EQ(second.results, first.results);
   ASSERT_EQ(second.notes.size(), 1u);
   EXPECT_TRUE(contains(second.notes[0], "recompiling")) << second.notes[0];
   EXPECT_TRUE(contains(second.notes[0], "engine version 0.0.1")) << second.notes[0];
-  auto replaced = read_artifact(cached_path());
+  auto replaced = read_artifact(cached_path(), test_key());
   ASSERT_TRUE(replaced.ok());
   EXPECT_EQ(replaced->header.engine_version, engine_version());
 }
@@ -78,7 +79,7 @@ TEST_F(ArtifactCache, ATruncatedArtifactIsRecompiled) {
   EXPECT_EQ(second.results, first.results);
   ASSERT_EQ(second.notes.size(), 1u);
   EXPECT_TRUE(contains(second.notes[0], "truncated")) << second.notes[0];
-  EXPECT_TRUE(read_artifact(cached_path()).ok());
+  EXPECT_TRUE(read_artifact(cached_path(), test_key()).ok());
 }
 
 TEST_F(ArtifactCache, KeyDependsOnTheFeatureSetAndOptions) {

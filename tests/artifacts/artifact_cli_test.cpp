@@ -66,6 +66,25 @@ TEST_F(ArtifactCli, SimdInvokeFromTheArtifact) {
   EXPECT_TRUE(contains(trap.err, "out of bounds")) << trap.err;
 }
 
+// An artifact's code runs only under the key of the data directory that compiled it: made with
+// another (another user or machine, a forger), it is refused with a warning and its module
+// compiled, giving the same result.
+TEST_F(ArtifactCli, AnArtifactSignedWithAnotherDataDirectorysKeyIsCompiledInstead) {
+  std::string wasm = jit::testing::fixture("artifact_simd.wasm");
+  std::string icwasm = out("simd.icwasm");
+  ASSERT_EQ(run_ironclad({"compile", wasm, "-o", icwasm, "--data-dir", out("mine")}).status, 0);
+  auto mine = run_ironclad(
+      {"run", "--data-dir", out("mine"), "--invoke", "fill_and_sum", icwasm, "1000"});
+  EXPECT_EQ(mine.status, 0) << mine.err;
+  EXPECT_EQ(mine.err, "") << "signed with this data directory's key: its code runs";
+  auto theirs = run_ironclad(
+      {"run", "--data-dir", out("theirs"), "--invoke", "fill_and_sum", icwasm, "1000"});
+  EXPECT_EQ(theirs.status, 0) << theirs.err;
+  EXPECT_EQ(theirs.out, mine.out);
+  EXPECT_TRUE(contains(theirs.err, "not signed with this data directory's key")) << theirs.err;
+  EXPECT_TRUE(contains(theirs.err, "compiling its module instead")) << theirs.err;
+}
+
 TEST_F(ArtifactCli, TruncatedArtifactIsAnErrorNotACrash) {
   std::string icwasm = out("t.icwasm");
   ASSERT_EQ(

@@ -1,6 +1,8 @@
-// A forged artifact (a consistent checksum over a doctored object) is refused before LLVM's
-// JITLink sees it: a relocation patching outside its section made the link write outside
-// the code it allocated and crash the process (found by fuzz/fuzz_artifact.cpp).
+// A doctored object in an artifact that is otherwise right (consistent checksum, and signed:
+// a forger holding the key, or a bug of our own) is refused before LLVM's JITLink sees it: a
+// relocation patching outside its section made the link write outside the code it allocated
+// and crash the process (found by fuzz/fuzz_artifact.cpp). A forger without the key does not
+// get this far (artifact_signature_test.cpp).
 #include <elf.h>
 #include <gtest/gtest.h>
 
@@ -44,8 +46,8 @@ TEST(ArtifactForgedObject, ARelocationOutsideItsSectionIsMalformed) {
     if (moved++ == 0) rela.r_offset = target_size + 0x400000;
   });
   ASSERT_GT(moved, 0u) << "the fixture's object has no relocations to doctor";
-  // encode_artifact writes a consistent length and checksum, as a forger would.
-  auto r = load_artifact(encode_artifact(a), host_verified());
+  // encode_artifact writes a consistent length, checksum and signature.
+  auto r = load_artifact(encode_artifact(a, test_key()), host_verified(), test_key());
   ASSERT_FALSE(r.ok()) << "a relocation outside its section was linked";
   EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
   EXPECT_NE(r.error().message.find("relocation"), std::string::npos) << r.error().message;
@@ -80,7 +82,7 @@ TEST(ArtifactForgedObject, AnUnterminatedStringTableIsMalformed) {
     if (ELF64_R_TYPE(rela.r_info) == R_X86_64_64)
       rela.r_info = ELF64_R_INFO(0, ELF64_R_TYPE(rela.r_info));
   });
-  auto r = load_artifact(encode_artifact(a), host_verified());
+  auto r = load_artifact(encode_artifact(a, test_key()), host_verified(), test_key());
   ASSERT_FALSE(r.ok()) << "an unterminated string table was linked";
   EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
 }
@@ -116,7 +118,7 @@ TEST(ArtifactForgedObject, UnexpectedSectionTypesAreMalformed) {
   edit_section(o, ".rela.debug_info", type(SHT_NULL));
   edit_section(o, ".rela.debug_line", type(SHT_NULL));
   edit_section(o, ".rodata.cst16", [](Elf64_Shdr& sh) { sh.sh_flags = SHF_MERGE | SHF_STRINGS; });
-  auto r = load_artifact(encode_artifact(a), host_verified());
+  auto r = load_artifact(encode_artifact(a, test_key()), host_verified(), test_key());
   ASSERT_FALSE(r.ok()) << "an object with a SHT_NULL .text was linked";
   EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
 }
@@ -137,7 +139,7 @@ TEST(ArtifactForgedObject, ARelocationAgainstTheNullSymbolIsMalformed) {
     if (ELF64_R_TYPE(rela.r_info) == R_X86_64_64)
       rela.r_info = ELF64_R_INFO(0, ELF64_R_TYPE(rela.r_info));
   });
-  auto r = load_artifact(encode_artifact(a), host_verified());
+  auto r = load_artifact(encode_artifact(a, test_key()), host_verified(), test_key());
   ASSERT_FALSE(r.ok()) << "a relocation against the null symbol was linked";
   EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
 }
@@ -149,7 +151,7 @@ TEST(ArtifactForgedObject, ARetypedRelocationSectionIsMalformed) {
   ASSERT_FALSE(a.objects.empty());
   ASSERT_TRUE(
       edit_section(a.objects[0], ".rela.text", [](Elf64_Shdr& sh) { sh.sh_type = SHT_NOTE; }));
-  auto r = load_artifact(encode_artifact(a), host_verified());
+  auto r = load_artifact(encode_artifact(a, test_key()), host_verified(), test_key());
   ASSERT_FALSE(r.ok()) << "an object whose .rela.text is a note was linked";
   EXPECT_EQ(r.error().kind, ErrorKind::Malformed) << r.error().describe();
 }
@@ -158,7 +160,7 @@ TEST(ArtifactForgedObject, AnUndoctoredArtifactStillLoads) {
   // The check refuses only what lies outside: real objects, whose relocations all lie inside
   // their sections, still load.
   Artifact a = compile_artifact(test_options());
-  auto r = load_artifact(encode_artifact(a), host_verified());
+  auto r = load_artifact(encode_artifact(a, test_key()), host_verified(), test_key());
   EXPECT_TRUE(r.ok()) << r.error().describe();
 }
 

@@ -13,8 +13,8 @@ bool contains(const std::string& text, const std::string& part) {
 
 // Loads `a` (re-encoded, so its checksum is right: only the patched field is wrong).
 Result<LoadedArtifact> load(const Artifact& a, const cpu::FeatureSet& host = host_verified()) {
-  std::vector<uint8_t> bytes = encode_artifact(a);
-  return load_artifact(std::span<const uint8_t>(bytes), host);
+  std::vector<uint8_t> bytes = encode_artifact(a, test_key());
+  return load_artifact(std::span<const uint8_t>(bytes), host, test_key());
 }
 
 TEST(ArtifactRefused, FeaturesOutsideTheHostsVerifiedSet) {

@@ -18,7 +18,7 @@ TEST(ArtifactRoundTrip, SimdModuleRunsFromTheArtifactAsFromAFreshCompile) {
     CompileOptions options = test_options(threads);
     Artifact written = compile_artifact(options);
     EXPECT_EQ(written.objects.size(), threads);
-    auto decoded = decode_artifact(encode_artifact(written));
+    auto decoded = decode_artifact(encode_artifact(written, test_key()), test_key());
     ASSERT_TRUE(decoded.ok()) << decoded.error().describe();
 
     std::string interpreted = run_exports(interp::make_interpreter(), simd_module());
@@ -42,9 +42,9 @@ TEST(ArtifactRoundTrip, LoadedCodeIsTheCodeThatWasCompiled) {
   ASSERT_TRUE(code.ok()) << code.error().describe();
   auto artifact = make_artifact(**code, options.opt_level, "test");
   ASSERT_TRUE(artifact.ok());
-  std::vector<uint8_t> bytes = encode_artifact(*artifact);
+  std::vector<uint8_t> bytes = encode_artifact(*artifact, test_key());
 
-  auto loaded = load_artifact(std::span<const uint8_t>(bytes), host_verified());
+  auto loaded = load_artifact(std::span<const uint8_t>(bytes), host_verified(), test_key());
   ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
   const CompiledModule& again = *loaded->code;
   EXPECT_EQ(again.compiled_for, options.features);
@@ -59,8 +59,8 @@ TEST(ArtifactRoundTrip, LoadedCodeIsTheCodeThatWasCompiled) {
 
 TEST(ArtifactRoundTrip, SameModuleAndOptionsGiveTheSameArtifact) {
   // Reproducible: the partitions and objects depend only on the module and options.
-  EXPECT_EQ(encode_artifact(compile_artifact(test_options(2))),
-            encode_artifact(compile_artifact(test_options(2))));
+  EXPECT_EQ(encode_artifact(compile_artifact(test_options(2)), test_key()),
+            encode_artifact(compile_artifact(test_options(2)), test_key()));
 }
 
 TEST(ArtifactRoundTrip, HeaderRecordsWhatTheCodeNeeds) {
@@ -77,14 +77,14 @@ TEST(ArtifactRoundTrip, HeaderRecordsWhatTheCodeNeeds) {
 TEST(ArtifactRoundTrip, FuelModeIsRecordedAndMustMatch) {
   CompileOptions fueled = test_options();
   fueled.fuel = true;
-  auto decoded = decode_artifact(encode_artifact(compile_artifact(fueled)));
+  auto decoded = decode_artifact(encode_artifact(compile_artifact(fueled), test_key()), test_key());
   ASSERT_TRUE(decoded.ok()) << decoded.error().describe();
   EXPECT_TRUE(decoded->header.fuel);
   EXPECT_TRUE(artifact_matches(decoded->header, fueled));
   // Code without the counter is never used for a store with a fuel limit, nor the reverse.
   EXPECT_FALSE(artifact_matches(decoded->header, test_options()));
   EXPECT_FALSE(artifact_matches(compile_artifact(test_options()).header, fueled));
-  auto loaded = load_artifact(encode_artifact(*decoded), host_verified());
+  auto loaded = load_artifact(encode_artifact(*decoded, test_key()), host_verified(), test_key());
   ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
   EXPECT_TRUE(loaded->code->fuel);
 }

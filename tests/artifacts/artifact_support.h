@@ -41,6 +41,16 @@ inline std::shared_ptr<const wasm::Module> simd_module() {
   return std::shared_ptr<const wasm::Module>(std::move(*module));
 }
 
+// The key the tests sign artifacts with (a data directory's artifact.key in real use).
+inline const ArtifactKey& test_key() {
+  static const ArtifactKey key = [] {
+    ArtifactKey k;
+    for (size_t i = 0; i < k.size(); ++i) k[i] = static_cast<uint8_t>(0x5a ^ (i * 7));
+    return k;
+  }();
+  return key;
+}
+
 inline const cpu::FeatureSet& host_verified() {
   return cpu::host_cpu().verified;
 }

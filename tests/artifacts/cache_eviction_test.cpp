@@ -53,6 +53,7 @@ class ArtifactCacheLimit : public ::testing::Test {
   JitConfig config(uint64_t limit) const {
     JitConfig c = jit_config(test_options());
     c.artifact_cache_dir = dir_;
+    c.artifact_key = test_key();
     c.artifact_cache_limit = limit;
     return c;
   }

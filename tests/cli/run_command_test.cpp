@@ -1,5 +1,6 @@
 // `ironclad run`: WASI programs, --invoke, --env, --dir, --tier, --fuel and the documented
 // exit statuses (docs/cli.md), checked on the real binary.
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -215,6 +216,33 @@ TEST(RunCommand, ProgramWritingToAClosedStdoutIsNotKilled) {
   ::waitpid(pid, &wstatus, 0);
   EXPECT_FALSE(WIFSIGNALED(wstatus)) << "killed by signal " << WTERMSIG(wstatus);
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 5);
+}
+
+// A module's name section is the module author's text: a function named with terminal escapes
+// (clear the screen, retitle the window) was printed raw in the trap's backtrace.
+TEST(RunCommand, HostileFunctionNamesReachTheTerminalEscaped) {
+  const std::string name = "\x1b]0;pwned\x07\x1b[2Jevil\xc2\x9b";
+  std::string bytes("\0asm\1\0\0\0", 8);
+  bytes += std::string("\x01\x04\x01\x60\x00\x00", 6);      // type 0: [] -> []
+  bytes += std::string("\x03\x02\x01\x00", 4);              // func 0: type 0
+  bytes += std::string("\x07\x05\x01\x01" "f" "\x00\x00", 7);  // export "f" = func 0
+  bytes += std::string("\x0a\x05\x01\x03\x00\x00\x0b", 7);  // body: unreachable
+  std::string names = std::string("\x01", 1) + '\0' + static_cast<char>(name.size()) + name;
+  std::string custom = std::string("\x04name\x01", 6) + static_cast<char>(names.size()) + names;
+  bytes += std::string("\x00", 1) + static_cast<char>(custom.size()) + custom;
+  TempDir dir;
+  std::string wasm = dir.path() + "/names.wasm";
+  std::FILE* f = std::fopen(wasm.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(bytes.data(), 1, bytes.size(), f);
+  std::fclose(f);
+  auto r = run_ironclad({"run", "--invoke", "f", wasm});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("    at \\e]0;pwned\\x07\\e[2Jevil\\u{9b} (func[0]"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos);
+  EXPECT_EQ(r.err.find('\x07'), std::string::npos);
+  EXPECT_EQ(r.err.find("\xc2\x9b"), std::string::npos);
 }
 
 TEST(RunCommand, MissingFilesAreStatus66WithOneLine) {

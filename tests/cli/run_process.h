@@ -2,6 +2,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,8 +37,17 @@ inline std::string slurp(std::FILE* f) {
   return s;
 }
 
+// A resource limit set in the child before it runs ironclad (setrlimit soft and hard).
+struct ChildLimit {
+  int resource = -1;
+  rlim_t value = 0;
+};
+// The status a child exits with when it could not set a ChildLimit (the test then skips).
+inline constexpr int kCannotSetLimit = 125;
+
 // Runs IRONCLAD_BINARY with `args`; stdin is /dev/null.
-inline ProcessResult run_ironclad(const std::vector<std::string>& args) {
+inline ProcessResult run_ironclad(const std::vector<std::string>& args,
+                                  const std::vector<ChildLimit>& limits = {}) {
   ProcessResult r;
   std::FILE* out = std::tmpfile();
   std::FILE* err = std::tmpfile();
@@ -49,6 +59,10 @@ inline ProcessResult run_ironclad(const std::vector<std::string>& args) {
   argv.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
+    for (const ChildLimit& l : limits) {
+      struct rlimit rl{l.value, l.value};
+      if (::setrlimit(l.resource, &rl) != 0) ::_exit(kCannotSetLimit);
+    }
     int null_fd = ::open("/dev/null", O_RDONLY);
     ::dup2(null_fd, 0);
     ::dup2(::fileno(out), 1);

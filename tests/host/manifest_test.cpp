@@ -2,6 +2,8 @@
 // broken extension in a directory does not stop the others from loading.
 #include "host/manifest.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "host_test_support.h"
@@ -107,7 +109,7 @@ TEST(Manifest, AGoodManifestGivesEveryField) {
   EXPECT_EQ(m->id, "calc");
   EXPECT_EQ(m->name, "Calculator");
   EXPECT_EQ(m->version, "1.0.0");
-  EXPECT_EQ(m->wasm, (tmp.path() / "calc.wasm").lexically_normal());
+  EXPECT_EQ(m->wasm, fs::canonical(tmp.path() / "calc.wasm"));
   ASSERT_NE(m->find_export("add"), nullptr);
   EXPECT_TRUE(m->find_export("add")->idempotent);
   ASSERT_NE(m->find_export("trap"), nullptr);
@@ -123,6 +125,94 @@ TEST(Manifest, MissingManifestIsAnIoErrorNamingTheFile) {
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.error().kind, ErrorKind::Io);
   EXPECT_NE(loaded.error().message.find("extension.toml"), std::string::npos);
+}
+
+// A dotted key of 60,000 parts (120 KB) overflowed the stack inside libtomlplusplus: the
+// host died for one bad manifest. Refused before the parser sees it.
+TEST(Manifest, ADeeplyDottedKeyIsRefusedNotACrash) {
+  TempDir tmp;
+  std::string parts;
+  for (int i = 0; i < 60000; ++i) parts += i ? ".a" : "a";
+  for (const std::string& text :
+       {"[" + parts + "]\n", parts + " = 1\n", kGood + "[exports]\n" + parts + " = {}\n"}) {
+    auto parsed = host::parse_manifest(text, tmp.path() / "extension.toml", tmp.path());
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.error().kind, ErrorKind::Invalid);
+    EXPECT_NE(parsed.error().message.find("line "), std::string::npos) << parsed.error().message;
+    EXPECT_NE(parsed.error().message.find("dotted key with more than 64 parts"),
+              std::string::npos)
+        << parsed.error().message;
+  }
+}
+
+TEST(Manifest, DotsInStringsCommentsAndValuesAreNotKeyParts) {
+  TempDir tmp;
+  fs::copy_file(fixture("host_plain.wasm"), tmp.path() / "calc.wasm");
+  std::string dots(200, '.');
+  std::string text = "id = \"calc\"\nname = \"" + dots + "\" # " + dots + "\nversion = '''" +
+                     dots + "\n" + dots + "'''\nwasm = \"./calc.wasm\"\n" +
+                     "[exports]\nadd = { idempotent = true }\n";
+  auto m = host::parse_manifest(text, tmp.path() / "extension.toml", tmp.path());
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  EXPECT_EQ(m->name, dots);
+}
+
+// A manifest must be a regular file of at most 1 MiB: a symlink to /dev/zero read without
+// end, a FIFO blocked the host forever.
+TEST(Manifest, OnlyASmallRegularFileIsRead) {
+  TempDir tmp;
+  auto host = ExtensionHost::create(interp_config(tmp.path() / "data"));
+  ASSERT_TRUE(host.ok());
+  fs::path root = tmp.path() / "extensions";
+  fs::path zero = root / "zero", fifo = root / "fifo", big = root / "big";
+  for (const fs::path& dir : {zero, fifo, big}) fs::create_directories(dir);
+  fs::create_symlink("/dev/zero", zero / "extension.toml");
+  ASSERT_EQ(::mkfifo((fifo / "extension.toml").c_str(), 0600), 0);
+  write_text(big / "extension.toml", kGood + "# " + std::string(2 << 20, 'x') + "\n");
+  for (const fs::path& dir : {zero, fifo, big}) {
+    SCOPED_TRACE(dir.string());
+    auto loaded = (*host)->load(dir);
+    ASSERT_FALSE(loaded.ok());
+    EXPECT_EQ(loaded.error().kind, ErrorKind::Invalid) << loaded.error().message;
+    EXPECT_NE(loaded.error().message.find((dir / "extension.toml").string()), std::string::npos)
+        << loaded.error().message;
+  }
+  std::vector<Error> errors;
+  EXPECT_TRUE((*host)->load_all(root, &errors).empty());
+  EXPECT_EQ(errors.size(), 3u) << "each bad manifest is reported, none skipped unseen";
+}
+
+// The wasm path was checked lexically only: a symlink inside the extension directory (to the
+// file, or to a directory on the way) loaded a module from anywhere.
+TEST(Manifest, AWasmPathLeadingOutThroughASymlinkIsRefused) {
+  TempDir tmp;
+  fs::path outside = tmp.path() / "outside";
+  fs::path ext = tmp.path() / "ext";
+  fs::create_directories(outside);
+  fs::create_directories(ext / "real");
+  fs::copy_file(fixture("host_plain.wasm"), outside / "calc.wasm");
+  fs::copy_file(fixture("host_plain.wasm"), ext / "real" / "calc.wasm");
+  fs::create_symlink(outside / "calc.wasm", ext / "file_link.wasm");
+  fs::create_symlink("../outside", ext / "dir_link");
+  fs::create_symlink("real/calc.wasm", ext / "inside_link.wasm");
+  auto manifest_for = [&](const std::string& wasm) {
+    return host::parse_manifest("id = \"calc\"\nname = \"x\"\nversion = \"1\"\nwasm = \"" + wasm +
+                                    "\"\n[exports]\nadd = {}\n",
+                                ext / "extension.toml", ext);
+  };
+  for (const char* escaping : {"file_link.wasm", "dir_link/calc.wasm"}) {
+    SCOPED_TRACE(escaping);
+    auto m = manifest_for(escaping);
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.error().kind, ErrorKind::Invalid);
+    EXPECT_NE(m.error().message.find("key 'wasm'"), std::string::npos) << m.error().message;
+    EXPECT_NE(m.error().message.find("leads outside the extension directory"), std::string::npos)
+        << m.error().message;
+  }
+  // A link that stays inside is fine, and the host loads the file it leads to.
+  auto inside = manifest_for("inside_link.wasm");
+  ASSERT_TRUE(inside.ok()) << inside.error().describe();
+  EXPECT_EQ(inside->wasm, fs::canonical(ext / "real" / "calc.wasm"));
 }
 
 TEST(Loading, ImportsBeyondWasiFailWithALinkErrorNamingThemAll) {
@@ -215,6 +305,46 @@ TEST(Calls, OnlyManifestExportsWithTheirTypesCanBeCalled) {
   auto mistyped = (*ext)->call("add", wrong);
   ASSERT_FALSE(mistyped.ok());
   EXPECT_EQ(mistyped.error().kind, ErrorKind::Usage) << mistyped.error().describe();
+}
+
+// HostConfig::max_instance_bytes reaches every instance an extension gets.
+TEST(Host, TheInstanceBudgetIsTheEmbeddersToSet) {
+  TempDir tmp;
+  HostConfig config = interp_config(tmp.path() / "data");
+  config.max_instance_bytes = 1000;  // less than the module's one page of memory
+  auto host = ExtensionHost::create(config);
+  ASSERT_TRUE(host.ok());
+  fs::path dir = make_extension(tmp.path(), "calc", "host_plain.wasm", "add = {}\n");
+  auto loaded = (*host)->load(dir);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().kind, ErrorKind::Exhausted);
+  EXPECT_NE(loaded.error().message.find("instance's budget for memories and tables (1000 of "
+                                        "1000 bytes)"),
+            std::string::npos)
+      << loaded.error().message;
+  EXPECT_GT(HostConfig{}.max_instance_bytes, uint64_t{4} << 30);
+}
+
+// HostConfig's JIT input limits: an extension beyond them runs in the interpreter, with a note.
+TEST(Host, AnExtensionTooLargeForTheJitRunsInTheInterpreter) {
+  TempDir tmp;
+  EventLog events;
+  HostConfig config = interp_config(tmp.path() / "data", &events);
+  config.tier = "auto";
+  config.jit_max_functions = 1;
+  auto host = ExtensionHost::create(config);
+  ASSERT_TRUE(host.ok());
+  fs::path dir = make_extension(tmp.path(), "calc", "host_plain.wasm", "add = {}\n");
+  auto loaded = (*host)->load(dir);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+  ExtensionStatus status = (*loaded)->status();
+  EXPECT_EQ(status.tier, "interp");
+  EXPECT_NE(status.reason.find("too large for the JIT"), std::string::npos) << status.reason;
+  EXPECT_EQ(events.count(HostEventKind::Note), 1u);
+  Value args[] = {Value::from_i32(2), Value::from_i32(40)};
+  auto sum = (*loaded)->call("add", args);
+  ASSERT_TRUE(sum.ok()) << sum.error().describe();
+  EXPECT_EQ((*sum)[0].i32, 42u);
 }
 
 TEST(Host, BadConfigurationIsAUsageError) {

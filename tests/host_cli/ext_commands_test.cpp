@@ -59,6 +59,24 @@ TEST_F(ExtCommands, ListShowsEachExtensionAndNamesTheFileAndKeyOfABrokenOne) {
   EXPECT_TRUE(contains(r.err, "idempotnt")) << r.err;
 }
 
+// One extension.toml whose dotted key has 60,000 parts killed `ext list` (SIGSEGV in the
+// TOML parser): now that extension is refused with a message, status 3, the others load.
+TEST_F(ExtCommands, ListSurvivesAManifestWithADeeplyDottedKey) {
+  std::filesystem::path dir = root_ / "extensions";
+  std::filesystem::create_directories(dir / "deep");
+  std::filesystem::copy(vechash_dir(), dir / "vechash");
+  std::string parts;
+  for (int i = 0; i < 60000; ++i) parts += i ? ".a" : "a";
+  std::ofstream(dir / "deep" / "extension.toml") << "[" << parts << "]\n";
+
+  auto r = run_ironclad({"ext", "list", dir.string(), "--data-dir", data_dir_});
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_TRUE(contains(r.out, "vechash 1.0.0")) << r.out;
+  EXPECT_TRUE(contains(r.out, "1 loaded, 1 failed")) << r.out;
+  EXPECT_TRUE(contains(r.err, "deep/extension.toml: line 1: a dotted key with more than 64"))
+      << r.err;
+}
+
 TEST_F(ExtCommands, ListOfGoodExtensionsSucceeds) {
   auto r = run_ironclad({"ext", "list", example_extensions().string(), "--data-dir", data_dir_});
   EXPECT_EQ(r.status, 0) << r.err;

@@ -1,7 +1,8 @@
 // The WASI layer's count of effects outside the program (WasiContext::external_effects): what
 // `ironclad run` relies on to decide that running a faulted program again from the start is
-// safe. Output, created files and directories and consumed stdin count; reading the clock,
-// failed calls and opening without creating do not.
+// safe. Output, created files and directories and consumed input (stdin under any number, a
+// FIFO) count; reading the clock or a regular file, failed calls and opening without
+// creating do not.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -89,6 +90,21 @@ TEST_F(WasiEffects, CreatingFilesAndDirectoriesCounts) {
 TEST_F(WasiEffects, ReadingStdinCounts) {
   EXPECT_EQ(call("read_stdin"), 0u);
   EXPECT_EQ(wasi_.external_effects(), 1u);
+}
+
+// Stdin renumbered onto another fd is still the host's input: reading it there consumes what
+// a rerun would not see again (only fd 0 counted, so a program that renumbered stdin, read
+// it and then faulted was rerun on an empty stdin and printed a wrong result). A regular
+// file the program opened itself reads the same again: no effect.
+TEST_F(WasiEffects, ReadingStdinUnderAnotherNumberCounts) {
+  ASSERT_EQ(call("open_new_file", {Value::from_i32(wasi::abi::kOflagCreat)}), 0u);
+  ASSERT_EQ(wasi_.external_effects(), 1u);
+  const uint32_t file_fd = call("opened_fd");
+  EXPECT_EQ(call("read_fd", {Value::from_i32(file_fd)}), 0u);
+  EXPECT_EQ(wasi_.external_effects(), 1u) << "reading a file the program opened is no effect";
+  ASSERT_EQ(call("renumber", {Value::from_i32(0), Value::from_i32(file_fd)}), 0u);
+  EXPECT_EQ(call("read_fd", {Value::from_i32(file_fd)}), 0u);
+  EXPECT_EQ(wasi_.external_effects(), 2u);
 }
 
 TEST_F(WasiEffects, ASharedCounterOutlivesTheContext) {

@@ -34,6 +34,28 @@ TEST_F(TrapTest, EveryTrapKindIsReported) {
   EXPECT_EQ(h.trap("recurse", {I32(0)}), TrapKind::CallStackExhausted);
 }
 
+// One call-depth limit for every tier (StoreLimits::max_call_depth, in wasm frames): the JIT
+// once recursed 100,000 deep where the interpreter trapped past 10,000.
+TEST(CallDepth, TheLimitIsTheSameWasmFrameCountInEveryTier) {
+  runtime::StoreLimits limits;
+  limits.max_call_depth = 100;
+  Harness h("interp_traps", limits);
+  h.instantiate();
+  EXPECT_EQ(h.i32("descend", {I32(99)}), 99u);  // 100 frames
+  EXPECT_EQ(h.trap("descend", {I32(100)}), TrapKind::CallStackExhausted);
+  // A trap gives every frame back: the next call has the whole depth again.
+  EXPECT_EQ(h.i32("descend", {I32(99)}), 99u);
+}
+
+TEST(CallDepth, TheDefaultLimitHoldsInEveryTier) {
+  Harness h("interp_traps");
+  h.instantiate();
+  const uint32_t limit = runtime::StoreLimits{}.max_call_depth;
+  EXPECT_EQ(h.i32("descend", {I32(limit - 1)}), limit - 1);
+  EXPECT_EQ(h.trap("descend", {I32(limit)}), TrapKind::CallStackExhausted);
+  EXPECT_EQ(h.trap("descend", {I32(100'000)}), TrapKind::CallStackExhausted);
+}
+
 TEST_F(TrapTest, NonTrappingNeighboursSucceed) {
   EXPECT_EQ(h.i32("div_zero", {I32(1)}), 1u);
   EXPECT_EQ(h.i32("overflow", {I32(6)}), 0xFFFFFFFAu);

@@ -367,6 +367,55 @@ TEST(Instantiate, TablesOverTheCapFail) {
       << r.error().message;
 }
 
+// The caps were per memory and per table: 1000 tables of 10M elements fit in a 6 KB module
+// and asked for 80 GB (std::bad_alloc, or the OOM killer). One budget covers everything an
+// instance defines, charged before anything is allocated.
+TEST(Instantiate, AllTheTablesOfAnInstanceShareOneBudget) {
+  StoreLimits limits;
+  limits.max_instance_bytes = 64 << 20;  // the default is 4 GiB + 64 MiB; this test is light
+  auto store = make_store(limits);
+  ModuleBuilder b;
+  for (int i = 0; i < 1000; ++i) b.table(ValType::FuncRef, 1'000'000);  // 8 MB each
+  auto r = store->instantiate(b.build(), {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Exhausted);
+  EXPECT_NE(r.error().message.find("table 8: table of 1000000 elements (8000000 bytes) exceeds "
+                                   "what is left of the instance's budget for memories and "
+                                   "tables (3108864 of 67108864 bytes)"),
+            std::string::npos)
+      << r.error().message;
+  EXPECT_TRUE(tier_of(*store).instantiated.empty());
+}
+
+TEST(Instantiate, MemoriesAndTablesGrowOnlyWithinTheInstanceBudget) {
+  StoreLimits limits;
+  limits.max_instance_bytes = 4 * kPageSize + 16 * sizeof(Ref);
+  auto store = make_store(limits);
+  ModuleBuilder b;
+  b.memory(1);
+  b.table(ValType::FuncRef, 8);
+  auto r = store->instantiate(b.build(), {});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  Memory& memory = *(*r)->memories[0];
+  Table& table = *(*r)->tables[0];
+  EXPECT_EQ(memory.grow(3), 1);
+  EXPECT_EQ(memory.grow(1), -1) << "a fifth page is over the budget";
+  EXPECT_EQ(table.grow(8, Ref{}), 8);
+  EXPECT_EQ(table.grow(1, Ref{}), -1);
+  EXPECT_EQ(memory.pages(), 4u);
+  EXPECT_EQ(table.elements.size(), 16u);
+  // A second instance has a budget of its own.
+  auto second = store->instantiate(b.build(), {});
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ((*second)->memories[0]->grow(3), 1);
+}
+
+TEST(Instantiate, TheDefaultInstanceBudgetHoldsAFullMemory) {
+  StoreLimits limits;
+  EXPECT_GE(limits.max_instance_bytes, limits.max_memory_pages * kPageSize);
+  EXPECT_LT(limits.max_instance_bytes, uint64_t{8} << 30);
+}
+
 TEST(Instantiate, AnInconsistentModuleIsAnErrorNotACrash) {
   auto store = make_store();
   ModuleBuilder b;

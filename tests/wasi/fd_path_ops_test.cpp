@@ -1,6 +1,7 @@
 // fd_* and path_* on a real temporary directory preopened as "/sandbox": the operations a
 // wasi-libc program performs, and the same operations aimed outside the preopen.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "temp_dir.h"
 #include "wasi/abi.h"
 #include "wasi/functions.h"
+#include "wasi/rights.h"
 #include "wasi/wasi.h"
 
 namespace ironclad::wasi {
@@ -29,6 +31,11 @@ constexpr uint32_t kPath2Ptr = 0x1800;  // second path (rename, link, symlink)
 constexpr uint32_t kOutPtr = 0x2000;    // results
 constexpr uint32_t kIovPtr = 0x3000;
 constexpr uint32_t kBufPtr = 0x4000;
+
+// The rights wasi-libc asks for: everything but what contradicts the open mode.
+constexpr uint64_t kOpenForReading = abi::kRightsAll & ~abi::kRightsWriting;
+constexpr uint64_t kOpenForWriting = abi::kRightsAll & ~abi::kRightsReading;
+constexpr uint64_t kOpenForBoth = abi::kRightsAll;
 
 class WasiFsTest : public ::testing::TestWithParam<ResolveStrategy> {
  protected:
@@ -84,8 +91,7 @@ TEST_P(WasiFsTest, PreopenIsAnnouncedWithItsGuestName) {
 
 TEST_P(WasiFsTest, CreateWriteSeekReadAFile) {
   uint32_t fd = 0;
-  ASSERT_EQ(open("notes.txt", abi::kOflagCreat | abi::kOflagTrunc,
-                 abi::kRightsReading | abi::kRightsWriting, &fd),
+  ASSERT_EQ(open("notes.txt", abi::kOflagCreat | abi::kOflagTrunc, kOpenForBoth, &fd),
             Errno::Success);
   EXPECT_GT(fd, kPreopenFd);
   ASSERT_EQ(write(fd, "hello wasi"), Errno::Success);
@@ -108,20 +114,24 @@ TEST_P(WasiFsTest, CreateWriteSeekReadAFile) {
   EXPECT_EQ(root_.read_file("sandbox/notes.txt"), "hello wasi");
 }
 
-TEST_P(WasiFsTest, FdstatReportsTypeFlagsAndFullRights) {
+TEST_P(WasiFsTest, FdstatReportsTypeFlagsAndTheRightsOfTheOpenMode) {
   uint32_t fd = 0;
-  ASSERT_EQ(open("log.txt", abi::kOflagCreat, abi::kRightsWriting, &fd,
+  ASSERT_EQ(open("log.txt", abi::kOflagCreat, kOpenForWriting, &fd,
                  abi::kLookupSymlinkFollow, abi::kFdflagAppend),
             Errno::Success);
   ASSERT_EQ(fd_fdstat_get(ctx_, m_.view(), fd, kOutPtr), Errno::Success);
   EXPECT_EQ(m_.u8(kOutPtr), abi::kFiletypeRegularFile);
   EXPECT_EQ(m_.u16(kOutPtr + 2), abi::kFdflagAppend);
-  EXPECT_EQ(m_.u64(kOutPtr + 8), abi::kRightsAll);
+  // Every file right but reading (opened for writing); it may pass on what it asked for.
+  EXPECT_EQ(m_.u64(kOutPtr + 8), rights::kFile & ~abi::kRightsReading);
+  EXPECT_EQ(m_.u64(kOutPtr + 16), rights::kDirectoryInheriting);
   ASSERT_EQ(fd_fdstat_set_flags(ctx_, m_.view(), fd, 0), Errno::Success);
   ASSERT_EQ(fd_fdstat_get(ctx_, m_.view(), fd, kOutPtr), Errno::Success);
   EXPECT_EQ(m_.u16(kOutPtr + 2), 0u);
   ASSERT_EQ(fd_fdstat_get(ctx_, m_.view(), kPreopenFd, kOutPtr), Errno::Success);
   EXPECT_EQ(m_.u8(kOutPtr), abi::kFiletypeDirectory);
+  EXPECT_EQ(m_.u64(kOutPtr + 8), rights::kDirectory);
+  EXPECT_EQ(m_.u64(kOutPtr + 16), rights::kDirectoryInheriting);
   EXPECT_EQ(fd_fdstat_get(ctx_, m_.view(), 77, kOutPtr), Errno::BadF);
 }
 
@@ -133,7 +143,7 @@ TEST_P(WasiFsTest, DirectoriesAreCreatedListedAndRemoved) {
   root_.write_file("sandbox/dir/a.txt", "a");
   root_.write_file("sandbox/dir/b.txt", "bb");
   uint32_t dir_fd = 0;
-  ASSERT_EQ(open("dir", abi::kOflagDirectory, abi::kRightsReading, &dir_fd), Errno::Success);
+  ASSERT_EQ(open("dir", abi::kOflagDirectory, kOpenForReading, &dir_fd), Errno::Success);
 
   // Page through with a buffer too small for all entries, as wasi-libc's readdir does.
   std::set<std::string> names;
@@ -181,7 +191,7 @@ TEST_P(WasiFsTest, TimesAreSetByPathAndByFd) {
             Errno::Success);
   EXPECT_EQ(m_.u64(kOutPtr + abi::filestat::kMtim), kMtime);
   uint32_t fd = 0;
-  ASSERT_EQ(open("t.txt", 0, abi::kRightsWriting, &fd), Errno::Success);
+  ASSERT_EQ(open("t.txt", 0, kOpenForWriting, &fd), Errno::Success);
   ASSERT_EQ(fd_filestat_set_times(ctx_, m_.view(), fd, kMtime, 0, abi::kFstflagAtim),
             Errno::Success);
   ASSERT_EQ(fd_filestat_get(ctx_, m_.view(), fd, kOutPtr), Errno::Success);
@@ -209,17 +219,20 @@ TEST_P(WasiFsTest, RenameAndFilestatByPath) {
 }
 
 TEST_P(WasiFsTest, SymlinkCreatedByTheGuestCannotBeUsedToEscape) {
+  // An absolute target is refused outright; a relative one climbing out is created but
+  // leads nowhere.
   uint32_t target_len = path(root_ / "outside", kPath2Ptr);
-  ASSERT_EQ(path_symlink(ctx_, m_.view(), kPath2Ptr, target_len, kPreopenFd, kPathPtr,
+  EXPECT_EQ(path_symlink(ctx_, m_.view(), kPath2Ptr, target_len, kPreopenFd, kPathPtr,
                          path("evil")),
-            Errno::Success);
+            Errno::NotCapable);
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(root_ / "sandbox/evil")));
   uint32_t fd = 0;
-  EXPECT_EQ(open("evil/secret.txt", 0, abi::kRightsReading, &fd), Errno::NotCapable);
+  EXPECT_EQ(open("evil/secret.txt", 0, kOpenForReading, &fd), Errno::NoEnt);
   target_len = path("../outside", kPath2Ptr);
   ASSERT_EQ(path_symlink(ctx_, m_.view(), kPath2Ptr, target_len, kPreopenFd, kPathPtr,
                          path("evil2")),
             Errno::Success);
-  EXPECT_EQ(open("evil2/secret.txt", 0, abi::kRightsReading, &fd), Errno::NotCapable);
+  EXPECT_EQ(open("evil2/secret.txt", 0, kOpenForReading, &fd), Errno::NotCapable);
   // readlink shows the link itself without following it.
   ASSERT_EQ(path_readlink(ctx_, m_.view(), kPreopenFd, kPathPtr, path("evil2"), kBufPtr, 64,
                           kOutPtr),
@@ -229,9 +242,9 @@ TEST_P(WasiFsTest, SymlinkCreatedByTheGuestCannotBeUsedToEscape) {
 
 TEST_P(WasiFsTest, NoPathOperationReachesOutsideThePreopen) {
   uint32_t fd = 0;
-  EXPECT_EQ(open("../outside/secret.txt", 0, abi::kRightsReading, &fd), Errno::NotCapable);
-  EXPECT_EQ(open("/etc/passwd", 0, abi::kRightsReading, &fd), Errno::NotCapable);
-  EXPECT_EQ(open("../outside/new.txt", abi::kOflagCreat, abi::kRightsWriting, &fd),
+  EXPECT_EQ(open("../outside/secret.txt", 0, kOpenForReading, &fd), Errno::NotCapable);
+  EXPECT_EQ(open("/etc/passwd", 0, kOpenForReading, &fd), Errno::NotCapable);
+  EXPECT_EQ(open("../outside/new.txt", abi::kOflagCreat, kOpenForWriting, &fd),
             Errno::NotCapable);
   EXPECT_EQ(path_unlink_file(ctx_, m_.view(), kPreopenFd, kPathPtr,
                              path("../outside/secret.txt")),
@@ -269,7 +282,7 @@ TEST_P(WasiFsTest, PathArgumentsAreBoundsCheckedAndNeedADirectoryFd) {
 
 TEST_P(WasiFsTest, IovecsOutsideMemoryAreEFault) {
   uint32_t fd = 0;
-  ASSERT_EQ(open("f.txt", abi::kOflagCreat, abi::kRightsReading | abi::kRightsWriting, &fd),
+  ASSERT_EQ(open("f.txt", abi::kOflagCreat, kOpenForBoth, &fd),
             Errno::Success);
   m_.write_iovec(kIovPtr, m_.size() - 4, 8);  // buffer runs past the end
   EXPECT_EQ(fd_write(ctx_, m_.view(), fd, kIovPtr, 1, kOutPtr), Errno::Fault);
@@ -292,6 +305,65 @@ TEST_P(WasiFsTest, StdoutGoesToTheConfiguredHostFd) {
   std::fclose(capture);
 }
 
+// Stdio is the host's: an embedding application's log file, terminal or pipe. The guest may
+// write it (and read stdin), never truncate, redate, grow, seek, sync or re-flag it, even
+// after renumbering it. Before, fd_filestat_set_size(1, 0) truncated a redirected log and
+// fd_fdstat_set_flags(0, NONBLOCK) left the shared stdin non-blocking.
+TEST_P(WasiFsTest, StdioIsAStreamTheGuestCannotChange) {
+  root_.write_file("host.log", "application log\n");
+  const std::string log_path = root_ / "host.log";
+  int log = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  ASSERT_GE(log, 0);
+  int stdin_pipe[2];
+  ASSERT_EQ(::pipe(stdin_pipe), 0);
+  ctx_.set_stdio(0, stdin_pipe[0]);
+  ctx_.set_stdio(1, log);
+  struct stat before;
+  ASSERT_EQ(::stat(log_path.c_str(), &before), 0);
+
+  for (uint32_t fd : {0u, 1u}) {
+    SCOPED_TRACE(fd);
+    EXPECT_EQ(fd_filestat_set_size(ctx_, m_.view(), fd, 0), Errno::NotCapable);
+    EXPECT_EQ(fd_filestat_set_times(ctx_, m_.view(), fd, 0, 0,
+                                    abi::kFstflagAtimNow | abi::kFstflagMtimNow),
+              Errno::NotCapable);
+    EXPECT_EQ(fd_allocate(ctx_, m_.view(), fd, 0, 1ull << 30), Errno::NotCapable);
+    EXPECT_EQ(fd_fdstat_set_flags(ctx_, m_.view(), fd, abi::kFdflagNonblock), Errno::NotCapable);
+    EXPECT_EQ(fd_seek(ctx_, m_.view(), fd, 0, abi::kWhenceSet, kOutPtr), Errno::NotCapable);
+    EXPECT_EQ(fd_tell(ctx_, m_.view(), fd, kOutPtr), Errno::NotCapable);
+    EXPECT_EQ(fd_sync(ctx_, m_.view(), fd), Errno::NotCapable);
+    EXPECT_EQ(fd_datasync(ctx_, m_.view(), fd), Errno::NotCapable);
+    EXPECT_EQ(fd_advise(ctx_, m_.view(), fd, 0, 0, 4), Errno::NotCapable);
+    EXPECT_EQ(fd_fdstat_set_rights(ctx_, m_.view(), fd, abi::kRightsAll, 0), Errno::NotCapable);
+    EXPECT_EQ(fd_filestat_get(ctx_, m_.view(), fd, kOutPtr), Errno::Success);
+  }
+  m_.write(kBufPtr, "x");
+  m_.write_iovec(kIovPtr, kBufPtr, 1);
+  EXPECT_EQ(fd_pwrite(ctx_, m_.view(), 1, kIovPtr, 1, 0, kOutPtr), Errno::NotCapable);
+  EXPECT_EQ(fd_pread(ctx_, m_.view(), 0, kIovPtr, 1, 0, kOutPtr), Errno::NotCapable);
+  EXPECT_EQ(fd_write(ctx_, m_.view(), 0, kIovPtr, 1, kOutPtr), Errno::NotCapable);
+  // What stays allowed: writing stdout, asking what it is.
+  ASSERT_EQ(write(1, "guest line\n"), Errno::Success);
+  ASSERT_EQ(fd_fdstat_get(ctx_, m_.view(), 1, kOutPtr), Errno::Success);
+  EXPECT_EQ(m_.u64(kOutPtr + 8), rights::kStdout);
+  // Renumbered, it is the same stream with the same rights.
+  uint32_t other = 0;
+  root_.write_file("sandbox/other.txt", "");
+  ASSERT_EQ(open("other.txt", 0, kOpenForBoth, &other), Errno::Success);
+  ASSERT_EQ(fd_renumber(ctx_, m_.view(), 1, other), Errno::Success);
+  EXPECT_EQ(fd_filestat_set_size(ctx_, m_.view(), other, 0), Errno::NotCapable);
+
+  EXPECT_EQ(root_.read_file("host.log"), "application log\nguest line\n");
+  struct stat after;
+  ASSERT_EQ(::stat(log_path.c_str(), &after), 0);
+  EXPECT_LE(after.st_blocks, before.st_blocks + 8) << "fd_allocate grew the log";
+  EXPECT_EQ(::fcntl(stdin_pipe[0], F_GETFL) & O_NONBLOCK, 0);
+  EXPECT_NE(::fcntl(log, F_GETFL) & O_APPEND, 0);
+  ::close(stdin_pipe[0]);
+  ::close(stdin_pipe[1]);
+  ::close(log);
+}
+
 TEST_P(WasiFsTest, WritingToABrokenPipeIsEPipeNotADeadHost) {
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
@@ -308,8 +380,8 @@ TEST_P(WasiFsTest, RenumberMovesAnFdOntoAnother) {
   uint32_t a = 0, b = 0;
   root_.write_file("sandbox/a.txt", "A");
   root_.write_file("sandbox/b.txt", "B");
-  ASSERT_EQ(open("a.txt", 0, abi::kRightsReading, &a), Errno::Success);
-  ASSERT_EQ(open("b.txt", 0, abi::kRightsReading, &b), Errno::Success);
+  ASSERT_EQ(open("a.txt", 0, kOpenForReading, &a), Errno::Success);
+  ASSERT_EQ(open("b.txt", 0, kOpenForReading, &b), Errno::Success);
   ASSERT_EQ(fd_renumber(ctx_, m_.view(), a, b), Errno::Success);
   EXPECT_EQ(read(b), "A");
   EXPECT_EQ(fd_close(ctx_, m_.view(), a), Errno::BadF);

@@ -97,12 +97,28 @@ TEST_F(WasiLinkerTest, CallerWithoutMemoryGetsEFaultNotACrash) {
 }
 
 TEST_F(WasiLinkerTest, UnsupportedFunctionsAnswerENoSys) {
-  runtime::FunctionInstance* f = func("sock_shutdown");
+  runtime::FunctionInstance* f = func("proc_raise");
   runtime::HostContext host{store_, nullptr};
-  Value args[2] = {Value::from_i32(0), Value::from_i32(0)};
+  Value args[1] = {Value::from_i32(9)};
   Value result;
   ASSERT_TRUE(f->host(host, args, &result).ok());
-  EXPECT_EQ(result.i32, 52u);
+  EXPECT_EQ(result.i32, static_cast<uint32_t>(Errno::NoSys));
+}
+
+// No sockets are offered, but the sock_* calls answer as POSIX would for the fd they get
+// (wasi-testsuite's sock_shutdown-invalid_fd and -not_sock): EBADF, then ENOTSOCK.
+TEST_F(WasiLinkerTest, SocketCallsOnWhatIsNoSocketAnswerEBadFOrENotSock) {
+  runtime::HostContext host{store_, nullptr};
+  Value result;
+  Value shutdown_args[2] = {Value::from_i32(99), Value::from_i32(2)};
+  ASSERT_TRUE(func("sock_shutdown")->host(host, shutdown_args, &result).ok());
+  EXPECT_EQ(result.i32, static_cast<uint32_t>(Errno::BadF));
+  shutdown_args[0] = Value::from_i32(1);
+  ASSERT_TRUE(func("sock_shutdown")->host(host, shutdown_args, &result).ok());
+  EXPECT_EQ(result.i32, static_cast<uint32_t>(Errno::NotSock));
+  Value accept_args[3] = {Value::from_i32(1), Value::from_i32(0), Value::from_i32(0)};
+  ASSERT_TRUE(func("sock_accept")->host(host, accept_args, &result).ok());
+  EXPECT_EQ(result.i32, static_cast<uint32_t>(Errno::NotSock));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // C programs compiled to wasm32-wasi (tests/wasi/programs) run through the runtime and
-// the interpreter tier with a WasiContext: what the guest prints, its exit code, the files
-// it leaves, and that its escape attempts fail.
+// the interpreter tier (the conformance checks in both tiers) with a WasiContext: what the
+// guest prints, its exit code, the files it leaves, and that its escape attempts fail.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include "cpu/features.h"
 #include "interp/interpreter.h"
+#include "jit/jit_tier.h"
 #include "runtime/runtime.h"
 #include "temp_dir.h"
 #include "wasi/wasi.h"
@@ -30,7 +32,8 @@ struct ProgramRun {
   std::string out;             // what the program wrote to stdout
 };
 
-ProgramRun run_program(const std::string& name, WasiContext& wasi) {
+ProgramRun run_program(const std::string& name, WasiContext& wasi,
+                       std::unique_ptr<runtime::Tier> tier = interp::make_interpreter()) {
   ProgramRun run;
   std::string path = ironclad::testing::fixture_dir() + "/" + name;
   std::ifstream in(path, std::ios::binary);
@@ -46,7 +49,7 @@ ProgramRun run_program(const std::string& name, WasiContext& wasi) {
   }
   std::FILE* capture = std::tmpfile();
   wasi.set_stdio(1, ::fileno(capture));
-  runtime::Store store(interp::make_interpreter());
+  runtime::Store store(std::move(tier));
   runtime::Linker linker;
   EXPECT_TRUE(add_to_linker(linker, store, wasi).ok());
   auto instance = linker.instantiate(store, std::shared_ptr<const wasm::Module>(std::move(*module)));
@@ -150,6 +153,50 @@ TEST(WasiPrograms, TrapComesBackAsAnErrorWithBacktrace) {
   ASSERT_FALSE(run.error->backtrace.empty());
   EXPECT_EQ(run.error->backtrace.front().function_name, "crash");
 }
+
+// wasi_conformance.c: one preview1 behaviour of WebAssembly/wasi-testsuite per check, in a
+// fresh preopened directory, in each tier.
+struct ConformanceCase {
+  const char* check;
+  const char* tier;
+};
+void PrintTo(const ConformanceCase& c, std::ostream* os) { *os << c.check << " in " << c.tier; }
+
+class WasiConformance : public ::testing::TestWithParam<ConformanceCase> {};
+
+std::unique_ptr<runtime::Tier> make_tier(const std::string& name) {
+  if (name == "interp") return interp::make_interpreter();
+  jit::JitConfig config;  // SSE2 only: what every x86-64 CPU runs
+  config.features = cpu::FeatureSet{cpu::X86::SSE2};
+  config.host_verified = config.features;
+  return jit::make_jit_tier(config);
+}
+
+TEST_P(WasiConformance, CheckHolds) {
+  TempDir dir;
+  WasiContext wasi;
+  wasi.set_args({"wasi_conformance", GetParam().check});
+  ASSERT_TRUE(wasi.preopen_dir(dir.path(), "/sandbox").ok());
+  ProgramRun run = run_program("wasi_conformance.wasm", wasi, make_tier(GetParam().tier));
+  ASSERT_FALSE(run.error) << run.error->describe();
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_EQ(run.out, "ok\n");
+}
+
+std::vector<ConformanceCase> conformance_cases() {
+  std::vector<ConformanceCase> cases;
+  for (const char* check :
+       {"sock_shutdown_errors", "directory_seek_tell", "set_rights_narrows",
+        "rights_follow_open_mode", "directory_cannot_be_truncated", "reopen_preopen",
+        "link_trailing_slash", "symlink_trailing_slash", "symlink_absolute_target"})
+    for (const char* tier : {"interp", "jit"}) cases.push_back({check, tier});
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Checks, WasiConformance, ::testing::ValuesIn(conformance_cases()),
+                         [](const auto& info) {
+                           return std::string(info.param.check) + "_" + info.param.tier;
+                         });
 
 }  // namespace
 }  // namespace ironclad::wasi

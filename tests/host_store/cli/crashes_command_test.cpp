@@ -67,6 +67,37 @@ TEST_F(CrashesCommand, ListShowsOneLinePerGroupWithCountsAndTimes) {
   EXPECT_LT(r.out.find(fp), r.out.find("0000111122223333"));
 }
 
+// A crash report's fields come from modules and extensions (a trap message quoting a name),
+// and the reports and index from a data directory anyone may have written: none of them may
+// drive the terminal (`crashes list` printed them raw).
+TEST_F(CrashesCommand, ControlCharactersInReportsNeverReachTheTerminal) {
+  {
+    auto store = CrashStore::open(dir_.path());
+    ASSERT_TRUE(store.ok());
+    CrashReport hostile = sample_report();
+    hostile.id = "20261124T000000Z-hostile";
+    hostile.fingerprint = "4444555566667777";
+    hostile.kind = "Trap\x1b[2J";
+    hostile.extension_id = "x\x1b]0;pwned\x07";
+    hostile.message = "trap in \x1b[31mred\xc2\x9b" "31m";
+    ASSERT_TRUE((*store)->write(hostile).ok());
+  }
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"crashes", "list"}, {"crashes", "list", "--json"},
+        {"crashes", "show", "4444555566667777"}}) {
+    std::vector<std::string> args = command;
+    args.insert(args.end(), {"--data-dir", data_dir()});
+    auto r = run_ironclad(args);
+    EXPECT_EQ(r.status, 0) << r.err;
+    for (const std::string& text : {r.out, r.err}) {
+      EXPECT_EQ(text.find('\x1b'), std::string::npos) << command.back() << ":\n" << text;
+      EXPECT_EQ(text.find('\x07'), std::string::npos) << command.back();
+      EXPECT_EQ(text.find("\xc2\x9b"), std::string::npos) << command.back();
+    }
+    EXPECT_NE(r.out.find("red"), std::string::npos) << r.out;
+  }
+}
+
 TEST_F(CrashesCommand, ListJsonHasEveryGroupField) {
   auto r = run_ironclad({"crashes", "list", "--json", "--data-dir", data_dir()});
   ASSERT_EQ(r.status, 0) << r.err;
