@@ -133,10 +133,7 @@ Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
   if (plan.kind == TierKind::Interp) {
     // IRONCLAD_INTERP_PLAIN=1: the interpreter without its lowering optimizations, to tell
     // a lowering bug from anything else on a real program (docs/interpreter.md).
-    const char* plain = std::getenv("IRONCLAD_INTERP_PLAIN");
-    interp::InterpreterOptions options;
-    options.optimize = !(plain && std::string_view(plain) == "1");
-    return interp::make_interpreter(options);
+    return interp::make_interpreter(interp::InterpreterOptions::from_environment());
   }
   jit::JitConfig config = host::jit_config(plan.resolved.features, plan.host_verified,
                                            plan.emulate_features, plan.emulate_cpu);

@@ -103,7 +103,7 @@ RungPlan Planner::plan(Rung rung, const cpu::FeatureSet& excluded) const {
 }
 
 std::unique_ptr<runtime::Tier> Planner::make_tier(const RungPlan& plan) const {
-  if (!plan.jit) return interp::make_interpreter();
+  if (!plan.jit) return interp::make_interpreter(interp::InterpreterOptions::from_environment());
   return jit::make_jit_tier(
       jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu));
 }

@@ -5,6 +5,8 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 #include "interp/handlers.h"
 #include "interp/lowerer.h"
@@ -27,6 +29,13 @@ Interpreter::~Interpreter() = default;
 
 void StackUnmap::operator()(uint64_t* p) const {
   if (p) ::munmap(p, bytes);
+}
+
+InterpreterOptions InterpreterOptions::from_environment() {
+  InterpreterOptions options;
+  const char* plain = std::getenv("IRONCLAD_INTERP_PLAIN");
+  options.optimize = !(plain && std::string_view(plain) == "1");
+  return options;
 }
 
 std::unique_ptr<runtime::Tier> make_interpreter(InterpreterOptions options) {

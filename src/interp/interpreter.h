@@ -17,6 +17,11 @@ struct InterpreterOptions {
   // serve as the reference the optimized lowering is tested against (and to tell a
   // lowering bug from a handler bug on a real program: IRONCLAD_INTERP_PLAIN=1).
   bool optimize = true;
+
+  // The defaults, with IRONCLAD_INTERP_PLAIN=1 in the environment turning `optimize` off:
+  // every interpreter a process makes (the CLI's, the extension host's, a component's)
+  // then runs the plain lowering.
+  static InterpreterOptions from_environment();
 };
 
 // Unmaps the interpreter's value stack.
