@@ -159,6 +159,7 @@ size_t Lowerer::emit(Handler h) {
   }
   last_op_.valid = false;
   size_t at = w_.size();
+  last_start_ = at;
   code_->offsets.emplace_back(static_cast<uint32_t>(at), offset_);
   Word word;
   word.handler = h;
@@ -223,7 +224,7 @@ void Lowerer::mark_label() {
 
 void Lowerer::set_dst_patch(size_t word, bool high) {
   dst_patch_.valid = true;
-  dst_patch_.start = code_->offsets.back().first;
+  dst_patch_.start = last_start_;
   dst_patch_.word = word;
   dst_patch_.high = high;
   dst_patch_.home = stack_.back().home;

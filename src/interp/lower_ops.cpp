@@ -110,16 +110,32 @@ Result<void> Lowerer::lower_variable(const wasm::Instr& in) {
         if (has_readers) {
           // Entries still reading the local's old value (as in `x++` used as a value) get
           // their copies first: take the producer out, emit them, put it back after.
+          // A fused producer has a second offsets entry (and an inner one) inside its words.
           std::vector<Word> producer(w_.begin() + static_cast<ptrdiff_t>(patch.start), w_.end());
-          uint32_t producer_offset = code_->offsets.back().second;
+          std::vector<std::pair<uint32_t, uint32_t>> producer_offsets;
+          while (!code_->offsets.empty() && code_->offsets.back().first >= patch.start) {
+            producer_offsets.insert(producer_offsets.begin(), code_->offsets.back());
+            code_->offsets.pop_back();
+          }
+          std::vector<uint32_t> producer_inner;
+          while (!inner_offsets_.empty() && inner_offsets_.back() >= patch.start) {
+            producer_inner.insert(producer_inner.begin(), inner_offsets_.back());
+            inner_offsets_.pop_back();
+          }
           forget_ops_after(patch.start);
           w_.resize(patch.start);
-          code_->offsets.pop_back();
+          if (copy_end_ > patch.start) copy_end_ = 0;
           materialize_local_readers(slot);
-          size_t moved = w_.size();
-          code_->offsets.emplace_back(static_cast<uint32_t>(moved), producer_offset);
+          const size_t moved = w_.size();
+          auto shifted = [&](uint32_t word) {
+            return static_cast<uint32_t>(word - patch.start + moved);
+          };
+          for (const auto& [word, module_offset] : producer_offsets)
+            code_->offsets.emplace_back(shifted(word), module_offset);
+          for (uint32_t word : producer_inner) inner_offsets_.push_back(shifted(word));
           w_.insert(w_.end(), producer.begin(), producer.end());
           patch.word = patch.word - patch.start + moved;
+          copy_end_ = 0;
         }
         if (patch.high)
           w_[patch.word].pair.b = slot;

@@ -209,6 +209,9 @@ class Lowerer {
   std::vector<uint32_t> inner_offsets_;
   uint32_t offset_ = 0;  // module offset of the instruction being lowered
   size_t copy_end_ = 0;  // end of the last instruction when it is a lone copy64, else 0
+  // The first word of the last instruction emitted. Not code_->offsets.back(): a fused
+  // instruction that reports a trap of its second part at ip + 1 has an offsets entry there.
+  size_t last_start_ = 0;
 };
 
 }  // namespace ironclad::interp

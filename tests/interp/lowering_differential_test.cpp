@@ -621,13 +621,30 @@ TEST(LoweringDifferential, ResultsWrittenToLocalsWithEveryOperandSource) {
         "(" + T + ".add (local.get " + l + ") (block (result " + T + ") (local.set " + l + " (" +
             T + ".add (local.get " + l + ") " + const_of(t, 1) + ")) (local.get " + l + ")))");
   }
+  // A load (a fused one too: load(load(q) + c) is one instruction with a second trap
+  // position inside it) written into a local whose old value is still on the stack: the
+  // producer is taken out, the old value copied, the producer put back whole. The
+  // componentize-js engine crashed the interpreter here (the copy landed inside the load).
+  for (Ty t : {Ty::I32, Ty::I64, Ty::F64}) {
+    const std::string T = name(t), l = local_of(t);
+    for (const Source& a : address_sources()) {
+      add(family, t, "old " + l + " + (" + l + " = load(" + a.name + "))",
+          "(" + T + ".add (local.get " + l + ") (block (result " + T + ") (local.set " + l + " " +
+              load_of(t, a.expr(Ty::I32)) + ") (local.get " + l + ")))");
+      add(family, t, "old " + l + " + tee " + l + " load(" + a.name + ")",
+          "(" + T + ".add (local.get " + l + ") (local.tee " + l + " " +
+              load_of(t, a.expr(Ty::I32)) + "))");
+    }
+  }
   // A lazy `p + c` (and a lazy local) on the stack while p changes.
   for (const Source& a : address_sources()) {
     add(family, Ty::I32, "p + 8 while p = " + a.name,
         "(i32.add (i32.add (local.get $p) (i32.const 8)) (block (result i32) (local.set $p " +
             a.expr(Ty::I32) + ") (i32.load (local.get $p))))");
   }
-  compare(family);
+  auto used = compare(family);
+  expect_used(used, interp::load_load_handler(Opcode::I32Load, Opcode::I64Load),
+              "i64.load from a loaded pointer");
 }
 
 // SIMD operators that absorb a load, every value source for the other operand.
@@ -668,6 +685,18 @@ TEST(LoweringDifferential, ALoadFromASumWithALoadedOperand) {
   char want[32];
   std::snprintf(want, sizeof want, "32 %08x", value);
   EXPECT_EQ(optimized.call("f0", args), want);
+}
+
+// The minimal case of the componentize-js crash: `a + tee a (load(load(b + 72) + 56))`. The
+// old a is copied out before the fused load writes a; the copy was put between the fused
+// load's handler word and its operands, so its operands ran as code (SIGSEGV).
+TEST(LoweringDifferential, AFusedLoadWrittenIntoALocalStillOnTheStack) {
+  Family family = named("tee-fused");
+  add(family, Ty::I32, "p + tee p load(load(q + 72) + 56)",
+      "(i32.add (local.get $p) (local.tee $p (i32.load (i32.add (i32.load offset=72 (local.get $q)) (i32.const 56)))))");
+  auto used = compare(family);
+  expect_used(used, interp::load_load_handler(Opcode::I32Load, Opcode::I32Load),
+              "i32.load from a loaded pointer");
 }
 
 }  // namespace
