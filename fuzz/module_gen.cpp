@@ -376,10 +376,18 @@ class FunctionGen {
         out.push_back(0x23);  // global.get
         uleb(out, global_of(t));
         return;
-      case 8:
+      case 8: {
+        // local.tee; half the time with the local's old value still on the stack (`x++`
+        // used as a value), which makes the lowering copy the old value out before the
+        // producer writes the local: a fused producer once got the copy inside its words.
+        const uint32_t local = some_local(t).index;
+        const bool old_value_below = in_.below(2);
+        if (old_value_below) local_get(out, local);
         value(out, t, depth + 1);
-        local_op(out, 0x22, some_local(t).index);  // local.tee
+        local_op(out, 0x22, local);  // local.tee
+        if (old_value_below) out.push_back(binary_op(t));
         return;
+      }
       case 9:
         if (call(out, t, depth)) return;
         break;
