@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include "component/instance.h"
+#include "component/model.h"
 #include "cpu/fingerprint.h"
 #include "cpu/host.h"
 #include "host/crash_report.h"
@@ -15,6 +16,26 @@
 
 namespace ironclad::host {
 namespace {
+
+// Why the JIT would refuse a component: the first inner core module (nested components'
+// too) beyond the JIT's input limits. The whole component runs on one rung.
+std::optional<std::string> component_jit_refusal(const component::Component& c,
+                                                  const jit::JitInputLimits& limits) {
+  for (size_t i = 0; i < c.core_modules.size(); ++i) {
+    const component::CoreModuleDef& def = c.core_modules[i];
+    if (!def.module) continue;
+    if (auto refusal = jit::jit_input_refusal(*def.module, limits)) {
+      // "core module 0 `M`" as fault messages name it (the name section's name, if any).
+      std::string where = "core module " + std::to_string(i);
+      if (!def.name.empty() && def.name != where) where += " `" + def.name + "`";
+      return where + ": " + *refusal;
+    }
+  }
+  for (const auto& nested : c.components)
+    if (nested)
+      if (auto refusal = component_jit_refusal(*nested, limits)) return refusal;
+  return std::nullopt;
+}
 
 // How many incidents status() keeps (the newest): a module that faults forever must not
 // grow the host's memory forever.
@@ -195,7 +216,9 @@ Result<void> RecoveringModule::start() {
   // Too large for the JIT: the interpreter, from the start (not an incident: nothing is
   // remembered, and the next start decides again).
   if (plan_.jit && !disabled_) {
-    if (auto refusal = jit::jit_input_refusal(*module_, config_.jit_input_limits)) {
+    auto refusal = component_ ? component_jit_refusal(*component_, config_.jit_input_limits)
+                              : jit::jit_input_refusal(*module_, config_.jit_input_limits);
+    if (refusal) {
       rung_ = Rung::Interpreter;
       reason_ = "too large for the JIT (" + *refusal + ")";
       plan_ = planner_.plan(rung_, excluded_);

@@ -168,5 +168,33 @@ TEST(ComponentRecovery, ANonIdempotentCallReportsTheRestartAndTheQuarantineIsRem
   EXPECT_EQ((*again)->status().incidents.size(), 1u);  // the earlier one, from the crash reports
 }
 
+// The JIT's input limits apply to every inner core module: a component with one beyond them
+// runs in the interpreter from the start, with a note naming the inner module (the limit
+// check once read the component's missing core module and crashed).
+TEST(ComponentRecovery, AComponentTooLargeForTheJitRunsInTheInterpreter) {
+  IRONCLAD_REQUIRE_NPM_TOOLS(modules);
+  TempDir dir;
+  auto f = simd_component(modules, dir);
+  ASSERT_TRUE(f);
+  std::vector<HostEvent> events;
+  host::RecoveryConfig config = alderlake(dir, f->path, events);
+  config.plan.policy = "conservative";
+  config.plan.emulate_cpu.clear();
+  config.jit_input_limits.max_function_bytes = 8;  // every real function is larger
+  auto program = host::RecoveringModule::create_component(f->component, f->bytes, config);
+  ASSERT_TRUE(program.ok()) << program.error().describe();
+  ExtensionStatus status = (*program)->status();
+  EXPECT_EQ(status.tier, "interp");
+  EXPECT_THAT(status.reason, HasSubstr("too large for the JIT (core module 0"));
+  bool noted = false;
+  for (const HostEvent& e : events)
+    if (e.kind == HostEventKind::Note && e.message.find("runs in the interpreter") != std::string::npos)
+      noted = true;
+  EXPECT_TRUE(noted);
+  auto r = (*program)->call_component("mul-loop", {ComponentValue::u32(100)}, true);
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  EXPECT_EQ((*r)->as_u64(), expected_product(100));
+}
+
 }  // namespace
 }  // namespace ironclad::component
