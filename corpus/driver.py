@@ -266,10 +266,13 @@ def run_tier(prog, tier, ctx):
     ctx.step_stderr = []  # (first transcript line of the step, its stderr)
     for i, step in enumerate(prog.steps, 1):
         binary = binary_of(ctx.out_root, prog, target, step["run"])
-        artifact = os.path.join(ctx.run_root, prog.name, "artifacts", step["run"] + ".icwasm")
+        # Artifacts are signed with the data directory's key and used only with it: compiled
+        # into this tier and round's own data directory, with it.
+        artifact = os.path.join(ctx.data_dir, "artifacts", prog.name, step["run"] + ".icwasm")
         if tier == "jit-artifact" and not os.path.isfile(artifact):
             os.makedirs(os.path.dirname(artifact), exist_ok=True)
-            c = subprocess.run([ctx.ironclad, "compile", binary, "-o", artifact],
+            c = subprocess.run([ctx.ironclad, "compile", "--data-dir", ctx.data_dir, binary,
+                                "-o", artifact],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                stdin=subprocess.DEVNULL)
             if c.returncode != 0:
@@ -396,8 +399,6 @@ def cmd_check(args):
             log("%s: %s" % (prog.name, err))
             continue
         ran += 1
-        # Artifacts are compiled by this engine, once per invocation (never an older one's).
-        shutil.rmtree(os.path.join(ctx.run_root, prog.name, "artifacts"), ignore_errors=True)
         # Timing: best of --runs, rounds interleaved over the tiers.
         best = {}
         ref = None
