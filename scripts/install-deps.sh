@@ -50,7 +50,7 @@ bash "$(dirname "$0")/fetch-corpus-sources.sh"
 npm_dir="$(cd "$(dirname "$0")/.." && pwd)/tools/npm"
 npm_installed() {
   local pkg version
-  for pkg in jco componentize-js; do
+  for pkg in jco componentize-js preview2-shim; do
     version=$(node -p "require('$npm_dir/package.json').dependencies['@bytecodealliance/$pkg']" 2>/dev/null) || return 1
     [ "$(node -p "require('$npm_dir/node_modules/@bytecodealliance/$pkg/package.json').version" 2>/dev/null)" = "$version" ] || return 1
   done
