@@ -20,7 +20,7 @@ namespace {
 // Why the JIT would refuse a component: the first inner core module (nested components'
 // too) beyond the JIT's input limits. The whole component runs on one rung.
 std::optional<std::string> component_jit_refusal(const component::Component& c,
-                                                  const jit::JitInputLimits& limits) {
+                                                 const jit::JitInputLimits& limits) {
   for (size_t i = 0; i < c.core_modules.size(); ++i) {
     const component::CoreModuleDef& def = c.core_modules[i];
     if (!def.module) continue;
@@ -222,8 +222,8 @@ Result<void> RecoveringModule::start() {
       rung_ = Rung::Interpreter;
       reason_ = "too large for the JIT (" + *refusal + ")";
       plan_ = planner_.plan(rung_, excluded_);
-      emit({HostEventKind::Note, config_.id,
-            noun() + " runs in the interpreter: " + reason_, std::nullopt});
+      emit({HostEventKind::Note, config_.id, noun() + " runs in the interpreter: " + reason_,
+            std::nullopt});
     }
   }
   if (disabled_) {

@@ -188,7 +188,8 @@ TEST(ComponentRecovery, AComponentTooLargeForTheJitRunsInTheInterpreter) {
   EXPECT_THAT(status.reason, HasSubstr("too large for the JIT (core module 0"));
   bool noted = false;
   for (const HostEvent& e : events)
-    if (e.kind == HostEventKind::Note && e.message.find("runs in the interpreter") != std::string::npos)
+    if (e.kind == HostEventKind::Note &&
+        e.message.find("runs in the interpreter") != std::string::npos)
       noted = true;
   EXPECT_TRUE(noted);
   auto r = (*program)->call_component("mul-loop", {ComponentValue::u32(100)}, true);
