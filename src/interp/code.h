@@ -107,7 +107,8 @@ struct ExecContext {
   uint32_t native_depth = 0;        // nested entries on the native stack
   const Word* host_call_ip = nullptr;  // the host call running now, if any (for backtraces)
 
-  uint64_t fuel = 0;  // remaining budget when fuel is enabled
+  uint64_t fuel = 0;  // units left in the current slice (runtime/call_budget.h) when counting
+  bool counts_fuel = false;  // StoreLimits::counts_fuel(): fuel or a deadline
 
   // Set when a run ends with Status::Trap / Status::Error.
   TrapKind trap_kind = TrapKind::None;

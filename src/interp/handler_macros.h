@@ -27,6 +27,14 @@ namespace ironclad::interp {
 [[gnu::cold, gnu::noinline]] Status raise_trap(ExecContext* ctx, const Word* ip, TrapKind kind);
 // Records an error (moved into the context) at `ip` and ends the run.
 [[gnu::cold, gnu::noinline]] Status raise_error(ExecContext* ctx, const Word* ip, Error error);
+// A bulk operation touching `bytes` bytes spends fuel by size (runtime/call_budget.h) when the
+// call counts fuel: Status::Done, or the Exhausted error raised.
+[[gnu::noinline]] Status charge_bulk(ExecContext* ctx, const Word* ip, uint64_t bytes);
+#define IRONCLAD_CHARGE_BULK(bytes)                                                                \
+  do {                                                                                             \
+    if (ctx->counts_fuel)                                                                          \
+      if (Status charged = charge_bulk(ctx, ip, (bytes)); charged != Status::Done) return charged; \
+  } while (0)
 
 // Reads the immediate stored in a whole word as T (i32, i64, f32 or f64 bits).
 template <typename T>

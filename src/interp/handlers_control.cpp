@@ -20,6 +20,13 @@ Status raise_error(ExecContext* ctx, const Word* ip, Error error) {
   return Status::Error;
 }
 
+Status charge_bulk(ExecContext* ctx, const Word* ip, uint64_t bytes) {
+  runtime::CallBudget& budget = ctx->store->call_budget();
+  if (!budget.spend(ctx->fuel, runtime::CallBudget::units_for_bytes(bytes)))
+    return raise_error(ctx, ip, budget.exhausted_error());
+  return Status::Done;
+}
+
 const Word kEntryReturn[1] = {{.handler = h_exit}};
 
 IRONCLAD_DEFINE_HANDLER(h_exit) {
@@ -33,8 +40,11 @@ IRONCLAD_DEFINE_HANDLER(h_unreachable) {
 }
 
 IRONCLAD_DEFINE_HANDLER(h_fuel) {
-  if (ctx->fuel == 0) [[unlikely]]
-    return raise_error(ctx, ip, Error::make(ErrorKind::Exhausted, "fuel exhausted"));
+  if (ctx->fuel == 0) [[unlikely]] {
+    // The slice is spent: the next one, unless the fuel is gone or the deadline passed.
+    runtime::CallBudget& budget = ctx->store->call_budget();
+    if (!budget.refill(ctx->fuel)) return raise_error(ctx, ip, budget.exhausted_error());
+  }
   --ctx->fuel;
   IRONCLAD_NEXT(1);
 }

@@ -100,6 +100,7 @@ IRONCLAD_DEFINE_HANDLER(h_memory_fill) {
   uint8_t value = slot_get<uint8_t>(fp, ip[1].pair.b);
   uint64_t n = slot_get<uint32_t>(fp, ip[2].pair.a);
   if (dst + n > memsize) return raise_trap(ctx, ip, TrapKind::OutOfBoundsMemoryAccess);
+  IRONCLAD_CHARGE_BULK(n);
   if (n) std::memset(mem + dst, value, n);
   IRONCLAD_NEXT(3);
 }
@@ -110,6 +111,7 @@ IRONCLAD_DEFINE_HANDLER(h_memory_copy) {
   uint64_t n = slot_get<uint32_t>(fp, ip[2].pair.a);
   if (dst + n > memsize || src + n > memsize)
     return raise_trap(ctx, ip, TrapKind::OutOfBoundsMemoryAccess);
+  IRONCLAD_CHARGE_BULK(n);
   if (n) std::memmove(mem + dst, mem + src, n);
   IRONCLAD_NEXT(3);
 }
@@ -131,6 +133,7 @@ namespace {
 }  // namespace
 
 IRONCLAD_DEFINE_HANDLER(h_memory_init) {
+  IRONCLAD_CHARGE_BULK(slot_get<uint32_t>(fp, ip[2].pair.a));
   if (!memory_init(ctx, ip, fp)) return raise_trap(ctx, ip, TrapKind::OutOfBoundsMemoryAccess);
   IRONCLAD_NEXT(3);
 }

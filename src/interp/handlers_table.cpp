@@ -40,6 +40,7 @@ IRONCLAD_DEFINE_HANDLER(h_table_size) {
 IRONCLAD_DEFINE_HANDLER(h_table_grow) {
   runtime::Table& t = table_operand(ip[3]);
   Ref init{slot_get<uint64_t>(fp, ip[1].pair.a)};
+  IRONCLAD_CHARGE_BULK(uint64_t{slot_get<uint32_t>(fp, ip[1].pair.b)} * sizeof(Ref));
   int64_t old = t.grow(slot_get<uint32_t>(fp, ip[1].pair.b), init);
   slot_set<uint32_t>(fp, ip[2].pair.a, static_cast<uint32_t>(old));  // -1 on failure
   IRONCLAD_NEXT(4);
@@ -51,6 +52,7 @@ IRONCLAD_DEFINE_HANDLER(h_table_fill) {
   Ref value{slot_get<uint64_t>(fp, ip[1].pair.b)};
   uint64_t n = slot_get<uint32_t>(fp, ip[2].pair.a);
   if (i + n > t.elements.size()) return raise_trap(ctx, ip, TrapKind::OutOfBoundsTableAccess);
+  IRONCLAD_CHARGE_BULK(n * sizeof(Ref));
   std::fill_n(t.elements.begin() + static_cast<ptrdiff_t>(i), n, value);
   IRONCLAD_NEXT(4);
 }
@@ -63,6 +65,7 @@ IRONCLAD_DEFINE_HANDLER(h_table_copy) {
   uint64_t n = slot_get<uint32_t>(fp, ip[2].pair.a);
   if (d + n > dst_table.elements.size() || s + n > src_table.elements.size())
     return raise_trap(ctx, ip, TrapKind::OutOfBoundsTableAccess);
+  IRONCLAD_CHARGE_BULK(n * sizeof(Ref));
   // Overlapping ranges in one table copy as if through a temporary (memmove semantics).
   auto src_begin = src_table.elements.begin() + static_cast<ptrdiff_t>(s);
   auto dst_begin = dst_table.elements.begin() + static_cast<ptrdiff_t>(d);
@@ -111,6 +114,7 @@ namespace {
 }  // namespace
 
 IRONCLAD_DEFINE_HANDLER(h_table_init) {
+  IRONCLAD_CHARGE_BULK(uint64_t{slot_get<uint32_t>(fp, ip[2].pair.a)} * sizeof(Ref));
   Status s = table_init(ctx, ip, fp);
   if (s != Status::Done) return s;
   IRONCLAD_NEXT(4);

@@ -84,6 +84,9 @@ Result<void> Interpreter::prepare_stacks(runtime::Store& store) {
 Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance& func,
                                const Value* args, Value* results) {
   if (func.is_host()) {
+    // Called directly from the host: its own call, with its own deadline.
+    if (ctx_.native_depth == 0 && store.limits().counts_fuel())
+      store.call_budget().begin(store.limits().fuel, store.limits().call_timeout);
     runtime::HostContext hc{store, nullptr};
     return func.host(hc, args, results);
   }
@@ -94,7 +97,14 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
     ctx_.act_top = activations_.data();
     ctx_.reentry_sp = stack_.get();
     ctx_.host_call_ip = nullptr;
-    ctx_.fuel = store.limits().fuel;
+    // Fuel and the deadline: each call from the host gets the whole budget; the counter the
+    // code spends from is refilled from it (runtime/call_budget.h).
+    ctx_.counts_fuel = store.limits().counts_fuel();
+    ctx_.fuel = 0;
+    if (ctx_.counts_fuel) {
+      store.call_budget().begin(store.limits().fuel, store.limits().call_timeout);
+      store.call_budget().refill(ctx_.fuel);
+    }
   }
   if (ctx_.native_depth >= kMaxNativeDepth)
     return Error::make_trap(TrapKind::CallStackExhausted);

@@ -64,7 +64,7 @@ Result<std::unique_ptr<FuncCode>> Lowerer::run() {
   const uint32_t index = func_.func_index;
   const wasm::FuncType& type = module_.func_type(index);
   const wasm::FunctionBody& body = module_.body(index);
-  fuel_ = store_.limits().fuel > 0;
+  fuel_ = store_.limits().counts_fuel();  // a fuel budget or a deadline
 
   code_->func = &func_;
   code_->instance = &inst_;

@@ -135,17 +135,27 @@ void FunctionTranslator::spend_fuel() {
   // another's, or a host function's callback) spends from it too.
   llvm::Value* fuel = ctx_field(ctx_offset::kFuel, b_.getPtrTy());
   llvm::Value* left = b_.CreateLoad(b_.getInt64Ty(), fuel);
-  // One exit per spending site, like trap_if's, so the backtrace names the entry or loop.
-  auto* exhausted = llvm::BasicBlock::Create(mt_.ctx, "fuel.exhausted", fn_);
-  llvm::IRBuilder<> eb(exhausted);
-  mark_trap_site(eb.CreateCall(mt_.helper("ironclad_jit_fuel_exhausted", eb.getVoidTy(), {})));
-  eb.CreateUnreachable();
+  llvm::BasicBlock* spend_from = b_.GetInsertBlock();
+  // The slice is spent: the runtime refills the counter (runtime/call_budget.h) or ends the
+  // call (no fuel left, or past the deadline). One refill call per spending site, so the
+  // backtrace of the Exhausted error names the entry or loop.
+  auto* refill = llvm::BasicBlock::Create(mt_.ctx, "fuel.refill", fn_);
   auto* cont = llvm::BasicBlock::Create(mt_.ctx, "fuel.ok", fn_);
+  llvm::IRBuilder<> rb(refill);
+  llvm::CallInst* call = rb.CreateCall(
+      mt_.helper("ironclad_jit_fuel_refill", rb.getVoidTy(), {rb.getPtrTy()}), {vmctx_});
+  call->addFnAttr(llvm::Attribute::NoMerge);
+  call->setDebugLoc(b_.getCurrentDebugLocation());
+  llvm::Value* refilled = rb.CreateLoad(rb.getInt64Ty(), fuel);
+  rb.CreateBr(cont);
   llvm::MDBuilder md(mt_.ctx);
-  b_.CreateCondBr(b_.CreateICmpEQ(left, b_.getInt64(0)), exhausted, cont,
+  b_.CreateCondBr(b_.CreateICmpEQ(left, b_.getInt64(0)), refill, cont,
                   md.createBranchWeights(1, 1u << 20));
   b_.SetInsertPoint(cont);
-  b_.CreateStore(b_.CreateSub(left, b_.getInt64(1)), fuel);
+  llvm::PHINode* now = b_.CreatePHI(b_.getInt64Ty(), 2);
+  now->addIncoming(left, spend_from);
+  now->addIncoming(refilled, refill);
+  b_.CreateStore(b_.CreateSub(now, b_.getInt64(1)), fuel);
 }
 
 llvm::Value* FunctionTranslator::memory_address(llvm::Value* addr, uint64_t offset,

@@ -244,7 +244,7 @@ Error JitTier::fault_error_at(const runtime::Activation& act, const CompiledModu
 Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& instance) {
   // The store's limits are fixed at its creation, so every instance of a store with a fuel
   // limit gets fuel-counting code, and a store without one code with no counter at all.
-  const bool fuel = store.limits().fuel > 0;
+  const bool fuel = store.limits().counts_fuel();
   IRONCLAD_TRY_ASSIGN(auto code,
                       code_for(instance.module, explicit_bounds_checks_for(instance), fuel));
   if (!code->compiled_for.subset_of(config_.host_verified))
@@ -296,6 +296,9 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   const wasm::FuncType& type = *func.type;
   if (func.is_host()) {
     if (!func.host) return Error::make(ErrorKind::Usage, "host function without a body");
+    // Called directly from the host: its own call, with its own deadline.
+    if (calls_running_ == 0 && store.limits().counts_fuel())
+      store.call_budget().begin(store.limits().fuel, store.limits().call_timeout);
     runtime::HostContext hc{store, nullptr};
     return func.host(hc, args, results);
   }
@@ -310,7 +313,13 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   // whole call depth; calls nested in it (wasm -> host function -> wasm) share both.
   const bool outermost = calls_running_ == 0;
   if (outermost) {
-    fuel_left_ = store.limits().fuel;
+    // The counter the code spends from is refilled from the call's budget (fuel and deadline:
+    // runtime/call_budget.h).
+    fuel_left_ = 0;
+    if (store.limits().counts_fuel()) {
+      store.call_budget().begin(store.limits().fuel, store.limits().call_timeout);
+      store.call_budget().refill(fuel_left_);
+    }
     calls_left_ = static_cast<int64_t>(store.limits().max_call_depth);
   }
   const int64_t calls_left_before = calls_left_;

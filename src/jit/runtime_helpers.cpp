@@ -69,6 +69,16 @@ runtime::Memory* memory_of(VmContext* ctx) {
 
 bool range_ok(uint64_t start, uint64_t n, uint64_t size) { return start <= size && n <= size - start; }
 
+// A bulk operation touching `bytes` bytes spends fuel by size (runtime/call_budget.h) in code
+// that counts fuel; with the budget spent, the call ends with its Exhausted error.
+void charge_bulk(VmContext* ctx, uint64_t bytes) {
+  if (ctx->fuel == nullptr) return;
+  runtime::CallBudget& budget = ctx->store->call_budget();
+  if (budget.spend(*ctx->fuel, runtime::CallBudget::units_for_bytes(bytes))) return;
+  Error error = budget.exhausted_error();
+  unwind_host_error(error);
+}
+
 }  // namespace
 
 bool call_function(VmContext* caller, FunctionInstance& func, uint8_t* slots, Error& error) {
@@ -92,10 +102,12 @@ namespace jit = ironclad::jit;
 
 extern "C" {
 
-void ironclad_jit_fuel_exhausted() {
-  // Not a trap: the interpreter reports running out of fuel as this Exhausted error. The
-  // Error is moved out by unwind_host_error, as in ironclad_jit_call below.
-  ironclad::Error error = ironclad::Error::make(ironclad::ErrorKind::Exhausted, "fuel exhausted");
+void ironclad_jit_fuel_refill(VmContext* ctx) {
+  // Not a trap: the interpreter reports running out of fuel (or time) as this Exhausted error.
+  // The Error is moved out by unwind_host_error, as in ironclad_jit_call below.
+  ironclad::runtime::CallBudget& budget = ctx->store->call_budget();
+  if (budget.refill(*ctx->fuel)) return;
+  ironclad::Error error = budget.exhausted_error();
   jit::unwind_host_error(error);
 }
 
@@ -113,6 +125,7 @@ uint32_t ironclad_jit_memory_grow(VmContext* ctx, uint32_t delta) {
 void ironclad_jit_memory_fill(VmContext* ctx, uint32_t dst, uint32_t value, uint32_t n) {
   auto* mem = jit::memory_of(ctx);
   if (!jit::range_ok(dst, n, mem->size_bytes)) jit::trap(TrapKind::OutOfBoundsMemoryAccess);
+  jit::charge_bulk(ctx, n);
   std::memset(mem->base + dst, static_cast<int>(value & 0xFF), n);
 }
 
@@ -120,11 +133,13 @@ void ironclad_jit_memory_copy(VmContext* ctx, uint32_t dst, uint32_t src, uint32
   auto* mem = jit::memory_of(ctx);
   if (!jit::range_ok(dst, n, mem->size_bytes) || !jit::range_ok(src, n, mem->size_bytes))
     jit::trap(TrapKind::OutOfBoundsMemoryAccess);
+  jit::charge_bulk(ctx, n);
   std::memmove(mem->base + dst, mem->base + src, n);
 }
 
 void ironclad_jit_memory_init(VmContext* ctx, uint32_t segment, uint32_t dst, uint32_t src,
                               uint32_t n) {
+  jit::charge_bulk(ctx, n);
   auto* inst = ctx->instance;
   const auto& seg = inst->module->data[segment];
   uint64_t size = inst->data_dropped[segment] ? 0 : seg.bytes_size;
@@ -155,6 +170,7 @@ uint32_t ironclad_jit_table_size(VmContext* ctx, uint32_t table) {
 }
 
 uint32_t ironclad_jit_table_grow(VmContext* ctx, uint32_t table, uint64_t init, uint32_t delta) {
+  jit::charge_bulk(ctx, uint64_t{delta} * sizeof(ironclad::Ref));
   return static_cast<uint32_t>(
       jit::table_of(ctx, table).grow(delta, ironclad::Ref{static_cast<uintptr_t>(init)}));
 }
@@ -163,6 +179,7 @@ void ironclad_jit_table_fill(VmContext* ctx, uint32_t table, uint32_t dst, uint6
                              uint32_t n) {
   auto& elements = jit::table_of(ctx, table).elements;
   if (!jit::range_ok(dst, n, elements.size())) jit::trap(TrapKind::OutOfBoundsTableAccess);
+  jit::charge_bulk(ctx, uint64_t{n} * sizeof(ironclad::Ref));
   std::fill_n(elements.begin() + dst, n, ironclad::Ref{static_cast<uintptr_t>(ref)});
 }
 
@@ -172,6 +189,7 @@ void ironclad_jit_table_copy(VmContext* ctx, uint32_t dst_table, uint32_t src_ta
   auto& s = jit::table_of(ctx, src_table).elements;
   if (!jit::range_ok(dst, n, d.size()) || !jit::range_ok(src, n, s.size()))
     jit::trap(TrapKind::OutOfBoundsTableAccess);
+  jit::charge_bulk(ctx, uint64_t{n} * sizeof(ironclad::Ref));
   // Overlapping ranges in one table copy as if through a temporary (memmove order).
   if (&d == &s && dst > src)
     std::copy_backward(s.begin() + src, s.begin() + src + n, d.begin() + dst + n);
@@ -181,6 +199,7 @@ void ironclad_jit_table_copy(VmContext* ctx, uint32_t dst_table, uint32_t src_ta
 
 void ironclad_jit_table_init(VmContext* ctx, uint32_t table, uint32_t segment, uint32_t dst,
                              uint32_t src, uint32_t n) {
+  jit::charge_bulk(ctx, uint64_t{n} * sizeof(ironclad::Ref));
   auto* inst = ctx->instance;
   size_t size = inst->elem_dropped[segment] ? 0 : inst->elem_refs[segment].size();
   auto& elements = jit::table_of(ctx, table).elements;
@@ -217,13 +236,13 @@ std::vector<HelperSymbol> trap_helpers(std::index_sequence<k...>) {
 std::span<const HelperSymbol> runtime_helpers() {
 #define HELPER(name) HelperSymbol{#name, reinterpret_cast<void*>(&name)}
   static const HelperSymbol kHelpers[] = {
-      HELPER(ironclad_jit_fuel_exhausted), HELPER(ironclad_jit_call),
-      HELPER(ironclad_jit_memory_grow),    HELPER(ironclad_jit_memory_fill),
-      HELPER(ironclad_jit_memory_copy),    HELPER(ironclad_jit_memory_init),
-      HELPER(ironclad_jit_data_drop),      HELPER(ironclad_jit_table_get),
-      HELPER(ironclad_jit_table_set),      HELPER(ironclad_jit_table_size),
-      HELPER(ironclad_jit_table_grow),     HELPER(ironclad_jit_table_fill),
-      HELPER(ironclad_jit_table_copy),     HELPER(ironclad_jit_table_init),
+      HELPER(ironclad_jit_fuel_refill), HELPER(ironclad_jit_call),
+      HELPER(ironclad_jit_memory_grow), HELPER(ironclad_jit_memory_fill),
+      HELPER(ironclad_jit_memory_copy), HELPER(ironclad_jit_memory_init),
+      HELPER(ironclad_jit_data_drop),   HELPER(ironclad_jit_table_get),
+      HELPER(ironclad_jit_table_set),   HELPER(ironclad_jit_table_size),
+      HELPER(ironclad_jit_table_grow),  HELPER(ironclad_jit_table_fill),
+      HELPER(ironclad_jit_table_copy),  HELPER(ironclad_jit_table_init),
       HELPER(ironclad_jit_elem_drop),
   };
 #undef HELPER

@@ -4,6 +4,7 @@
 // belongs to one tier.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -17,6 +18,7 @@
 
 #include "ironclad/error.h"
 #include "ironclad/value.h"
+#include "runtime/call_budget.h"
 #include "runtime/instance_budget.h"
 #include "wasm/module.h"
 
@@ -43,6 +45,12 @@ struct StoreLimits {
   // nothing (`ulimit -s unlimited`). 0: the reported size (JIT) and 64 MiB (interpreter).
   uint64_t max_stack_bytes = uint64_t{16} << 20;
   uint64_t fuel = 0;                         // instruction budget per call; 0 = unlimited
+  // Wall-clock time one call from the host may take, host functions included (call_budget.h);
+  // past it the call ends with an Exhausted error. 0: no deadline.
+  std::chrono::nanoseconds call_timeout{0};
+  // Whether code must count fuel: for a fuel budget and for a deadline (checked where fuel
+  // is spent).
+  bool counts_fuel() const { return fuel > 0 || call_timeout.count() > 0; }
 };
 
 constexpr uint64_t kPageSize = 65536;
@@ -230,6 +238,9 @@ class Store {
   Tier& tier() { return *tier_; }
   const StoreLimits& limits() const { return limits_; }
   StoreLimits& limits() { return limits_; }
+  // The fuel and deadline of the running call from the host: the tiers start and refill it,
+  // host functions read its deadline.
+  CallBudget& call_budget() { return call_budget_; }
 
   // The canonical id of a function type (structural equality).
   uint32_t intern_type(const wasm::FuncType& type);
@@ -260,6 +271,7 @@ class Store {
  private:
   std::unique_ptr<Tier> tier_;
   StoreLimits limits_;
+  CallBudget call_budget_;
   std::vector<std::unique_ptr<wasm::FuncType>> types_;
   std::unordered_map<std::string, uint32_t> type_ids_;
   std::deque<std::unique_ptr<FunctionInstance>> funcs_;

@@ -3,6 +3,7 @@
 // the result it gives without fuel. The JIT counts fuel only in a compile mode of its own
 // (CompileOptions::fuel): a store without a fuel limit runs code with no counter at all.
 #include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "interp/interpreter.h"
@@ -55,6 +56,38 @@ TEST_P(FuelTest, StopsAnEndlessLoopAndTheStoreCarriesOn) {
   expect_exhausted(h->call("spin"));
 }
 
+// One loop iteration could memory.fill 1 GiB for one unit: bulk operations are charged by
+// size, one unit per 64 bytes (runtime/call_budget.h), in both tiers alike.
+TEST_P(FuelTest, BulkOperationsSpendFuelBySize) {
+  auto tight = harness(with_fuel(500));  // 64 KiB is 1024 units
+  expect_exhausted(tight->call("fill_bytes", {I32(65536)}));
+  expect_exhausted(tight->call("copy_bytes", {I32(65536)}));
+  expect_exhausted(tight->call("grow_table", {I32(10'000)}));  // 80,000 bytes of elements
+  auto enough = harness(with_fuel(1100));
+  EXPECT_TRUE(enough->call("fill_bytes", {I32(65536)}).ok());
+  EXPECT_TRUE(enough->call("copy_bytes", {I32(65536)}).ok());
+  EXPECT_EQ(enough->i32("grow_table", {I32(1000)}), 3u);  // 8,000 bytes: 125 units
+  // Exactly at the boundary: entry (1) + 64 KiB (1024) fits 1025 and not 1024.
+  EXPECT_TRUE(harness(with_fuel(1025))->call("fill_bytes", {I32(65536)}).ok());
+  expect_exhausted(harness(with_fuel(1024))->call("fill_bytes", {I32(65536)}));
+}
+
+// A deadline ends code that never runs out of fuel, in both tiers, and the store carries on.
+TEST_P(FuelTest, ADeadlineEndsAnEndlessLoop) {
+  runtime::StoreLimits limits;
+  limits.call_timeout = std::chrono::milliseconds(200);
+  auto h = harness(limits);
+  auto start = std::chrono::steady_clock::now();
+  auto r = h->call("spin");
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Exhausted) << r.error().describe();
+  EXPECT_EQ(r.error().message, "deadline exceeded: the call ran past its 0.200 s timeout");
+  EXPECT_GE(took, std::chrono::milliseconds(200));
+  EXPECT_LT(took, std::chrono::seconds(10));
+  EXPECT_EQ(h->i32("count_to", {I32(1000)}), 1000u) << "the next call has a deadline of its own";
+}
+
 TEST_P(FuelTest, StopsRunawayRecursion) {
   // A budget far below the call-depth limit: fuel, not the stack, ends it.
   auto h = harness(with_fuel(50));
@@ -83,7 +116,7 @@ INSTANTIATE_TEST_SUITE_P(BothTiers, FuelTest, ::testing::Values("interp", "jit")
 
 TEST(JitFuel, CostIsOnePerFunctionEntryAndLoopIteration) {
   // count_to(n): one entry and n iterations (docs/jit.md); the interpreter spends the same
-  // today, but only "runaway code stops" is promised across tiers.
+  // (FuelTest runs out at the same points in both tiers).
   Harness h("interp_traps", test_config(), with_fuel(1001));
   h.instantiate();
   EXPECT_EQ(h.i32("count_to", {I32(1000)}), 1000u);
@@ -101,10 +134,18 @@ TEST(JitFuel, StoresWithoutALimitRunCodeWithoutTheCounter) {
   ASSERT_NE(fueled_code, nullptr);
   EXPECT_FALSE(plain_code->fuel);
   EXPECT_TRUE(fueled_code->fuel);
+  // A deadline alone needs the counter too: it is where the clock is read.
+  runtime::StoreLimits timed_limits;
+  timed_limits.call_timeout = std::chrono::seconds(60);
+  Harness timed("interp_traps", test_config(), timed_limits);
+  timed.instantiate();
+  const CompiledModule* timed_code = compiled_code_of(timed.store, *timed.instance);
+  ASSERT_NE(timed_code, nullptr);
+  EXPECT_TRUE(timed_code->fuel);
 }
 
 // The relocatable objects of the fixture compiled in one fuel mode. Only code that counts
-// fuel calls the helper that ends a call, so only its objects name it.
+// fuel calls the helper that refills the counter or ends the call, so only its objects name it.
 bool objects_name_the_fuel_helper(bool fuel) {
   CompileOptions options;
   options.features = baseline_features();
@@ -120,7 +161,7 @@ bool objects_name_the_fuel_helper(bool fuel) {
   EXPECT_EQ((*code)->fuel, fuel);
   EXPECT_FALSE((*code)->code.empty());
   return std::any_of((*code)->objects.begin(), (*code)->objects.end(), [](const std::string& o) {
-    return o.find("ironclad_jit_fuel_exhausted") != std::string::npos;
+    return o.find("ironclad_jit_fuel_refill") != std::string::npos;
   });
 }
 
