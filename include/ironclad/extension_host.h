@@ -136,6 +136,10 @@ struct HostConfig {
   // (memory pages x 64 KiB plus table elements x 8; docs/security.md). Beyond it a module
   // fails to instantiate (Exhausted) and memory.grow / table.grow return -1. 0: no budget.
   uint64_t max_instance_bytes = (uint64_t{4} << 30) + (uint64_t{64} << 20);
+  // Wall-clock time one call into an extension may take, time in host calls (WASI sleeps and
+  // reads) included; past it the call fails with an Exhausted error and the extension stays
+  // usable. 0: no deadline. (Code then counts fuel: see docs/security.md for the cost.)
+  std::chrono::milliseconds call_timeout{0};
   // What the JIT takes on: an extension's module beyond any of these runs in the interpreter
   // (with a Note event) instead of costing minutes and gigabytes of LLVM (docs/security.md).
   uint64_t jit_max_code_bytes = uint64_t{8} << 20;      // all function bodies together

@@ -1,6 +1,7 @@
 // `ironclad run [OPTIONS] FILE.wasm [ARGS...]`: runs a WASI command (its _start), or with
 // --invoke NAME calls one export and prints its results, one plain number per line.
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -46,6 +47,7 @@ struct RunOptions {
   std::vector<std::string> env;
   std::vector<std::string> dirs;
   std::string fuel = "0";
+  std::string timeout = "0";   // --timeout SECONDS: the call's deadline (0: none)
   std::string data_dir;        // --data-dir: quarantine and crash reports of the JIT's recovery
   bool no_code_cache = false;  // --no-code-cache: always compile, keep nothing
   bool idempotent = false;     // --idempotent: the --invoke export may be repeated after a fault
@@ -58,6 +60,18 @@ Result<uint64_t> parse_fuel(const std::string& text) {
   if (ec != std::errc() || end != text.data() + text.size() || text.empty())
     return Error::make(ErrorKind::Usage, "--fuel '" + text + "' is not a non-negative integer");
   return fuel;
+}
+
+// --timeout: seconds (a decimal, e.g. 2.5) the whole call may take, host calls included.
+Result<std::chrono::nanoseconds> parse_timeout(const std::string& text) {
+  double seconds = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || !(seconds >= 0) ||
+      seconds > 1e9)
+    return Error::make(ErrorKind::Usage,
+                       "--timeout '" + text + "' is not a number of seconds (e.g. 2.5; 0: none)");
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::duration<double>(seconds));
 }
 
 Result<void> configure_wasi(const RunOptions& o, wasi::WasiContext& wasi) {
@@ -194,6 +208,7 @@ Result<int> run(const RunOptions& o) {
   IRONCLAD_TRY_ASSIGN(TierPlan tier_plan, plan_tier(o.tier, stderr));
   runtime::StoreLimits limits;
   IRONCLAD_TRY_ASSIGN(limits.fuel, parse_fuel(o.fuel));
+  IRONCLAD_TRY_ASSIGN(limits.call_timeout, parse_timeout(o.timeout));
   // A component (WASI 0.2 command) runs on the recovery ladder in either tier.
   {
     IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(file));
@@ -293,6 +308,10 @@ void register_run_command(CLI::App& app, int& exit_status) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   add_tier_options(cmd, o->tier, /*with_tier=*/true);
   cmd->add_option("--fuel", o->fuel, "Instruction budget per call (0: unlimited)")
+      ->capture_default_str();
+  cmd->add_option("--timeout", o->timeout,
+                  "Seconds the call may take, time in host calls (sleeps, reads) included "
+                  "(0: no limit); past it the run ends with status 1")
       ->capture_default_str();
   cmd->add_option(
       "--data-dir", o->data_dir,

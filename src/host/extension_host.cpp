@@ -157,6 +157,7 @@ class HostImpl final : public ExtensionHost {
     rc.plan.cpu_features = config_.cpu_features;
     rc.plan.emulate_cpu = config_.emulate_cpu;
     rc.limits.max_instance_bytes = config_.max_instance_bytes;
+    rc.limits.call_timeout = config_.call_timeout;
     rc.jit_input_limits.max_code_bytes = config_.jit_max_code_bytes;
     rc.jit_input_limits.max_functions = config_.jit_max_functions;
     rc.jit_input_limits.max_function_bytes = config_.jit_max_function_bytes;

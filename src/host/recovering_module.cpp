@@ -167,6 +167,8 @@ Result<void> RecoveringModule::instantiate_component(Live& live,
   if (config_.define_component_imports)
     IRONCLAD_TRY(config_.define_component_imports(*live.component_linker));
   auto store = std::make_unique<runtime::Store>(std::move(tier), config_.limits);
+  // WASI 0.2's blocking calls (pollables) end at the deadline of the store's running call.
+  live.wasi->set_call_budget(&store->call_budget());
   auto instance = component::ComponentInstanceImpl::create(component_, *live.component_linker,
                                                            std::move(store));
   if (!instance.ok()) {

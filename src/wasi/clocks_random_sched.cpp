@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <optional>
 #include <vector>
@@ -168,6 +169,15 @@ Errno poll_oneoff(Ctx& ctx, const Mem& mem, uint32_t in, uint32_t out, uint32_t 
     wait_ns = wait_ns ? std::min(*wait_ns, remaining) : remaining;
   }
   if (!events.empty()) wait_ns = 0;  // something is ready already: only look, don't wait
+  // Never past the deadline of the running call (the call then ends: runtime::CallBudget).
+  if (const auto& deadline = ctx.call_deadline()) {
+    auto left = *deadline - std::chrono::steady_clock::now();
+    uint64_t left_ns = left.count() > 0
+                           ? static_cast<uint64_t>(
+                                 std::chrono::duration_cast<std::chrono::nanoseconds>(left).count())
+                           : 0;
+    wait_ns = wait_ns ? std::min(*wait_ns, left_ns) : left_ns;
+  }
 
   if (!fd_subs.empty()) {
     std::vector<pollfd> pfds;

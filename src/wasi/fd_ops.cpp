@@ -1,13 +1,16 @@
 // fd_* functions: operations on an open guest fd, forwarded to its host fd.
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <vector>
 
@@ -211,6 +214,17 @@ Errno fd_read(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t iov
   std::vector<iovec> host;
   if (Errno err = load_iovecs(mem, iovs, iovs_len, host); err != Errno::Success) return err;
   if (mem.range(nread_ptr, 4) == nullptr) return Errno::Fault;
+  // A read that could block (a pipe, a terminal) waits at most until the deadline of the
+  // running call, which then ends (runtime::CallBudget).
+  if (const auto& deadline = ctx.call_deadline();
+      deadline && e->filetype != abi::kFiletypeRegularFile) {
+    // Rounded up: waking before the deadline would hand the guest an EAGAIN it may spin on.
+    auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+    pollfd pfd{e->host_fd, POLLIN, 0};
+    int ready = ::poll(&pfd, 1, static_cast<int>(std::clamp<int64_t>(left.count(), 0, INT32_MAX)));
+    if (ready == 0) return Errno::Again;
+  }
   return result_of(::readv(e->host_fd, host.data(), static_cast<int>(host.size())), mem,
                    nread_ptr);
 }

@@ -62,12 +62,16 @@ void define(runtime::Linker& linker, runtime::Store& store, WasiContext& wasi, c
                          [&wasi, fn, effect](runtime::HostContext& host, const Value* args,
                                              Value* results) -> Result<void> {
                            GuestMemory mem(host.memory());
+                           const runtime::CallBudget& budget = host.store.call_budget();
+                           wasi.set_call_budget(&budget);
                            // Judged before the call, on the fd table the call acts on.
                            const bool has_effect = effect != nullptr && effect(wasi, args);
                            Errno e = call_with_args(fn, wasi, mem, args,
                                                     std::index_sequence_for<Args...>{});
                            if (has_effect && e == Errno::Success) wasi.note_external_effect();
                            results[0] = Value::from_i32(static_cast<uint32_t>(e));
+                           // Time in host calls counts: past the deadline the call ends here.
+                           if (budget.expired()) return budget.exhausted_error();
                            return {};
                          });
 }

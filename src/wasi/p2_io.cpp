@@ -4,7 +4,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <thread>
 
@@ -86,7 +88,7 @@ Out read(Host& h, Args& args, bool skip) {
   return some(Value::ok(Value::list(std::move(items))));
 }
 
-void block_until(uint64_t deadline_ns) {
+void sleep_until(uint64_t deadline_ns) {
   for (;;) {
     uint64_t now = monotonic_now_ns();
     if (now >= deadline_ns) return;
@@ -94,6 +96,20 @@ void block_until(uint64_t deadline_ns) {
     timespec ts{static_cast<time_t>(wait / 1'000'000'000), static_cast<long>(wait % 1'000'000'000)};
     ::nanosleep(&ts, nullptr);
   }
+}
+
+// Sleeps until `deadline_ns` (CLOCK_MONOTONIC), or the running call's deadline if sooner
+// (runtime::CallBudget): past that, the call ends with its Exhausted error.
+Result<void> block_until(Host& h, uint64_t deadline_ns) {
+  if (auto call_deadline = h.context.call_deadline()) {
+    auto left = std::chrono::ceil<std::chrono::nanoseconds>(*call_deadline -
+                                                            std::chrono::steady_clock::now());
+    uint64_t cap = monotonic_now_ns() + static_cast<uint64_t>(std::max<int64_t>(left.count(), 0));
+    deadline_ns = std::min(deadline_ns, cap);
+  }
+  sleep_until(deadline_ns);
+  if (h.context.past_call_deadline()) return h.context.call_budget()->exhausted_error();
+  return {};
 }
 
 }  // namespace
@@ -130,7 +146,7 @@ void define_io(ComponentLinker& linker, Host& h, const std::string& version) {
   linker.define_function(poll_iface, "[method]pollable.block", [&h](Args& a) -> Out {
     P2Pollable* p = h.pollables.get(a[0].rep());
     if (!p) return bad_handle("pollable");
-    if (p->deadline_ns) block_until(*p->deadline_ns);
+    if (p->deadline_ns) IRONCLAD_TRY(block_until(h, *p->deadline_ns));
     return none();
   });
   linker.define_function(poll_iface, "poll", [&h](Args& a) -> Out {
@@ -152,7 +168,7 @@ void define_io(ComponentLinker& linker, Host& h, const std::string& version) {
         }
       }
       if (!ready.empty()) return some(Value::list(std::move(ready)));
-      block_until(*earliest);
+      IRONCLAD_TRY(block_until(h, *earliest));
     }
   });
 

@@ -9,6 +9,7 @@
 //   ... instantiate, call _start: an Error of kind Exit carries proc_exit's code.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -65,6 +66,17 @@ class WasiContext {
   void count_external_effects_in(std::shared_ptr<uint64_t> counter) {
     if (counter) external_effects_ = std::move(counter);
   }
+  // The budget of the running call from the host (runtime::CallBudget), if any: calls that
+  // would block (poll_oneoff's sleep, a read of a pipe or terminal; WASI 0.2's pollables) wait
+  // at most until its deadline. The preview1 linker's functions point it at the calling store's
+  // budget before each call; whoever makes a component's store points it there.
+  void set_call_budget(const runtime::CallBudget* budget) { call_budget_ = budget; }
+  std::optional<std::chrono::steady_clock::time_point> call_deadline() const {
+    return call_budget_ ? call_budget_->deadline() : std::nullopt;
+  }
+  // Whether the running call is past its deadline (a host call returning then ends the call).
+  bool past_call_deadline() const { return call_budget_ && call_budget_->expired(); }
+  const runtime::CallBudget* call_budget() const { return call_budget_; }
 
  private:
   std::vector<std::string> args_;
@@ -73,6 +85,7 @@ class WasiContext {
   ResolveStrategy resolve_strategy_ = ResolveStrategy::Auto;
   std::optional<int> exit_code_;
   std::shared_ptr<uint64_t> external_effects_ = std::make_shared<uint64_t>(0);
+  const runtime::CallBudget* call_budget_ = nullptr;
 };
 
 // The module name WASI functions are imported from.

@@ -1,5 +1,6 @@
 // `ironclad run`: WASI programs, --invoke, --env, --dir, --tier, --fuel and the documented
 // exit statuses (docs/cli.md), checked on the real binary.
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -159,6 +160,43 @@ TEST(RunCommand, FuelBudgetStopsAnEndlessLoop) {
   EXPECT_NE(r.err.find("fuel"), std::string::npos) << r.err;
 }
 
+// --timeout is a deadline for the whole call, time blocked in host calls included (issue 12,
+// finding 6): a guest sleeping 30 s in poll_oneoff past a 0.3 s deadline ends promptly, in
+// both tiers, with status 1 and a line saying so.
+TEST(RunCommand, TimeoutEndsASleepInAHostCallPromptly) {
+  for (const char* tier : {"interp", "jit"}) {
+    SCOPED_TRACE(tier);
+    auto start = std::chrono::steady_clock::now();
+    auto r = run_ironclad({"run", "--tier", tier, "--timeout", "0.3", "--invoke", "sleep",
+                           fixture("cli_deadline.wasm")});
+    auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(r.status, 1) << r.err;
+    // One line (the JIT's is followed by the backtrace of the call that was waiting).
+    EXPECT_EQ(r.err.rfind("ironclad: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("deadline exceeded: the call ran past its 0.300 s timeout"),
+              std::string::npos)
+        << r.err;
+    EXPECT_LT(took, std::chrono::seconds(15)) << "the guest slept on past its deadline";
+  }
+}
+
+// Code that never ends and has fuel to spare (none given) is ended by the deadline too. The
+// CPU limit only keeps a broken build from spinning forever.
+TEST(RunCommand, TimeoutEndsAnEndlessLoop) {
+  for (const char* tier : {"interp", "jit"}) {
+    SCOPED_TRACE(tier);
+    auto r = run_ironclad({"run", "--tier", tier, "--timeout", "0.2", "--invoke", "spin",
+                           fixture("cli_deadline.wasm")},
+                          {{RLIMIT_CPU, 60}});
+    if (r.status == testing::kCannotSetLimit) GTEST_SKIP() << "cannot set RLIMIT_CPU";
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_NE(r.err.find("deadline exceeded"), std::string::npos) << r.err;
+  }
+  // Within its deadline a program runs as without one.
+  auto ok = run_ironclad({"run", "--timeout", "30", fixture("wasi_exit.wasm"), "3"});
+  EXPECT_EQ(ok.status, 3) << ok.err;
+}
+
 TEST(RunCommand, UnsatisfiedImportIsStatus4) {
   std::string wasm = fixture("cli_needs_import.wasm");
   auto r = run_ironclad({"run", wasm});
@@ -183,6 +221,8 @@ TEST(RunCommand, BadCommandLinesAreStatus2) {
   std::string wasm = fixture("wasi_exit.wasm");
   EXPECT_EQ(run_ironclad({"run"}).status, 2);
   EXPECT_EQ(run_ironclad({"run", "--fuel", "lots", wasm}).status, 2);
+  EXPECT_EQ(run_ironclad({"run", "--timeout", "soon", wasm}).status, 2);
+  EXPECT_EQ(run_ironclad({"run", "--timeout", "-1", wasm}).status, 2);
   EXPECT_EQ(run_ironclad({"run", "--env", "NOEQUALS", wasm}).status, 2);
   EXPECT_EQ(run_ironclad({"run", "--bogus", wasm}).status, 2);
 }

@@ -2,6 +2,8 @@
 // preview1 adapter jco ships, so every file, stream, clock and random call goes through
 // wasi:filesystem, wasi:io, ... of Ironclad's WASI 0.2 host) run by `ironclad run` in both
 // tiers: arguments, environment, stdio, preopened files, refused escapes, exit status.
+#include <chrono>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -76,6 +78,24 @@ TEST_P(WasiP2Command, ExitStatusZero) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("fopen data/new.txt: "));  // no directory was preopened
   EXPECT_THAT(r.out, HasSubstr("GREETING=(unset)\n"));
+}
+
+// --timeout covers time blocked in WASI 0.2 (a pollable of the monotonic clock): a component
+// sleeping 30 s past a 0.5 s deadline ends promptly with status 1, not after the sleep.
+TEST_P(WasiP2Command, TimeoutEndsASleepPromptly) {
+  IRONCLAD_REQUIRE_NPM_TOOLS(modules);
+  std::string component = command_component(modules, "p2_sleeper");
+  ASSERT_FALSE(component.empty());
+  TempDir state;
+  auto start = std::chrono::steady_clock::now();
+  RunResult r = run({IRONCLAD_BINARY, "run", "--tier", GetParam(), "--data-dir", state.path(),
+                     "--timeout", "0.5", component});
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("going to sleep\n"));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("woke up")));
+  EXPECT_THAT(r.err, HasSubstr("deadline exceeded"));
+  EXPECT_LT(took, std::chrono::seconds(20)) << "the component slept on past its deadline";
 }
 
 INSTANTIATE_TEST_SUITE_P(Tiers, WasiP2Command, ::testing::Values("interp", "jit"));

@@ -347,6 +347,41 @@ TEST(Host, AnExtensionTooLargeForTheJitRunsInTheInterpreter) {
   EXPECT_EQ((*sum)[0].i32, 42u);
 }
 
+// HostConfig::call_timeout: a call into an extension ends at its deadline, time blocked in a
+// host call (a 30 s poll_oneoff sleep) included, with an Exhausted error; the extension is not
+// blamed (no restart, no disabling) and its next call has a deadline of its own. Both tiers.
+TEST(Host, ACallEndsAtItsDeadlineEvenAsleepInAHostCall) {
+  for (const char* tier : {"interp", "jit"}) {
+    SCOPED_TRACE(tier);
+    TempDir tmp;
+    HostConfig config = interp_config(tmp.path() / "data");
+    config.tier = tier;
+    config.call_timeout = std::chrono::milliseconds(200);
+    auto host = ExtensionHost::create(config);
+    ASSERT_TRUE(host.ok()) << host.error().describe();
+    auto ext = (*host)->load(make_extension(tmp.path(), "sleeper", "host_sleeper.wasm",
+                                            "sleep = {}\nspin = {}\nadd = {}\n"));
+    ASSERT_TRUE(ext.ok()) << ext.error().describe();
+    for (const char* name : {"sleep", "spin"}) {
+      SCOPED_TRACE(name);
+      auto start = std::chrono::steady_clock::now();
+      auto r = (*ext)->call(name, {});
+      auto took = std::chrono::steady_clock::now() - start;
+      ASSERT_FALSE(r.ok());
+      EXPECT_EQ(r.error().kind, ErrorKind::Exhausted) << r.error().describe();
+      EXPECT_NE(r.error().message.find("deadline exceeded"), std::string::npos)
+          << r.error().message;
+      EXPECT_GE(took, std::chrono::milliseconds(200));
+      EXPECT_LT(took, std::chrono::seconds(15)) << "the call ran on past its deadline";
+    }
+    Value args[] = {Value::from_i32(2), Value::from_i32(40)};
+    auto sum = (*ext)->call("add", args);
+    ASSERT_TRUE(sum.ok()) << sum.error().describe();
+    EXPECT_EQ((*sum)[0].i32, 42u);
+  }
+  EXPECT_EQ(HostConfig{}.call_timeout.count(), 0) << "no deadline unless the embedder sets one";
+}
+
 TEST(Host, BadConfigurationIsAUsageError) {
   TempDir tmp;
   HostConfig bad_policy = interp_config(tmp.path());

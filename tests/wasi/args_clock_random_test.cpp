@@ -1,6 +1,9 @@
 // args_*, environ_*, clock_*, random_get, poll_oneoff on a buffer memory, including
 // out-of-bounds pointers (EFAULT, with nothing written).
 #include <time.h>
+#include <unistd.h>
+
+#include <chrono>
 
 #include <gtest/gtest.h>
 
@@ -127,6 +130,53 @@ TEST(WasiPoll, BadFdSubscriptionReportsEBadFInItsEvent) {
   ASSERT_EQ(poll_oneoff(ctx, m.view(), 0, 1000, 1, 2000), Errno::Success);
   EXPECT_EQ(m.u32(2000), 1u);
   EXPECT_EQ(m.u16(1000 + abi::event::kError), static_cast<uint16_t>(Errno::BadF));
+}
+
+// The deadline of the running call (runtime::CallBudget; the linker hands it to the context
+// before each WASI call) bounds what would block: a 30 s clock subscription returns at the
+// deadline, a read of an empty pipe gives EAGAIN there (the linker then ends the call).
+TEST(WasiDeadline, ASleepEndsAtTheCallsDeadline) {
+  namespace sub = abi::subscription;
+  using namespace std::chrono_literals;
+  WasiContext ctx;
+  GuestTestMemory m;
+  m.write_u64(sub::kClockTimeout, 30'000'000'000);
+  m.write_u32(sub::kClockId, abi::kClockMonotonic);
+  runtime::CallBudget budget;
+  ctx.set_call_budget(&budget);
+  auto start = std::chrono::steady_clock::now();
+  budget.begin(0, 50ms);
+  ASSERT_EQ(poll_oneoff(ctx, m.view(), 0, 1000, 1, 2000), Errno::Success);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, 50ms);
+  EXPECT_LT(took, 10s) << "the sleep ran on past the deadline";
+  EXPECT_TRUE(ctx.past_call_deadline());
+}
+
+TEST(WasiDeadline, AReadOfAnEmptyPipeEndsAtTheCallsDeadline) {
+  using namespace std::chrono_literals;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  WasiContext ctx;
+  ctx.set_stdio(0, fds[0]);
+  GuestTestMemory m;
+  m.write_iovec(100, 200, 16);
+  runtime::CallBudget budget;
+  ctx.set_call_budget(&budget);
+  auto start = std::chrono::steady_clock::now();
+  budget.begin(0, 50ms);
+  EXPECT_EQ(fd_read(ctx, m.view(), 0, 100, 1, 300), Errno::Again);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, 50ms);
+  EXPECT_LT(took, 10s);
+  EXPECT_TRUE(ctx.past_call_deadline()) << "woke before the deadline: the guest would spin";
+  // Data that is there is read as always.
+  ASSERT_EQ(::write(fds[1], "hi", 2), 2);
+  budget.begin(0, 10s);
+  EXPECT_EQ(fd_read(ctx, m.view(), 0, 100, 1, 300), Errno::Success);
+  EXPECT_EQ(m.u32(300), 2u);
+  ::close(fds[0]);
+  ::close(fds[1]);
 }
 
 }  // namespace
