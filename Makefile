@@ -2,7 +2,6 @@
 #   make run            install what is missing, build (Release), run the main demo
 #   make test           install what is missing, build, run every test through ctest
 #   make test-sanitize  the same tests in an ASan+UBSan build
-#   make test-slow      the tests too slow for make test (a JS engine made into a component)
 #   make bench          the benchmark table (bench/run.sh)
 #   make fuzz           the libFuzzer targets, short fixed runs (ASan+UBSan build, docs/fuzzing.md)
 #   make corpus         every real program in every tier and node vs its native build (docs/corpus.md)
@@ -16,7 +15,7 @@ FUZZ_BUILD ?= build-fuzz
 LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CMAKE_FLAGS := -G Ninja -DCMAKE_C_COMPILER=$(CC) -DCMAKE_CXX_COMPILER=$(CXX) $(LAUNCHER)
 
-.PHONY: deps build run test test-slow test-sanitize fuzz bench corpus clean format
+.PHONY: deps build run test test-sanitize fuzz bench corpus clean format
 
 deps:
 	@bash scripts/install-deps.sh
@@ -32,10 +31,6 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 600
-
-# Tests that skip in make test because they take minutes (IRONCLAD_SLOW_TESTS).
-test-slow: build
-	cd $(BUILD) && IRONCLAD_SLOW_TESTS=1 ctest -R 'JsComponent' --output-on-failure --timeout 1800
 
 test-sanitize: deps
 	cmake -S . -B $(SAN_BUILD) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DIRONCLAD_SANITIZE=ON

@@ -1,11 +1,10 @@
 // A large real component: a JavaScript program made into a WASI command by componentize-js
 // (the SpiderMonkey engine inside, about 12 MB) prints under `ironclad run` what node prints
-// for the same script. Making the component takes minutes, so it is made once per build
-// directory and kept (fixtures/js_hello.component.wasm).
+// for the same script. Making the component takes about 10 s on an idle 2-core machine
+// (minutes on a loaded one), so it is made once per build directory and kept
+// (fixtures/js_hello.component.wasm).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <cstdlib>
 
 #include "support/fixture_dir.h"
 #include "test_env.h"
@@ -43,13 +42,6 @@ std::string js_component(const std::string& modules) {
   return out;
 }
 
-// Making the component takes 3-6 minutes on the 2-core development machine, too much for
-// `make test`: these run with IRONCLAD_SLOW_TESTS=1 (`make test-slow`) and skip otherwise.
-#define IRONCLAD_REQUIRE_SLOW_TESTS()                                            \
-  if (!std::getenv("IRONCLAD_SLOW_TESTS"))                                       \
-  GTEST_SKIP() << "makes a 12 MB component with componentize-js (minutes): set " \
-                  "IRONCLAD_SLOW_TESTS=1 or run `make test-slow`"
-
 RunResult run_component(const std::string& component, const char* tier) {
   TempDir state;
   return run({IRONCLAD_BINARY, "run", "--tier", tier, "--data-dir", state.path(), component});
@@ -62,7 +54,6 @@ class JsComponent : public ::testing::TestWithParam<const char*> {};
 // The engine's core module has 9 MB of code, beyond the JIT's input limit (8 MiB): under
 // --tier jit it runs in the interpreter, and says so.
 TEST_P(JsComponent, PrintsWhatNodePrints) {
-  IRONCLAD_REQUIRE_SLOW_TESTS();
   IRONCLAD_REQUIRE_NPM_TOOLS(modules);
   std::string component = js_component(modules);
   ASSERT_FALSE(component.empty());
