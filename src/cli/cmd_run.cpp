@@ -136,14 +136,12 @@ Result<int> exit_status_of(Result<void> outcome) {
   return e.exit_code;
 }
 
-// The JIT runs on the recovery ladder (run_recovery.h): a CPU fault in its code demotes the
-// module, with a crash report and the user told, instead of ending the run.
-Result<int> run_recovering_jit(const RunOptions& o, const TierPlan& plan,
-                               runtime::StoreLimits limits,
-                               std::shared_ptr<const wasm::Module> module) {
+// What a run on the recovery ladder takes from the command line, for a module or a component.
+RecoveringRunRequest recovering_request(const RunOptions& o, const TierPlan& plan,
+                                        runtime::StoreLimits limits, std::string tier) {
   RecoveringRunRequest request;
   request.file = o.file_and_args.front();
-  request.plan.tier = o.tier.tier;
+  request.plan.tier = std::move(tier);
   request.plan.policy = o.tier.policy;
   request.plan.cpu_profile = o.tier.cpu_profile;
   request.plan.cpu_features = o.tier.cpu_features;
@@ -156,6 +154,15 @@ Result<int> run_recovering_jit(const RunOptions& o, const TierPlan& plan,
   request.code_cache = !o.no_code_cache;
   if (request.code_cache) request.code_cache_limit = code_cache_limit_from_env();
   request.crash_report_limit = crash_report_limit_from_env();
+  return request;
+}
+
+// The JIT runs on the recovery ladder (run_recovery.h): a CPU fault in its code demotes the
+// module, with a crash report and the user told, instead of ending the run.
+Result<int> run_recovering_jit(const RunOptions& o, const TierPlan& plan,
+                               runtime::StoreLimits limits,
+                               std::shared_ptr<const wasm::Module> module) {
+  RecoveringRunRequest request = recovering_request(o, plan, limits, o.tier.tier);
   if (o.invoke) {
     // The export and its arguments are checked before anything runs, as without the JIT.
     const wasm::Export* e = module->find_export(*o.invoke);
@@ -182,21 +189,8 @@ Result<int> run_component(const RunOptions& o, const TierPlan& plan, runtime::St
   if (o.invoke)
     return Error::make(ErrorKind::Usage,
                        "--invoke is for core modules; a component runs its wasi:cli/run export");
-  RecoveringRunRequest request;
-  request.file = o.file_and_args.front();
-  request.plan.tier = plan.kind == TierKind::Jit ? "jit" : "interp";
-  request.plan.policy = o.tier.policy;
-  request.plan.cpu_profile = o.tier.cpu_profile;
-  request.plan.cpu_features = o.tier.cpu_features;
-  request.plan.emulate_cpu = plan.emulate_cpu;
-  request.limits = limits;
-  request.configure_wasi = [&o](wasi::WasiContext& wasi) { return configure_wasi(o, wasi); };
-  request.data_dir =
-      o.data_dir.empty() ? host::default_data_dir() : std::filesystem::path(o.data_dir);
-  request.idempotent = o.idempotent;
-  request.code_cache = !o.no_code_cache;
-  if (request.code_cache) request.code_cache_limit = code_cache_limit_from_env();
-  request.crash_report_limit = crash_report_limit_from_env();
+  RecoveringRunRequest request =
+      recovering_request(o, plan, limits, plan.kind == TierKind::Jit ? "jit" : "interp");
   auto status = run_recovering_component(request, bytes);
   if (!status.ok()) return exit_status_of(Result<void>(std::move(status).error()));
   return *status;
