@@ -35,8 +35,10 @@ constexpr char kMagic[8] = {'\x7f', 'I', 'C', 'W', 'A', 'S', 'M', '\n'};
 // (backtraces' wasm offsets; older objects have none). 5: a trap helper per kind
 // (ironclad_jit_trap_<kind>), ud2 for unreachable. 6: multiple results return floats as
 // integers of the same width (ModuleTranslation::result_field_type). 7: VmContext::calls_left
-// (the call depth every function's entry checks and its returns give back).
-constexpr int kCodeAbi = 7;
+// (the call depth every function's entry checks and its returns give back). 8: calls through
+// a FunctionInstance read FunctionInstance::jit_code (no longer tier_code, which a tiered
+// store's interpreter now owns), and call the runtime when it is null.
+constexpr int kCodeAbi = 8;
 constexpr size_t kChecksumBytes = 16;
 constexpr size_t kMacBytes = sizeof(ArtifactMac);
 constexpr uint8_t kMaxOptLevel = 3;
