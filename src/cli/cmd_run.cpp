@@ -16,6 +16,7 @@
 #include "cli/run_recovery.h"
 #include "cli/storage_limits.h"
 #include "cli/tier_selection.h"
+#include "tiered/tiered_tier.h"
 #include "component/loader.h"
 #include "host/crash_report.h"
 #include "runtime/runtime.h"
@@ -220,6 +221,23 @@ Result<int> run(const RunOptions& o) {
       loaded.artifact ? make_artifact_tier(tier_plan, o.tier_given, file, loaded.artifact, stderr)
                       : make_tier(tier_plan));
   runtime::Store store(std::move(tier), limits);
+  // --show-tier with --tier tiered: what tiering did, once the program has ended.
+  struct TieringReport {
+    runtime::Store& store;
+    bool show;
+    ~TieringReport() {
+      tiered::TieredStats stats;
+      if (!show || !tiered::tiered_stats(store.tier(), stats)) return;
+      std::fprintf(stderr,
+                   "ironclad: tier: tiered: %llu functions called, %llu compiled in %llu batches "
+                   "(%.1f ms compiling in the background), %llu stayed in the interpreter after "
+                   "a failed compile\n",
+                   static_cast<unsigned long long>(stats.functions_queued),
+                   static_cast<unsigned long long>(stats.functions_compiled),
+                   static_cast<unsigned long long>(stats.batches), stats.compile_ms,
+                   static_cast<unsigned long long>(stats.functions_failed));
+    }
+  } tiering_report{store, o.tier.show_tier};
   wasi::WasiContext wasi;
   IRONCLAD_TRY(configure_wasi(o, wasi));
   runtime::Linker linker;

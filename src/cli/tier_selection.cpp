@@ -7,6 +7,7 @@
 #include "host/feature_resolution.h"
 #include "interp/interpreter.h"
 #include "jit/jit_tier.h"
+#include "tiered/tiered_tier.h"
 
 namespace ironclad::cli {
 namespace {
@@ -15,13 +16,14 @@ Error usage(std::string message) {
   return Error::make(ErrorKind::Usage, std::move(message));
 }
 
-enum class TierChoice { Interp, Jit, Auto };
+enum class TierChoice { Interp, Jit, Auto, Tiered };
 
 Result<TierChoice> parse_tier(const std::string& name) {
   if (name == "interp") return TierChoice::Interp;
   if (name == "jit") return TierChoice::Jit;
   if (name == "auto") return TierChoice::Auto;
-  return usage("unknown tier '" + name + "' (expected interp, jit or auto)");
+  if (name == "tiered") return TierChoice::Tiered;
+  return usage("unknown tier '" + name + "' (expected interp, jit, auto or tiered)");
 }
 
 }  // namespace
@@ -29,8 +31,10 @@ Result<TierChoice> parse_tier(const std::string& name) {
 void add_tier_options(CLI::App* cmd, TierRequest& request, bool with_tier) {
   if (with_tier) {
     cmd->add_option("--tier", request.tier,
-                    "Execution tier: interp, jit, or auto (the JIT when the resolved policy "
-                    "allows one, else the interpreter)")
+                    "Execution tier: interp, jit, auto (the JIT when the resolved policy "
+                    "allows one, else the interpreter), or tiered (start in the interpreter, "
+                    "compile each called function in the background and switch it to its "
+                    "machine code; docs/tiering.md)")
         ->capture_default_str();
   }
   cmd->add_option("--policy", request.policy,
@@ -95,6 +99,9 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
     case TierChoice::Auto:
       plan.kind = jit_possible ? TierKind::Jit : TierKind::Interp;
       break;
+    case TierChoice::Tiered:
+      plan.kind = jit_possible ? TierKind::Tiered : TierKind::Interp;
+      break;
     case TierChoice::Jit:
       if (!plan.resolved.jit)
         return usage(
@@ -111,7 +118,8 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
       std::fprintf(warnings, "ironclad: tier: interp (--tier %s, policy %s)\n",
                    request.tier.c_str(), request.policy.c_str());
     } else {
-      std::fprintf(warnings, "ironclad: tier: jit (policy %s on %s): %s\n", request.policy.c_str(),
+      std::fprintf(warnings, "ironclad: tier: %s (policy %s on %s): %s\n",
+                   plan.kind == TierKind::Tiered ? "tiered" : "jit", request.policy.c_str(),
                    plan.verified_origin.c_str(), plan.resolved.features.llvm_names().c_str());
     }
     if (emulated && plan.kind == TierKind::Interp) {
@@ -141,6 +149,16 @@ Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
   config.on_note = [](const std::string& note) {
     std::fprintf(stderr, "ironclad: note: %s\n", note.c_str());
   };
+  if (plan.kind == TierKind::Tiered) {
+    tiered::TieredConfig tiered_config;
+    tiered_config.jit = std::move(config);
+    tiered_config.interp = interp::InterpreterOptions::from_environment();
+    // IRONCLAD_TIERED_SYNC=1: compile each function at its first call, on the calling thread
+    // (deterministic: which call runs which tier does not depend on timing).
+    const char* sync = std::getenv("IRONCLAD_TIERED_SYNC");
+    tiered_config.background = !(sync && std::string_view(sync) == "1");
+    return tiered::make_tiered_tier(std::move(tiered_config));
+  }
   return jit::make_jit_tier(std::move(config));
 }
 

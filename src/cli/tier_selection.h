@@ -28,7 +28,8 @@ struct TierRequest {
   std::string emulate_cpu;
 };
 
-enum class TierKind { Interp, Jit };
+// Tiered: the interpreter at once, the JIT per function in the background (docs/tiering.md).
+enum class TierKind { Interp, Jit, Tiered };
 
 // What the options resolve to.
 struct TierPlan {

@@ -114,6 +114,10 @@ struct ExecContext {
   TrapKind trap_kind = TrapKind::None;
   const Word* trap_ip = nullptr;
   std::unique_ptr<Error> error;
+  // The error came back from a call into another tier (a tiered store's machine code,
+  // src/tiered): it already names that tier's frames and those it called, innermost first,
+  // and the interpreter appends its own frames below them.
+  bool error_crossed_tier = false;
 };
 
 // ---- Slot access ---------------------------------------------------------------------------

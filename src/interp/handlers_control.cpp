@@ -1,5 +1,6 @@
 // Handlers for control flow, calls, locals/constants moves, select and globals, plus the
 // out-of-line trap and error exits every handler shares.
+#include <atomic>
 #include <cstring>
 
 #include "interp/handler_macros.h"
@@ -135,8 +136,9 @@ namespace {
   return *code;
 }
 
-// Calls a host function with the arguments at fp[arg_base..] and writes its results there.
-// False (with the error recorded) when it fails.
+// Calls a host function, or a wasm function that has machine code in a tiered store (through
+// the store's tier, which runs that code), with the arguments at fp[arg_base..] and writes
+// its results there. False (with the error recorded) when it fails.
 [[gnu::noinline]] bool call_host(ExecContext* ctx, const Word* ip, uint64_t* fp,
                                  runtime::FunctionInstance* fi, uint32_t arg_base) {
   const wasm::FuncType& type = *fi->type;
@@ -165,13 +167,23 @@ namespace {
   uint64_t* saved_reentry = ctx->reentry_sp;
   const Word* saved_host_ip = ctx->host_call_ip;
   ctx->reentry_sp = fp + caller.code->frame_slots;
-  ctx->host_call_ip = ip;
-  runtime::HostContext hc{*ctx->store, caller.code->instance};
-  Result<void> r = fi->host(hc, args, results);
+  // A host function's nested entry continues its backtrace at this call. Into another tier,
+  // the error that comes back names the frames in between, so the nested entry's backtrace
+  // stops at its entry and this frame's interpreter appends the rest (error_crossed_tier).
+  const bool other_tier = !fi->is_host();
+  ctx->host_call_ip = other_tier ? nullptr : ip;
+  Result<void> r;
+  if (other_tier) {
+    r = ctx->store->tier().call(*ctx->store, *fi, args, results);
+  } else {
+    runtime::HostContext hc{*ctx->store, caller.code->instance};
+    r = fi->host(hc, args, results);
+  }
   ctx->reentry_sp = saved_reentry;
   ctx->host_call_ip = saved_host_ip;
   if (!r.ok()) {
     raise_error(ctx, ip, std::move(r).error());
+    ctx->error_crossed_tier = other_tier;
     return false;
   }
   slot = arg_base;
@@ -199,8 +211,26 @@ namespace {
     fp = (callee_fp);                                                                  \
   } while (0)
 
+// A tiered store (src/tiered) publishes a function's machine code in
+// FunctionInstance::jit_code, from a compile thread: from then on its calls leave the
+// interpreter (through call_host, as a call into the store's tier).
+inline bool has_jit_code(runtime::FunctionInstance* fi) {
+  return std::atomic_ref<void*>(fi->jit_code).load(std::memory_order_acquire) != nullptr;
+}
+
+// The call of a function with machine code; `next`: the words of the call instruction.
+#define IRONCLAD_CALL_OTHER_TIER(fi, arg_base, next)                            \
+  do {                                                                         \
+    if (!call_host(ctx, ip, fp, (fi), (arg_base))) return Status::Error;       \
+    mem = *ctx->act_top->code->mem_base;                                       \
+    memsize = *ctx->act_top->code->mem_size;                                   \
+    IRONCLAD_NEXT(next);                                                       \
+  } while (0)
+
 IRONCLAD_DEFINE_HANDLER(h_call) {
   auto* fi = static_cast<runtime::FunctionInstance*>(ip[2].ptr);
+  if (has_jit_code(fi)) [[unlikely]]
+    IRONCLAD_CALL_OTHER_TIER(fi, ip[1].pair.a, 3);
   auto* code = static_cast<const FuncCode*>(fi->tier_code);
   if (!code) [[unlikely]] {
     code = lower_on_call(ctx, ip, fi);
@@ -213,6 +243,8 @@ IRONCLAD_DEFINE_HANDLER(h_call) {
 
 IRONCLAD_DEFINE_HANDLER(h_call_cross) {
   auto* fi = static_cast<runtime::FunctionInstance*>(ip[2].ptr);
+  if (has_jit_code(fi)) [[unlikely]]
+    IRONCLAD_CALL_OTHER_TIER(fi, ip[1].pair.a, 3);
   auto* code = static_cast<const FuncCode*>(fi->tier_code);
   if (!code) [[unlikely]] {
     code = lower_on_call(ctx, ip, fi);
@@ -245,12 +277,8 @@ IRONCLAD_DEFINE_HANDLER(h_call_indirect) {
   runtime::FunctionInstance* fi = runtime::FunctionInstance::from_ref(ref);
   if (fi->type_id != ip[3].pair.a) [[unlikely]]
     return raise_trap(ctx, ip, TrapKind::IndirectCallTypeMismatch);
-  if (fi->is_host()) [[unlikely]] {
-    if (!call_host(ctx, ip, fp, fi, ip[1].pair.b)) return Status::Error;
-    mem = *ctx->act_top->code->mem_base;
-    memsize = *ctx->act_top->code->mem_size;
-    IRONCLAD_NEXT(4);
-  }
+  if (fi->is_host() || has_jit_code(fi)) [[unlikely]]
+    IRONCLAD_CALL_OTHER_TIER(fi, ip[1].pair.b, 4);
   auto* code = static_cast<const FuncCode*>(fi->tier_code);
   if (!code) [[unlikely]] {
     code = lower_on_call(ctx, ip, fi);

@@ -53,6 +53,7 @@ Result<const FuncCode*> Interpreter::code_for(runtime::FunctionInstance& func) {
   IRONCLAD_TRY_ASSIGN(std::unique_ptr<FuncCode> code, lower_function(*ctx_.store, func, options_.optimize));
   func.tier_code = code.get();
   codes_.push_back(std::move(code));
+  if (options_.on_first_call) options_.on_first_call(func);
   return codes_.back().get();
 }
 
@@ -161,8 +162,9 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
       Error e = ctx_.error ? std::move(*ctx_.error)
                            : Error::make(ErrorKind::Internal, "interpreter: lost error");
       ctx_.error.reset();
-      if (e.kind == ErrorKind::Trap && e.backtrace.empty())
+      if ((e.kind == ErrorKind::Trap && e.backtrace.empty()) || ctx_.error_crossed_tier)
         add_backtrace(e, ctx_.act_top, ctx_.trap_ip);
+      ctx_.error_crossed_tier = false;
       out = std::move(e);
       break;
     }

@@ -2,6 +2,7 @@
 // directly threaded code (code.h) and runs it. Portable C++ for baseline x86-64.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -17,6 +18,12 @@ struct InterpreterOptions {
   // serve as the reference the optimized lowering is tested against (and to tell a
   // lowering bug from a handler bug on a real program: IRONCLAD_INTERP_PLAIN=1).
   bool optimize = true;
+
+  // Called once per wasm function, when its first call in this interpreter has lowered it
+  // (a tiered store queues it for compilation there). Runs on the interpreter's thread,
+  // inside the call; it may publish the function's machine code (FunctionInstance::jit_code),
+  // which its later calls then run.
+  std::function<void(runtime::FunctionInstance&)> on_first_call;
 
   // The defaults, with IRONCLAD_INTERP_PLAIN=1 in the environment turning `optimize` off:
   // every interpreter a process makes (the CLI's, the extension host's, a component's)

@@ -37,7 +37,9 @@ constexpr char kMagic[8] = {'\x7f', 'I', 'C', 'W', 'A', 'S', 'M', '\n'};
 // integers of the same width (ModuleTranslation::result_field_type). 7: VmContext::calls_left
 // (the call depth every function's entry checks and its returns give back). 8:
 // ironclad_jit_fuel_refill(ctx) returns when it refilled the counter (fuel slices, deadlines).
-constexpr int kCodeAbi = 8;
+// 9: calls through a FunctionInstance read FunctionInstance::jit_code (no longer tier_code,
+// which a tiered store's interpreter now owns), and call the runtime when it is null.
+constexpr int kCodeAbi = 9;
 constexpr size_t kChecksumBytes = 16;
 constexpr size_t kMacBytes = sizeof(ArtifactMac);
 constexpr uint8_t kMaxOptLevel = 3;

@@ -392,11 +392,11 @@ llvm::Value* FunctionTranslator::indirect_callee(uint32_t table, llvm::Value* in
   return callee;
 }
 
-// Calls through a FunctionInstance (imports, call_indirect): arguments and results travel
-// in 16-byte slots. A callee compiled by this tier (tier_code set: a store has one tier,
-// and host functions have none) is entered directly through its entry wrapper with its own
-// instance's context, as the runtime would; anything else goes to the runtime, which
-// calls the host function.
+// Calls through a FunctionInstance (imports, call_indirect, and in a tiered store calls to
+// functions without published machine code): arguments and results travel in 16-byte slots.
+// A callee with machine code (jit_code set; host functions have none) is entered directly
+// through its entry wrapper with its own instance's context, as the runtime would; anything
+// else goes to the runtime, which calls the host function or the interpreter.
 void FunctionTranslator::emit_call_through(llvm::Value* func_instance, const wasm::FuncType& type) {
   size_t n = std::max(type.params.size(), type.results.size());
   llvm::Value* slots = entry_alloca(b_.getInt8Ty(), std::max<size_t>(n, 1) * kSlotBytes);
@@ -409,7 +409,7 @@ void FunctionTranslator::emit_call_through(llvm::Value* func_instance, const was
   llvm::Type* ptr = b_.getPtrTy();
   FunctionInstanceLayout layout = function_instance_layout();
   llvm::Value* code = b_.CreateLoad(
-      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), func_instance, layout.tier_code));
+      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), func_instance, layout.jit_code));
   auto* direct = llvm::BasicBlock::Create(mt_.ctx, "call.jit", fn_);
   auto* runtime = llvm::BasicBlock::Create(mt_.ctx, "call.runtime", fn_);
   auto* done = llvm::BasicBlock::Create(mt_.ctx, "call.done", fn_);
@@ -424,10 +424,13 @@ void FunctionTranslator::emit_call_through(llvm::Value* func_instance, const was
   auto* entry_type = llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr}, false);
   auto* call = b_.CreateCall(entry_type, entry, {callee_ctx, slots});
   call->setTailCallKind(llvm::CallInst::TCK_NoTail);
+  // Without nomerge, branch folding merges the identical call sequences of different call
+  // sites into one, whose location is line 0: a backtrace through it would name offset 0.
+  call->addFnAttr(llvm::Attribute::NoMerge);
   b_.CreateBr(done);
   b_.SetInsertPoint(runtime);
   auto callee = mt_.helper("ironclad_jit_call", b_.getVoidTy(), {ptr, ptr, ptr});
-  b_.CreateCall(callee, {vmctx_, func_instance, slots});
+  b_.CreateCall(callee, {vmctx_, func_instance, slots})->addFnAttr(llvm::Attribute::NoMerge);
   b_.CreateBr(done);
   b_.SetInsertPoint(done);
   for (size_t i = 0; i < type.results.size(); ++i)
@@ -438,7 +441,9 @@ void FunctionTranslator::emit_call_through(llvm::Value* func_instance, const was
 
 void FunctionTranslator::emit_call(uint32_t func_index) {
   const wasm::FuncType& type = mt_.wasm.func_type(func_index);
-  if (mt_.wasm.is_imported_func(func_index)) {
+  // An import, or a function outside this compile (ModuleCompiler::compile_functions: a
+  // tiered store's batch), is called through its FunctionInstance.
+  if (mt_.wasm.is_imported_func(func_index) || !mt_.functions[func_index]) {
     llvm::Value* funcs = ctx_field(ctx_offset::kFuncs, b_.getPtrTy());
     auto* fi = b_.CreateLoad(b_.getPtrTy(),
                              b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), funcs, func_index));

@@ -3,42 +3,20 @@
 // as Error values without any C++ exception crossing generated code.
 #include "jit/jit_tier.h"
 
-#include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <map>
 #include <unordered_map>
 
 #include "ironclad/signals.h"
 #include "jit/artifact_cache.h"
-#include "jit/debug_lines.h"
-#include "jit/emulation.h"
-#include "jit/fault_decoding.h"
+#include "jit/code_space.h"
 #include "jit/module_compiler.h"
 #include "jit/runtime_helpers.h"
 #include "jit/vm_context.h"
 #include "runtime/activation.h"
-#include "runtime/memory_registry.h"
 
 namespace ironclad::jit {
 namespace {
-
-// What the signal handler asks about a module's code. Code compiled with implicit bounds
-// checks lets an out-of-bounds access fault in its memory's guard region: a SIGSEGV there
-// at an address in a live guarded reservation (runtime/memory_registry.h) is the
-// out-of-bounds trap. Code with explicit checks never faults there, so for it such a fault
-// stays a Fault (an engine bug). Traps are calls into the runtime, except `unreachable`,
-// which is a ud2: the handler cannot tell it from a ud2 that CPU emulation wrote (the
-// emulation table is no structure to read in a signal handler), so trap_at leaves it a
-// Fault and JitTier::call tells the two apart.
-struct JitCodeInfo final : runtime::CodeInfo {
-  explicit JitCodeInfo(bool implicit_checks) : implicit_checks(implicit_checks) {}
-  bool is_memory_reservation(uintptr_t address) const override {
-    return implicit_checks && runtime::in_memory_reservation(address);
-  }
-  TrapKind trap_at(uintptr_t) const override { return TrapKind::None; }
-  const bool implicit_checks;
-};
 
 // IRONCLAD_JIT_BOUNDS_CHECKS=explicit|implicit overrides Auto (to compare the two modes,
 // e.g. on the spec suite or in benchmarks); a configuration that chose a mode keeps it.
@@ -62,12 +40,11 @@ struct InstanceState {
 
 class JitTier final : public runtime::Tier {
  public:
-  explicit JitTier(JitConfig config) : config_(std::move(config)) {
+  explicit JitTier(JitConfig config)
+      : config_(std::move(config)),
+        code_space_(config_.host_verified, config_.emulate_features, config_.emulate_cpu_name) {
     install_signal_handlers();
     config_.bounds_checks = bounds_checks_from_environment(config_.bounds_checks);
-  }
-  ~JitTier() override {
-    for (uintptr_t begin : registered_) runtime::unregister_code(begin);
   }
   const char* name() const override { return "jit"; }
   Result<void> call(runtime::Store& store, runtime::FunctionInstance& func, const Value* args,
@@ -79,12 +56,6 @@ class JitTier final : public runtime::Tier {
   Result<std::shared_ptr<CompiledModule>> code_for(const std::shared_ptr<const wasm::Module>& m,
                                                    bool explicit_checks, bool fuel);
   bool explicit_bounds_checks_for(const runtime::Instance& instance);
-  // The wasm frames of the instruction at `pc` (an exact address, e.g. a faulting one) or,
-  // with `return_address`, of the call that returns to `pc`; nothing outside wasm functions.
-  void add_frames(Error& error, uintptr_t pc, bool return_address) const;
-  void add_backtrace(Error& error, const uintptr_t* return_addresses, size_t count) const;
-  bool is_unreachable_trap(const runtime::Activation& act) const;
-  Error fault_error_at(const runtime::Activation& act, const CompiledModule& code) const;
 
   JitConfig config_;
   // By fuel mode ([1] counts fuel) and bounds-check mode ([1] explicit, [0] implicit): code
@@ -93,6 +64,9 @@ class JitTier final : public runtime::Tier {
   // in more than one mode.
   std::unique_ptr<ModuleCompiler> compilers_[2][2];
   std::unordered_map<const wasm::Module*, std::shared_ptr<CompiledModule>> cache_[2][2];
+  // Every module's code once verified: emulation, signal registration, backtraces and the
+  // errors of calls (declared after the compilers, which own the code, so it goes first).
+  CodeSpace code_space_;
   // What every VmContext::stack_limit points at: the running activation's limit (all
   // activations of this store's thread share it).
   uintptr_t stack_limit_ = 0;
@@ -107,15 +81,7 @@ class JitTier final : public runtime::Tier {
   // The stack pointer where the outermost call from the host entered: the native stack
   // budget (StoreLimits::max_stack_bytes) is counted from there.
   uintptr_t outermost_entry_ = 0;
-  // Every compiled wasm function's code, by start address, for backtraces (the modules are
-  // kept alive by cache_).
-  std::map<uintptr_t, std::pair<FunctionCode, const CompiledModule*>> function_code_;
-  JitCodeInfo code_info_{false};
-  JitCodeInfo implicit_code_info_{true};
-  std::string last_note_;              // the last bounds-check note sent (sent once each)
-  std::vector<uintptr_t> registered_;  // code ranges registered with the runtime
-  // CPU emulation: every instruction patched to fault, with its original bytes.
-  EmulationTable emulation_;
+  std::string last_note_;  // the last bounds-check note sent (sent once each)
 };
 
 bool JitTier::explicit_bounds_checks_for(const runtime::Instance& instance) {
@@ -158,87 +124,10 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
     IRONCLAD_TRY_ASSIGN(compiler, ModuleCompiler::create(options));
   }
   IRONCLAD_TRY_ASSIGN(auto code, compile_or_load(*compiler, config_, m));
-  // CPU emulation patches the code the verifier accepted, before anything can run it.
-  if (config_.emulate_features) {
-    IRONCLAD_TRY(apply_cpu_emulation(*code, *config_.emulate_features, emulation_));
-  }
-  // Registered so that a signal in this code unwinds to its activation (invariant 5).
-  for (const CodeBlock& block : code->code) {
-    if (block.end <= block.begin) continue;
-    IRONCLAD_TRY(runtime::register_code(block.begin, block.end,
-                                        explicit_checks ? &code_info_ : &implicit_code_info_));
-    registered_.push_back(block.begin);
-  }
-  for (const FunctionCode& f : code->functions) function_code_[f.begin] = {f, code.get()};
+  // Emulation patches and signal registration before anything can run it.
+  IRONCLAD_TRY(code_space_.install(code));
   cache[m.get()] = code;
   return code;
-}
-
-void JitTier::add_frames(Error& error, uintptr_t pc, bool return_address) const {
-  // A return address may be one past the end of its function (a call that never returns as
-  // its last instruction): the call itself is the byte before it.
-  const uintptr_t at = return_address ? pc - 1 : pc;
-  auto it = function_code_.upper_bound(at);
-  if (it == function_code_.begin()) return;
-  --it;
-  const auto& [f, code] = it->second;
-  if (at < f.begin || at >= f.end || f.entry_wrapper) return;
-  // Inlined calls expand to one frame each, innermost first; offsets and names as the
-  // interpreter gives them (function_display_name), so both tiers' backtraces compare equal.
-  for (const WasmPosition& p : wasm_frames_at(*code, f, at)) {
-    BacktraceFrame frame;
-    frame.function_index = p.func_index;
-    frame.function_name = code->module->function_display_name(p.func_index);
-    frame.code_offset = p.code_offset;
-    error.backtrace.push_back(std::move(frame));
-  }
-}
-
-// The frames of the calls that return to each address that is inside a compiled wasm
-// function, innermost first, at the offset of their call instruction (as the interpreter
-// reports a caller).
-void JitTier::add_backtrace(Error& error, const uintptr_t* return_addresses, size_t count) const {
-  for (size_t i = 0; i < count; ++i) add_frames(error, return_addresses[i], true);
-}
-
-// A SIGILL at a ud2 in a wasm function is the `unreachable` it was compiled from, unless CPU
-// emulation wrote that ud2 over an instruction the emulated CPU lacks (then it stays a fault:
-// CpuIncompatibility). Generated code has no other ud2 that can execute.
-bool JitTier::is_unreachable_trap(const runtime::Activation& act) const {
-  const runtime::FaultRecord& f = act.fault;
-  if (f.signo != SIGILL || f.code_size < 2 || f.code_bytes[0] != 0x0F || f.code_bytes[1] != 0x0B)
-    return false;
-  if (emulation_.find(f.pc)) return false;
-  auto it = function_code_.upper_bound(f.pc);
-  if (it == function_code_.begin()) return false;
-  --it;
-  const FunctionCode& code = it->second.first;
-  return f.pc >= code.begin && f.pc < code.end && !code.entry_wrapper;
-}
-
-// The fault decoded against the real host or the emulated CPU, with the wasm function the
-// pc is in (and the offset into its machine code) in Error::fault.
-Error JitTier::fault_error_at(const runtime::Activation& act, const CompiledModule& code) const {
-  FaultContext context;
-  context.compiled_for = code.compiled_for;
-  context.host_verified = config_.host_verified;
-  if (config_.emulate_features) {
-    context.emulation = &emulation_;
-    context.emulated_features = *config_.emulate_features;
-    context.emulated_cpu = config_.emulate_cpu_name;
-  }
-  Error error = fault_error(act, context);
-  uintptr_t pc = act.fault.pc;
-  auto it = function_code_.upper_bound(pc);
-  if (error.fault && it != function_code_.begin()) {
-    --it;
-    const FunctionCode& f = it->second.first;
-    if (pc >= f.begin && pc < f.end) {
-      error.fault->function_index = f.func_index;
-      error.fault->code_offset = pc - f.begin;
-    }
-  }
-  return error;
 }
 
 Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& instance) {
@@ -276,7 +165,7 @@ Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& i
   state->functions = std::make_unique<JitFunction[]>(m.bodies.size());
   for (size_t i = 0; i < m.bodies.size(); ++i) {
     state->functions[i] = JitFunction{code->entries[i], &state->ctx};
-    instance.funcs[m.num_imported_funcs + i]->tier_code = &state->functions[i];
+    instance.funcs[m.num_imported_funcs + i]->jit_code = &state->functions[i];
   }
   instance.tier_state = state.release();
   return {};
@@ -286,7 +175,7 @@ void JitTier::on_destroy(runtime::Instance& instance) {
   auto* state = static_cast<InstanceState*>(instance.tier_state);
   if (!state) return;
   const wasm::Module& m = *instance.module;
-  for (size_t i = 0; i < m.bodies.size(); ++i) instance.funcs[m.num_imported_funcs + i]->tier_code = nullptr;
+  for (size_t i = 0; i < m.bodies.size(); ++i) instance.funcs[m.num_imported_funcs + i]->jit_code = nullptr;
   delete state;
   instance.tier_state = nullptr;
 }
@@ -302,13 +191,10 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
     runtime::HostContext hc{store, nullptr};
     return func.host(hc, args, results);
   }
-  auto* code = static_cast<JitFunction*>(func.tier_code);
+  auto* code = static_cast<JitFunction*>(func.jit_code);
   if (!code)
     return Error::make(ErrorKind::Internal, "jit: function " + std::to_string(func.func_index) +
                                                 " was not compiled by this tier");
-  std::vector<V128> slots(std::max<size_t>({type.params.size(), type.results.size(), 1}));
-  for (size_t i = 0; i < type.params.size(); ++i) slots[i] = args[i].v128;
-  auto* slot_bytes = reinterpret_cast<uint8_t*>(slots.data());
   // Each call from the host gets the whole budget (StoreLimits::fuel is per call), and the
   // whole call depth; calls nested in it (wasm -> host function -> wasm) share both.
   const bool outermost = calls_running_ == 0;
@@ -324,51 +210,22 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   }
   const int64_t calls_left_before = calls_left_;
   const uintptr_t stack_limit_before = stack_limit_;
-  runtime::Activation act;
+  const uint64_t budget = store.limits().max_stack_bytes;
   ++calls_running_;
-  bool returned = runtime::enter_activation(act, [&] {
+  Result<void> r = code_space_.call(*code, type, args, results, [&](runtime::Activation& act) {
     // The native stack: never below what the thread's stack allows (its reported bottom plus
     // a margin), nor more than max_stack_bytes below where the outermost call entered. The
     // reported size is not trusted alone: under `ulimit -s unlimited` glibc reports 43 TB.
     if (outermost) outermost_entry_ = act.entry_frame;
-    const uint64_t budget = store.limits().max_stack_bytes;
     if (budget != 0 && outermost_entry_ > budget)
       act.stack_limit = std::max(act.stack_limit, outermost_entry_ - budget);
     stack_limit_ = act.stack_limit;
-    code->entry(code->ctx, slot_bytes);
   });
   --calls_running_;
   // A trap unwinds without the returns that give frames back.
   calls_left_ = calls_left_before;
   stack_limit_ = stack_limit_before;
-  if (!returned) {
-    if (act.reason == runtime::UnwindReason::Fault) {
-      Error error;
-      if (is_unreachable_trap(act)) {
-        error = Error::make_trap(TrapKind::Unreachable);
-      } else {
-        auto* state = static_cast<InstanceState*>(code->ctx->instance->tier_state);
-        error = fault_error_at(act, *state->code);
-      }
-      // The faulting instruction's frames, then its callers as the runtime recorded them
-      // from the fault's frame pointer.
-      add_frames(error, act.fault.pc, false);
-      add_backtrace(error, act.fault.backtrace, act.fault.backtrace_size);
-      return error;
-    }
-    // raise_trap / raise_host_error recorded the return addresses into generated code
-    // between the unwinding helper and the activation's entry, innermost first. A trap
-    // raised by a signal (an access in a guard region) also names the faulting instruction.
-    Error error = runtime::activation_error(act);
-    if (act.fault_code) add_frames(error, act.fault.pc, false);
-    add_backtrace(error, act.fault.backtrace, act.fault.backtrace_size);
-    return error;
-  }
-  for (size_t i = 0; i < type.results.size(); ++i) {
-    results[i] = Value::zero(type.results[i]);
-    results[i].v128 = slots[i];
-  }
-  return {};
+  return r;
 }
 
 }  // namespace

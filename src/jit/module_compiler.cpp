@@ -293,6 +293,7 @@ void optimize(llvm::Module& module, llvm::TargetMachine& tm, int opt_level) {
 // One partition, start to finish, on the calling thread: its own LLVMContext, module and
 // target machine, so partitions share nothing mutable.
 Result<PartitionResult> compile_partition(const wasm::Module& wm,
+                                          const std::vector<uint32_t>& declared,
                                           const std::vector<uint32_t>& funcs,
                                           const CompileOptions& options,
                                           std::unique_ptr<llvm::TargetMachine> tm) {
@@ -319,9 +320,11 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
                           llvm::DICompileUnit::DebugNameTableKind::None);
   llvm::DISubroutineType* debug_type = debug.createSubroutineType(debug.getOrCreateTypeArray({}));
   mt.subprograms.assign(wm.func_types.size(), nullptr);
-  // Every defined function is declared; those of this partition get a body below, the
-  // others stay declarations that JITLink resolves to another partition's object.
-  for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f) {
+  // Every defined function of the compile is declared; those of this partition get a body
+  // below, the others stay declarations that JITLink resolves to another partition's object.
+  // A function outside the compile (a batch of a tiered store) has no declaration: calls to
+  // it go through its FunctionInstance (FunctionTranslator::emit_call).
+  for (uint32_t f : declared) {
     // External, not internal: JITLink names only external symbols, and backtraces need each
     // function's code range (the optimizer still inlines them where it pays).
     auto* fn =
@@ -381,11 +384,12 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
 // other on a thread of its own; all threads are joined before this returns. A thread that
 // cannot be started leaves its partition to the calling thread.
 std::vector<Result<PartitionResult>> compile_partitions(
-    const wasm::Module& wm, const std::vector<std::vector<uint32_t>>& parts,
-    const CompileOptions& options, std::vector<std::unique_ptr<llvm::TargetMachine>> tms) {
+    const wasm::Module& wm, const std::vector<uint32_t>& declared,
+    const std::vector<std::vector<uint32_t>>& parts, const CompileOptions& options,
+    std::vector<std::unique_ptr<llvm::TargetMachine>> tms) {
   std::vector<std::optional<Result<PartitionResult>>> results(parts.size());
   auto run = [&](size_t i) {
-    results[i].emplace(compile_partition(wm, parts[i], options, std::move(tms[i])));
+    results[i].emplace(compile_partition(wm, declared, parts[i], options, std::move(tms[i])));
   };
   std::vector<std::thread> threads;
   std::vector<size_t> inline_parts{0};
@@ -429,8 +433,12 @@ struct ModuleCompiler::Impl {
   std::shared_ptr<CodeCapture> capture = std::make_shared<CodeCapture>();
   std::mutex link_mutex;  // one link at a time: `capture` collects what that link made
 
-  Result<void> link_objects(const wasm::Module& wm, std::vector<std::string>& objects,
-                            CompiledModule& out);
+  // `funcs`: the defined functions the objects hold (all of them for a whole module).
+  Result<void> link_objects(const wasm::Module& wm, const std::vector<uint32_t>& funcs,
+                            std::vector<std::string>& objects, CompiledModule& out);
+  Result<std::shared_ptr<CompiledModule>> compile(std::shared_ptr<const wasm::Module> module,
+                                                  const std::vector<uint32_t>& funcs,
+                                                  std::vector<std::vector<uint32_t>> parts);
 };
 
 ModuleCompiler::ModuleCompiler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -489,6 +497,7 @@ Result<std::unique_ptr<ModuleCompiler>> ModuleCompiler::create(const CompileOpti
 // process), materializes every entry wrapper in one lookup, and verifies every executable
 // block JITLink produced.
 Result<void> ModuleCompiler::Impl::link_objects(const wasm::Module& wm,
+                                                const std::vector<uint32_t>& funcs,
                                                 std::vector<std::string>& objects,
                                                 CompiledModule& out) {
   std::lock_guard<std::mutex> lock(link_mutex);
@@ -504,8 +513,7 @@ Result<void> ModuleCompiler::Impl::link_objects(const wasm::Module& wm,
       return llvm_error("adding object " + std::to_string(i), std::move(err));
   }
   llvm::orc::SymbolLookupSet wanted;
-  for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f)
-    wanted.add(jit->mangleAndIntern(entry_symbol(f)));
+  for (uint32_t f : funcs) wanted.add(jit->mangleAndIntern(entry_symbol(f)));
   auto found = jit->getExecutionSession().lookup(
       llvm::orc::makeJITDylibSearchOrder(&*dylib, llvm::orc::JITDylibLookupFlags::MatchAllSymbols),
       std::move(wanted));
@@ -513,7 +521,7 @@ Result<void> ModuleCompiler::Impl::link_objects(const wasm::Module& wm,
   capture->take(out.code, symbols);
   if (!found) return llvm_error("linking the module's code", found.takeError());
   out.entries.resize(wm.bodies.size());
-  for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f) {
+  for (uint32_t f : funcs) {
     auto it = found->find(jit->mangleAndIntern(entry_symbol(f)));
     if (it == found->end() || !it->second.getAddress())
       return Error::make(ErrorKind::Internal,
@@ -558,27 +566,57 @@ std::optional<std::string> jit_input_refusal(const wasm::Module& module,
 
 Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile(
     std::shared_ptr<const wasm::Module> module) {
-  auto start = std::chrono::steady_clock::now();
   const wasm::Module& wm = *module;
   if (auto refusal = jit_input_refusal(wm, impl_->options.input_limits))
     return Error::make(ErrorKind::Exhausted, "jit: " + *refusal);
+  std::vector<uint32_t> all;
+  for (uint32_t f = wm.num_imported_funcs; f < wm.func_types.size(); ++f) all.push_back(f);
+  return impl_->compile(std::move(module), all,
+                        partition_functions(wm, partition_count(wm, impl_->options.threads)));
+}
+
+Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile_functions(
+    std::shared_ptr<const wasm::Module> module, std::vector<uint32_t> funcs) {
+  const wasm::Module& wm = *module;
+  std::sort(funcs.begin(), funcs.end());
+  funcs.erase(std::unique(funcs.begin(), funcs.end()), funcs.end());
+  if (funcs.empty()) return Error::make(ErrorKind::Usage, "jit: no function to compile");
+  for (uint32_t f : funcs) {
+    if (f < wm.num_imported_funcs || f >= wm.func_types.size())
+      return Error::make(ErrorKind::Usage,
+                         "jit: function " + std::to_string(f) + " is not a defined function");
+    const uint64_t size = wm.body(f).size;
+    if (size > impl_->options.input_limits.max_function_bytes)
+      return Error::make(ErrorKind::Exhausted,
+                         "jit: function " + std::to_string(f) + " has " + std::to_string(size) +
+                             " bytes of code, the JIT compiles at most " +
+                             std::to_string(impl_->options.input_limits.max_function_bytes) +
+                             " per function");
+  }
+  std::vector<std::vector<uint32_t>> parts{funcs};
+  return impl_->compile(std::move(module), funcs, std::move(parts));
+}
+
+Result<std::shared_ptr<CompiledModule>> ModuleCompiler::Impl::compile(
+    std::shared_ptr<const wasm::Module> module, const std::vector<uint32_t>& funcs,
+    std::vector<std::vector<uint32_t>> parts) {
+  auto start = std::chrono::steady_clock::now();
+  const wasm::Module& wm = *module;
   auto result = std::make_shared<CompiledModule>();
   result->module = module;
-  result->compiled_for = impl_->options.features;
-  result->explicit_bounds_checks = impl_->options.explicit_bounds_checks;
-  result->fuel = impl_->options.fuel;
+  result->compiled_for = options.features;
+  result->explicit_bounds_checks = options.explicit_bounds_checks;
+  result->fuel = options.fuel;
 
-  std::vector<std::vector<uint32_t>> parts =
-      partition_functions(wm, partition_count(wm, impl_->options.threads));
   std::vector<std::unique_ptr<llvm::TargetMachine>> tms;
   for (size_t i = 0; i < parts.size(); ++i) {
-    auto tm = impl_->machine.createTargetMachine();
+    auto tm = machine.createTargetMachine();
     if (!tm) return llvm_error("creating the target machine", tm.takeError());
     tms.push_back(std::move(*tm));
   }
   std::vector<std::string> objects;
   for (Result<PartitionResult>& part :
-       compile_partitions(wm, parts, impl_->options, std::move(tms))) {
+       compile_partitions(wm, funcs, parts, options, std::move(tms))) {
     if (!part.ok()) return std::move(part).error();
     result->translate_ms += part->translate_ms;
     result->optimize_ms += part->optimize_ms;
@@ -588,9 +626,9 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile(
     objects.push_back(std::move(part->object));
   }
   result->partitions = static_cast<unsigned>(parts.size());
-  IRONCLAD_TRY(impl_->link_objects(wm, objects, *result));
+  IRONCLAD_TRY(link_objects(wm, funcs, objects, *result));
   result->critical_ms += result->link_ms + result->verify_ms;
-  if (impl_->options.keep_objects) result->objects = std::move(objects);
+  if (options.keep_objects) result->objects = std::move(objects);
   result->debug_lines = std::make_shared<DebugLines>();
   result->wall_ms = ms_since(start);
   return result;
@@ -605,7 +643,10 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::link(
   result->explicit_bounds_checks = impl_->options.explicit_bounds_checks;
   result->fuel = impl_->options.fuel;
   result->partitions = static_cast<unsigned>(objects.size());
-  IRONCLAD_TRY(impl_->link_objects(*module, objects, *result));
+  std::vector<uint32_t> all;
+  for (uint32_t f = module->num_imported_funcs; f < module->func_types.size(); ++f)
+    all.push_back(f);
+  IRONCLAD_TRY(impl_->link_objects(*module, all, objects, *result));
   result->objects = std::move(objects);
   result->debug_lines = std::make_shared<DebugLines>();
   result->wall_ms = ms_since(start);

@@ -110,6 +110,13 @@ class ModuleCompiler {
   ~ModuleCompiler();
 
   Result<std::shared_ptr<CompiledModule>> compile(std::shared_ptr<const wasm::Module> module);
+  // Compiles only `funcs` (defined function indices; a tiered store's batch), as one
+  // partition: calls among them are direct, calls to any other function go through its
+  // FunctionInstance (its published machine code, else the runtime). CompiledModule::entries
+  // is null for every other function. Exhausted for a function beyond
+  // input_limits.max_function_bytes; the module-wide limits do not apply.
+  Result<std::shared_ptr<CompiledModule>> compile_functions(
+      std::shared_ptr<const wasm::Module> module, std::vector<uint32_t> funcs);
   // Links objects that compile() made for the same module and options (read back from an
   // artifact): JITLink checks their structure, the ISA verifier every executable byte
   // against this compiler's feature set. A corrupt object is an Error.

@@ -33,20 +33,28 @@ Value slot_to_value(ValType type, const uint8_t* slot) {
 
 void value_to_slot(const Value& v, uint8_t* slot) { std::memcpy(slot, &v.v128, kSlotBytes); }
 
-// A host function called from generated code. Its C++ objects (argument vectors, the
-// std::function call) all live in this frame, which has returned before any unwinding.
-[[gnu::noinline]] bool call_host(VmContext* caller, FunctionInstance& func, uint8_t* slots,
-                                 Error& error) {
+// A host function, or a wasm function without machine code (in a tiered store: one that still
+// runs in the interpreter, called through the store's tier like a host function), called from
+// generated code. Its C++ objects (argument vectors, the call) all live in this frame, which
+// has returned before any unwinding.
+[[gnu::noinline]] bool call_with_values(VmContext* caller, FunctionInstance& func, uint8_t* slots,
+                                        Error& error) {
   const wasm::FuncType& type = *func.type;
   std::vector<Value> args, results(type.results.size());
   args.reserve(type.params.size());
   for (size_t i = 0; i < type.params.size(); ++i)
     args.push_back(slot_to_value(type.params[i], slots + i * kSlotBytes));
   for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value::zero(type.results[i]);
-  runtime::HostContext hc{*caller->store, caller->instance};
-  Result<void> r = func.host
-                       ? func.host(hc, args.data(), results.data())
-                       : Result<void>(Error::make(ErrorKind::Usage, "host function without a body"));
+  runtime::Store& store = *caller->store;
+  Result<void> r;
+  if (!func.is_host()) {
+    r = store.tier().call(store, func, args.data(), results.data());
+  } else if (func.host) {
+    runtime::HostContext hc{store, caller->instance};
+    r = func.host(hc, args.data(), results.data());
+  } else {
+    r = Error::make(ErrorKind::Usage, "host function without a body");
+  }
   if (!r.ok()) {
     error = std::move(r).error();
     return false;
@@ -82,13 +90,8 @@ void charge_bulk(VmContext* ctx, uint64_t bytes) {
 }  // namespace
 
 bool call_function(VmContext* caller, FunctionInstance& func, uint8_t* slots, Error& error) {
-  if (func.is_host()) return call_host(caller, func, slots, error);
-  auto* code = static_cast<JitFunction*>(func.tier_code);
-  if (!code) {
-    error = Error::make(ErrorKind::Internal,
-                        "function " + std::to_string(func.func_index) + " has no JIT code");
-    return false;
-  }
+  auto* code = static_cast<JitFunction*>(func.jit_code);
+  if (func.is_host() || !code) return call_with_values(caller, func, slots, error);
   code->entry(code->ctx, slots);
   return true;
 }

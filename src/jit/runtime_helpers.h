@@ -28,9 +28,11 @@ std::span<const HelperSymbol> runtime_helpers();
 // without an argument to set up each is a single call instruction.
 std::string trap_helper_name(TrapKind kind);
 
-// Runs `func` (compiled or host) with arguments in slots, writing its results there.
-// Returns false with `error` set when a host function failed (the caller decides how to
-// unwind); traps in compiled code unwind past it.
+// Runs `func` with arguments in slots, writing its results there: its machine code when it
+// has some, else a host function, else (a tiered store's function that has no machine code
+// yet) the store's tier, as a nested call. Returns false with `error` set when a host
+// function or the nested call failed (the caller decides how to unwind); traps in compiled
+// code unwind past it.
 bool call_function(VmContext* caller, runtime::FunctionInstance& func, uint8_t* slots,
                    Error& error);
 

@@ -52,18 +52,18 @@ inline constexpr size_t kSlotBytes = 16;
 // Every compiled function's entry wrapper: reads its arguments from `slots`, writes results.
 using EntryFn = void (*)(VmContext* ctx, uint8_t* slots);
 
-// What FunctionInstance::tier_code points at for a function compiled by this tier.
+// What FunctionInstance::jit_code points at for a function with machine code.
 struct JitFunction {
   EntryFn entry = nullptr;
   VmContext* ctx = nullptr;
 };
 
 // Where generated code finds the fields of a FunctionInstance it reads on a call fast path
-// (the callee's type id and tier_code). FunctionInstance holds a std::function, so it is
+// (the callee's type id and jit_code). FunctionInstance holds a std::function, so it is
 // not standard-layout and offsetof does not apply: the offsets are measured on an object.
 struct FunctionInstanceLayout {
   size_t type_id = 0;
-  size_t tier_code = 0;
+  size_t jit_code = 0;
 };
 inline FunctionInstanceLayout function_instance_layout() {
   static const runtime::FunctionInstance probe;
@@ -71,7 +71,7 @@ inline FunctionInstanceLayout function_instance_layout() {
     return static_cast<size_t>(static_cast<const char*>(field) -
                                reinterpret_cast<const char*>(&probe));
   };
-  return {at(&probe.type_id), at(&probe.tier_code)};
+  return {at(&probe.type_id), at(&probe.jit_code)};
 }
 inline constexpr size_t kJitFunctionEntry = offsetof(JitFunction, entry);
 inline constexpr size_t kJitFunctionCtx = offsetof(JitFunction, ctx);

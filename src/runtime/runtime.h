@@ -172,7 +172,14 @@ struct FunctionInstance {
   Instance* instance = nullptr;  // the defining instance; null for host functions
   uint32_t func_index = 0;       // index in the defining instance's module
   HostFunction host;             // set for host functions
-  void* tier_code = nullptr;     // a tier's compiled/lowered code, owned by the tier
+  // Each tier's code for a wasm function, owned by the tier that made it. One field per tier,
+  // so that a tiered store (src/tiered) can run a function in either tier and move it from
+  // one to the other (DESIGN.md invariant 6).
+  void* tier_code = nullptr;  // the interpreter's lowered code (interp::FuncCode)
+  // The JIT's entry (jit::JitFunction): set when the function's machine code may be called
+  // (at instantiation in a JIT store, when its compiled code is published in a tiered one),
+  // null while it has none. Written and read only on the thread that runs the store.
+  void* jit_code = nullptr;
 
   bool is_host() const { return instance == nullptr; }
   Ref as_ref() { return Ref{reinterpret_cast<uintptr_t>(this)}; }

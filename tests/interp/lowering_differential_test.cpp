@@ -252,10 +252,16 @@ std::shared_ptr<const wasm::Module> assemble(const Family& family) {
   return std::shared_ptr<const wasm::Module>(std::move(*module));
 }
 
+interp::InterpreterOptions lowering(bool optimize) {
+  interp::InterpreterOptions options;
+  options.optimize = optimize;
+  return options;
+}
+
 // One interpreter (optimized or plain lowering) with one instance of the family's module.
 struct Lowered {
   Lowered(std::shared_ptr<const wasm::Module> module, bool optimize)
-      : store(interp::make_interpreter(interp::InterpreterOptions{optimize})) {
+      : store(interp::make_interpreter(lowering(optimize))) {
     runtime::Linker linker;
     auto inst = linker.instantiate(store, module);
     EXPECT_TRUE(inst.ok()) << inst.error().describe();

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Tiered start against the interpreter and the whole-module JIT, side by side (issue 15,
+# docs/tiering.md): the whole process's wall time and peak memory of one run of a WASI
+# command in each tier. The JIT runs from a cold code cache (a fresh data directory each
+# run); `tiered` prints what tiering did (--show-tier).
+#
+#   bench/tiering.sh BUILD_DIR [--runs N] [--dir HOST::GUEST] WASM [ARGS...]
+#
+# Best of N runs (default 3) per tier. A measurement, never a test.
+set -eu
+build=$1
+shift
+runs=3
+dirs=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --dir) dirs+=(--dir "$2"); shift 2 ;;
+    *) break ;;
+  esac
+done
+ironclad=$build/src/cli/ironclad
+wasm=$1
+shift
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+printf '%-8s %10s %12s\n' tier "wall (s)" "peak (MiB)"
+for tier in interp jit tiered; do
+  best=""
+  best_kib=0
+  for ((i = 0; i < runs; i++)); do
+    rm -rf "$scratch/data" && mkdir "$scratch/data"
+    extra=()
+    [ "$tier" = tiered ] && extra=(--show-tier)
+    /usr/bin/time -f "%e %M" -o "$scratch/time" "$ironclad" run --tier "$tier" \
+      --data-dir "$scratch/data" "${extra[@]}" "${dirs[@]}" "$wasm" "$@" \
+      > "$scratch/out" 2> "$scratch/err" || true
+    read -r wall kib < <(tail -1 "$scratch/time")
+    if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; best_kib=$kib; fi
+  done
+  printf '%-8s %10s %12.0f\n' "$tier" "$best" "$((best_kib / 1024))"
+  [ "$tier" = tiered ] && grep "tier: tiered:" "$scratch/err" | sed 's/^/         /' || true
+done

@@ -1,0 +1,373 @@
+// The tiered tier: an interpreter that runs everything at once, a queue of functions called
+// at least once, a compile thread that turns batches of them into verified machine code in
+// one CodeSpace, and the publication of each function's entry in FunctionInstance::jit_code,
+// which both the interpreter's call handlers and generated code check before a call.
+#include "tiered/tiered_tier.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "ironclad/signals.h"
+#include "jit/code_space.h"
+#include "jit/module_compiler.h"
+#include "jit/vm_context.h"
+#include "runtime/activation.h"
+
+namespace ironclad::tiered {
+namespace {
+
+// What generated code of one instance reads (jit::VmContext and what it points at), and the
+// entry of each of the instance's functions once published.
+struct InstanceState {
+  runtime::Instance* instance = nullptr;
+  jit::VmContext ctx;
+  std::vector<void*> globals;
+  std::vector<const runtime::Table::View*> tables;
+  std::unique_ptr<jit::JitFunction[]> functions;  // by defined-function index
+  uint64_t no_memory_size = 0;
+  bool explicit_checks = true;
+};
+
+struct Job {
+  InstanceState* state = nullptr;
+  uint32_t func_index = 0;
+};
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+void* published_code(runtime::FunctionInstance& func) {
+  return std::atomic_ref<void*>(func.jit_code).load(std::memory_order_acquire);
+}
+
+class TieredTier final : public runtime::Tier {
+ public:
+  explicit TieredTier(TieredConfig config) : config_(std::move(config)) {
+    install_signal_handlers();
+    config_.interp.on_first_call = [this](runtime::FunctionInstance& f) { on_first_call(f); };
+    interp_ = std::make_unique<interp::Interpreter>(config_.interp);
+    // Invariant 4: never generate code the host has not verified it can run. Without that,
+    // everything stays in the interpreter.
+    if (!config_.jit.features.subset_of(config_.jit.host_verified)) {
+      refusal_ = "tiered: the requested features " + config_.jit.features.names() +
+                 " are not all verified on this host (missing: " +
+                 (config_.jit.features - config_.jit.host_verified).names() +
+                 "): everything runs in the interpreter";
+    }
+    code_space_ = std::make_unique<jit::CodeSpace>(
+        config_.jit.host_verified, config_.jit.emulate_features, config_.jit.emulate_cpu_name);
+  }
+  ~TieredTier() override { stop_worker(); }
+
+  const char* name() const override { return "tiered"; }
+  Result<void> call(runtime::Store& store, runtime::FunctionInstance& func, const Value* args,
+                    Value* results) override;
+  Result<void> on_instantiate(runtime::Store& store, runtime::Instance& instance) override;
+  void on_destroy(runtime::Instance& instance) override;
+
+  TieredStats stats() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stats_;
+  }
+  void wait_idle() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    idle_cv_.wait(lock, [&] { return queue_.empty() && !compiling_; });
+  }
+
+ private:
+  void on_first_call(runtime::FunctionInstance& func);
+  Result<void> call_jit(runtime::Store& store, runtime::FunctionInstance& func,
+                        const jit::JitFunction& code, const Value* args, Value* results);
+  bool explicit_bounds_checks_for(const runtime::Instance& instance);
+  void worker_loop();
+  void stop_worker();
+  // Compiles `jobs` (one instance's functions) and publishes their code; a batch that fails
+  // is retried one function at a time, so one function the JIT cannot take keeps only
+  // itself in the interpreter. Runs without mutex_ held.
+  void compile_and_publish(const std::vector<Job>& jobs);
+  Result<std::shared_ptr<jit::CompiledModule>> compile(const std::vector<Job>& jobs);
+  void note(std::string text);
+  void deliver_notes();
+
+  TieredConfig config_;
+  std::string refusal_;  // why nothing is compiled, when nothing may be
+  std::unique_ptr<interp::Interpreter> interp_;
+  // By bounds-check mode ([1] explicit): used by the compiling thread only. Declared before
+  // the code space, whose code they own, so they outlive it.
+  std::unique_ptr<jit::ModuleCompiler> compilers_[2];
+  std::unique_ptr<jit::CodeSpace> code_space_;
+
+  // Store-thread state of calls into machine code (as in the JIT tier): the running
+  // activation's stack limit, the call depth left, the outermost entry's stack pointer.
+  uintptr_t stack_limit_ = 0;
+  int64_t calls_left_ = 0;
+  uintptr_t outermost_entry_ = 0;
+  unsigned jit_calls_running_ = 0;
+
+  std::mutex mutex_;  // everything below
+  std::condition_variable work_cv_, idle_cv_;
+  std::deque<Job> queue_;
+  bool compiling_ = false;
+  bool stopping_ = false;
+  std::thread worker_;
+  TieredStats stats_;
+  std::vector<std::string> notes_;
+  std::atomic<bool> has_notes_{false};
+};
+
+bool TieredTier::explicit_bounds_checks_for(const runtime::Instance& instance) {
+  if (config_.jit.bounds_checks == jit::BoundsChecks::Explicit) return true;
+  if (instance.memories.empty()) return false;
+  return !instance.memories[0]->has_guard_region();
+}
+
+Result<void> TieredTier::on_instantiate(runtime::Store& store, runtime::Instance& instance) {
+  // Code without a fuel counter never runs in a store with a fuel limit: such a store stays
+  // in the interpreter (fuel-counting batches are left for later, docs/tiering.md).
+  if (!refusal_.empty() || store.limits().fuel > 0) return {};
+  const wasm::Module& m = *instance.module;
+  auto state = std::make_unique<InstanceState>();
+  state->instance = &instance;
+  state->explicit_checks = explicit_bounds_checks_for(instance);
+  jit::VmContext& ctx = state->ctx;
+  if (!instance.memories.empty()) {
+    ctx.memory_base = instance.memories[0]->base;
+    ctx.memory_size = &instance.memories[0]->size_bytes;
+  } else {
+    ctx.memory_size = &state->no_memory_size;
+  }
+  for (runtime::Global* g : instance.globals) state->globals.push_back(&g->value.i64);
+  ctx.globals = state->globals.data();
+  for (runtime::Table* t : instance.tables) state->tables.push_back(t->view());
+  ctx.tables = state->tables.data();
+  ctx.type_ids = instance.type_ids.data();
+  ctx.fuel = nullptr;
+  ctx.funcs = instance.funcs.data();
+  ctx.stack_limit = &stack_limit_;
+  ctx.calls_left = &calls_left_;
+  ctx.instance = &instance;
+  ctx.store = &store;
+  state->functions = std::make_unique<jit::JitFunction[]>(m.bodies.size());
+  instance.tier_state = state.release();
+  return {};
+}
+
+void TieredTier::on_destroy(runtime::Instance& instance) {
+  // Instances end only with their store: the compile thread stops (and is joined) at the
+  // first, so nothing publishes into an instance being torn down.
+  stop_worker();
+  auto* state = static_cast<InstanceState*>(instance.tier_state);
+  if (!state) return;
+  const wasm::Module& m = *instance.module;
+  for (size_t i = 0; i < m.bodies.size(); ++i)
+    std::atomic_ref<void*>(instance.funcs[m.num_imported_funcs + i]->jit_code)
+        .store(nullptr, std::memory_order_release);
+  delete state;
+  instance.tier_state = nullptr;
+}
+
+void TieredTier::on_first_call(runtime::FunctionInstance& func) {
+  if (func.is_host() || !func.instance || !func.instance->tier_state) return;
+  if (config_.may_compile && !config_.may_compile(func)) return;
+  Job job{static_cast<InstanceState*>(func.instance->tier_state), func.func_index};
+  if (!config_.background) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++stats_.functions_queued;
+    }
+    compile_and_publish({job});
+    deliver_notes();
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (stopping_) return;
+  ++stats_.functions_queued;
+  queue_.push_back(job);
+  if (!worker_.joinable()) {
+    try {
+      worker_ = std::thread([this] { worker_loop(); });
+    } catch (const std::system_error& e) {
+      // No thread: the function stays in the interpreter.
+      queue_.clear();
+      notes_.push_back(std::string("tiered: cannot start the compile thread (") + e.what() +
+                       "): everything runs in the interpreter");
+      has_notes_ = true;
+      stopping_ = true;
+      return;
+    }
+  }
+  work_cv_.notify_one();
+}
+
+void TieredTier::stop_worker() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    queue_.clear();
+  }
+  work_cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+  idle_cv_.notify_all();
+}
+
+void TieredTier::worker_loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) break;
+    // The oldest queued function and the next queued ones of the same instance, in the
+    // order of their first calls.
+    std::vector<Job> batch{queue_.front()};
+    queue_.pop_front();
+    const wasm::Module& m = *batch.front().state->instance->module;
+    uint64_t bytes = m.body(batch.front().func_index).size;
+    for (auto it = queue_.begin(); it != queue_.end() && batch.size() < config_.max_batch &&
+                                   bytes < config_.max_batch_bytes;) {
+      if (it->state == batch.front().state) {
+        bytes += m.body(it->func_index).size;
+        batch.push_back(*it);
+        it = queue_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    compiling_ = true;
+    lock.unlock();
+    compile_and_publish(batch);
+    lock.lock();
+    compiling_ = false;
+    if (queue_.empty()) idle_cv_.notify_all();
+  }
+  compiling_ = false;
+  idle_cv_.notify_all();
+}
+
+Result<std::shared_ptr<jit::CompiledModule>> TieredTier::compile(const std::vector<Job>& jobs) {
+  InstanceState& state = *jobs.front().state;
+  std::unique_ptr<jit::ModuleCompiler>& compiler = compilers_[state.explicit_checks];
+  if (!compiler) {
+    jit::CompileOptions options{config_.jit.features, config_.jit.opt_level,
+                                state.explicit_checks, std::nullopt};
+    options.input_limits = config_.jit.input_limits;
+    // Backtraces read the objects' line tables (debug_lines.h).
+    options.keep_objects = true;
+    IRONCLAD_TRY_ASSIGN(compiler, jit::ModuleCompiler::create(options));
+  }
+  std::vector<uint32_t> funcs;
+  for (const Job& j : jobs) funcs.push_back(j.func_index);
+  IRONCLAD_TRY_ASSIGN(auto code, compiler->compile_functions(state.instance->module, funcs));
+  // Emulation patches and signal registration before anything can run it.
+  IRONCLAD_TRY(code_space_->install(code));
+  return code;
+}
+
+void TieredTier::compile_and_publish(const std::vector<Job>& jobs) {
+  auto start = std::chrono::steady_clock::now();
+  Result<std::shared_ptr<jit::CompiledModule>> code = compile(jobs);
+  if (!code.ok() && jobs.size() > 1) {
+    for (const Job& job : jobs) compile_and_publish({job});
+    return;
+  }
+  const double ms = ms_since(start);
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.compile_ms += ms;
+  ++stats_.batches;
+  if (!code.ok()) {
+    ++stats_.functions_failed;
+    const runtime::Instance& instance = *jobs.front().state->instance;
+    notes_.push_back("tiered: " + instance.module->function_display_name(jobs.front().func_index) +
+                     " stays in the interpreter: " + code.error().message);
+    has_notes_ = true;
+    return;
+  }
+  InstanceState& state = *jobs.front().state;
+  const wasm::Module& m = *state.instance->module;
+  for (const Job& job : jobs) {
+    const uint32_t defined = job.func_index - m.num_imported_funcs;
+    jit::EntryFn entry = (*code)->entries[defined];
+    if (!entry) continue;
+    state.functions[defined] = jit::JitFunction{entry, &state.ctx};
+    // Publication: the entry is written before the pointer that makes it reachable.
+    std::atomic_ref<void*>(state.instance->funcs[job.func_index]->jit_code)
+        .store(&state.functions[defined], std::memory_order_release);
+    ++stats_.functions_compiled;
+  }
+}
+
+void TieredTier::deliver_notes() {
+  if (!has_notes_.load(std::memory_order_relaxed)) return;
+  std::vector<std::string> notes;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    notes.swap(notes_);
+    has_notes_ = false;
+  }
+  if (config_.jit.on_note)
+    for (const std::string& n : notes) config_.jit.on_note(n);
+}
+
+Result<void> TieredTier::call_jit(runtime::Store& store, runtime::FunctionInstance& func,
+                                  const jit::JitFunction& code, const Value* args,
+                                  Value* results) {
+  // Each call from the host gets the whole call depth; calls nested in it share it.
+  const bool outermost = jit_calls_running_ == 0;
+  if (outermost) calls_left_ = static_cast<int64_t>(store.limits().max_call_depth);
+  const int64_t calls_left_before = calls_left_;
+  const uintptr_t stack_limit_before = stack_limit_;
+  const uint64_t budget = store.limits().max_stack_bytes;
+  ++jit_calls_running_;
+  Result<void> r = code_space_->call(code, *func.type, args, results,
+                                     [&](runtime::Activation& act) {
+                                       // As the JIT tier: the native stack budget counts
+                                       // from where the outermost machine code entered.
+                                       if (outermost) outermost_entry_ = act.entry_frame;
+                                       if (budget != 0 && outermost_entry_ > budget)
+                                         act.stack_limit = std::max(
+                                             act.stack_limit, outermost_entry_ - budget);
+                                       stack_limit_ = act.stack_limit;
+                                     });
+  --jit_calls_running_;
+  // A trap unwinds without the returns that give frames back.
+  calls_left_ = calls_left_before;
+  stack_limit_ = stack_limit_before;
+  return r;
+}
+
+Result<void> TieredTier::call(runtime::Store& store, runtime::FunctionInstance& func,
+                              const Value* args, Value* results) {
+  deliver_notes();
+  if (func.is_host()) {
+    if (!func.host) return Error::make(ErrorKind::Usage, "host function without a body");
+    runtime::HostContext hc{store, nullptr};
+    return func.host(hc, args, results);
+  }
+  if (void* code = published_code(func))
+    return call_jit(store, func, *static_cast<const jit::JitFunction*>(code), args, results);
+  return interp_->call(store, func, args, results);
+}
+
+}  // namespace
+
+std::unique_ptr<runtime::Tier> make_tiered_tier(TieredConfig config) {
+  return std::make_unique<TieredTier>(std::move(config));
+}
+
+bool tiered_stats(runtime::Tier& tier, TieredStats& out) {
+  auto* t = dynamic_cast<TieredTier*>(&tier);
+  if (!t) return false;
+  out = t->stats();
+  return true;
+}
+
+void wait_for_compiles(runtime::Tier& tier) {
+  if (auto* t = dynamic_cast<TieredTier*>(&tier)) t->wait_idle();
+}
+
+}  // namespace ironclad::tiered

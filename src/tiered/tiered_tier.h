@@ -1,0 +1,59 @@
+// The tiered tier (issue 15, docs/tiering.md): a module starts at once in the interpreter;
+// each wasm function is queued for the JIT at its first call, compiled with other queued
+// functions of its instance in a batch on a background thread, verified like any JIT code
+// (ISA verifier, CPU emulation, signal registration) and published: its next call, from the
+// interpreter or from other machine code, runs the machine code. Calls cross between the two
+// tiers in both directions with the same results, traps and backtraces.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "interp/interpreter.h"
+#include "jit/jit_tier.h"
+#include "runtime/runtime.h"
+
+namespace ironclad::tiered {
+
+struct TieredConfig {
+  // The JIT's features, verification set, emulation, bounds checks, notes and opt level.
+  // Its artifact options are not used (the code cache stores whole modules only).
+  jit::JitConfig jit;
+  // The interpreter's options (on_first_call is the tier's own and is overwritten).
+  interp::InterpreterOptions interp;
+  // True: one background thread compiles. False: a function is compiled on the calling
+  // thread at its first call, before that call runs (in the interpreter): deterministic, for
+  // tests and for comparing (IRONCLAD_TIERED_SYNC=1).
+  bool background = true;
+  // The most functions one batch compiles (the functions in a batch call each other
+  // directly; calls between batches go through the callee's FunctionInstance).
+  uint32_t max_batch = 64;
+  // A batch stops growing past this many bytes of function bodies: LLVM's time grows with
+  // its input, and a batch in progress delays both its functions and the store's end
+  // (which waits for it).
+  uint64_t max_batch_bytes = 32 * 1024;
+  // Which functions may be compiled (tests pin a mix of tiers); null: all.
+  std::function<bool(const runtime::FunctionInstance&)> may_compile;
+};
+
+// What a tiered tier did so far (ironclad run --show-tier).
+struct TieredStats {
+  uint64_t functions_queued = 0;    // functions called at least once in the interpreter
+  uint64_t functions_compiled = 0;  // published machine code
+  uint64_t functions_failed = 0;    // stay in the interpreter (a note says why)
+  uint64_t batches = 0;
+  double compile_ms = 0;  // wall time spent compiling (background thread or caller)
+};
+
+std::unique_ptr<runtime::Tier> make_tiered_tier(TieredConfig config);
+
+// The statistics of `tier` in `out` when it is a tiered tier (else false).
+bool tiered_stats(runtime::Tier& tier, TieredStats& out);
+
+// Waits until every function queued so far is compiled (or failed) and published. For tests
+// and measurements; a no-op for other tiers.
+void wait_for_compiles(runtime::Tier& tier);
+
+}  // namespace ironclad::tiered

@@ -1,0 +1,241 @@
+// The tiered tier's own behaviour: calls crossing between interpreted functions and machine
+// code in both directions give the interpreter's results, traps and backtraces; functions
+// move to machine code at their next call once compiled (on the calling thread or in the
+// background); what stays in the interpreter (fuel, functions not allowed to compile).
+#include <bit>
+#include <sstream>
+
+#include "interp/interpreter.h"
+#include "tiered_harness.h"
+
+namespace ironclad::tiered::testing {
+namespace {
+
+using ironclad::testing::F32;
+using ironclad::testing::F64;
+using ironclad::testing::Harness;
+using ironclad::testing::I32;
+using ironclad::testing::I64;
+
+// Which functions may get machine code: every one, none, or every other by index (so that
+// calls between neighbours cross tiers).
+enum class Mix { All, None, EvenIndices, OddIndices };
+
+std::string mix_name(Mix mix) {
+  switch (mix) {
+    case Mix::All: return "All";
+    case Mix::None: return "None";
+    case Mix::EvenIndices: return "EvenIndices";
+    case Mix::OddIndices: return "OddIndices";
+  }
+  return "?";
+}
+
+TieredConfig config_for(Mix mix) {
+  return sync_config([mix](const runtime::FunctionInstance& f) {
+    switch (mix) {
+      case Mix::All: return true;
+      case Mix::None: return false;
+      case Mix::EvenIndices: return f.func_index % 2 == 0;
+      case Mix::OddIndices: return f.func_index % 2 == 1;
+    }
+    return false;
+  });
+}
+
+TieredStats stats_of(runtime::Store& store) {
+  TieredStats s;
+  EXPECT_TRUE(tiered_stats(store.tier(), s));
+  return s;
+}
+
+class TieredCalls : public ::testing::TestWithParam<Mix> {};
+
+// Each export is called three times: its first call runs in the interpreter (and compiles
+// it when allowed), the later ones in its machine code; every callee's calls likewise. The
+// results are the interpreter's, bit for bit.
+TEST_P(TieredCalls, GiveTheInterpretersResults) {
+  Harness tiered("tiered_calls", make_tiered_tier(config_for(GetParam())));
+  Harness interp("tiered_calls", interp::make_interpreter());
+  tiered.instantiate();
+  interp.instantiate();
+  const float snan = std::bit_cast<float>(0x7fa00001u);
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    for (uint32_t n : {0u, 1u, 7u, 100u, 301u})
+      EXPECT_EQ(tiered.i32("even", {I32(n)}), interp.i32("even", {I32(n)})) << n;
+    const uint64_t sum = tiered.i64("fill_and_sum", {I32(1000)});
+    EXPECT_EQ(sum, interp.i64("fill_and_sum", {I32(1000)}));
+    EXPECT_EQ(sum, 332833500u);
+    EXPECT_EQ(tiered.i32("stores"), interp.i32("stores"));
+    auto got = tiered.call("reverse_bits", {F64(-2.5), I64(0x1234567890abcdefull), F32(snan)});
+    auto want = interp.call("reverse_bits", {F64(-2.5), I64(0x1234567890abcdefull), F32(snan)});
+    ASSERT_TRUE(got.ok()) << got.error().describe();
+    ASSERT_TRUE(want.ok()) << want.error().describe();
+    ASSERT_EQ(got->size(), 3u);
+    EXPECT_EQ((*got)[0].i32, 0x7fa00001u);
+    EXPECT_EQ((*got)[0].i32, (*want)[0].i32);
+    for (size_t i = 1; i < 3; ++i) EXPECT_EQ((*got)[i].i64, (*want)[i].i64) << "result " << i;
+  }
+  const TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.functions_failed, 0u);
+  switch (GetParam()) {
+    case Mix::None: EXPECT_EQ(s.functions_compiled, 0u); break;
+    // even 0, odd 1, square 2, store_square 3, load_at 4, fill_and_sum 5, stores 6,
+    // reverse 7, reverse_bits 8 (forever, 9, is not called)
+    case Mix::All: EXPECT_EQ(s.functions_compiled, 9u); break;
+    case Mix::EvenIndices: EXPECT_EQ(s.functions_compiled, 5u); break;
+    case Mix::OddIndices: EXPECT_EQ(s.functions_compiled, 4u); break;
+  }
+}
+
+// A recursion without end ends in CallStackExhausted in every mix, as in either tier.
+TEST_P(TieredCalls, EndlessRecursionExhaustsTheCallStack) {
+  Harness tiered("tiered_calls", make_tiered_tier(config_for(GetParam())));
+  tiered.instantiate();
+  for (int round = 0; round < 2; ++round)
+    EXPECT_EQ(tiered.trap("forever", {I32(0)}), TrapKind::CallStackExhausted);
+}
+
+INSTANTIATE_TEST_SUITE_P(Mixes, TieredCalls,
+                         ::testing::Values(Mix::All, Mix::None, Mix::EvenIndices,
+                                           Mix::OddIndices),
+                         [](const auto& info) { return mix_name(info.param); });
+
+std::string describe(const std::vector<BacktraceFrame>& bt) {
+  std::ostringstream out;
+  for (const BacktraceFrame& f : bt)
+    out << "  " << f.function_index << " " << f.function_name << " @" << f.code_offset << "\n";
+  return out.str();
+}
+
+// jit_backtrace.wat (tests/jit/fixtures) in a store of the given tier; its host_trap import
+// traps (IntegerOverflow) when given 13.
+struct BacktraceRun : Harness {
+  explicit BacktraceRun(std::unique_ptr<runtime::Tier> tier)
+      : Harness("jit_backtrace", std::move(tier)) {
+    linker.define_function(store, "env", "host_trap",
+                           wasm::FuncType{{ValType::I32}, {ValType::I32}},
+                           [](runtime::HostContext&, const Value* a, Value* r) -> Result<void> {
+                             if (a[0].i32 == 13) return Error::make_trap(TrapKind::IntegerOverflow);
+                             r[0] = a[0];
+                             return {};
+                           });
+    instantiate();
+  }
+};
+
+class TieredBacktraces : public ::testing::TestWithParam<Mix> {};
+
+// A trap several calls deep, whatever tier each frame runs in, gives the interpreter's
+// backtrace: every frame's function and wasm offset, innermost first.
+TEST_P(TieredBacktraces, NameEveryFrameAsTheInterpreter) {
+  BacktraceRun tiered(make_tiered_tier(config_for(GetParam())));
+  BacktraceRun interp(interp::make_interpreter());
+  struct Case {
+    uint32_t which;
+    Value arg;
+    TrapKind trap;
+  };
+  const Case cases[] = {
+      {0, I32(0), TrapKind::IntegerDivideByZero},   {1, I32(0xffffffff), TrapKind::IntegerOverflow},
+      {2, I32(1), TrapKind::InvalidConversionToInteger}, {3, I32(1), TrapKind::Unreachable},
+      {4, I32(65533), TrapKind::OutOfBoundsMemoryAccess}, {6, I32(13), TrapKind::IntegerOverflow},
+      {7, I32(2), TrapKind::UninitializedElement},  {7, I32(1), TrapKind::IndirectCallTypeMismatch},
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (const Case& c : cases) {
+      for (uint32_t depth : {0u, 3u}) {
+        SCOPED_TRACE("round " + std::to_string(round) + " case " + std::to_string(c.which) +
+                     " depth " + std::to_string(depth));
+        std::vector<Value> args{I32(c.which), c.arg, I32(depth)};
+        auto want = interp.call("run", args);
+        auto got = tiered.call("run", args);
+        ASSERT_FALSE(want.ok());
+        ASSERT_FALSE(got.ok());
+        EXPECT_EQ(got.error().kind, ErrorKind::Trap) << got.error().describe();
+        EXPECT_EQ(got.error().trap, c.trap);
+        const auto& w = want.error().backtrace;
+        const auto& g = got.error().backtrace;
+        ASSERT_EQ(g.size(), w.size()) << "tiered:\n" << describe(g) << "interp:\n" << describe(w);
+        for (size_t i = 0; i < g.size(); ++i) {
+          EXPECT_EQ(g[i].function_index, w[i].function_index) << "frame " << i;
+          EXPECT_EQ(g[i].code_offset, w[i].code_offset)
+              << "frame " << i << "\ntiered:\n" << describe(g) << "interp:\n" << describe(w);
+        }
+      }
+    }
+  }
+  if (GetParam() != Mix::None) EXPECT_GT(stats_of(tiered.store).functions_compiled, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Mixes, TieredBacktraces,
+                         ::testing::Values(Mix::All, Mix::None, Mix::EvenIndices,
+                                           Mix::OddIndices),
+                         [](const auto& info) { return mix_name(info.param); });
+
+TieredConfig background_config() {
+  TieredConfig c = sync_config();
+  c.background = true;
+  return c;
+}
+
+// In the background: the first calls run in the interpreter at once; once the compile
+// thread has published their code, the same calls run it and give the same results.
+TEST(TieredBackground, FunctionsMoveToMachineCodeAtTheirNextCall) {
+  Harness h("tiered_calls", make_tiered_tier(background_config()));
+  h.instantiate();
+  EXPECT_EQ(h.i64("fill_and_sum", {I32(500)}), 41541750u);
+  EXPECT_EQ(h.i32("even", {I32(11)}), 0u);
+  wait_for_compiles(h.store.tier());
+  const TieredStats s = stats_of(h.store);
+  EXPECT_EQ(s.functions_queued, 6u);  // fill_and_sum, store_square, square, load_at, even, odd
+  EXPECT_EQ(s.functions_compiled, 6u);
+  EXPECT_GE(s.batches, 1u);
+  auto* even = h.instance->get_export("even")->func;
+  EXPECT_NE(even->jit_code, nullptr);
+  EXPECT_EQ(h.i64("fill_and_sum", {I32(500)}), 41541750u);
+  EXPECT_EQ(h.i32("even", {I32(11)}), 0u);
+  EXPECT_EQ(h.i32("stores"), 1000u);
+}
+
+// A store destroyed while its functions are queued or compiling stops the compile thread
+// first: nothing is published into instances being torn down.
+TEST(TieredBackground, StoreEndsWithCompilesQueued) {
+  for (int i = 0; i < 3; ++i) {
+    Harness h("tiered_calls", make_tiered_tier(background_config()));
+    h.instantiate();
+    EXPECT_EQ(h.i64("fill_and_sum", {I32(10)}), 285u);
+    EXPECT_EQ(h.i32("even", {I32(4)}), 1u);
+  }
+}
+
+// Code without a fuel counter never runs in a store with a fuel limit: such a store stays
+// in the interpreter, and its fuel runs out as there.
+TEST(TieredFuel, AStoreWithAFuelLimitStaysInTheInterpreter) {
+  runtime::StoreLimits limits;
+  limits.fuel = 1000;
+  Harness h("tiered_calls", make_tiered_tier(sync_config()), limits);
+  h.instantiate();
+  EXPECT_EQ(h.i32("even", {I32(10)}), 1u);
+  EXPECT_EQ(h.i32("even", {I32(10)}), 1u);
+  auto r = h.call("fill_and_sum", {I32(10000)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::Exhausted) << r.error().describe();
+  EXPECT_EQ(stats_of(h.store).functions_compiled, 0u);
+}
+
+// Features the host has not verified are never compiled for (invariant 4): everything runs
+// in the interpreter, with a note.
+TEST(TieredFeatures, UnverifiedFeaturesKeepEverythingInTheInterpreter) {
+  TieredConfig c = sync_config();
+  c.jit.features = cpu::FeatureSet{cpu::X86::SSE2, cpu::X86::AVX2};
+  Harness h("tiered_calls", make_tiered_tier(std::move(c)));
+  h.instantiate();
+  EXPECT_EQ(h.i32("even", {I32(10)}), 1u);
+  EXPECT_EQ(h.i32("even", {I32(10)}), 1u);
+  EXPECT_EQ(stats_of(h.store).functions_compiled, 0u);
+}
+
+}  // namespace
+}  // namespace ironclad::tiered::testing
