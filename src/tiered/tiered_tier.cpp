@@ -129,9 +129,10 @@ bool TieredTier::explicit_bounds_checks_for(const runtime::Instance& instance) {
 }
 
 Result<void> TieredTier::on_instantiate(runtime::Store& store, runtime::Instance& instance) {
-  // Code without a fuel counter never runs in a store with a fuel limit: such a store stays
-  // in the interpreter (fuel-counting batches are left for later, docs/tiering.md).
-  if (!refusal_.empty() || store.limits().fuel > 0) return {};
+  // Code without a fuel counter never runs in a store with a fuel limit or a deadline (the
+  // deadline is checked where fuel is spent): such a store stays in the interpreter
+  // (fuel-counting batches are left for later, docs/tiering.md).
+  if (!refusal_.empty() || store.limits().counts_fuel()) return {};
   const wasm::Module& m = *instance.module;
   auto state = std::make_unique<InstanceState>();
   state->instance = &instance;

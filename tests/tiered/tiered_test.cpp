@@ -3,6 +3,7 @@
 // move to machine code at their next call once compiled (on the calling thread or in the
 // background); what stays in the interpreter (fuel, functions not allowed to compile).
 #include <bit>
+#include <chrono>
 #include <sstream>
 
 #include "interp/interpreter.h"
@@ -223,6 +224,25 @@ TEST(TieredFuel, AStoreWithAFuelLimitStaysInTheInterpreter) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::Exhausted) << r.error().describe();
   EXPECT_EQ(stats_of(h.store).functions_compiled, 0u);
+}
+
+// A deadline is checked where fuel is spent, so a store with one stays in the interpreter
+// too: code that never stops ends at the deadline, and the store serves the next call.
+TEST(TieredFuel, AStoreWithADeadlineStaysInTheInterpreter) {
+  runtime::StoreLimits limits;
+  limits.call_timeout = std::chrono::milliseconds(50);
+  Harness h("tiered_calls", make_tiered_tier(sync_config()), limits);
+  h.instantiate();
+  EXPECT_EQ(h.i32("even", {I32(10)}), 1u);
+  EXPECT_EQ(h.i32("even", {I32(10)}), 1u);
+  // Checked before the second spin: machine code without the counter would spin forever.
+  ASSERT_EQ(stats_of(h.store).functions_compiled, 0u);
+  for (int i = 0; i < 2; ++i) {
+    auto r = h.call("spin", {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::Exhausted) << r.error().describe();
+  }
+  EXPECT_EQ(h.i32("even", {I32(10)}), 1u);
 }
 
 // Features the host has not verified are never compiled for (invariant 4): everything runs
