@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "wasi/abi.h"
+#include "wasi/deadline_wait.h"
 #include "wasi/functions.h"
 #include "wasi/host_file.h"
 #include "wasi/wasi.h"
@@ -216,15 +217,9 @@ Errno fd_read(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t iov
   if (mem.range(nread_ptr, 4) == nullptr) return Errno::Fault;
   // A read that could block (a pipe, a terminal) waits at most until the deadline of the
   // running call, which then ends (runtime::CallBudget).
-  if (const auto& deadline = ctx.call_deadline();
-      deadline && e->filetype != abi::kFiletypeRegularFile) {
-    // Rounded up: waking before the deadline would hand the guest an EAGAIN it may spin on.
-    auto left =
-        std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
-    pollfd pfd{e->host_fd, POLLIN, 0};
-    int ready = ::poll(&pfd, 1, static_cast<int>(std::clamp<int64_t>(left.count(), 0, INT32_MAX)));
-    if (ready == 0) return Errno::Again;
-  }
+  if (e->filetype != abi::kFiletypeRegularFile &&
+      !wait_ready(e->host_fd, POLLIN, ctx.call_deadline()))
+    return Errno::Again;
   return result_of(::readv(e->host_fd, host.data(), static_cast<int>(host.size())), mem,
                    nread_ptr);
 }
@@ -251,6 +246,14 @@ Errno fd_write(Ctx& ctx, const Mem& mem, uint32_t fd, uint32_t iovs, uint32_t io
   std::vector<iovec> host;
   if (Errno err = load_iovecs(mem, iovs, iovs_len, host); err != Errno::Success) return err;
   if (mem.range(nwritten_ptr, 4) == nullptr) return Errno::Fault;
+  // A write that could block (a full pipe nobody reads) waits at most until the deadline of
+  // the running call, and then moves only what fits without blocking (a short write, which
+  // the guest's libc continues).
+  if (const auto& deadline = ctx.call_deadline();
+      deadline && e->filetype != abi::kFiletypeRegularFile) {
+    if (!wait_ready(e->host_fd, POLLOUT, deadline)) return Errno::Again;
+    host = first_bytes(host, kWritableWithoutBlocking);
+  }
   ssize_t n = write_without_sigpipe(
       *e, [&] { return ::writev(e->host_fd, host.data(), static_cast<int>(host.size())); });
   return result_of(n, mem, nwritten_ptr);

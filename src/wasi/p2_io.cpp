@@ -10,6 +10,7 @@
 #include <cstring>
 #include <thread>
 
+#include "wasi/deadline_wait.h"
 #include "wasi/p2_state.h"
 #include "wasi/preview2.h"
 
@@ -24,12 +25,24 @@ uint64_t u64_arg(const Value& v) {
   return v.as_u64();
 }
 
-// Writes all of `data` (retrying short writes and EINTR); errno on failure.
-int write_all(P2OutputStream& s, const uint8_t* data, size_t size) {
+// Errors of write_all besides errno values: the call's deadline passed with the stream
+// still full (a pipe nobody reads).
+constexpr int kPastDeadline = -1;
+
+// Writes all of `data` (retrying short writes and EINTR); errno on failure. A stream that
+// could block (a pipe, a terminal) is written no longer than the running call's deadline:
+// a piece that fits at a time, each once the stream has room.
+int write_all(Host& h, P2OutputStream& s, const uint8_t* data, size_t size) {
+  const CallDeadline deadline = h.context.call_deadline();
+  const bool bounded =
+      deadline && s.mode != P2OutputStream::Mode::Positional && may_block(s.fd);
   while (size > 0) {
     ssize_t n;
     if (s.mode == P2OutputStream::Mode::Positional) {
       n = ::pwrite(s.fd, data, size, static_cast<off_t>(s.offset));
+    } else if (bounded) {
+      if (!wait_ready(s.fd, POLLOUT, deadline)) return kPastDeadline;
+      n = ::write(s.fd, data, std::min(size, kWritableWithoutBlocking));
     } else {
       n = ::write(s.fd, data, size);
     }
@@ -51,7 +64,8 @@ Out write(Host& h, Args& args) {
   bytes.reserve(args[1].items.size());
   for (const Value& b : args[1].items) bytes.push_back(static_cast<uint8_t>(b.bits));
   if (!bytes.empty()) h.context.note_external_effect();
-  int e = write_all(*s, bytes.data(), bytes.size());
+  int e = write_all(h, *s, bytes.data(), bytes.size());
+  if (e == kPastDeadline) return h.context.call_budget()->exhausted_error();
   if (e == EPIPE) return some(stream_closed());
   if (e != 0) return some(stream_failed(h, std::string("write: ") + std::strerror(e), e));
   return some(Value::ok());
@@ -69,6 +83,10 @@ Out read(Host& h, Args& args, bool skip) {
   std::vector<uint8_t> buf(want);
   ssize_t n = 0;
   if (want > 0) {
+    // A read that could block (a pipe, a terminal) waits no longer than the running call's
+    // deadline; past it the call ends.
+    if (!s->positional && !wait_ready(s->fd, POLLIN, h.context.call_deadline()))
+      return h.context.call_budget()->exhausted_error();
     do {
       n = s->positional ? ::pread(s->fd, buf.data(), want, static_cast<off_t>(s->offset))
                         : ::read(s->fd, buf.data(), want);
@@ -212,7 +230,8 @@ void define_io(ComponentLinker& linker, Host& h, const std::string& version) {
       uint64_t n = std::min<uint64_t>(u64_arg(a[1]), kMaxChunk);
       std::vector<uint8_t> zeros(n);
       if (n) h.context.note_external_effect();
-      int e = write_all(*s, zeros.data(), zeros.size());
+      int e = write_all(h, *s, zeros.data(), zeros.size());
+      if (e == kPastDeadline) return h.context.call_budget()->exhausted_error();
       if (e != 0) return some(stream_failed(h, std::string("write: ") + std::strerror(e), e));
       return some(Value::ok());
     });

@@ -187,10 +187,19 @@ Errno path_open(Ctx& ctx, const Mem& mem, uint32_t dir_fd, uint32_t lookup_flags
   if (fdflags & abi::kFdflagRsync) flags |= O_RSYNC;
   if (fdflags & abi::kFdflagSync) flags |= O_SYNC;
 
+  // The open itself never blocks: opening a FIFO waits for its other end, forever if there is
+  // none, and no deadline could end that. With O_NONBLOCK a FIFO opened for reading is there at
+  // once (its reads wait, bounded by the call's deadline: fd_read), one opened for writing
+  // without a reader is ENXIO. The fd then blocks as the guest asked.
   UniqueFd opened;
-  Errno e = open_beneath(p.dir_host_fd, p.path, flags | O_NOCTTY, 0666,
+  Errno e = open_beneath(p.dir_host_fd, p.path, flags | O_NOCTTY | O_NONBLOCK, 0666,
                          lookup_flags & abi::kLookupSymlinkFollow, ctx.resolve_strategy(), opened);
   if (e != Errno::Success) return e;
+  if (!(fdflags & abi::kFdflagNonblock)) {
+    int status = ::fcntl(opened.get(), F_GETFL);
+    if (status < 0 || ::fcntl(opened.get(), F_SETFL, status & ~O_NONBLOCK) != 0)
+      return from_host_errno(errno);
+  }
   FdEntry entry;
   entry.filetype = filetype_of_host_fd(opened.get());
   entry.rights_base = rights::for_opened(rights_base, dir_inheriting, entry.is_directory(),

@@ -55,8 +55,10 @@ inline std::string read_all(std::FILE* f) {
   return s;
 }
 
-// Runs argv[0] (searched in PATH) with stdin from /dev/null.
-inline RunResult run(const std::vector<std::string>& args) {
+// Runs argv[0] (searched in PATH) with stdin from /dev/null, or from `stdin_fd`; stdout goes
+// to `stdout_fd` when one is given (RunResult::out is then empty).
+inline RunResult run(const std::vector<std::string>& args, int stdin_fd = -1,
+                     int stdout_fd = -1) {
   RunResult r;
   std::FILE* out = std::tmpfile();
   std::FILE* err = std::tmpfile();
@@ -67,9 +69,8 @@ inline RunResult run(const std::vector<std::string>& args) {
   argv.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    ::dup2(null_fd, 0);
-    ::dup2(::fileno(out), 1);
+    ::dup2(stdin_fd >= 0 ? stdin_fd : ::open("/dev/null", O_RDONLY), 0);
+    ::dup2(stdout_fd >= 0 ? stdout_fd : ::fileno(out), 1);
     ::dup2(::fileno(err), 2);
     ::execvp(argv[0], argv.data());
     ::_exit(127);

@@ -98,6 +98,50 @@ TEST_P(WasiP2Command, TimeoutEndsASleepPromptly) {
   EXPECT_LT(took, std::chrono::seconds(20)) << "the component slept on past its deadline";
 }
 
+// --timeout covers a stream that blocks because the other end of a pipe does nothing: a
+// read of a stdin nobody writes to, a write to a stdout nobody reads. Each ends promptly at
+// the deadline with status 1.
+TEST_P(WasiP2Command, TimeoutEndsAReadOfAStdinNobodyWrites) {
+  IRONCLAD_REQUIRE_NPM_TOOLS(modules);
+  std::string component = command_component(modules, "p2_streams");
+  ASSERT_FALSE(component.empty());
+  TempDir state;
+  int input[2];
+  ASSERT_EQ(::pipe(input), 0);  // the write end stays open and silent until the run ends
+  auto start = std::chrono::steady_clock::now();
+  RunResult r = run({IRONCLAD_BINARY, "run", "--tier", GetParam(), "--data-dir", state.path(),
+                     "--timeout", "0.5", component, "read"},
+                    input[0]);
+  auto took = std::chrono::steady_clock::now() - start;
+  ::close(input[0]);
+  ::close(input[1]);
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("reading\n"));
+  EXPECT_THAT(r.err, HasSubstr("deadline exceeded"));
+  EXPECT_LT(took, std::chrono::seconds(20)) << "the read blocked on past the deadline";
+}
+
+TEST_P(WasiP2Command, TimeoutEndsAWriteToAStdoutNobodyReads) {
+  IRONCLAD_REQUIRE_NPM_TOOLS(modules);
+  std::string component = command_component(modules, "p2_streams");
+  ASSERT_FALSE(component.empty());
+  TempDir state;
+  int output[2];
+  ASSERT_EQ(::pipe(output), 0);  // nobody reads: it fills after 64 KiB
+  auto start = std::chrono::steady_clock::now();
+  RunResult r = run({IRONCLAD_BINARY, "run", "--tier", GetParam(), "--data-dir", state.path(),
+                     "--timeout", "0.5", component, "flood"},
+                    -1, output[1]);
+  auto took = std::chrono::steady_clock::now() - start;
+  ::close(output[0]);
+  ::close(output[1]);
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("flooding\n"));
+  EXPECT_THAT(r.err, ::testing::Not(HasSubstr("flooded")));
+  EXPECT_THAT(r.err, HasSubstr("deadline exceeded"));
+  EXPECT_LT(took, std::chrono::seconds(20)) << "the write blocked on past the deadline";
+}
+
 INSTANTIATE_TEST_SUITE_P(Tiers, WasiP2Command, ::testing::Values("interp", "jit"));
 
 // The same host through the library: a component linked against Preview2Host directly.
