@@ -76,7 +76,7 @@ struct ExtensionStatus {
   std::string id, name, version;
   ExtensionState state = ExtensionState::Running;
   Rung rung = Rung::Planned;
-  std::string tier;         // "jit" or "interp"; "" when disabled
+  std::string tier;         // "jit", "tiered" or "interp"; "" when disabled
   std::string features;     // the feature set the code was compiled for (LLVM names)
   std::string reason;       // why degraded or disabled; "" when running as planned
   std::string module_hash;  // hex, what the quarantine is keyed by (with the CPU fingerprint)
@@ -110,7 +110,9 @@ struct HostConfig {
   // $XDG_DATA_HOME/ironclad, else ~/.local/share/ironclad.
   std::filesystem::path data_dir;
   std::string policy = "conservative";  // cpu::Policy name: the planned rung's policy
-  std::string tier = "auto";            // "auto" (JIT when the policy allows), "jit", "interp"
+  // "auto" (JIT when the policy allows), "jit", "interp", or "tiered" (each JIT rung starts
+  // in the interpreter and compiles called functions in the background; docs/tiering.md).
+  std::string tier = "auto";
   std::string cpu_features;             // "+x,-y" overrides of the policy
   // Run as if on this CPU profile (e.g. "alderlake-n"): instructions it lacks raise SIGILL
   // (docs/emulation.md). The crash, reproducible on any machine.

@@ -155,6 +155,7 @@ RecoveringRunRequest recovering_request(const RunOptions& o, const TierPlan& pla
   request.code_cache = !o.no_code_cache;
   if (request.code_cache) request.code_cache_limit = code_cache_limit_from_env();
   request.crash_report_limit = crash_report_limit_from_env();
+  request.show_tier = o.tier.show_tier;
   return request;
 }
 
@@ -191,7 +192,10 @@ Result<int> run_component(const RunOptions& o, const TierPlan& plan, runtime::St
     return Error::make(ErrorKind::Usage,
                        "--invoke is for core modules; a component runs its wasi:cli/run export");
   RecoveringRunRequest request =
-      recovering_request(o, plan, limits, plan.kind == TierKind::Jit ? "jit" : "interp");
+      recovering_request(o, plan, limits,
+                         plan.kind == TierKind::Jit      ? "jit"
+                         : plan.kind == TierKind::Tiered ? "tiered"
+                                                         : "interp");
   auto status = run_recovering_component(request, bytes);
   if (!status.ok()) return exit_status_of(Result<void>(std::move(status).error()));
   return *status;
@@ -226,16 +230,7 @@ Result<int> run(const RunOptions& o) {
     runtime::Store& store;
     bool show;
     ~TieringReport() {
-      tiered::TieredStats stats;
-      if (!show || !tiered::tiered_stats(store.tier(), stats)) return;
-      std::fprintf(stderr,
-                   "ironclad: tier: tiered: %llu functions called, %llu compiled in %llu batches "
-                   "(%.1f ms compiling in the background), %llu stayed in the interpreter after "
-                   "a failed compile\n",
-                   static_cast<unsigned long long>(stats.functions_queued),
-                   static_cast<unsigned long long>(stats.functions_compiled),
-                   static_cast<unsigned long long>(stats.batches), stats.compile_ms,
-                   static_cast<unsigned long long>(stats.functions_failed));
+      if (show) print_tiering_stats(store.tier());
     }
   } tiering_report{store, o.tier.show_tier};
   wasi::WasiContext wasi;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cli/ext_options.h"
+#include "cli/tier_selection.h"
 #include "component/instance.h"
 #include "component/loader.h"
 #include "host/plan.h"
@@ -121,6 +122,14 @@ Result<int> run_recovering_component(const RecoveringRunRequest& request,
   IRONCLAD_TRY_ASSIGN(
       std::unique_ptr<host::RecoveringModule> program,
       host::RecoveringModule::create_component(std::move(c), bytes, std::move(config)));
+  struct TieringReport {
+    host::RecoveringModule& program;
+    bool show;
+    ~TieringReport() {
+      if (show && program.component_instance())
+        print_tiering_stats(program.component_instance()->store().tier());
+    }
+  } tiering_report{*program, request.show_tier};
   for (;;) {
     auto result = program->call_component(run_export, {}, request.idempotent);
     if (result.ok()) {

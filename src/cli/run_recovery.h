@@ -43,6 +43,7 @@ struct RecoveringRunRequest {
   std::optional<uint64_t> code_cache_limit;
   // The most crash reports kept (IRONCLAD_CRASH_REPORT_LIMIT); nullopt: the host's default.
   std::optional<uint64_t> crash_report_limit;
+  bool show_tier = false;  // --show-tier: what tiering did, when the tier is "tiered"
 };
 
 // The call's results (none for _start). Errors as `ironclad run` reports them; an Exit error

@@ -162,4 +162,19 @@ Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
   return jit::make_jit_tier(std::move(config));
 }
 
+void print_tiering_stats(runtime::Tier& tier) {
+  tiered::TieredStats stats;
+  // The store's end would wait for the batch in progress anyway: count it.
+  tiered::stop_compiling(tier);
+  if (!tiered::tiered_stats(tier, stats)) return;
+  std::fprintf(stderr,
+               "ironclad: tier: tiered: %llu functions called, %llu compiled in %llu batches "
+               "(%.1f ms compiling in the background), %llu stayed in the interpreter after "
+               "a failed compile\n",
+               static_cast<unsigned long long>(stats.functions_queued),
+               static_cast<unsigned long long>(stats.functions_compiled),
+               static_cast<unsigned long long>(stats.batches), stats.compile_ms,
+               static_cast<unsigned long long>(stats.functions_failed));
+}
+
 }  // namespace ironclad::cli

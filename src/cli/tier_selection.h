@@ -59,4 +59,9 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings);
 // The tier the plan names: the interpreter, or the JIT compiling for plan.resolved.features.
 Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan);
 
+// --show-tier with --tier tiered: what tiering did in `tier` (nothing for other tiers), on
+// stderr once the program has ended (it stops the tier's compiling after the batch in
+// progress, as the store's end would).
+void print_tiering_stats(runtime::Tier& tier);
+
 }  // namespace ironclad::cli

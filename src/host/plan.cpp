@@ -3,6 +3,7 @@
 #include "host/feature_resolution.h"
 #include "interp/interpreter.h"
 #include "jit/jit_tier.h"
+#include "tiered/tiered_tier.h"
 
 namespace ironclad::host {
 namespace {
@@ -22,7 +23,7 @@ cpu::FeatureSet without(const cpu::FeatureSet& set, const cpu::FeatureSet& exclu
 
 std::string RungPlan::describe() const {
   if (!jit) return "interp";
-  return "jit {" + features.llvm_names() + "}";
+  return std::string(tier_name()) + " {" + features.llvm_names() + "}";
 }
 
 std::optional<Rung> next_rung(Rung rung) {
@@ -53,8 +54,9 @@ cpu::FeatureSet features_from_names(const std::vector<std::string>& names) {
 }
 
 Result<Planner> Planner::create(const PlanRequest& request) {
-  if (request.tier != "auto" && request.tier != "jit" && request.tier != "interp")
-    return usage("unknown tier '" + request.tier + "' (expected auto, jit or interp)");
+  if (request.tier != "auto" && request.tier != "jit" && request.tier != "interp" &&
+      request.tier != "tiered")
+    return usage("unknown tier '" + request.tier + "' (expected auto, jit, interp or tiered)");
   FeatureRequest features;
   features.policy = request.policy;
   features.cpu_profile = request.cpu_profile;
@@ -62,8 +64,8 @@ Result<Planner> Planner::create(const PlanRequest& request) {
   features.use_env_overrides = request.use_env_overrides;
   features.emulate_cpu = request.emulate_cpu;
   IRONCLAD_TRY_ASSIGN(ResolvedFeatures resolved, resolve_features(features));
-  if (request.tier == "jit" && !resolved.resolved.jit)
-    return usage("tier 'jit' is not allowed under policy 'interpreter'");
+  if ((request.tier == "jit" || request.tier == "tiered") && !resolved.resolved.jit)
+    return usage("tier '" + request.tier + "' is not allowed under policy 'interpreter'");
 
   Planner p;
   p.request_ = request;
@@ -99,13 +101,21 @@ RungPlan Planner::plan(Rung rung, const cpu::FeatureSet& excluded) const {
   out.features = without(features, excluded);
   out.jit = jit_allowed_ && rung != Rung::Interpreter && !out.features.empty();
   if (!out.jit) out.features = {};
+  out.tiered = out.jit && request_.tier == "tiered";
   return out;
 }
 
 std::unique_ptr<runtime::Tier> Planner::make_tier(const RungPlan& plan) const {
   if (!plan.jit) return interp::make_interpreter(interp::InterpreterOptions::from_environment());
-  return jit::make_jit_tier(
-      jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu));
+  jit::JitConfig config =
+      jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu);
+  if (plan.tiered) {
+    tiered::TieredConfig tiered_config;
+    tiered_config.jit = std::move(config);
+    tiered_config.interp = interp::InterpreterOptions::from_environment();
+    return tiered::make_tiered_tier(std::move(tiered_config));
+  }
+  return jit::make_jit_tier(std::move(config));
 }
 
 }  // namespace ironclad::host

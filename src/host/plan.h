@@ -26,7 +26,10 @@ namespace ironclad::host {
 
 // What the application asked for: the planned rung.
 struct PlanRequest {
-  std::string tier = "auto";  // "auto" (the JIT when the policy allows one), "jit", "interp"
+  // "auto" (the JIT when the policy allows one), "jit", "interp", or "tiered" (each JIT rung
+  // starts in the interpreter and compiles called functions in the background: issue 15,
+  // docs/tiering.md).
+  std::string tier = "auto";
   std::string policy = "conservative";
   std::string cpu_profile;        // compile for this profile ∩ this host; "" = this host
   std::string cpu_features;       // "+x,-y", applied after IRONCLAD_CPU_FEATURES
@@ -38,16 +41,17 @@ struct PlanRequest {
 struct RungPlan {
   Rung rung = Rung::Planned;
   bool jit = false;
+  bool tiered = false;            // a JIT rung that starts in the interpreter (PlanRequest)
   cpu::FeatureSet features;       // what the JIT compiles for; empty for the interpreter
   cpu::FeatureSet host_verified;  // JitConfig::host_verified
   std::optional<cpu::FeatureSet> emulate_features;
   std::string emulate_cpu;
 
-  const char* tier_name() const { return jit ? "jit" : "interp"; }
+  const char* tier_name() const { return !jit ? "interp" : tiered ? "tiered" : "jit"; }
   // "jit {avx,avx2,...}" (LLVM names) or "interp": what incidents and reports call a tier.
   std::string describe() const;
   bool same_code_as(const RungPlan& other) const {
-    return jit == other.jit && features == other.features;
+    return jit == other.jit && tiered == other.tiered && features == other.features;
   }
 };
 
@@ -66,7 +70,8 @@ class Planner {
   // The configuration of `rung` without `excluded` (and whatever needs those features).
   // A rung whose JIT would have no feature left is the interpreter.
   RungPlan plan(Rung rung, const cpu::FeatureSet& excluded) const;
-  // A fresh tier for a plan: the interpreter, or a JIT compiling for plan.features.
+  // A fresh tier for a plan: the interpreter, or a JIT compiling for plan.features (tiered:
+  // behind the interpreter).
   std::unique_ptr<runtime::Tier> make_tier(const RungPlan& plan) const;
 
   const std::vector<std::string>& warnings() const { return warnings_; }

@@ -8,6 +8,8 @@
 #include "cpu/host.h"
 #include "host/crash_report.h"
 #include "host/feature_resolution.h"
+#include "interp/interpreter.h"
+#include "tiered/tiered_tier.h"
 #include "wasi/preview2.h"
 
 #ifndef IRONCLAD_ENGINE_VERSION
@@ -216,8 +218,10 @@ Result<void> RecoveringModule::start() {
   }
   plan_ = planner_.plan(rung_, excluded_);
   // Too large for the JIT: the interpreter, from the start (not an incident: nothing is
-  // remembered, and the next start decides again).
-  if (plan_.jit && !disabled_) {
+  // remembered, and the next start decides again). Tiered rungs compile a few functions at a
+  // time, each within the per-function limit (a larger one stays interpreted), so a module's
+  // size is no reason to keep them from the JIT.
+  if (plan_.jit && !plan_.tiered && !disabled_) {
     auto refusal = component_ ? component_jit_refusal(*component_, config_.jit_input_limits)
                               : jit::jit_input_refusal(*module_, config_.jit_input_limits);
     if (refusal) {
@@ -241,6 +245,21 @@ Result<void> RecoveringModule::start() {
           std::nullopt});
   }
   return instantiate_with_recovery("instantiation");
+}
+
+// A tiered tier's machine code belongs to its store (compiled in the background from that
+// store's first calls), so each instantiation gets a fresh one; a restart starts over in the
+// interpreter.
+std::unique_ptr<runtime::Tier> RecoveringModule::tiered_tier_for(const RungPlan& plan) {
+  tiered::TieredConfig config;
+  config.jit = jit_config(plan.features, plan.host_verified, plan.emulate_features,
+                          plan.emulate_cpu);
+  config.jit.input_limits = config_.jit_input_limits;
+  config.jit.on_note = [this](const std::string& note) {
+    emit({HostEventKind::Note, config_.id, note, std::nullopt});
+  };
+  config.interp = interp::InterpreterOptions::from_environment();
+  return tiered::make_tiered_tier(std::move(config));
 }
 
 std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) {
@@ -285,7 +304,9 @@ Result<std::unique_ptr<RecoveringModule::Live>> RecoveringModule::instantiate(
     live->wasi->set_args({config_.id});
   }
   std::unique_ptr<runtime::Tier> tier;
-  if (plan.jit) {
+  if (plan.jit && plan.tiered) {
+    tier = tiered_tier_for(plan);
+  } else if (plan.jit) {
     tier = std::make_unique<SharedTier>(tier_for(plan));
   } else {
     tier = planner_.make_tier(plan);

@@ -159,6 +159,7 @@ class RecoveringModule {
   Result<std::unique_ptr<Live>> instantiate(const RungPlan& plan);
   Result<void> instantiate_with_recovery(std::string_view during);
   std::shared_ptr<runtime::Tier> tier_for(const RungPlan& plan);
+  std::unique_ptr<runtime::Tier> tiered_tier_for(const RungPlan& plan);
   Result<std::vector<Value>> call_once(std::string_view export_name, std::span<const Value> args);
   // Handles a fault; returns the error the caller gets if the call is not retried.
   Error handle_fault(const Error& fault, std::string_view during);

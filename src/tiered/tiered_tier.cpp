@@ -80,6 +80,8 @@ class TieredTier final : public runtime::Tier {
     std::unique_lock<std::mutex> lock(mutex_);
     idle_cv_.wait(lock, [&] { return queue_.empty() && !compiling_; });
   }
+  // Joins the compile thread after the batch in progress; later first calls queue nothing.
+  void stop_worker();
 
  private:
   void on_first_call(runtime::FunctionInstance& func);
@@ -87,7 +89,6 @@ class TieredTier final : public runtime::Tier {
                         const jit::JitFunction& code, const Value* args, Value* results);
   bool explicit_bounds_checks_for(const runtime::Instance& instance);
   void worker_loop();
-  void stop_worker();
   // Compiles `jobs` (one instance's functions) and publishes their code; a batch that fails
   // is retried one function at a time, so one function the JIT cannot take keeps only
   // itself in the interpreter. Runs without mutex_ held.
@@ -369,6 +370,10 @@ bool tiered_stats(runtime::Tier& tier, TieredStats& out) {
 
 void wait_for_compiles(runtime::Tier& tier) {
   if (auto* t = dynamic_cast<TieredTier*>(&tier)) t->wait_idle();
+}
+
+void stop_compiling(runtime::Tier& tier) {
+  if (auto* t = dynamic_cast<TieredTier*>(&tier)) t->stop_worker();
 }
 
 }  // namespace ironclad::tiered

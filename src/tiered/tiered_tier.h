@@ -56,4 +56,9 @@ bool tiered_stats(runtime::Tier& tier, TieredStats& out);
 // and measurements; a no-op for other tiers.
 void wait_for_compiles(runtime::Tier& tier);
 
+// Stops compiling once the batch in progress is published (the queued functions stay in the
+// interpreter), as the store's end does: for a program that has ended, so that its
+// statistics count that batch. A no-op for other tiers.
+void stop_compiling(runtime::Tier& tier);
+
 }  // namespace ironclad::tiered

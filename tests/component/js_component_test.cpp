@@ -3,6 +3,8 @@
 // for the same script. Making the component takes about 10 s on an idle 2-core machine
 // (minutes on a loaded one), so it is made once per build directory and kept
 // (fixtures/js_hello.component.wasm).
+#include <regex>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -44,7 +46,15 @@ std::string js_component(const std::string& modules) {
 
 RunResult run_component(const std::string& component, const char* tier) {
   TempDir state;
-  return run({IRONCLAD_BINARY, "run", "--tier", tier, "--data-dir", state.path(), component});
+  return run({IRONCLAD_BINARY, "run", "--tier", tier, "--show-tier", "--data-dir", state.path(),
+              component});
+}
+
+// The "N compiled" of --show-tier's line for --tier tiered, or -1 without one.
+long functions_compiled(const std::string& err) {
+  std::smatch m;
+  static const std::regex line(R"(tier: tiered: \d+ functions called, (\d+) compiled)");
+  return std::regex_search(err, m, line) ? std::stol(m[1].str()) : -1;
 }
 
 class JsComponent : public ::testing::TestWithParam<const char*> {};
@@ -52,7 +62,9 @@ class JsComponent : public ::testing::TestWithParam<const char*> {};
 // The whole script's output, in each tier. The interpreter once crashed here after the third
 // line (a lowering bug: LoweringDifferential.AFusedLoadWrittenIntoALocalStillOnTheStack).
 // The engine's core module has 9 MB of code, beyond the JIT's input limit (8 MiB): under
-// --tier jit it runs in the interpreter, and says so.
+// --tier jit it runs in the interpreter, and says so. Under --tier tiered it starts in the
+// interpreter and the functions it calls are compiled in the background, on the recovery
+// ladder like any JIT code.
 TEST_P(JsComponent, PrintsWhatNodePrints) {
   IRONCLAD_REQUIRE_NPM_TOOLS(modules);
   std::string component = js_component(modules);
@@ -65,9 +77,11 @@ TEST_P(JsComponent, PrintsWhatNodePrints) {
   EXPECT_EQ(ours.out, node.out);
   if (std::string(GetParam()) == "jit")
     EXPECT_THAT(ours.err, ::testing::HasSubstr("too large for the JIT"));
+  // The run ends with the batch in progress compiled, so some machine code was made.
+  if (std::string(GetParam()) == "tiered") EXPECT_GT(functions_compiled(ours.err), 0) << ours.err;
 }
 
-INSTANTIATE_TEST_SUITE_P(Tiers, JsComponent, ::testing::Values("interp", "jit"));
+INSTANTIATE_TEST_SUITE_P(Tiers, JsComponent, ::testing::Values("interp", "jit", "tiered"));
 
 }  // namespace
 }  // namespace ironclad::component

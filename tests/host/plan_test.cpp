@@ -58,6 +58,28 @@ TEST(Plan, TheInterpreterPolicyOrTierPlansTheInterpreterOnEveryRung) {
   }
 }
 
+// Tier "tiered": every rung that has a JIT starts in the interpreter and tiers up (the
+// incidents and the status name it), with the same features as under "jit"; the last rung
+// is the interpreter as always.
+TEST(Plan, TheTieredTierKeepsTheLadderAndTiersEveryJitRung) {
+  host::Planner jit = planner("native", "jit");
+  host::Planner tiered = planner("native", "tiered");
+  for (Rung r : {Rung::Planned, Rung::Conservative, Rung::Baseline, Rung::Interpreter}) {
+    host::RungPlan a = jit.plan(r, {}), b = tiered.plan(r, {});
+    EXPECT_EQ(a.jit, b.jit) << to_string(r);
+    EXPECT_EQ(a.features, b.features) << to_string(r);
+    EXPECT_EQ(b.tiered, b.jit) << to_string(r);
+    EXPECT_FALSE(a.tiered) << to_string(r);
+    EXPECT_FALSE(a.same_code_as(b) && a.jit) << to_string(r);
+    EXPECT_STREQ(b.tier_name(), b.jit ? "tiered" : "interp") << to_string(r);
+    if (b.jit) EXPECT_EQ(b.describe().rfind("tiered {", 0), 0u) << b.describe();
+  }
+  host::PlanRequest no_jit;
+  no_jit.tier = "tiered";
+  no_jit.policy = "interpreter";
+  EXPECT_EQ(host::Planner::create(no_jit).error().kind, ErrorKind::Usage);
+}
+
 TEST(Plan, RungsAreNamedAndOrdered) {
   EXPECT_EQ(host::next_rung(Rung::Planned), Rung::Conservative);
   EXPECT_EQ(host::next_rung(Rung::Conservative), Rung::Baseline);
