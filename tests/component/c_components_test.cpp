@@ -59,18 +59,18 @@ class CComponent : public ::testing::TestWithParam<std::tuple<std::string, std::
 };
 
 TEST_P(CComponent, ScalarsAtTheirEdgesCrossBothWays) {
-  V out = call("scalars", {V::boolean(true), V::s8(-128), V::u8(255), V::s16(-32768),
-                           V::u16(65535), V::s32(INT32_MAX), V::u32(UINT32_MAX),
-                           V::s64(INT64_MAX), V::u64(UINT64_MAX), V::f32(1.5f), V::f64(-2.25),
-                           V::character(0x10ffff)});
+  V out =
+      call("scalars", {V::boolean(true), V::s8(-128), V::u8(255), V::s16(-32768), V::u16(65535),
+                       V::s32(INT32_MAX), V::u32(UINT32_MAX), V::s64(INT64_MAX), V::u64(UINT64_MAX),
+                       V::f32(1.5f), V::f64(-2.25), V::character(0x10ffff)});
   EXPECT_EQ(out, V::tuple({V::boolean(false), V::s8(-127), V::u8(0), V::s16(-32767), V::u16(0),
-                           V::s32(INT32_MIN), V::u32(0), V::s64(INT64_MIN), V::u64(0),
-                           V::f32(3.0f), V::f64(-4.5), V::character(0)}))
+                           V::s32(INT32_MIN), V::u32(0), V::s64(INT64_MIN), V::u64(0), V::f32(3.0f),
+                           V::f64(-4.5), V::character(0)}))
       << out.to_string();
   EXPECT_EQ(host_.calls, std::vector<std::string>{"h-scalars"});
-  out = call("scalars", {V::boolean(false), V::s8(5), V::u8(0), V::s16(0), V::u16(1), V::s32(-1),
-                         V::u32(7), V::s64(-1), V::u64(1), V::f32(-0.0f), V::f64(1e308),
-                         V::character(0xd7ff)});
+  out = call("scalars",
+             {V::boolean(false), V::s8(5), V::u8(0), V::s16(0), V::u16(1), V::s32(-1), V::u32(7),
+              V::s64(-1), V::u64(1), V::f32(-0.0f), V::f64(1e308), V::character(0xd7ff)});
   EXPECT_EQ(render(out), "(true,6,1,1,2,0,8,0,2,f32:80000000,f64:7ff0000000000000,c:e000)");
 }
 
@@ -92,14 +92,15 @@ TEST_P(CComponent, NaNsAreCanonicalInBothDirections) {
 }
 
 TEST_P(CComponent, StringsInTheComponentsEncoding) {
-  for (std::string s : std::vector<std::string>{"", "a", "h\xc3\xa9llo \xc3\xbf", "\xe4\xb8\xad\xe6\x96\x87 \xd0\x96",
-                        "\xf0\x9f\x98\x80 astral \xf4\x8f\xbf\xbf", std::string(3000, 'x')}) {
+  for (std::string s : std::vector<std::string>{
+           "", "a", "h\xc3\xa9llo \xc3\xbf", "\xe4\xb8\xad\xe6\x96\x87 \xd0\x96",
+           "\xf0\x9f\x98\x80 astral \xf4\x8f\xbf\xbf", std::string(3000, 'x')}) {
     SCOPED_TRACE(s.substr(0, 40));
     EXPECT_EQ(call("str", {V::string(s)}), V::string(reversed(s) + "|" + s));
   }
   // The length word the guest receives: code units of its encoding; latin1+utf16 is latin1
   // while every character fits, else utf16 with the tag bit.
-  const std::string latin = "h\xc3\xa9llo";      // 5 characters, 6 UTF-8 bytes
+  const std::string latin = "h\xc3\xa9llo";       // 5 characters, 6 UTF-8 bytes
   const std::string cjk = "\xe4\xb8\xad!";        // 2 characters, 4 UTF-8 bytes
   const std::string astral = "\xf0\x9f\x98\x80";  // 1 character, a surrogate pair in UTF-16
   auto units = [&](const std::string& s) { return call("str-units", {V::string(s)}).as_u32(); };
@@ -147,7 +148,10 @@ TEST_P(CComponent, ListsRecordsVariantsEnumsFlagsOptionsResults) {
                      V::list({V::some(V::s16(-3)), V::none(), V::some(V::s16(32767))}),
                      V::character(0xd7ff)});
   V expected = bag;
-  expected.items[0] = V::tuple({V::u8(0), V::string("\xc3\xa9" "ba"), V::s64(INT64_MAX)});
+  expected.items[0] = V::tuple({V::u8(0),
+                                V::string("\xc3\xa9"
+                                          "ba"),
+                                V::s64(INT64_MAX)});
   expected.items[6] = V::list({V::some(V::s16(32767)), V::none(), V::some(V::s16(-3))});
   expected.items[7] = V::character(0xe000);
   EXPECT_EQ(call("e-bag", {bag}), expected) << call("e-bag", {bag}).to_string();
@@ -167,6 +171,26 @@ TEST_P(CComponent, GuestResourceWithDestructor) {
   V d = call("[constructor]counter", {V::s32(-1)});
   ASSERT_TRUE(instance_->drop(d).ok());
   EXPECT_EQ(call("counters-dropped", {}), V::u32(2));
+  // The host holds the handles it received, as a component's table would: one it dropped or
+  // moved into the component cannot be used, lent or dropped again (before, the guest got
+  // the dangling representation and ran its destructor twice).
+  for (const V& gone : {c, d}) {
+    auto used =
+        instance_->call(std::string(kApi) + "counter-get", {V::borrow(gone.resource, gone.rep())});
+    ASSERT_FALSE(used.ok());
+    EXPECT_EQ(used.error().kind, ErrorKind::Usage) << used.error().describe();
+    EXPECT_THAT(used.error().message, HasSubstr("that the host does not hold"));
+    auto dropped = instance_->drop(gone);
+    ASSERT_FALSE(dropped.ok());
+    EXPECT_EQ(dropped.error().kind, ErrorKind::Usage);
+    auto moved = instance_->call(std::string(kApi) + "counter-take", {gone});
+    EXPECT_FALSE(moved.ok());
+  }
+  EXPECT_EQ(call("counters-dropped", {}), V::u32(2));
+  // A handle the host still holds keeps working.
+  V e = call("[constructor]counter", {V::s32(3)});
+  EXPECT_EQ(call("counter-get", {V::borrow(e.resource, e.rep())}), V::s32(3));
+  EXPECT_EQ(call("counter-take", {e}), V::s32(3));
 }
 
 // The host's resource: made by the guest (constructor), lent to the host (borrow), dropped
