@@ -51,20 +51,27 @@ class Generator {
     return v & mask;
   }
   uint32_t f32_bits(bool nan_ok) {
-    const uint32_t edges[] = {0, 0x80000000, 1, 0x807fffff, 0x7f7fffff, 0x7f800000, 0xff800000,
-                              0x3f800000, 0xc0490fdb, 0x7fc00000, 0x7fa00001, 0xffc12345,
-                              0x7f800001};
+    const uint32_t edges[] = {0,          0x80000000, 1,          0x807fffff, 0x7f7fffff,
+                              0x7f800000, 0xff800000, 0x3f800000, 0xc0490fdb, 0x7fc00000,
+                              0x7fa00001, 0xffc12345, 0x7f800001};
     for (;;) {
       uint32_t v = coin() ? edges[below(13)] : static_cast<uint32_t>(bits());
       if (nan_ok || !is_nan32(v)) return v;
     }
   }
   uint64_t f64_bits(bool nan_ok) {
-    const uint64_t edges[] = {0, 0x8000000000000000ull, 1, 0x7fefffffffffffffull,
-                              0x7ff0000000000000ull, 0xfff0000000000000ull,
-                              0x3ff0000000000000ull, 0x400921fb54442d18ull,
-                              0x7ff8000000000000ull, 0x7ff4000000000001ull,
-                              0xfff8000000abcdefull, 0x7ff0000000000001ull};
+    const uint64_t edges[] = {0,
+                              0x8000000000000000ull,
+                              1,
+                              0x7fefffffffffffffull,
+                              0x7ff0000000000000ull,
+                              0xfff0000000000000ull,
+                              0x3ff0000000000000ull,
+                              0x400921fb54442d18ull,
+                              0x7ff8000000000000ull,
+                              0x7ff4000000000001ull,
+                              0xfff8000000abcdefull,
+                              0x7ff0000000000001ull};
     for (;;) {
       uint64_t v = coin() ? edges[below(12)] : bits();
       if (nan_ok || !is_nan64(v)) return v;
@@ -72,28 +79,43 @@ class Generator {
   }
   uint32_t code_point() {
     switch (below(6)) {
-      case 0: return 0x20 + below(0x5f);               // printable ASCII
-      case 1: return below(0x20);                      // controls, NUL included
-      case 2: return 0x80 + below(0x80);               // the rest of latin1
-      case 3: return 0x100 + below(0xd800 - 0x100);    // BMP below the surrogates
-      case 4: return 0xe000 + below(0x10000 - 0xe000);  // BMP above them
-      default: return 0x10000 + below(0x110000 - 0x10000);  // astral
+      case 0:
+        return 0x20 + below(0x5f);  // printable ASCII
+      case 1:
+        return below(0x20);  // controls, NUL included
+      case 2:
+        return 0x80 + below(0x80);  // the rest of latin1
+      case 3:
+        return 0x100 + below(0xd800 - 0x100);  // BMP below the surrogates
+      case 4:
+        return 0xe000 + below(0x10000 - 0xe000);  // BMP above them
+      default:
+        return 0x10000 + below(0x110000 - 0x10000);  // astral
     }
   }
   std::string string() {
     uint32_t n;
     switch (below(8)) {
-      case 0: n = 0; break;
-      case 1: n = 1; break;
-      case 2: n = 1000 + below(1500); break;  // long
-      default: n = below(24);
+      case 0:
+        n = 0;
+        break;
+      case 1:
+        n = 1;
+        break;
+      case 2:
+        n = 1000 + below(1500);
+        break;  // long
+      default:
+        n = below(24);
     }
     bool ascii = below(4) == 0, latin1 = below(4) == 0;
     std::vector<uint32_t> cps;
     for (uint32_t i = 0; i < n; i++) {
       uint32_t cp = code_point();
-      if (ascii) cp = 0x20 + cp % 0x5f;
-      else if (latin1) cp %= 0x100;
+      if (ascii)
+        cp = 0x20 + cp % 0x5f;
+      else if (latin1)
+        cp %= 0x100;
       cps.push_back(cp);
     }
     return testing::utf8(cps);
@@ -119,17 +141,24 @@ class Generator {
   }
   V shape() {
     switch (below(4)) {
-      case 0: return V::variant(0);
-      case 1: return V::variant(1, f32());
-      case 2: return V::variant(2, point());
-      default: return V::variant(3, V::string(string()));
+      case 0:
+        return V::variant(0);
+      case 1:
+        return V::variant(1, f32());
+      case 2:
+        return V::variant(2, point());
+      default:
+        return V::variant(3, V::string(string()));
     }
   }
   V option_option_string() {
     switch (below(3)) {
-      case 0: return V::none();
-      case 1: return V::some(V::none());
-      default: return V::some(V::some(V::string(string())));
+      case 0:
+        return V::none();
+      case 1:
+        return V::some(V::none());
+      default:
+        return V::some(V::some(V::string(string())));
     }
   }
   V bag() {
@@ -139,12 +168,11 @@ class Generator {
     std::vector<V> l;
     for (uint32_t i = 0, n = below(6); i < n; i++)
       l.push_back(coin() ? V::none() : V::some(V::s16(static_cast<int16_t>(integer(16, true)))));
-    return V::record(
-        {V::tuple({V::u8(static_cast<uint8_t>(integer(8, false))), V::string(string()),
-                   V::s64(static_cast<int64_t>(integer(64, true)))}),
-         o, coin() ? V::ok(V::string(string())) : V::err(V::enumeration(below(8))),
-         V::enumeration(below(8)), V::flags(below(32)), shape(), V::list(std::move(l)),
-         V::character(code_point())});
+    return V::record({V::tuple({V::u8(static_cast<uint8_t>(integer(8, false))), V::string(string()),
+                                V::s64(static_cast<int64_t>(integer(64, true)))}),
+                      o, coin() ? V::ok(V::string(string())) : V::err(V::enumeration(below(8))),
+                      V::enumeration(below(8)), V::flags(below(32)), shape(), V::list(std::move(l)),
+                      V::character(code_point())});
   }
 
   static bool is_nan32(uint32_t b) { return (b & 0x7f800000) == 0x7f800000 && (b & 0x7fffff); }
@@ -172,7 +200,9 @@ std::vector<Call> generate_calls(uint64_t seed) {
          V::s32(static_cast<int32_t>(g.integer(32, true))),
          V::u32(static_cast<uint32_t>(g.integer(32, false))),
          V::s64(static_cast<int64_t>(g.integer(64, true))), V::u64(g.integer(64, false)), f32, f64,
-         V::character(i == 0 ? 0x10ffff : i == 1 ? 0xd7ff : g.code_point())});
+         V::character(i == 0   ? 0x10ffff
+                      : i == 1 ? 0xd7ff
+                               : g.code_point())});
   }
   // Which NaN a guest sees is the engine's choice outside the deterministic profile (jco
   // passes payloads through): f32-bits and f64-bits get no NaNs; their results show bits.
@@ -222,23 +252,42 @@ std::vector<Call> generate_calls(uint64_t seed) {
 json to_json(const V& v) {
   using K = ComponentValueKind;
   switch (v.kind) {
-    case K::Bool: return v.as_bool();
-    case K::S8: case K::S16: case K::S32: case K::S64: return std::to_string(v.as_s64());
-    case K::U8: case K::U16: case K::U32: case K::U64: case K::F32: case K::F64:
+    case K::Bool:
+      return v.as_bool();
+    case K::S8:
+    case K::S16:
+    case K::S32:
+    case K::S64:
+      return std::to_string(v.as_s64());
+    case K::U8:
+    case K::U16:
+    case K::U32:
+    case K::U64:
+    case K::F32:
+    case K::F64:
       return std::to_string(v.as_u64());
-    case K::Char: case K::Enum: case K::Flags: return v.as_u32();
-    case K::String: return v.text;
-    case K::List: case K::Record: case K::Tuple: {
+    case K::Char:
+    case K::Enum:
+    case K::Flags:
+      return v.as_u32();
+    case K::String:
+      return v.text;
+    case K::List:
+    case K::Record:
+    case K::Tuple: {
       json a = json::array();
       for (const V& x : v.items) a.push_back(to_json(x));
       return a;
     }
-    case K::Variant: case K::Option: case K::Result: {
+    case K::Variant:
+    case K::Option:
+    case K::Result: {
       json o = {{"c", v.discriminant()}};
       if (v.payload()) o["v"] = to_json(*v.payload());
       return o;
     }
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -286,8 +335,8 @@ std::vector<std::string> run_ironclad(const std::string& file, const std::string
         IRONCLAD_TRY_ASSIGN(V other, call("[constructor]counter", {c.args[3]}));
         IRONCLAD_TRY(instance.drop(other));
         IRONCLAD_TRY_ASSIGN(V dropped2, call("counters-dropped", {}));
-        return "(" + render(r1) + "," + render(r2) + "," + render(got) + "," + render(taken) +
-               "," + render(dropped) + "," + render(dropped2) + ")";
+        return "(" + render(r1) + "," + render(r2) + "," + render(got) + "," + render(taken) + "," +
+               render(dropped) + "," + render(dropped2) + ")";
       }
       IRONCLAD_TRY_ASSIGN(V r, call(c.fn, c.args));
       return render(r);
@@ -355,10 +404,10 @@ TEST_P(CanonDifferential, BothTiersReturnWhatJcoReturns) {
   if (!fs::exists(out / "canon.js", ec) ||
       fs::last_write_time(out / "canon.js", ec) < fs::last_write_time(file, ec)) {
     fs::path tmp = out.string() + "." + std::to_string(::getpid());
-    RunResult t = run({modules + "/.bin/jco", "transpile", file, "-o", tmp.string(), "--name",
-                       "canon", "-q", "--no-typescript", "-M",
-                       std::string("ironclad:canon/host=") + IRONCLAD_COMPONENT_TEST_CANON +
-                           "/host.mjs"});
+    RunResult t =
+        run({modules + "/.bin/jco", "transpile", file, "-o", tmp.string(), "--name", "canon", "-q",
+             "--no-typescript", "-M",
+             std::string("ironclad:canon/host=") + IRONCLAD_COMPONENT_TEST_CANON + "/host.mjs"});
     ASSERT_EQ(t.status, 0) << "jco transpile: " << t.err;
     fs::remove_all(out, ec);
     fs::rename(tmp, out, ec);

@@ -123,9 +123,18 @@ inline std::string render(const ComponentValue& v) {
     return s;
   };
   switch (v.kind) {
-    case K::Bool: return v.as_bool() ? "true" : "false";
-    case K::S8: case K::S16: case K::S32: case K::S64: return std::to_string(v.as_s64());
-    case K::U8: case K::U16: case K::U32: case K::U64: return std::to_string(v.as_u64());
+    case K::Bool:
+      return v.as_bool() ? "true" : "false";
+    case K::S8:
+    case K::S16:
+    case K::S32:
+    case K::S64:
+      return std::to_string(v.as_s64());
+    case K::U8:
+    case K::U16:
+    case K::U32:
+    case K::U64:
+      return std::to_string(v.as_u64());
     case K::F32:
       if (std::isnan(v.as_f32())) return "nan";
       std::snprintf(buf, sizeof buf, "f32:%08x", v.as_u32());
@@ -134,7 +143,9 @@ inline std::string render(const ComponentValue& v) {
       if (std::isnan(v.as_f64())) return "nan";
       std::snprintf(buf, sizeof buf, "f64:%016llx", static_cast<unsigned long long>(v.bits));
       return buf;
-    case K::Char: std::snprintf(buf, sizeof buf, "c:%x", v.as_u32()); return buf;
+    case K::Char:
+      std::snprintf(buf, sizeof buf, "c:%x", v.as_u32());
+      return buf;
     case K::String: {
       std::string s = "\"";
       for (uint32_t cp : code_points(v.text)) {
@@ -147,16 +158,25 @@ inline std::string render(const ComponentValue& v) {
       }
       return s + "\"";
     }
-    case K::List: return "[" + join(v.items) + "]";
-    case K::Record: return "{" + join(v.items) + "}";
-    case K::Tuple: return "(" + join(v.items) + ")";
-    case K::Variant: case K::Enum: case K::Option: case K::Result: {
+    case K::List:
+      return "[" + join(v.items) + "]";
+    case K::Record:
+      return "{" + join(v.items) + "}";
+    case K::Tuple:
+      return "(" + join(v.items) + ")";
+    case K::Variant:
+    case K::Enum:
+    case K::Option:
+    case K::Result: {
       std::string s = "#" + std::to_string(v.discriminant());
       if (v.payload()) s += "(" + render(*v.payload()) + ")";
       return s;
     }
-    case K::Flags: return "flags:" + std::to_string(v.as_u32());
-    case K::Own: case K::Borrow: return "handle";
+    case K::Flags:
+      return "flags:" + std::to_string(v.as_u32());
+    case K::Own:
+    case K::Borrow:
+      return "handle";
   }
   return "?";
 }
@@ -178,11 +198,10 @@ struct CanonHost {
     using V = ComponentValue;
     using Args = std::vector<ComponentValue>;
     auto def = [this](const char* name, std::function<std::optional<V>(Args&)> fn) {
-      linker.define_function(kHost, name,
-                             [this, name, fn](Args& a) -> Result<std::optional<V>> {
-                               calls.push_back(name);
-                               return fn(a);
-                             });
+      linker.define_function(kHost, name, [this, name, fn](Args& a) -> Result<std::optional<V>> {
+        calls.push_back(name);
+        return fn(a);
+      });
     };
     def("h-scalars", [](Args& a) -> std::optional<V> {
       return V::tuple({V::boolean(!a[0].as_bool()), V::s8(static_cast<int8_t>(a[1].as_s64() + 1)),
@@ -207,9 +226,8 @@ struct CanonHost {
       return V::list(std::move(out));
     });
     def("h-shape", [](Args& a) -> std::optional<V> { return shape(a[0]); });
-    def("h-color", [](Args& a) -> std::optional<V> {
-      return V::enumeration((a[0].discriminant() + 1) % 8);
-    });
+    def("h-color",
+        [](Args& a) -> std::optional<V> { return V::enumeration((a[0].discriminant() + 1) % 8); });
     def("h-perms", [](Args& a) -> std::optional<V> { return V::flags(a[0].as_u32() ^ 0b10101); });
     def("h-opt", [](Args& a) -> std::optional<V> {
       const V& o = a[0];
@@ -271,14 +289,17 @@ struct CanonHost {
   static ComponentValue shape(const ComponentValue& s) {
     using V = ComponentValue;
     switch (s.discriminant()) {
-      case 0: return V::variant(3, V::string("none"));
-      case 1: return V::variant(1, V::f32(s.payload()->as_f32() * 2.0f));
+      case 0:
+        return V::variant(3, V::string("none"));
+      case 1:
+        return V::variant(1, V::f32(s.payload()->as_f32() * 2.0f));
       case 2: {
         V p = *s.payload();
         p.items[0] = V::s32(static_cast<int32_t>(p.items[0].as_u32() + 1));
         return V::variant(2, p);
       }
-      default: return V::variant(3, V::string(s.payload()->text + "?"));
+      default:
+        return V::variant(3, V::string(s.payload()->text + "?"));
     }
   }
 };
@@ -291,8 +312,8 @@ inline Result<std::unique_ptr<ComponentInstanceImpl>> canon_instance(const std::
   if (!c.ok()) return std::move(c).error();
   runtime::StoreLimits limits;
   limits.fuel = 2'000'000'000;
-  return ComponentInstanceImpl::create(
-      *c, host.linker, std::make_unique<runtime::Store>(make_tier(tier), limits));
+  return ComponentInstanceImpl::create(*c, host.linker,
+                                       std::make_unique<runtime::Store>(make_tier(tier), limits));
 }
 
 }  // namespace ironclad::component::testing

@@ -14,8 +14,7 @@
 #define IMPORT(name) __attribute__((import_module("ironclad:canon/host"), import_name(name)))
 #define API(name) __attribute__((export_name("ironclad:canon/api#" name)))
 #define POST(name) __attribute__((export_name("cabi_post_ironclad:canon/api#" name)))
-#define OWN(name) \
-  __attribute__((import_module("[export]ironclad:canon/api"), import_name(name)))
+#define OWN(name) __attribute__((import_module("[export]ironclad:canon/api"), import_name(name)))
 
 #ifndef ENC
 #define ENC 0
@@ -41,8 +40,7 @@ static void copy(void* to, const void* from, uint32_t n) {
 }
 
 __attribute__((export_name("cabi_realloc"))) void* cabi_realloc(void* old, uint32_t old_size,
-                                                                 uint32_t align,
-                                                                 uint32_t new_size) {
+                                                                uint32_t align, uint32_t new_size) {
   unsigned char* o = old;
   if (o && o + old_size == arena + arena_used && new_size <= old_size) {
     arena_used -= old_size - new_size;  // shrink the newest block in place
@@ -53,7 +51,9 @@ __attribute__((export_name("cabi_realloc"))) void* cabi_realloc(void* old, uint3
   return p;
 }
 
-static void reset(void) { arena_used = 0; }
+static void reset(void) {
+  arena_used = 0;
+}
 
 typedef struct {
   uint32_t ptr, len;
@@ -61,8 +61,8 @@ typedef struct {
 
 // ---- scalars: passed through (12 flat parameters; the tuple result through memory)
 IMPORT("h-scalars")
-void h_scalars(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int64_t,
-               int64_t, float, double, int32_t, void* ret);
+void h_scalars(int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int64_t, int64_t,
+               float, double, int32_t, void* ret);
 
 static _Alignas(8) unsigned char scalars_ret[56];
 
@@ -74,10 +74,18 @@ void* scalars(int32_t a, int32_t b, int32_t c, int32_t d, int32_t e, int32_t f, 
 }
 
 // ---- floats as the guest sees them, and NaNs made from bits
-API("f32-bits") uint32_t f32_bits(float x) { return __builtin_bit_cast(uint32_t, x); }
-API("f64-bits") uint64_t f64_bits(double x) { return __builtin_bit_cast(uint64_t, x); }
-API("f32-from-bits") float f32_from_bits(uint32_t b) { return __builtin_bit_cast(float, b); }
-API("f64-from-bits") double f64_from_bits(uint64_t b) { return __builtin_bit_cast(double, b); }
+API("f32-bits") uint32_t f32_bits(float x) {
+  return __builtin_bit_cast(uint32_t, x);
+}
+API("f64-bits") uint64_t f64_bits(double x) {
+  return __builtin_bit_cast(uint64_t, x);
+}
+API("f32-from-bits") float f32_from_bits(uint32_t b) {
+  return __builtin_bit_cast(float, b);
+}
+API("f64-from-bits") double f64_from_bits(uint64_t b) {
+  return __builtin_bit_cast(double, b);
+}
 
 // ---- strings: the host's answer, "|", then the argument, in the component's encoding
 IMPORT("h-str") void h_str(uint32_t ptr, uint32_t len, str_t* ret);
@@ -86,7 +94,9 @@ static str_t ret_str;
 
 #if ENC == 2
 // latin1+utf16: the argument and the answer may each be either; mixed, both go to utf16.
-static uint32_t units(str_t s) { return s.len & ~UTF16_TAG; }
+static uint32_t units(str_t s) {
+  return s.len & ~UTF16_TAG;
+}
 static void append_as_utf16(uint16_t* to, str_t s) {
   if (s.len & UTF16_TAG) {
     copy(to, (void*)s.ptr, units(s) * 2);
@@ -139,7 +149,10 @@ API("str") str_t* str(uint32_t ptr, uint32_t len) {
   ret_str = concat3(answer, '|', (str_t){ptr, len});
   return &ret_str;
 }
-POST("str") void str_post(str_t* r) { (void)r; reset(); }
+POST("str") void str_post(str_t* r) {
+  (void)r;
+  reset();
+}
 
 // The length word exactly as lowered: code units, with the utf16 tag in latin1+utf16.
 API("str-units") uint32_t str_units(uint32_t ptr, uint32_t len) {
@@ -160,7 +173,10 @@ API("bytes") str_t* bytes(uint32_t ptr, uint32_t len) {
   ret_bytes = (str_t){(uint32_t)p, answer.len + 1};
   return &ret_bytes;
 }
-POST("bytes") void bytes_post(str_t* r) { (void)r; reset(); }
+POST("bytes") void bytes_post(str_t* r) {
+  (void)r;
+  reset();
+}
 
 // ---- list<point>, shape, color, perms, options, results, bag: passed through
 IMPORT("h-points") void h_points(uint32_t ptr, uint32_t len, str_t* ret);
@@ -168,7 +184,10 @@ API("points") str_t* points(uint32_t ptr, uint32_t len) {
   h_points(ptr, len, &ret_bytes);
   return &ret_bytes;
 }
-POST("points") void points_post(str_t* r) { (void)r; reset(); }
+POST("points") void points_post(str_t* r) {
+  (void)r;
+  reset();
+}
 
 static _Alignas(8) unsigned char ret_area[64];
 
@@ -177,26 +196,39 @@ API("e-shape") void* shape(int32_t d, int32_t a, int64_t b, int32_t c, int32_t e
   h_shape(d, a, b, c, e, ret_area);
   return ret_area;
 }
-POST("e-shape") void shape_post(void* r) { (void)r; reset(); }
+POST("e-shape") void shape_post(void* r) {
+  (void)r;
+  reset();
+}
 
 IMPORT("h-color") int32_t h_color(int32_t);
-API("e-color") int32_t color(int32_t c) { return h_color(c); }
+API("e-color") int32_t color(int32_t c) {
+  return h_color(c);
+}
 IMPORT("h-perms") int32_t h_perms(int32_t);
-API("e-perms") int32_t perms(int32_t p) { return h_perms(p); }
+API("e-perms") int32_t perms(int32_t p) {
+  return h_perms(p);
+}
 
 IMPORT("h-opt") void h_opt(int32_t, int32_t, int32_t, int32_t, void* ret);
 API("opt") void* opt(int32_t a, int32_t b, int32_t c, int32_t d) {
   h_opt(a, b, c, d, ret_area);
   return ret_area;
 }
-POST("opt") void opt_post(void* r) { (void)r; reset(); }
+POST("opt") void opt_post(void* r) {
+  (void)r;
+  reset();
+}
 
 IMPORT("h-res") void h_res(int32_t, int32_t, int32_t, void* ret);
 API("res") void* res(int32_t a, int32_t b, int32_t c) {
   h_res(a, b, c, ret_area);
   return ret_area;
 }
-POST("res") void res_post(void* r) { (void)r; reset(); }
+POST("res") void res_post(void* r) {
+  (void)r;
+  reset();
+}
 
 // bag flattens to 20 slots: the argument arrives by pointer and goes on by pointer.
 IMPORT("h-bag") void h_bag(void* arg, void* ret);
@@ -205,7 +237,10 @@ API("e-bag") void* bag(void* b) {
   h_bag(b, ret_bag);
   return ret_bag;
 }
-POST("e-bag") void bag_post(void* r) { (void)r; reset(); }
+POST("e-bag") void bag_post(void* r) {
+  (void)r;
+  reset();
+}
 
 // ---- the guest's resource: counter (the representation is an index into `counters`)
 OWN("[resource-new]counter") int32_t counter_new(int32_t rep);
@@ -223,7 +258,9 @@ API("[constructor]counter") int32_t counter_ctor(int32_t start) {
 API("[method]counter.add") int32_t counter_add(int32_t rep, int32_t n) {
   return counters[rep - 1] += n;
 }
-API("counter-get") int32_t counter_get(int32_t rep) { return counters[rep - 1]; }
+API("counter-get") int32_t counter_get(int32_t rep) {
+  return counters[rep - 1];
+}
 API("counter-take") int32_t counter_take(int32_t handle) {
   int32_t value = counters[counter_rep(handle) - 1];
   counter_drop(handle);  // runs the destructor below
@@ -233,7 +270,9 @@ API("[dtor]counter") void counter_dtor(int32_t rep) {
   counters[rep - 1] = 0;
   counters_dropped++;
 }
-API("counters-dropped") uint32_t counters_dropped_count(void) { return counters_dropped; }
+API("counters-dropped") uint32_t counters_dropped_count(void) {
+  return counters_dropped;
+}
 
 // ---- the host's resource: blob
 IMPORT("[constructor]blob") int32_t blob_new(uint32_t ptr, uint32_t len);
@@ -259,7 +298,10 @@ API("blob-make") void* blob_make(uint32_t ptr, uint32_t len) {
   blob_ret.drops = h_blob_drops();
   return &blob_ret;
 }
-POST("blob-make") void blob_make_post(void* r) { (void)r; reset(); }
+POST("blob-make") void blob_make_post(void* r) {
+  (void)r;
+  reset();
+}
 
 API("blob-take") uint32_t blob_take(int32_t owned) {
   uint32_t size = blob_size(owned);
@@ -302,13 +344,17 @@ API("bad-string") str_t* bad_string(uint32_t which) {
   return &ret_str;
 }
 
-API("bad-char") uint32_t bad_char(uint32_t which) { return which ? 0x110000 : 0xd800; }
+API("bad-char") uint32_t bad_char(uint32_t which) {
+  return which ? 0x110000 : 0xd800;
+}
 
 API("bad-shape") void* bad_shape(void) {
   ret_area[0] = 4;  // shape has 4 cases
   return ret_area;
 }
-API("bad-color") int32_t bad_color(void) { return 8; }  // 8 cases
+API("bad-color") int32_t bad_color(void) {
+  return 8;
+}  // 8 cases
 API("bad-opt") void* bad_opt(void) {
   ret_area[0] = 1;
   ret_area[4] = 2;  // the inner option's discriminant
@@ -328,7 +374,9 @@ API("bad-points") str_t* bad_points(uint32_t which) {
     ret_bytes = (str_t){0xfffffff8u, 1};  // one element past the end of memory
   return &ret_bytes;
 }
-API("bad-counter") int32_t bad_counter(void) { return 99; }  // no such handle
+API("bad-counter") int32_t bad_counter(void) {
+  return 99;
+}  // no such handle
 
 API("bad-blob") uint32_t bad_blob(uint32_t which) {
   static const unsigned char data[] = {1, 2, 3};
@@ -373,7 +421,7 @@ API("bad-import") uint32_t bad_import(uint32_t which) {
       break;
 #endif
     case 2:
-      h_str((uint32_t)"ok", 1, (str_t*)((uint32_t)&answer + 1));  // result area misaligned
+      h_str((uint32_t) "ok", 1, (str_t*)((uint32_t)&answer + 1));  // result area misaligned
       break;
     default:
       h_color(9);  // no such case of color
