@@ -7,7 +7,9 @@
 // against the type on the way in (a mismatch is an Internal error naming both).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -46,6 +48,20 @@ class FlatReader {
   const ironclad::ValType* slots_ = nullptr;
   size_t slot_count_ = 0;
 };
+
+// The deterministic profile of the canonical ABI: every NaN that crosses the boundary, in
+// either direction, becomes the canonical NaN (canonicalize_nan when lifting,
+// maybe_scramble_nan when lowering), so no NaN payload leaks between host and guest.
+inline uint32_t canonical_f32(uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return std::isnan(f) ? 0x7fc00000u : bits;
+}
+inline uint64_t canonical_f64(uint64_t bits) {
+  double f;
+  std::memcpy(&f, &bits, 8);
+  return std::isnan(f) ? 0x7ff8000000000000ull : bits;
+}
 
 Result<ComponentValue> lift_flat(AbiContext& cx, FlatReader& in, const ValType* t);
 Result<ComponentValue> load(AbiContext& cx, uint32_t ptr, const ValType* t);

@@ -18,20 +18,6 @@ std::string hex(uint64_t v) {
   return buf;
 }
 
-constexpr uint32_t kCanonicalNan32 = 0x7fc00000;
-constexpr uint64_t kCanonicalNan64 = 0x7ff8000000000000;
-
-uint32_t canonical_f32(uint32_t bits) {
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return std::isnan(f) ? kCanonicalNan32 : bits;
-}
-uint64_t canonical_f64(uint64_t bits) {
-  double f;
-  std::memcpy(&f, &bits, 8);
-  return std::isnan(f) ? kCanonicalNan64 : bits;
-}
-
 ComponentValueKind value_kind(TypeKind k) {
   switch (k) {
     case TypeKind::Bool:
@@ -168,8 +154,8 @@ Result<ComponentValue> load_list_from_range(AbiContext& cx, uint32_t ptr, uint32
                                             const ValType* elem) {
   uint64_t bytes = uint64_t{length} * elem->size;
   if (bytes > kMaxElemSize)
-    return abi_trap("list too large: " + std::to_string(length) + " elements of " +
-                    std::to_string(elem->size) + " bytes");
+    return abi_trap("list content out-of-bounds: " + std::to_string(length) + " elements of " +
+                    std::to_string(elem->size) + " bytes are more than a memory can hold");
   if (ptr % elem->align != 0)
     return abi_trap("unaligned pointer: list at " + hex(ptr) + " needs alignment " +
                     std::to_string(elem->align));

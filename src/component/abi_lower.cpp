@@ -248,10 +248,10 @@ Result<void> lower_flat(AbiContext& cx, const ComponentValue& v, const ValType* 
       out.push_back(Value::from_i64(v.bits));
       return {};
     case TypeKind::F32:
-      out.push_back(Value::from_f32_bits(static_cast<uint32_t>(v.bits)));
+      out.push_back(Value::from_f32_bits(canonical_f32(static_cast<uint32_t>(v.bits))));
       return {};
     case TypeKind::F64:
-      out.push_back(Value::from_f64_bits(v.bits));
+      out.push_back(Value::from_f64_bits(canonical_f64(v.bits)));
       return {};
     case TypeKind::String: {
       IRONCLAD_TRY_ASSIGN(auto range, store_string_into_range(cx, v));
@@ -336,9 +336,13 @@ Result<void> store(AbiContext& cx, const ComponentValue& v, const ValType* t, ui
     case TypeKind::Char:
     case TypeKind::S64:
     case TypeKind::U64:
-    case TypeKind::F32:
-    case TypeKind::F64:
       write_le(memory_at(cx, ptr, t->size), v.bits, t->size);
+      return {};
+    case TypeKind::F32:
+      write_le(memory_at(cx, ptr, 4), canonical_f32(static_cast<uint32_t>(v.bits)), 4);
+      return {};
+    case TypeKind::F64:
+      write_le(memory_at(cx, ptr, 8), canonical_f64(v.bits), 8);
       return {};
     case TypeKind::String: {
       IRONCLAD_TRY_ASSIGN(auto range, store_string_into_range(cx, v));

@@ -82,7 +82,48 @@ Error from_host(const std::string& name, Error e) {
   }
 }
 
+// Calls `fn` on every own and borrow handle inside `v`, outermost first.
+template <typename Fn>
+void for_each_handle(const ComponentValue& v, Fn&& fn) {
+  if (v.kind == ComponentValueKind::Own || v.kind == ComponentValueKind::Borrow) fn(v);
+  for (const ComponentValue& item : v.items) for_each_handle(item, fn);
+}
+
+bool guest_resource(const ComponentValue& v) {
+  return v.resource && !static_cast<const RuntimeResource*>(v.resource)->is_host();
+}
+
 }  // namespace
+
+void ComponentInstanceImpl::host_receives(const ComponentValue& v) {
+  for_each_handle(v, [&](const ComponentValue& h) {
+    if (h.kind == ComponentValueKind::Own && guest_resource(h))
+      ++host_owned_[{h.resource, h.rep()}];
+  });
+}
+
+Result<void> ComponentInstanceImpl::host_gives(std::span<const ComponentValue> values,
+                                               const std::string& what, bool commit) {
+  auto owned = host_owned_;
+  std::string stale;
+  for (const ComponentValue& v : values) {
+    for_each_handle(v, [&](const ComponentValue& h) {
+      if (!guest_resource(h) || !stale.empty()) return;
+      auto it = owned.find({h.resource, h.rep()});
+      if (it == owned.end() || it->second == 0) {
+        stale = std::string(h.kind == ComponentValueKind::Own ? "an own" : "a borrow") +
+                " handle of `" + h.resource->describe() + "` (representation " +
+                std::to_string(h.rep()) + ") that the host does not hold: it was dropped, " +
+                "moved into the component, or never received";
+        return;
+      }
+      if (h.kind == ComponentValueKind::Own && --it->second == 0) owned.erase(it);
+    });
+  }
+  if (!stale.empty()) return Error::make(ErrorKind::Usage, what + ": " + stale);
+  if (commit) host_owned_ = std::move(owned);
+  return {};
+}
 
 Result<std::optional<ComponentValue>> ComponentInstanceImpl::call_function(
     ComponentFunc& f, std::vector<ComponentValue>& args, InstanceState* caller) {
@@ -176,10 +217,16 @@ runtime::FunctionInstance* ComponentInstanceImpl::make_lowered(
       release();
       return std::move(lifted).error();
     }
+    if (callee->is_host())
+      for (const ComponentValue& v : *lifted) host_receives(v);
     auto result = call_function(*callee, *lifted, caller);
     release();
     if (!result.ok()) return std::move(result).error();
     if (!type->result) return {};
+    if (callee->is_host() && *result) {
+      auto given = host_gives(std::span(&**result, 1), "`" + callee->name + "` returned", true);
+      if (!given.ok()) return Error::make_trap(TrapKind::HostTrap, given.error().message);
+    }
     std::vector<Value> flat;
     const ValType* rt[1] = {type->result};
     std::optional<uint32_t> out_ptr;
@@ -311,7 +358,14 @@ std::vector<std::string> ComponentInstanceImpl::function_names() const {
 Result<std::optional<ComponentValue>> ComponentInstanceImpl::call(
     std::string_view export_name, std::vector<ComponentValue> args) {
   IRONCLAD_TRY_ASSIGN(std::shared_ptr<ComponentFunc> f, find_function(export_name));
+  bool lifted = !f->is_host();
+  std::string what = "`" + std::string(export_name) + "`: argument";
+  if (lifted) IRONCLAD_TRY(host_gives(args, what, false));
   auto result = call_function(*f, args, nullptr);
+  if (lifted && !(!result.ok() && result.error().kind == ErrorKind::Usage)) {
+    (void)host_gives(args, what, true);  // the own handles moved into the component
+    if (result.ok() && *result) host_receives(**result);
+  }
   if (!result.ok() && (result.error().kind == ErrorKind::CpuIncompatibility ||
                        result.error().kind == ErrorKind::EngineFault)) {
     // Say which inner module faulted, on the first line: that is what incidents, events and
@@ -366,6 +420,7 @@ Result<void> ComponentInstanceImpl::drop(const ComponentValue& own) {
   if (!ours)
     return Error::make(ErrorKind::Usage,
                        "drop: `" + r->describe() + "` is not a resource of this component");
+  IRONCLAD_TRY(host_gives(std::span(&own, 1), "drop", true));
   return run_destructor(*r, own.rep(), nullptr);
 }
 

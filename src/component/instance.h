@@ -5,6 +5,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,16 @@ class ComponentInstanceImpl final : public ComponentInstance {
                                           const CanonDef& def, RtOptions options);
   runtime::FunctionInstance* make_resource_builtin(InstanceState& s, const CanonDef& def);
 
+  // The host's handle table for this component's resources: the own handles the host holds
+  // (from export results and host-function arguments), counted by type and representation.
+  // A handle the host passes back (moved as own, lent as borrow) or drops must be one of
+  // them, as a component's handle table would require; a stale one is a Usage error, never a
+  // dangling representation handed to the guest.
+  void host_receives(const ComponentValue& v);
+  Result<void> host_gives(std::span<const ComponentValue> values, const std::string& what,
+                          bool commit);
+
+  std::map<std::pair<const ResourceType*, uint32_t>, uint32_t> host_owned_;
   std::shared_ptr<const Component> component_;
   const ComponentLinker* linker_ = nullptr;
   std::deque<std::unique_ptr<InstanceState>> states_;       // the root first
