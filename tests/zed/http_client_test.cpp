@@ -232,6 +232,25 @@ TEST(ZedHttpClient, DroppingAStreamHalfWayIsFine) {
   stream->reset();  // the server sees the connection close; nothing hangs
 }
 
+TEST(ZedHttpClient, AStreamHeldOpenDoesNotBlockOtherRequests) {
+  HttpRoute route = HttpRoute::text(patterned_body(4 << 20));
+  LocalHttpServer server({{"/long", route}, {"/short", HttpRoute::text("short")}});
+  ASSERT_TRUE(server.ok());
+  auto network = make_network({});
+  HttpRequest long_request;
+  long_request.url = server.url("/long");
+  auto stream = network->fetch_stream(long_request);
+  ASSERT_TRUE(stream.ok()) << stream.error().message;
+  HttpRequest short_request;
+  short_request.url = server.url("/short");
+  auto response = network->fetch(short_request);
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(as_string(response->body), "short");
+  auto chunk = (*stream)->next_chunk();
+  ASSERT_TRUE(chunk.ok()) << chunk.error().message;
+  EXPECT_TRUE(chunk->has_value());
+}
+
 TEST(ZedHttpClient, OnlyHttpAndHttpsAreFetched) {
   auto network = make_network({});
   for (const char* url : {"file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/", ""}) {

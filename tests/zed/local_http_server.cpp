@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 
 namespace ironclad::testing {
 namespace {
@@ -46,11 +48,18 @@ const char* reason_phrase(uint32_t status) {
   return "Status";
 }
 
-// Sends everything; false when the client went away (MSG_NOSIGNAL: no SIGPIPE).
-bool send_all(int fd, const std::string& data) {
+// Sends everything; false when the client went away (MSG_NOSIGNAL: no SIGPIPE) or the
+// server is stopping (a client that stopped reading cannot hold the destructor).
+bool send_all(int fd, const std::string& data, const std::atomic<bool>& stopping) {
   size_t done = 0;
   while (done < data.size()) {
-    ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+    pollfd pfd{fd, POLLOUT, 0};
+    if (stopping) return false;
+    int ready = ::poll(&pfd, 1, 100);
+    if (ready < 0) return false;
+    if (ready == 0) continue;
+    ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n <= 0) return false;
     done += static_cast<size_t>(n);
   }
@@ -66,6 +75,10 @@ std::string RecordedRequest::header(const std::string& name) const {
 }
 
 LocalHttpServer::LocalHttpServer(std::map<std::string, HttpRoute> routes) : routes_(std::move(routes)) {
+  // A machine with http_proxy set would send the clients' requests for 127.0.0.1 to its
+  // proxy: the local server is reached directly (curl reads no_proxy at each request).
+  ::setenv("no_proxy", "127.0.0.1,localhost", 1);
+  ::setenv("NO_PROXY", "127.0.0.1,localhost", 1);
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0 || ::pipe2(wake_pipe_, O_CLOEXEC) != 0) return;
   sockaddr_in addr{};
@@ -91,6 +104,7 @@ LocalHttpServer::~LocalHttpServer() {
     (void)!::write(wake_pipe_[1], &byte, 1);
   }
   if (thread_.joinable()) thread_.join();
+  for (auto& connection : connections_) connection.join();  // the accept thread is gone: no more
   for (int fd : {listen_fd_, wake_pipe_[0], wake_pipe_[1]})
     if (fd >= 0) ::close(fd);
 }
@@ -122,8 +136,12 @@ void LocalHttpServer::serve() {
     if (!(fds[0].revents & POLLIN)) continue;
     int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) continue;
-    handle(client);
-    ::close(client);
+    // One thread per connection: a test holding a stream open does not block the next request.
+    std::lock_guard<std::mutex> lock(mutex_);
+    connections_.emplace_back([this, client] {
+      handle(client);
+      ::close(client);
+    });
   }
 }
 
@@ -137,7 +155,9 @@ void LocalHttpServer::handle(int client) {
   for (;;) {
     if (head_end != std::string::npos && data.size() >= head_end + 4 + content_length) break;
     pollfd pfd{client, POLLIN, 0};
-    if (::poll(&pfd, 1, 5000) <= 0 || stopping_) return;
+    int ready = 0;
+    for (int waited = 0; ready == 0 && waited < 5000 && !stopping_; waited += 100) ready = ::poll(&pfd, 1, 100);
+    if (ready <= 0 || stopping_) return;
     char buffer[16384];
     ssize_t n = ::recv(client, buffer, sizeof buffer, 0);
     if (n <= 0) return;
@@ -165,7 +185,7 @@ void LocalHttpServer::handle(int client) {
       content_length = length.empty() ? 0 : std::stoul(length);
       if (!sent_continue && iequals(request.header("Expect"), "100-continue")) {
         sent_continue = true;
-        send_all(client, "HTTP/1.1 100 Continue\r\n\r\n");
+        send_all(client, "HTTP/1.1 100 Continue\r\n\r\n", stopping_);
       }
     }
   }
@@ -184,7 +204,7 @@ void LocalHttpServer::handle(int client) {
   head += route.chunked ? "Transfer-Encoding: chunked\r\n"
                         : "Content-Length: " + std::to_string(route.body.size()) + "\r\n";
   head += "Connection: close\r\n\r\n";
-  if (!send_all(client, head) || request.method == "HEAD") return;
+  if (!send_all(client, head, stopping_) || request.method == "HEAD") return;
   size_t piece = std::max<size_t>(route.chunk_size, 1);
   for (size_t offset = 0; offset < route.body.size(); offset += piece) {
     if (offset > 0 && route.delay.count() > 0 && !wait_or_stop(route.delay)) return;
@@ -194,9 +214,9 @@ void LocalHttpServer::handle(int client) {
       std::snprintf(size_line, sizeof size_line, "%zx\r\n", part.size());
       part = size_line + part + "\r\n";
     }
-    if (!send_all(client, part)) return;
+    if (!send_all(client, part, stopping_)) return;
   }
-  if (route.chunked) send_all(client, "0\r\n\r\n");
+  if (route.chunked) send_all(client, "0\r\n\r\n", stopping_);
 }
 
 }  // namespace ironclad::testing

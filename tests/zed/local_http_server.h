@@ -1,5 +1,5 @@
 // A tiny HTTP/1.1 server on 127.0.0.1 for tests: routes of path -> status, headers, body,
-// served from one thread, one connection at a time (Connection: close). It can send
+// one thread per connection (Connection: close). It can send
 // redirects, chunked or slow bodies and any status, and records the requests it got.
 // Started by the constructor (port 0: the kernel picks a free port), stopped by the
 // destructor. No test touches the real network.
@@ -84,6 +84,7 @@ class LocalHttpServer {
   int wake_pipe_[2] = {-1, -1};
   uint16_t port_ = 0;
   std::thread thread_;
+  std::vector<std::thread> connections_;
 };
 
 }  // namespace ironclad::testing
