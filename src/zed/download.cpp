@@ -99,8 +99,6 @@ Result<fs::path> resolve_download_destination(const fs::path& work_dir, const st
   fs::path real = fs::canonical(existing, ec);
   if (ec) return Error::make(ErrorKind::Io, "cannot resolve " + existing.string() + ": " + ec.message());
   if (real != root && !is_inside(root, real)) return refuse("the path escapes the extension's work directory through a symlink");
-  fs::create_directories(parent, ec);
-  if (ec) return Error::make(ErrorKind::Io, "cannot create " + parent.string() + ": " + ec.message());
   return candidate;
 }
 
@@ -113,13 +111,29 @@ Result<void> download_file(const NetworkOptions& options, const std::string& url
   };
   auto destination = resolve_download_destination(work_dir, relative_path);
   if (!destination) return prefixed(std::move(destination).error());
-  auto staging = make_staging_path(*destination, "download", false);
-  if (!staging) return prefixed(std::move(staging).error());
-  Result<void> result = fetch_into(options, url, *staging);
-  if (result.ok()) result = store(options, *staging, *destination, type);
+  // The parent directories this download makes are removed again if it fails.
   std::error_code ec;
-  fs::remove(*staging, ec);  // gone already when it was renamed into place
-  if (!result.ok()) return prefixed(std::move(result).error());
+  fs::path first_created;
+  for (fs::path dir = destination->parent_path(); !fs::exists(fs::symlink_status(dir, ec)); dir = dir.parent_path())
+    first_created = dir;
+  fs::create_directories(destination->parent_path(), ec);
+  if (ec) {
+    if (!first_created.empty()) fs::remove_all(first_created, ec);
+    return prefixed(Error::make(ErrorKind::Io, "cannot create " + destination->parent_path().string() + ": " + ec.message()));
+  }
+  Result<void> result;
+  auto staging = make_staging_path(*destination, "download", false);
+  if (staging) {
+    result = fetch_into(options, url, *staging);
+    if (result.ok()) result = store(options, *staging, *destination, type);
+    fs::remove(*staging, ec);  // gone already when it was renamed into place
+  } else {
+    result = std::move(staging).error();
+  }
+  if (!result.ok()) {
+    if (!first_created.empty()) fs::remove_all(first_created, ec);
+    return prefixed(std::move(result).error());
+  }
   return {};
 }
 

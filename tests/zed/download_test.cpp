@@ -126,6 +126,9 @@ TEST_F(DownloadTest, HostileArchiveLeavesNothingBehind) {
 TEST_F(DownloadTest, HttpErrorsAndCapsLeaveNothingBehind) {
   expect_refused(server_.url("/missing"), "x", DownloadedFileType::Uncompressed,
                  "download failed with status 404 Not Found");
+  // The directories made for the destination go too.
+  expect_refused(server_.url("/missing"), "new/dirs/x", DownloadedFileType::Uncompressed,
+                 "download failed with status 404 Not Found");
   NetworkOptions small;
   small.max_response_bytes = 4;
   network_ = make_network(small);
