@@ -249,6 +249,15 @@ bool gzip_filter_used(archive* a) {
   return false;
 }
 
+bool starts_with_magic(const fs::path& file, const std::string& magic) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::string head(magic.size(), '\0');
+  bool match = ::read(fd, head.data(), head.size()) == static_cast<ssize_t>(head.size()) && head == magic;
+  ::close(fd);
+  return match;
+}
+
 void remove_quietly(const fs::path& path) {
   std::error_code ec;
   fs::remove_all(path, ec);
@@ -268,17 +277,21 @@ Result<void> unpack_into(const fs::path& archive_file, ArchiveKind kind, const f
     archive_read_support_format_zip_seekable(reader.a);
   }
   const char* kind_name = kind == ArchiveKind::GzipTar ? "gzip-tar archive" : "zip archive";
+  // A failure before the first entry is "not a ..." unless the file starts like one (gzip's
+  // 1f 8b, zip's "PK"): then it is a damaged one.
+  const std::string corrupt = std::string("corrupt or truncated ") + kind_name;
+  const std::string opening_failure =
+      starts_with_magic(archive_file, kind == ArchiveKind::GzipTar ? "\x1f\x8b" : "PK") ? corrupt
+                                                                                     : std::string("not a ") + kind_name;
   if (archive_read_open_filename(reader.a, archive_file.c_str(), 64 * 1024) != ARCHIVE_OK)
-    return archive_failure(reader.a, std::string("not a ") + kind_name);
+    return archive_failure(reader.a, opening_failure);
   Unpacker unpacker(staging, limits);
   bool first = true;
   for (;;) {
     archive_entry* entry = nullptr;
     int status = archive_read_next_header(reader.a, &entry);
     if (status == ARCHIVE_EOF) break;
-    if (status < ARCHIVE_WARN)
-      return archive_failure(reader.a, first ? std::string("not a ") + kind_name
-                                             : std::string("corrupt or truncated ") + kind_name);
+    if (status < ARCHIVE_WARN) return archive_failure(reader.a, first ? opening_failure : corrupt);
     if (first && kind == ArchiveKind::GzipTar && !gzip_filter_used(reader.a))
       return unpack_error("not a gzip-tar archive: the data is not gzip-compressed");
     first = false;

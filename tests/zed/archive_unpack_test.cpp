@@ -190,16 +190,16 @@ TEST_F(ArchiveUnpackTest, TooManyEntriesIsRefused) {
 TEST_F(ArchiveUnpackTest, TruncatedOrCorruptOrWrongKindIsRefused) {
   std::string tar = make_tar_gz({ArchiveEntry::file("a", std::string(200'000, 'q') + "tail"),
                                  ArchiveEntry::file("b", "second")});
-  expect_refused(tar.substr(0, tar.size() / 2), ArchiveKind::GzipTar, "truncated");
+  expect_refused(tar.substr(0, tar.size() / 2), ArchiveKind::GzipTar, "truncated gzip input");
   std::string zip = make_zip({ArchiveEntry::file("a", "zip data that is long enough to matter")});
-  expect_refused(zip.substr(0, zip.size() - 30), ArchiveKind::Zip, "zip archive");  // directory cut
+  expect_refused(zip.substr(0, zip.size() - 30), ArchiveKind::Zip, "corrupt or truncated zip archive");
   std::string noisy;
   for (int i = 0; i < 100'000; ++i) noisy += static_cast<char>((i * 2654435761u) >> 13);
   std::string big_zip = make_zip({ArchiveEntry::file("a", noisy), ArchiveEntry::file("b", "after")});
-  expect_refused(big_zip.substr(0, big_zip.size() / 2), ArchiveKind::Zip, "zip archive");  // data cut
+  expect_refused(big_zip.substr(0, big_zip.size() / 2), ArchiveKind::Zip, "corrupt or truncated zip archive");
   std::string flipped = make_tar_gz({ArchiveEntry::file("a", noisy)});
   for (size_t i = flipped.size() / 3; i < flipped.size() / 3 + 64; ++i) flipped[i] = static_cast<char>(~flipped[i]);
-  expect_refused(flipped, ArchiveKind::GzipTar, "gzip");  // corrupt deflate stream or CRC
+  expect_refused(flipped, ArchiveKind::GzipTar, "corrupt or truncated gzip-tar archive");
   expect_refused("this is not an archive at all", ArchiveKind::GzipTar, "not a gzip-tar archive");
   expect_refused("this is not an archive at all", ArchiveKind::Zip, "not a zip archive");
   expect_refused(zip, ArchiveKind::GzipTar, "not a gzip-tar archive");
