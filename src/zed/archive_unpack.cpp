@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,10 @@ Result<std::vector<std::string>> split_entry_name(const std::string& name, const
   return parts;
 }
 
+// Names as UTF-8 bytes whatever the process locale (under "C", libarchive cannot convert a
+// non-ASCII name to the locale's charset); the locale's form only when UTF-8 is unavailable.
+const char* entry_string(const char* utf8, const char* local) { return utf8 ? utf8 : local; }
+
 std::string join(const std::vector<std::string>& parts, size_t count) {
   std::string out;
   for (size_t i = 0; i < count; ++i) out += (i ? "/" : "") + parts[i];
@@ -53,7 +58,7 @@ class Unpacker {
   Result<void> entry(archive* a, archive_entry* e) {
     if (++entries_ > limits_.max_entries)
       return unpack_error("the archive has more than " + std::to_string(limits_.max_entries) + " entries");
-    const char* raw_name = archive_entry_pathname(e);
+    const char* raw_name = entry_string(archive_entry_pathname_utf8(e), archive_entry_pathname(e));
     if (!raw_name) return unpack_error("archive entry " + std::to_string(entries_) + " has no readable name");
     std::string name = raw_name;
     IRONCLAD_TRY_ASSIGN(auto parts, split_entry_name(name, "entry"));
@@ -61,11 +66,13 @@ class Unpacker {
     IRONCLAD_TRY(make_parents(name, parts));
     fs::path target = root_ / join(parts, parts.size());
 
-    if (const char* link = archive_entry_hardlink(e)) return hardlink(name, target, link);
+    if (const char* link = entry_string(archive_entry_hardlink_utf8(e), archive_entry_hardlink(e)))
+      return hardlink(name, target, link);
     mode_t type = archive_entry_filetype(e);
     if (type == AE_IFDIR) return directory(name, target, archive_entry_perm(e));
     IRONCLAD_TRY(clear_leaf(name, target));
-    if (type == AE_IFLNK) return symlink(name, parts, target, archive_entry_symlink(e));
+    if (type == AE_IFLNK)
+      return symlink(name, parts, target, entry_string(archive_entry_symlink_utf8(e), archive_entry_symlink(e)));
     if (type == AE_IFREG) return file(a, name, target, archive_entry_perm(e));
     return unpack_error("archive entry " + name + " is a device, fifo or socket; only files, directories and links are unpacked");
   }
@@ -231,7 +238,30 @@ class Unpacker {
   uint64_t written_ = 0;
 };
 
+// libarchive converts entry names to the locale's charset; under the "C" locale a non-ASCII
+// zip name cannot be converted and arrives without a name. While unpacking, this thread (only
+// this one: uselocale is per thread, the application's locale is untouched) uses C.UTF-8, so
+// names arrive as the UTF-8 bytes Linux stores.
+class Utf8ThreadLocale {
+ public:
+  Utf8ThreadLocale() : utf8_(::newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0))) {
+    if (utf8_) saved_ = ::uselocale(utf8_);
+  }
+  ~Utf8ThreadLocale() {
+    if (!utf8_) return;
+    ::uselocale(saved_);
+    ::freelocale(utf8_);
+  }
+  Utf8ThreadLocale(const Utf8ThreadLocale&) = delete;
+  Utf8ThreadLocale& operator=(const Utf8ThreadLocale&) = delete;
+
+ private:
+  locale_t utf8_;
+  locale_t saved_ = static_cast<locale_t>(0);
+};
+
 struct ArchiveReader {
+  Utf8ThreadLocale locale;  // constructed before the archive, destroyed after it
   archive* a = archive_read_new();
   ~ArchiveReader() {
     if (a) archive_read_free(a);

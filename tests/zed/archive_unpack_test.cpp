@@ -92,6 +92,16 @@ TEST_F(ArchiveUnpackTest, ZipLandsWithModesAndInsideSymlinks) {
   expect_good_tree(work() / "out");
 }
 
+TEST_F(ArchiveUnpackTest, NonAsciiNamesLandAsUtf8) {
+  const std::string name = "docs/dar\u4f60\u597d.txt";
+  auto tar = unpack(make_tar_gz({ArchiveEntry::file(name, "hello")}), ArchiveKind::GzipTar);
+  ASSERT_TRUE(tar.ok()) << tar.error().message;
+  EXPECT_EQ(read_file(work() / "out" / name), "hello");
+  auto zip = unpack(make_zip({ArchiveEntry::file(name, "hello")}), ArchiveKind::Zip);
+  ASSERT_TRUE(zip.ok()) << zip.error().message;
+  EXPECT_EQ(read_file(work() / "out" / name), "hello");
+}
+
 TEST_F(ArchiveUnpackTest, HardLinkToAnEarlierFileInside) {
   auto result = unpack(make_tar_gz({ArchiveEntry::file("a/real", "shared bytes"),
                                     ArchiveEntry::hardlink("a/alias", "a/real")}),

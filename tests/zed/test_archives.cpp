@@ -3,6 +3,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <clocale>
+
 namespace ironclad::testing {
 namespace {
 
@@ -13,7 +15,19 @@ la_ssize_t append_output(archive*, void* out, const void* data, size_t size) {
 
 enum class Format { TarGz, Zip, Gzip };
 
+// libarchive's writers convert names to the locale's charset and crash on a non-ASCII
+// name under "C": the writer runs under C.UTF-8, the code under test keeps the test's locale.
+class Utf8LocaleWhileWriting {
+ public:
+  Utf8LocaleWhileWriting() : saved_(std::setlocale(LC_CTYPE, nullptr)) { std::setlocale(LC_CTYPE, "C.UTF-8"); }
+  ~Utf8LocaleWhileWriting() { std::setlocale(LC_CTYPE, saved_.c_str()); }
+
+ private:
+  std::string saved_;
+};
+
 std::string build(Format format, const std::vector<ArchiveEntry>& entries) {
+  Utf8LocaleWhileWriting utf8_locale;
   std::string out;
   archive* a = archive_write_new();
   if (format == Format::Zip) {
@@ -27,7 +41,7 @@ std::string build(Format format, const std::vector<ArchiveEntry>& entries) {
   archive_write_open(a, &out, nullptr, append_output, nullptr);
   for (const auto& e : entries) {
     archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, e.path.c_str());
+    archive_entry_set_pathname_utf8(entry, e.path.c_str());
     archive_entry_set_perm(entry, static_cast<mode_t>(e.mode));
     archive_entry_set_mtime(entry, 1700000000, 0);
     switch (e.kind) {
@@ -41,12 +55,12 @@ std::string build(Format format, const std::vector<ArchiveEntry>& entries) {
         break;
       case ArchiveEntry::Kind::Symlink:
         archive_entry_set_filetype(entry, AE_IFLNK);
-        archive_entry_set_symlink(entry, e.link.c_str());
+        archive_entry_set_symlink_utf8(entry, e.link.c_str());
         archive_entry_set_size(entry, 0);
         break;
       case ArchiveEntry::Kind::Hardlink:
         archive_entry_set_filetype(entry, AE_IFREG);
-        archive_entry_set_hardlink(entry, e.link.c_str());
+        archive_entry_set_hardlink_utf8(entry, e.link.c_str());
         archive_entry_set_size(entry, 0);
         break;
     }
