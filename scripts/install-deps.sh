@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   wabt wasi-libc libclang-rt-19-dev-wasm32 libclang-rt-19-dev
   nodejs binaryen
+  # The editor API's downloads (src/zed/network.h): HTTP(S) and archives.
+  libcurl4-openssl-dev libarchive-dev
   # The real-program corpus (docs/corpus.md): its driver, SQLite's amalgamation script, C++
   # and Rust for wasm32-wasi, and the Rust crates its programs use (Debian's, offline).
   python3 tcl libc++-19-dev-wasm32 libc++abi-19-dev-wasm32

@@ -82,6 +82,8 @@ class Network {
  public:
   virtual ~Network() = default;
 
+  // As Zed's host: fetch returns an error for a 4xx or 5xx status ("failed to fetch 'URL':
+  // status code 404 Not Found"); fetch_stream streams the body of any status.
   virtual Result<HttpResponse> fetch(const HttpRequest& request) = 0;
   virtual Result<std::unique_ptr<HttpResponseStream>> fetch_stream(const HttpRequest& request) = 0;
 
@@ -94,9 +96,10 @@ class Network {
 
   // Downloads `url` and stores it at `relative_path` inside `work_dir`, unpacked as
   // `type` says: Gzip and Uncompressed write one file there; GzipTar and Zip make it a
-  // directory holding the archive's entries. `relative_path` is the extension's string:
-  // an absolute path, `..` escaping work_dir, or an archive entry (or symlink target) that
-  // would land outside the destination is refused. Nothing is left half-written on failure.
+  // directory holding the archive's entries (replacing what was there). `relative_path` is
+  // the extension's string: an absolute path outside work_dir (one inside is accepted, as
+  // Zed does), `..` escaping work_dir, or an archive entry (or symlink target) that would
+  // land outside the destination is refused. Nothing is left half-written on failure.
   virtual Result<void> download_file(const std::string& url, const std::filesystem::path& work_dir,
                                      const std::string& relative_path, DownloadedFileType type) = 0;
 };
