@@ -563,6 +563,12 @@ Result<void> RecoveringModule::enable() {
   return {};
 }
 
+Result<void> RecoveringModule::fresh_instance() {
+  if (disabled_) return {};
+  current_.reset();
+  return instantiate_with_recovery("fresh instance");
+}
+
 Result<void> RecoveringModule::reset() {
   std::vector<std::string> warnings;
   config_.store->forget(key_, warnings);

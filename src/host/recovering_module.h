@@ -142,6 +142,10 @@ class RecoveringModule {
   // Re-enables a disabled module: clears the quarantine's disabled mark, forgets the fault
   // window, instantiates on the rung it had. Emits Enabled. A no-op when not disabled.
   Result<void> enable();
+  // Drops the current instance and makes a new one on the same rung (nothing recorded): after
+  // a call that ended in the middle of the guest's work (a deadline), whose state may be
+  // half-mutated.
+  Result<void> fresh_instance();
   // Forgets the quarantine record and everything learnt: back to the planned rung with a
   // fresh instance (nothing excluded, not disabled).
   Result<void> reset();
