@@ -106,6 +106,8 @@ struct ZedHostConfig {
   std::chrono::milliseconds process_timeout{60'000};
   bool write_crash_reports = true;
   bool code_cache = true;
+  // The JIT's optimisation level, 0..3 (tests that only need code to run use 0).
+  int jit_opt_level = 2;
   std::function<void(const ZedEvent&)> on_event;
 };
 

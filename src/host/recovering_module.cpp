@@ -250,6 +250,7 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
   jit::JitConfig config =
       jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu);
   config.input_limits = config_.jit_input_limits;
+  if (config_.jit_opt_level) config.opt_level = *config_.jit_opt_level;
   // The cache holds code as compiled, before CPU emulation patches it (jit_tier.cpp), and
   // its key covers module, features, bounds-check and fuel modes and engine versions.
   if (!config_.code_cache_dir.empty() && config_.code_cache_key) {

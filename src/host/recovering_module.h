@@ -59,6 +59,10 @@ struct RecoveryConfig {
   // A module beyond these starts in the interpreter, with a note: the JIT would take minutes
   // and gigabytes on it (jit::JitInputLimits).
   jit::JitInputLimits jit_input_limits;
+  // The JIT's optimisation level (JitConfig::opt_level); nullopt: the JIT's default. Tests
+  // that only need the code to run use 0: the shared Zed extensions compile several times
+  // faster.
+  std::optional<int> jit_opt_level;
   // EngineFaults tolerated within `fault_window`; one more disables the module.
   uint32_t max_faults = 3;
   std::chrono::seconds fault_window{600};

@@ -74,6 +74,7 @@ class ZedHostImpl final : public ZedHost {
     rc.plan.emulate_cpu = config_.emulate_cpu;
     rc.limits.call_timeout = config_.call_timeout;
     rc.limits.max_instance_bytes = config_.max_memory_bytes;
+    rc.jit_opt_level = config_.jit_opt_level;
     rc.id = id;
     rc.version = loaded.manifest.version;
     rc.module_path = loaded.manifest.wasm;
