@@ -15,5 +15,6 @@ void register_crashes_command(CLI::App& app, int& exit_status);
 void register_compile_command(CLI::App& app, int& exit_status);
 void register_ext_command(CLI::App& app, int& exit_status);
 void register_component_command(CLI::App& app, int& exit_status);
+void register_zed_command(CLI::App& app, int& exit_status);
 
 }  // namespace ironclad::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   ironclad::cli::register_compile_command(app, exit_status);
   ironclad::cli::register_ext_command(app, exit_status);
   ironclad::cli::register_component_command(app, exit_status);
+  ironclad::cli::register_zed_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -269,6 +269,7 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
   jit::JitConfig config =
       jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu);
   config.input_limits = config_.jit_input_limits;
+  if (config_.jit_opt_level) config.opt_level = *config_.jit_opt_level;
   // The cache holds code as compiled, before CPU emulation patches it (jit_tier.cpp), and
   // its key covers module, features, bounds-check and fuel modes and engine versions.
   if (!config_.code_cache_dir.empty() && config_.code_cache_key) {
@@ -582,6 +583,12 @@ Result<void> RecoveringModule::enable() {
         noun() + " enabled again (" + std::string(to_string(rung_)) + ": " + plan_.describe() + ")",
         std::nullopt});
   return {};
+}
+
+Result<void> RecoveringModule::fresh_instance() {
+  if (disabled_) return {};
+  current_.reset();
+  return instantiate_with_recovery("fresh instance");
 }
 
 Result<void> RecoveringModule::reset() {

@@ -59,6 +59,10 @@ struct RecoveryConfig {
   // A module beyond these starts in the interpreter, with a note: the JIT would take minutes
   // and gigabytes on it (jit::JitInputLimits).
   jit::JitInputLimits jit_input_limits;
+  // The JIT's optimisation level (JitConfig::opt_level); nullopt: the JIT's default. Tests
+  // that only need the code to run use 0: the shared Zed extensions compile several times
+  // faster.
+  std::optional<int> jit_opt_level;
   // EngineFaults tolerated within `fault_window`; one more disables the module.
   uint32_t max_faults = 3;
   std::chrono::seconds fault_window{600};
@@ -142,6 +146,10 @@ class RecoveringModule {
   // Re-enables a disabled module: clears the quarantine's disabled mark, forgets the fault
   // window, instantiates on the rung it had. Emits Enabled. A no-op when not disabled.
   Result<void> enable();
+  // Drops the current instance and makes a new one on the same rung (nothing recorded): after
+  // a call that ended in the middle of the guest's work (a deadline), whose state may be
+  // half-mutated.
+  Result<void> fresh_instance();
   // Forgets the quarantine record and everything learnt: back to the planned rung with a
   // fresh instance (nothing excluded, not disabled).
   Result<void> reset();

@@ -28,9 +28,17 @@ std::string command_component(const std::string& modules, const std::string& ste
   std::string out = ironclad::testing::fixture_dir() + "/" + stem + ".component.wasm";
   std::error_code ec;
   if (!fs::exists(out, ec) || fs::last_write_time(out, ec) < fs::last_write_time(core, ec)) {
-    RunResult r = run({modules + "/.bin/jco", "new", core, "--wasi-command", "-o", out});
+    // Both tiers' tests may make it at once (ctest -j2): each writes its own file and
+    // renames it into place, so neither reads the other's half-written one.
+    std::string tmp = out + "." + std::to_string(::getpid());
+    RunResult r = run({modules + "/.bin/jco", "new", core, "--wasi-command", "-o", tmp});
     if (r.status != 0) {
       ADD_FAILURE() << "jco new failed: " << r.err;
+      return "";
+    }
+    fs::rename(tmp, out, ec);
+    if (ec) {
+      ADD_FAILURE() << "rename " << tmp << " -> " << out << ": " << ec.message();
       return "";
     }
   }

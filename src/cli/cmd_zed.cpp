@@ -1,0 +1,145 @@
+// `ironclad zed ...`: Zed's extensions, as published (docs/zed.md).
+//
+//   ironclad zed check EXTDIR [--tier T]       load, bind, instantiate, init-extension; prints
+//                                              id, API version, world folder and tier
+//   ironclad zed lsp-command EXTDIR SERVER_ID --worktree DIR [--grant CAP]... [--settings F]
+//                                              prints {"command", "args", "env"} (exit 0) or
+//                                              the extension's error (exit 1)
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+#include "cli/terminal_text.h"
+#include "zed/network.h"
+#include "host/bounded_file.h"
+#include "ironclad/zed.h"
+#include "zed/worktree.h"
+
+namespace ironclad::cli {
+namespace {
+
+struct ZedOptions {
+  std::string dir;
+  std::string tier = "auto";
+  std::string data_dir;
+  double timeout_seconds = 5;
+  std::vector<std::string> grants;
+  std::string settings_file;
+  std::string worktree;
+  std::string server;
+};
+
+void add_common(CLI::App* cmd, ZedOptions& o) {
+  cmd->add_option("EXTDIR", o.dir, "The extension's directory (extension.toml, extension.wasm)")
+      ->required();
+  cmd->add_option("--tier", o.tier, "auto, jit or interp")
+      ->check(CLI::IsMember({"auto", "jit", "interp"}));
+  cmd->add_option("--data-dir", o.data_dir,
+                  "Quarantine, crash reports, code cache and the extensions' own directories "
+                  "(default: $IRONCLAD_DATA_DIR or ~/.local/share/ironclad)");
+  cmd->add_option("--timeout", o.timeout_seconds, "Seconds one call may take (0: no deadline)");
+}
+
+void print_event(const ZedEvent& e) {
+  std::fprintf(stderr, "ironclad: zed: %s: %s\n", to_string(e.kind),
+               printable(e.message).c_str());
+}
+
+Result<std::unique_ptr<ZedHost>> make_host(const ZedOptions& o) {
+  ZedHostConfig config;
+  config.data_dir = o.data_dir;
+  config.tier = o.tier;
+  config.call_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.timeout_seconds * 1000));
+  config.grants = o.grants;
+  if (!o.settings_file.empty()) {
+    IRONCLAD_TRY_ASSIGN(config.settings_json,
+                        host::read_bounded_regular_file(o.settings_file, 16u << 20));
+  }
+  if (!o.worktree.empty()) {
+    std::error_code ec;
+    auto root = std::filesystem::absolute(o.worktree, ec);
+    if (ec || !std::filesystem::is_directory(root, ec))
+      return Error::make(ErrorKind::Io, o.worktree + ": not a directory (--worktree)");
+    config.worktrees.push_back({1, root, zed::current_environment()});
+  }
+  // libcurl and libarchive with NetworkOptions' limits (docs/zed.md, "Downloads and the
+  // network"); every call is still subject to the extension's capabilities.
+  config.network = zed::make_network(zed::NetworkOptions{});
+  config.on_event = print_event;
+  return ZedHost::create(std::move(config));
+}
+
+int run_check(const ZedOptions& o) {
+  auto host = make_host(o);
+  if (!host.ok()) return report_error(o.dir, host.error()), status_for(host.error());
+  auto ext = (*host)->load(o.dir);
+  if (!ext.ok()) return report_error(o.dir, ext.error()), status_for(ext.error());
+  if (auto init = (*ext)->init(); !init.ok()) {
+    report_error(o.dir, init.error());
+    return exit_status::kTrap;
+  }
+  ExtensionStatus status = (*ext)->status();
+  std::printf("id: %s\nname: %s\nversion: %s\napi version: %s\nworld: %s\ntier: %s\n",
+              printable((*ext)->id()).c_str(), printable((*ext)->name()).c_str(),
+              printable((*ext)->version()).c_str(), (*ext)->api_version().c_str(),
+              (*ext)->world_folder().c_str(), status.tier.c_str());
+  return exit_status::kOk;
+}
+
+int run_lsp_command(const ZedOptions& o) {
+  auto host = make_host(o);
+  if (!host.ok()) return report_error(o.dir, host.error()), status_for(host.error());
+  auto ext = (*host)->load(o.dir);
+  if (!ext.ok()) return report_error(o.dir, ext.error()), status_for(ext.error());
+  auto answer = (*ext)->language_server_command(o.server, 1);
+  if (!answer.ok()) {
+    report_error(o.dir, answer.error());
+    return answer.error().kind == ErrorKind::Usage ? exit_status::kUsage : exit_status::kTrap;
+  }
+  if (!answer->value) {
+    std::fprintf(stderr, "ironclad: %s: language-server-command: %s\n", printable(o.dir).c_str(),
+                 printable(answer->extension_error).c_str());
+    return exit_status::kTrap;
+  }
+  nlohmann::json env = nlohmann::json::object();
+  for (const auto& [k, v] : answer->value->env) env[k] = v;
+  nlohmann::json out{{"command", answer->value->command},
+                     {"args", answer->value->args},
+                     {"env", env}};
+  std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  return exit_status::kOk;
+}
+
+}  // namespace
+
+void register_zed_command(CLI::App& app, int& exit_status) {
+  auto* zed = app.add_subcommand("zed", "Run Zed's extensions as published (docs/zed.md)");
+  zed->require_subcommand(1);
+  auto options = std::make_shared<ZedOptions>();
+
+  auto* check = zed->add_subcommand(
+      "check", "Load, bind, instantiate and init an extension; print its id, API version, world "
+               "and tier");
+  add_common(check, *options);
+  check->callback([options, &exit_status] { exit_status = run_check(*options); });
+
+  auto* lsp = zed->add_subcommand(
+      "lsp-command", "Print the command an extension gives for a language server, as JSON");
+  add_common(lsp, *options);
+  lsp->add_option("SERVER_ID", options->server, "The language server's id (extension.toml)")
+      ->required();
+  lsp->add_option("--worktree", options->worktree, "The worktree's root directory")->required();
+  lsp->add_option("--grant", options->grants,
+                  "Grant a capability: process:exec:CMD, download-file:HOST, npm:install:PKG "
+                  "(a target may be * or end in *)");
+  lsp->add_option("--settings", options->settings_file,
+                  "Zed-shaped settings JSON ({\"lsp\": {ID: {...}}})");
+  lsp->callback([options, &exit_status] { exit_status = run_lsp_command(*options); });
+}
+
+}  // namespace ironclad::cli

@@ -1,0 +1,75 @@
+// Hostile extensions of our own: one that never returns (the deadline stops it, the host
+// survives, the next call works on a fresh instance) and one that grows its memory until the
+// cap refuses (the call fails cleanly, the extension still answers). Both tiers.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "component/test_env.h"
+#include "zed_test_env.h"
+
+namespace ironclad::zed::testing {
+namespace {
+
+// The hostile extension's directory (assembled from fixtures/hostile.wat by jco), or "".
+std::string make_hostile(const std::string& modules, wasi::testing::TempDir& dir) {
+  std::ofstream(dir / "extension.toml") << "id = \"hostile\"\nname = \"Hostile\"\n"
+                                           "version = \"0.0.1\"\nschema_version = 1\n";
+  auto r = component::testing::run({modules + "/.bin/jco", "parse",
+                                     std::string(IRONCLAD_ZED_TEST_FIXTURES) + "/hostile.wat",
+                                     "-o", dir / "extension.wasm"});
+  if (r.status != 0) {
+    ADD_FAILURE() << "jco parse: " << r.err;
+    return "";
+  }
+  return dir.path();
+}
+
+class ZedLimits : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ZedLimits, InfiniteLoopTimesOutAndTheNextCallWorks) {
+  IRONCLAD_REQUIRE_NPM_TOOLS(modules);
+  wasi::testing::TempDir ext_dir;
+  std::string dir = make_hostile(modules, ext_dir);
+  ASSERT_FALSE(dir.empty());
+  TestHost t(GetParam(), {}, std::chrono::milliseconds(300));
+  auto ext = t.host->load(dir);
+  ASSERT_TRUE(ext.ok()) << ext.error().describe();
+  EXPECT_EQ((*ext)->api_version(), "0.6.0");
+  EXPECT_EQ((*ext)->world_folder(), "since_v0.6.0");
+  auto start = std::chrono::steady_clock::now();
+  auto spun = (*ext)->call("spin", {});
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(spun.ok());
+  EXPECT_TRUE(is_zed_timeout(spun.error())) << spun.error().describe();
+  EXPECT_LT(took, std::chrono::seconds(10));
+  EXPECT_EQ(t.count(ZedEventKind::Timeout), 1u);
+  auto pages = (*ext)->call("pages", {});
+  ASSERT_TRUE(pages.ok()) << pages.error().describe();
+  EXPECT_EQ((*pages)->as_u32(), 1u);
+}
+
+TEST_P(ZedLimits, MemoryGrowthStopsAtTheCap) {
+  IRONCLAD_REQUIRE_NPM_TOOLS(modules);
+  wasi::testing::TempDir ext_dir;
+  std::string dir = make_hostile(modules, ext_dir);
+  ASSERT_FALSE(dir.empty());
+  const uint64_t cap = uint64_t{32} << 20;
+  TestHost t(GetParam(), {}, std::chrono::milliseconds(20'000), cap);
+  auto ext = t.host->load(dir);
+  ASSERT_TRUE(ext.ok()) << ext.error().describe();
+  auto grown = (*ext)->call("grow", {});
+  ASSERT_FALSE(grown.ok());
+  EXPECT_EQ(grown.error().kind, ErrorKind::Trap) << grown.error().describe();
+  // The refusal left it within the cap, and it still answers.
+  auto pages = (*ext)->call("pages", {});
+  ASSERT_TRUE(pages.ok()) << pages.error().describe();
+  EXPECT_LE(uint64_t{(*pages)->as_u32()} * 65536, cap);
+  EXPECT_GT((*pages)->as_u32(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Tiers, ZedLimits, ::testing::Values("interp", "jit"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace ironclad::zed::testing
