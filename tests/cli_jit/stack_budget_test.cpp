@@ -26,7 +26,12 @@ std::string write_module(const TempDir& dir, const std::vector<uint8_t>& bytes) 
 }
 
 TEST(StackBudget, DeepLargeFramesTrapInEveryTierUnderAnUnlimitedStack) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define IRONCLAD_STACK_BUDGET_TEST_ASAN 1
+#endif
+#endif
+#if defined(IRONCLAD_STACK_BUDGET_TEST_ASAN) || defined(__SANITIZE_ADDRESS__)
   // An ASan binary maps terabytes of shadow memory at start, which the address-space limit
   // below (the point of the test) forbids: it cannot start at all.
   GTEST_SKIP() << "the ironclad binary is built with ASan, which cannot run under RLIMIT_AS";
