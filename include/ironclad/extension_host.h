@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ironclad/component.h"
 #include "ironclad/error.h"
 #include "ironclad/value.h"
 
@@ -34,12 +35,12 @@ struct ExtensionExportDecl {
 
 // extension.toml, parsed and checked (see docs/recovery.md for the format).
 struct ExtensionManifest {
-  std::filesystem::path dir;        // the extension's directory
-  std::filesystem::path file;       // dir / "extension.toml"
-  std::string id;                   // [a-z0-9][a-z0-9._-]*, unique within a host
+  std::filesystem::path dir;   // the extension's directory
+  std::filesystem::path file;  // dir / "extension.toml"
+  std::string id;              // [a-z0-9][a-z0-9._-]*, unique within a host
   std::string name;
   std::string version;
-  std::filesystem::path wasm;       // the module, resolved against `dir`
+  std::filesystem::path wasm;  // the module, resolved against `dir`
   std::vector<ExtensionExportDecl> exports;
 
   const ExtensionExportDecl* find_export(std::string_view name) const;
@@ -113,7 +114,7 @@ struct HostConfig {
   // "auto" (JIT when the policy allows), "jit", "interp", or "tiered" (each JIT rung starts
   // in the interpreter and compiles called functions in the background; docs/tiering.md).
   std::string tier = "auto";
-  std::string cpu_features;             // "+x,-y" overrides of the policy
+  std::string cpu_features;  // "+x,-y" overrides of the policy
   // Run as if on this CPU profile (e.g. "alderlake-n"): instructions it lacks raise SIGILL
   // (docs/emulation.md). The crash, reproducible on any machine.
   std::string emulate_cpu;
@@ -144,8 +145,8 @@ struct HostConfig {
   std::chrono::milliseconds call_timeout{0};
   // What the JIT takes on: an extension's module beyond any of these runs in the interpreter
   // (with a Note event) instead of costing minutes and gigabytes of LLVM (docs/security.md).
-  uint64_t jit_max_code_bytes = uint64_t{8} << 20;      // all function bodies together
-  uint32_t jit_max_functions = 40'000;                  // defined functions
+  uint64_t jit_max_code_bytes = uint64_t{8} << 20;        // all function bodies together
+  uint32_t jit_max_functions = 40'000;                    // defined functions
   uint64_t jit_max_function_bytes = uint64_t{512} << 10;  // one function body
   // Called (on the calling thread, outside any lock the host holds) for every event.
   std::function<void(const HostEvent&)> on_event;
@@ -169,6 +170,32 @@ class Extension {
                                           std::span<const Value> args) = 0;
 };
 
+// A WebAssembly component loaded by the host from a file (docs/components.md, "Embedding
+// API"): the embedder's way to run any component, not only an extension with a manifest.
+struct ComponentLoadRequest {
+  std::filesystem::path file;  // the component (.wasm)
+  // Who it is, for events, status, crash reports and the quarantine; empty: the file name.
+  std::string id;
+  std::string version;
+  // The host functions and resource types it imports besides WASI 0.2 (wasi:cli, io, clocks,
+  // filesystem without preopens, random; sockets denied; stdio inherited, arguments {id}).
+  // Called once for every fresh instance the recovery ladder makes, so it must be repeatable.
+  std::function<Result<void>(ComponentLinker&)> define_imports;
+  // Exports that are harmless to call twice: after a CPU fault they are retried on the
+  // recovered instance and their result returned (ExtensionStatus and Extension::call say
+  // the same of a module's exports).
+  std::vector<std::string> idempotent_exports;
+};
+
+// A component on the host's recovery ladder: calls are serialised and recovered as
+// Extension::call's are (a CPU fault in any inner core module demotes the whole component,
+// writes a crash report and emits events through HostConfig::on_event). Handles it gave out
+// before a restart belong to the old instance: passing one back is a Usage error.
+class HostedComponent : public ComponentInstance {
+ public:
+  virtual ExtensionStatus status() const = 0;
+};
+
 class ExtensionHost {
  public:
   static Result<std::unique_ptr<ExtensionHost>> create(HostConfig config);
@@ -190,6 +217,12 @@ class ExtensionHost {
   // excluded features, its fault window) and restarts it in its planned configuration. For
   // after a fix (new microcode, a new engine) and for tests. Usage error for an unknown id.
   virtual Result<void> reset(std::string_view id) = 0;
+  // Loads, plans (consulting the quarantine), compiles and instantiates a component with
+  // this host's configuration (tier, policy, emulation, limits, code cache). Errors name the
+  // file and why: Io, Malformed/Invalid (with the section, index and offset), Link (every
+  // missing import at once), Usage, and a core module given where a component belongs.
+  // The component is not listed by find()/status(): it belongs to the caller.
+  virtual Result<std::unique_ptr<HostedComponent>> load_component(ComponentLoadRequest request) = 0;
   virtual const std::filesystem::path& data_dir() const = 0;
 };
 

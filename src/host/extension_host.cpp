@@ -8,6 +8,7 @@
 
 #include "host/crash_report.h"
 #include "host/extension_host_internal.h"
+#include "host/hosted_component.h"
 #include "host/manifest.h"
 #include "host/recovering_module.h"
 #include "wasm/module_file.h"
@@ -151,28 +152,10 @@ class HostImpl final : public ExtensionHost {
     IRONCLAD_TRY_ASSIGN(std::shared_ptr<const wasm::Module> module, load_module(manifest.wasm));
     IRONCLAD_TRY(check_exports(manifest, *module));
 
-    RecoveryConfig rc;
-    rc.plan.tier = config_.tier;
-    rc.plan.policy = config_.policy;
-    rc.plan.cpu_features = config_.cpu_features;
-    rc.plan.emulate_cpu = config_.emulate_cpu;
-    rc.limits.max_instance_bytes = config_.max_instance_bytes;
-    rc.limits.call_timeout = config_.call_timeout;
-    rc.jit_input_limits.max_code_bytes = config_.jit_max_code_bytes;
-    rc.jit_input_limits.max_functions = config_.jit_max_functions;
-    rc.jit_input_limits.max_function_bytes = config_.jit_max_function_bytes;
-    rc.max_faults = config_.max_faults;
-    rc.fault_window = config_.fault_window;
+    RecoveryConfig rc = recovery_config();
     rc.id = manifest.id;
     rc.version = manifest.version;
     rc.module_path = manifest.wasm;
-    rc.store = store_;
-    if (config_.code_cache && code_cache_key_) {
-      rc.code_cache_dir =
-          config_.code_cache_dir.empty() ? data_dir_ / "code-cache" : config_.code_cache_dir;
-      rc.code_cache_key = code_cache_key_;
-    }
-    rc.code_cache_limit = config_.code_cache_limit;
     if (hooks_.define_imports) {
       rc.define_imports = [hook = hooks_.define_imports, id = manifest.id](runtime::Linker& linker,
                                                                            runtime::Store& store) {
@@ -200,6 +183,10 @@ class HostImpl final : public ExtensionHost {
     return result;
   }
 
+  Result<std::unique_ptr<HostedComponent>> load_component(ComponentLoadRequest request) override {
+    return load_hosted_component(std::move(request), recovery_config(), config_.on_event);
+  }
+
   std::vector<Extension*> load_all(const std::filesystem::path& dir,
                                    std::vector<Error>* errors) override {
     std::vector<Extension*> loaded;
@@ -209,9 +196,8 @@ class HostImpl final : public ExtensionHost {
       std::error_code file_ec;
       // Any extension.toml (a FIFO, a symlink to a device...) makes a candidate: one that is
       // not a readable regular file is refused with a message rather than skipped unseen.
-      if (it->is_directory(file_ec) &&
-          std::filesystem::exists(
-              std::filesystem::symlink_status(it->path() / kManifestFileName, file_ec)))
+      if (it->is_directory(file_ec) && std::filesystem::exists(std::filesystem::symlink_status(
+                                           it->path() / kManifestFileName, file_ec)))
         candidates.push_back(it->path());
     }
     if (ec) {
@@ -261,6 +247,30 @@ class HostImpl final : public ExtensionHost {
   const std::filesystem::path& data_dir() const override { return data_dir_; }
 
  private:
+  // The ladder's configuration from the host's, for any extension or component.
+  RecoveryConfig recovery_config() const {
+    RecoveryConfig rc;
+    rc.plan.tier = config_.tier;
+    rc.plan.policy = config_.policy;
+    rc.plan.cpu_features = config_.cpu_features;
+    rc.plan.emulate_cpu = config_.emulate_cpu;
+    rc.limits.max_instance_bytes = config_.max_instance_bytes;
+    rc.limits.call_timeout = config_.call_timeout;
+    rc.jit_input_limits.max_code_bytes = config_.jit_max_code_bytes;
+    rc.jit_input_limits.max_functions = config_.jit_max_functions;
+    rc.jit_input_limits.max_function_bytes = config_.jit_max_function_bytes;
+    rc.max_faults = config_.max_faults;
+    rc.fault_window = config_.fault_window;
+    rc.store = store_;
+    if (config_.code_cache && code_cache_key_) {
+      rc.code_cache_dir =
+          config_.code_cache_dir.empty() ? data_dir_ / "code-cache" : config_.code_cache_dir;
+      rc.code_cache_key = code_cache_key_;
+    }
+    rc.code_cache_limit = config_.code_cache_limit;
+    return rc;
+  }
+
   ExtensionImpl* find_locked(std::string_view id) const {
     for (const auto& e : extensions_)
       if (e->manifest().id == id) return e.get();
