@@ -106,6 +106,25 @@ echo "-- vechash_cmd computes its hashes before printing, so after the fault it 
 echo "   again from the start without anything printed twice:"
 show "$ironclad" run --tier auto --policy native --emulate-cpu alderlake-n "$vechash_cmd"
 
+heading "A Zed extension (a WebAssembly component) on the same ladder: ironclad zed check"
+# The 14 published Zed extensions in ../shared have AVX-512 in their native code (loops LLVM
+# vectorised in Rust's core library), but none of the calls the host makes offline executes
+# it (docs/zed.md, "Recovery"), so the demo's own extension does: examples/zed/vecmul.
+jco="$(dirname "$0")/../tools/npm/node_modules/.bin/jco"
+vecmul="$data/zed/vecmul"
+mkdir -p "$vecmul"
+cp "$(dirname "$0")/../examples/zed/vecmul/extension.toml" "$vecmul/"
+if [[ -x $jco ]] && node --version >/dev/null 2>&1 &&
+  "$jco" parse "$(dirname "$0")/../examples/zed/vecmul/extension.wat" -o "$vecmul/extension.wasm"; then
+  echo "-- its init-extension multiplies 64-bit vectors: vpmullq in native code; on the emulated"
+  echo "   Alder Lake-N it faults, the extension restarts in safe mode, the check still passes:"
+  show "$ironclad" zed check "$vecmul" --tier jit --policy native --emulate-cpu alderlake-n
+  echo "-- the next start goes straight to the safe configuration:"
+  show "$ironclad" zed check "$vecmul" --tier jit --policy native --emulate-cpu alderlake-n
+else
+  echo "-- skipped: jco (tools/npm, installed by scripts/install-deps.sh) or node is missing"
+fi
+
 heading "What the quarantine remembers (ironclad ext status)"
 show "$ironclad" ext status
 

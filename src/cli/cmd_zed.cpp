@@ -15,9 +15,9 @@
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/terminal_text.h"
-#include "zed/network.h"
 #include "host/bounded_file.h"
 #include "ironclad/zed.h"
+#include "zed/network.h"
 #include "zed/worktree.h"
 
 namespace ironclad::cli {
@@ -26,6 +26,8 @@ namespace {
 struct ZedOptions {
   std::string dir;
   std::string tier = "auto";
+  std::string policy = "conservative";
+  std::string emulate_cpu;
   std::string data_dir;
   double timeout_seconds = 5;
   std::vector<std::string> grants;
@@ -39,6 +41,11 @@ void add_common(CLI::App* cmd, ZedOptions& o) {
       ->required();
   cmd->add_option("--tier", o.tier, "auto, jit or interp")
       ->check(CLI::IsMember({"auto", "jit", "interp"}));
+  cmd->add_option("--policy", o.policy,
+                  "The CPU policy the JIT plans with: conservative, native, x86-64-v1..v4, ...");
+  cmd->add_option("--emulate-cpu", o.emulate_cpu,
+                  "Run as if on this CPU profile (e.g. alderlake-n): what it lacks raises SIGILL "
+                  "and the recovery ladder handles it (docs/emulation.md)");
   cmd->add_option("--data-dir", o.data_dir,
                   "Quarantine, crash reports, code cache and the extensions' own directories "
                   "(default: $IRONCLAD_DATA_DIR or ~/.local/share/ironclad)");
@@ -46,14 +53,15 @@ void add_common(CLI::App* cmd, ZedOptions& o) {
 }
 
 void print_event(const ZedEvent& e) {
-  std::fprintf(stderr, "ironclad: zed: %s: %s\n", to_string(e.kind),
-               printable(e.message).c_str());
+  std::fprintf(stderr, "ironclad: zed: %s: %s\n", to_string(e.kind), printable(e.message).c_str());
 }
 
 Result<std::unique_ptr<ZedHost>> make_host(const ZedOptions& o) {
   ZedHostConfig config;
   config.data_dir = o.data_dir;
   config.tier = o.tier;
+  config.policy = o.policy;
+  config.emulate_cpu = o.emulate_cpu;
   config.call_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.timeout_seconds * 1000));
   config.grants = o.grants;
   if (!o.settings_file.empty()) {
@@ -108,9 +116,8 @@ int run_lsp_command(const ZedOptions& o) {
   }
   nlohmann::json env = nlohmann::json::object();
   for (const auto& [k, v] : answer->value->env) env[k] = v;
-  nlohmann::json out{{"command", answer->value->command},
-                     {"args", answer->value->args},
-                     {"env", env}};
+  nlohmann::json out{
+      {"command", answer->value->command}, {"args", answer->value->args}, {"env", env}};
   std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   return exit_status::kOk;
 }
@@ -123,8 +130,9 @@ void register_zed_command(CLI::App& app, int& exit_status) {
   auto options = std::make_shared<ZedOptions>();
 
   auto* check = zed->add_subcommand(
-      "check", "Load, bind, instantiate and init an extension; print its id, API version, world "
-               "and tier");
+      "check",
+      "Load, bind, instantiate and init an extension; print its id, API version, world "
+      "and tier");
   add_common(check, *options);
   check->callback([options, &exit_status] { exit_status = run_check(*options); });
 
