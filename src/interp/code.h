@@ -7,6 +7,7 @@
 // ends by jumping to the next instruction's handler, so there is no central dispatch loop.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -76,9 +77,21 @@ struct FuncCode {
   // (word index of an instruction, module offset of the wasm instruction it came from),
   // sorted by word index: maps a trapping ip back to the module for backtraces.
   std::vector<std::pair<uint32_t, uint32_t>> offsets;
+  // Heat: the calls of this function the interpreter ran, plus the iterations of its loops
+  // when lowered with InterpreterOptions::count_loops. A tiered store compiles the hottest
+  // queued functions first. Written by the thread running the store (add_heat), read by a
+  // compile thread (heat_of): relaxed atomic accesses, which cost plain moves on x86-64.
+  mutable uint64_t heat = 0;
 
   uint32_t module_offset_of(const Word* ip) const;
 };
+
+// One more unit of heat (a call, a loop iteration). Not an atomic read-modify-write: only
+// the store's thread writes, so a plain load and store suffice (no lock prefix).
+inline void add_heat(uint64_t& heat) {
+  std::atomic_ref<uint64_t> h(heat);
+  h.store(h.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
 
 // The code of entry sentinels: no instructions, and memory pointers at static zeros so
 // that returning into a sentinel needs no special case.

@@ -50,6 +50,11 @@ IRONCLAD_DEFINE_HANDLER(h_fuel) {
   IRONCLAD_NEXT(1);
 }
 
+IRONCLAD_DEFINE_HANDLER(h_loop_heat) {
+  add_heat(*static_cast<uint64_t*>(ip[1].ptr));
+  IRONCLAD_NEXT(2);
+}
+
 IRONCLAD_DEFINE_HANDLER(h_zero_locals) {
   std::memset(fp + ip[1].pair.a, 0, uint64_t{ip[1].pair.b} * sizeof(uint64_t));
   IRONCLAD_NEXT(2);
@@ -236,6 +241,7 @@ IRONCLAD_DEFINE_HANDLER(h_call) {
     code = lower_on_call(ctx, ip, fi);
     if (!code) return Status::Error;
   }
+  add_heat(code->heat);
   uint64_t* callee_fp = fp + ip[1].pair.a;
   IRONCLAD_ENTER_CALLEE(code, callee_fp, ip + 3);
   IRONCLAD_JUMP(code->words.data());
@@ -250,6 +256,7 @@ IRONCLAD_DEFINE_HANDLER(h_call_cross) {
     code = lower_on_call(ctx, ip, fi);
     if (!code) return Status::Error;
   }
+  add_heat(code->heat);
   uint64_t* callee_fp = fp + ip[1].pair.a;
   IRONCLAD_ENTER_CALLEE(code, callee_fp, ip + 3);
   mem = *code->mem_base;
@@ -284,6 +291,7 @@ IRONCLAD_DEFINE_HANDLER(h_call_indirect) {
     code = lower_on_call(ctx, ip, fi);
     if (!code) return Status::Error;
   }
+  add_heat(code->heat);
   uint64_t* callee_fp = fp + ip[1].pair.b;
   IRONCLAD_ENTER_CALLEE(code, callee_fp, ip + 4);
   mem = *code->mem_base;

@@ -38,6 +38,11 @@ InterpreterOptions InterpreterOptions::from_environment() {
   return options;
 }
 
+uint64_t heat_of(const runtime::FunctionInstance& func) {
+  const auto* code = static_cast<const FuncCode*>(func.tier_code);
+  return code ? std::atomic_ref<uint64_t>(code->heat).load(std::memory_order_relaxed) : 0;
+}
+
 std::unique_ptr<runtime::Tier> make_interpreter(InterpreterOptions options) {
   return std::make_unique<Interpreter>(options);
 }
@@ -50,7 +55,8 @@ void Interpreter::on_destroy(runtime::Instance&) {
 Result<const FuncCode*> Interpreter::code_for(runtime::FunctionInstance& func) {
   if (func.tier_code) return static_cast<const FuncCode*>(func.tier_code);
   if (!ctx_.store) return Error::make(ErrorKind::Internal, "interpreter: lowering without a store");
-  IRONCLAD_TRY_ASSIGN(std::unique_ptr<FuncCode> code, lower_function(*ctx_.store, func, options_.optimize));
+  IRONCLAD_TRY_ASSIGN(std::unique_ptr<FuncCode> code,
+                      lower_function(*ctx_.store, func, options_.optimize, options_.count_loops));
   func.tier_code = code.get();
   codes_.push_back(std::move(code));
   if (options_.on_first_call) options_.on_first_call(func);
@@ -110,6 +116,7 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
   if (ctx_.native_depth >= kMaxNativeDepth)
     return Error::make_trap(TrapKind::CallStackExhausted);
   IRONCLAD_TRY_ASSIGN(const FuncCode* code, code_for(func));
+  add_heat(code->heat);
 
   // A sentinel marks the entry; the function's frame starts at reentry_sp, above whatever
   // frame called the host function that called us.

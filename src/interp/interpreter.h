@@ -25,6 +25,11 @@ struct InterpreterOptions {
   // which its later calls then run.
   std::function<void(runtime::FunctionInstance&)> on_first_call;
 
+  // Loop headers count their iterations in the function's heat (FuncCode::heat; calls
+  // always count): an instruction more per iteration, for a tiered store, which compiles
+  // the hottest functions first. Off for the interpreter tier alone.
+  bool count_loops = false;
+
   // The defaults, with IRONCLAD_INTERP_PLAIN=1 in the environment turning `optimize` off:
   // every interpreter a process makes (the CLI's, the extension host's, a component's)
   // then runs the plain lowering.
@@ -63,6 +68,10 @@ class Interpreter final : public runtime::Tier {
   std::vector<Activation> activations_;
   std::vector<std::unique_ptr<FuncCode>> codes_;
 };
+
+// The heat of `func` in the interpreter that lowered it (FuncCode::heat): 0 before its first
+// call. Any thread may read it once the function's first call has returned to it.
+uint64_t heat_of(const runtime::FunctionInstance& func);
 
 std::unique_ptr<runtime::Tier> make_interpreter(InterpreterOptions options = {});
 

@@ -44,21 +44,23 @@ uint32_t FuncCode::module_offset_of(const Word* ip) const {
 
 Result<std::unique_ptr<FuncCode>> lower_function(runtime::Store& store,
                                                  runtime::FunctionInstance& func,
-                                                 bool optimize) {
+                                                 bool optimize, bool count_loops) {
   if (func.is_host() || !func.instance)
     return Error::make(ErrorKind::Internal, "interpreter: cannot lower a host function");
-  Lowerer lowerer(store, func, optimize);
+  Lowerer lowerer(store, func, optimize, count_loops);
   return lowerer.run();
 }
 
-Lowerer::Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool optimize)
+Lowerer::Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool optimize,
+                 bool count_loops)
     : store_(store),
       func_(func),
       inst_(*func.instance),
       module_(*func.instance->module),
       code_(std::make_unique<FuncCode>()),
       w_(code_->words),
-      optimize_(optimize) {}
+      optimize_(optimize),
+      count_loops_(count_loops) {}
 
 Result<std::unique_ptr<FuncCode>> Lowerer::run() {
   const uint32_t index = func_.func_index;
@@ -692,6 +694,10 @@ Result<void> Lowerer::lower_control(const wasm::Instr& in) {
       if (c.kind == Control::Loop) {
         c.loop_start = w_.size();
         if (fuel_) emit(h_fuel);
+        if (count_loops_) {
+          emit(h_loop_heat);
+          emit_ptr(&code_->heat);
+        }
       }
       // The results may need more slots than the params.
       uint32_t result_end = c.base_slot;

@@ -25,14 +25,16 @@ namespace ironclad::interp {
 
 // Lowers the body of `func` (a wasm function of a live instance). The module is validated;
 // an error here means an Ironclad bug or a limit (e.g. a frame too large) and says which.
-// Without `optimize`, nothing is folded (InterpreterOptions::optimize).
+// Without `optimize`, nothing is folded (InterpreterOptions::optimize); with `count_loops`,
+// loop headers count iterations in FuncCode::heat (InterpreterOptions::count_loops).
 Result<std::unique_ptr<FuncCode>> lower_function(runtime::Store& store,
                                                  runtime::FunctionInstance& func,
-                                                 bool optimize = true);
+                                                 bool optimize = true, bool count_loops = false);
 
 class Lowerer {
  public:
-  Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool optimize = true);
+  Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool optimize = true,
+          bool count_loops = false);
   Result<std::unique_ptr<FuncCode>> run();
 
  private:
@@ -189,6 +191,7 @@ class Lowerer {
   std::vector<Word>& w_;
   bool fuel_ = false;
   const bool optimize_;
+  const bool count_loops_;
 
   std::vector<uint32_t> local_slots_;
   std::vector<ValType> local_types_;

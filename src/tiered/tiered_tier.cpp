@@ -4,6 +4,7 @@
 // which both the interpreter's call handlers and generated code check before a call.
 #include "tiered/tiered_tier.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -52,6 +53,9 @@ class TieredTier final : public runtime::Tier {
   explicit TieredTier(TieredConfig config) : config_(std::move(config)) {
     install_signal_handlers();
     config_.interp.on_first_call = [this](runtime::FunctionInstance& f) { on_first_call(f); };
+    // Loop iterations count in the heat that orders the compile queue.
+    config_.interp.count_loops = true;
+    held_ = config_.start_held;
     interp_ = std::make_unique<interp::Interpreter>(config_.interp);
     // Invariant 4: never generate code the host has not verified it can run. Without that,
     // everything stays in the interpreter.
@@ -78,7 +82,14 @@ class TieredTier final : public runtime::Tier {
   }
   void wait_idle() {
     std::unique_lock<std::mutex> lock(mutex_);
-    idle_cv_.wait(lock, [&] { return queue_.empty() && !compiling_; });
+    idle_cv_.wait(lock, [&] { return (queue_.empty() || stopping_) && !compiling_; });
+  }
+  void release() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      held_ = false;
+    }
+    work_cv_.notify_all();
   }
   // Joins the compile thread after the batch in progress; later first calls queue nothing.
   void stop_worker();
@@ -89,6 +100,9 @@ class TieredTier final : public runtime::Tier {
                         const jit::JitFunction& code, const Value* args, Value* results);
   bool explicit_bounds_checks_for(const runtime::Instance& instance);
   void worker_loop();
+  // Takes the next batch from the queue (mutex_ held): the hottest queued function, then
+  // the hottest other queued functions of its instance, up to the batch limits.
+  std::vector<Job> take_batch();
   // Compiles `jobs` (one instance's functions) and publishes their code; a batch that fails
   // is retried one function at a time, so one function the JIT cannot take keeps only
   // itself in the interpreter. Runs without mutex_ held.
@@ -117,6 +131,7 @@ class TieredTier final : public runtime::Tier {
   std::deque<Job> queue_;
   bool compiling_ = false;
   bool stopping_ = false;
+  bool held_ = false;  // TieredConfig::start_held until release()
   std::thread worker_;
   TieredStats stats_;
   std::vector<std::string> notes_;
@@ -222,24 +237,9 @@ void TieredTier::stop_worker() {
 void TieredTier::worker_loop() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    work_cv_.wait(lock, [&] { return stopping_ || (!held_ && !queue_.empty()); });
     if (stopping_) break;
-    // The oldest queued function and the next queued ones of the same instance, in the
-    // order of their first calls.
-    std::vector<Job> batch{queue_.front()};
-    queue_.pop_front();
-    const wasm::Module& m = *batch.front().state->instance->module;
-    uint64_t bytes = m.body(batch.front().func_index).size;
-    for (auto it = queue_.begin(); it != queue_.end() && batch.size() < config_.max_batch &&
-                                   bytes < config_.max_batch_bytes;) {
-      if (it->state == batch.front().state) {
-        bytes += m.body(it->func_index).size;
-        batch.push_back(*it);
-        it = queue_.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    std::vector<Job> batch = take_batch();
     compiling_ = true;
     lock.unlock();
     compile_and_publish(batch);
@@ -249,6 +249,43 @@ void TieredTier::worker_loop() {
   }
   compiling_ = false;
   idle_cv_.notify_all();
+}
+
+std::vector<Job> TieredTier::take_batch() {
+  // Heat is read now, as the store's thread keeps adding to it: a function called once at
+  // start-up waits behind one that has since run a thousand calls or loop iterations.
+  auto heat = [](const Job& j) { return interp::heat_of(*j.state->instance->funcs[j.func_index]); };
+  std::vector<uint64_t> heats;
+  heats.reserve(queue_.size());
+  size_t hottest = 0;
+  for (size_t i = 0; i < queue_.size(); ++i) {
+    heats.push_back(heat(queue_[i]));
+    if (heats[i] > heats[hottest]) hottest = i;
+  }
+  // Its instance's queued functions, hottest first; equal heat in the order of first calls.
+  InstanceState* state = queue_[hottest].state;
+  std::vector<size_t> candidates;
+  for (size_t i = 0; i < queue_.size(); ++i)
+    if (queue_[i].state == state) candidates.push_back(i);
+  std::sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
+    return heats[a] != heats[b] ? heats[a] > heats[b] : a < b;
+  });
+  const wasm::Module& m = *state->instance->module;
+  std::vector<Job> batch;
+  std::vector<size_t> taken;
+  uint64_t bytes = 0;
+  for (size_t i : candidates) {
+    if (batch.size() >= config_.max_batch || (!batch.empty() && bytes >= config_.max_batch_bytes))
+      break;
+    batch.push_back(queue_[i]);
+    taken.push_back(i);
+    bytes += m.body(queue_[i].func_index).size;
+  }
+  // Erased from the back, so the indices still to erase stay valid.
+  std::sort(taken.begin(), taken.end());
+  for (auto it = taken.rbegin(); it != taken.rend(); ++it)
+    queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(*it));
+  return batch;
 }
 
 Result<std::shared_ptr<jit::CompiledModule>> TieredTier::compile(const std::vector<Job>& jobs) {
@@ -300,6 +337,7 @@ void TieredTier::compile_and_publish(const std::vector<Job>& jobs) {
     std::atomic_ref<void*>(state.instance->funcs[job.func_index]->jit_code)
         .store(&state.functions[defined], std::memory_order_release);
     ++stats_.functions_compiled;
+    if (config_.on_published) config_.on_published(*state.instance->funcs[job.func_index]);
   }
 }
 
@@ -370,6 +408,10 @@ bool tiered_stats(runtime::Tier& tier, TieredStats& out) {
 
 void wait_for_compiles(runtime::Tier& tier) {
   if (auto* t = dynamic_cast<TieredTier*>(&tier)) t->wait_idle();
+}
+
+void release_compiles(runtime::Tier& tier) {
+  if (auto* t = dynamic_cast<TieredTier*>(&tier)) t->release();
 }
 
 void stop_compiling(runtime::Tier& tier) {

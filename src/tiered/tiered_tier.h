@@ -1,6 +1,7 @@
 // The tiered tier (issue 15, docs/tiering.md): a module starts at once in the interpreter;
-// each wasm function is queued for the JIT at its first call, compiled with other queued
-// functions of its instance in a batch on a background thread, verified like any JIT code
+// each wasm function is queued for the JIT at its first call, compiled, hottest first (the
+// interpreter counts calls and loop iterations), with other queued functions of its instance
+// in a batch on a background thread, verified like any JIT code
 // (ISA verifier, CPU emulation, signal registration) and published: its next call, from the
 // interpreter or from other machine code, runs the machine code. Calls cross between the two
 // tiers in both directions with the same results, traps and backtraces.
@@ -36,6 +37,13 @@ struct TieredConfig {
   uint64_t max_batch_bytes = 32 * 1024;
   // Which functions may be compiled (tests pin a mix of tiers); null: all.
   std::function<bool(const runtime::FunctionInstance&)> may_compile;
+  // The compile thread takes nothing from the queue until release_compiles(): functions
+  // queue up and gather heat (for tests of the queue's order, and for an embedder that
+  // wants its start-up undisturbed).
+  bool start_held = false;
+  // Called on the compile thread after each function's machine code is published, in the
+  // order of publication (tests).
+  std::function<void(const runtime::FunctionInstance&)> on_published;
 };
 
 // What a tiered tier did so far (ironclad run --show-tier).
@@ -55,6 +63,10 @@ bool tiered_stats(runtime::Tier& tier, TieredStats& out);
 // Waits until every function queued so far is compiled (or failed) and published. For tests
 // and measurements; a no-op for other tiers.
 void wait_for_compiles(runtime::Tier& tier);
+
+// Lets the compile thread of a tiered tier made with `start_held` start. A no-op for other
+// tiers.
+void release_compiles(runtime::Tier& tier);
 
 // Stops compiling once the batch in progress is published (the queued functions stay in the
 // interpreter), as the store's end does: for a program that has ended, so that its
