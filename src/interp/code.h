@@ -31,9 +31,10 @@ enum class Status : uint32_t {
 // preserve_none: handlers save no registers, so a handler's prologue is empty and the
 // five arguments stay in registers across the whole chain of tail calls. AddressSanitizer
 // builds use the default convention: LLVM 19 cannot realign an ASan frame (16-byte V128
-// locals) under preserve_none.
+// locals) under preserve_none. ThreadSanitizer builds (make test-tsan) use it too: they check
+// the threads of the runtime, not the handlers' calling convention.
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define IRONCLAD_HANDLER_NO_PRESERVE_NONE 1
 #endif
 #endif
