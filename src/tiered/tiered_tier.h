@@ -60,8 +60,9 @@ std::unique_ptr<runtime::Tier> make_tiered_tier(TieredConfig config);
 // The statistics of `tier` in `out` when it is a tiered tier (else false).
 bool tiered_stats(runtime::Tier& tier, TieredStats& out);
 
-// Waits until every function queued so far is compiled (or failed) and published. For tests
-// and measurements; a no-op for other tiers.
+// Waits until every function queued so far is compiled (or failed) and published (a tier
+// made with `start_held` must be released first). For tests and measurements; a no-op for
+// other tiers.
 void wait_for_compiles(runtime::Tier& tier);
 
 // Lets the compile thread of a tiered tier made with `start_held` start. A no-op for other
