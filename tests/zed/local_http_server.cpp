@@ -118,6 +118,11 @@ void LocalHttpServer::set_route(const std::string& path, HttpRoute route) {
   routes_[path] = std::move(route);
 }
 
+void LocalHttpServer::set_fallback(std::function<HttpRoute(const RecordedRequest&)> fallback) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  fallback_ = std::move(fallback);
+}
+
 std::vector<RecordedRequest> LocalHttpServer::requests() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return requests_;
@@ -196,7 +201,9 @@ void LocalHttpServer::handle(int client) {
     std::lock_guard<std::mutex> lock(mutex_);
     requests_.push_back(request);
     auto it = routes_.find(request.path);
-    route = it != routes_.end() ? it->second : HttpRoute::text("not found", 404);
+    route = it != routes_.end() ? it->second
+            : fallback_        ? fallback_(request)
+                               : HttpRoute::text("not found", 404);
   }
   if (route.delay.count() > 0 && !wait_or_stop(route.delay)) return;
   std::string head = "HTTP/1.1 " + std::to_string(route.status) + " " + reason_phrase(route.status) + "\r\n";

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -66,8 +67,10 @@ class LocalHttpServer {
   // "http://127.0.0.1:PORT" + path.
   std::string url(const std::string& path) const;
 
-  // Adds or replaces a route (path without query); unknown paths get 404 "not found".
+  // Adds or replaces a route (path without query); unknown paths get 404 "not found", or
+  // the fallback's answer when one is set (a server that answers by rule, not by table).
   void set_route(const std::string& path, HttpRoute route);
+  void set_fallback(std::function<HttpRoute(const RecordedRequest&)> fallback);
   std::vector<RecordedRequest> requests() const;
 
  private:
@@ -78,6 +81,7 @@ class LocalHttpServer {
   mutable std::mutex mutex_;
   std::condition_variable stop_signal_;
   std::map<std::string, HttpRoute> routes_;
+  std::function<HttpRoute(const RecordedRequest&)> fallback_;
   std::vector<RecordedRequest> requests_;
   std::atomic<bool> stopping_{false};
   int listen_fd_ = -1;
