@@ -1,7 +1,7 @@
 // ZedHost (include/ironclad/zed.h): loads extension directories into ZedExtensionImpl, each
 // a component on the recovery ladder with the host API of host_api.h, WASI 0.2 over its own
-// work directory (preopened at its real path, PWD naming it, as Zed does), the deadline and
-// the memory cap of the configuration.
+// work directory (preopened as "." and at its real path, PWD naming it, as Zed does), the
+// deadline and the memory cap of the configuration.
 #include <algorithm>
 
 #include "host/crash_report.h"
@@ -87,6 +87,10 @@ class ZedHostImpl final : public ZedHost {
     rc.configure_wasi = [work](wasi::WasiContext& wasi) -> Result<void> {
       wasi.set_args({"extension"});
       wasi.set_env({"PWD=" + work, "RUST_BACKTRACE=1"});
+      // Twice, as Zed does: as "." (wasi-libc resolves a relative path through it, for
+      // extensions that never chdir to PWD: phpcs checks "phpcs-0.3.0/BINARY" after its
+      // download) and at its real path (absolute paths built from PWD).
+      IRONCLAD_TRY(wasi.preopen_dir(work, "."));
       return wasi.preopen_dir(work, work);
     };
     rc.define_component_imports = [state](ComponentLinker& linker) -> Result<void> {
