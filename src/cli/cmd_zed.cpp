@@ -3,6 +3,7 @@
 //   ironclad zed check EXTDIR [--tier T]       load, bind, instantiate, init-extension; prints
 //                                              id, API version, world folder and tier
 //   ironclad zed lsp-command EXTDIR SERVER_ID --worktree DIR [--grant CAP]... [--settings F]
+//                            [--github-api URL]
 //                                              prints {"command", "args", "env"} (exit 0) or
 //                                              the extension's error (exit 1)
 #include <fmt/format.h>
@@ -34,6 +35,7 @@ struct ZedOptions {
   std::string settings_file;
   std::string worktree;
   std::string server;
+  std::string github_api;  // "" = NetworkOptions' default (https://api.github.com)
 };
 
 void add_common(CLI::App* cmd, ZedOptions& o) {
@@ -77,7 +79,9 @@ Result<std::unique_ptr<ZedHost>> make_host(const ZedOptions& o) {
   }
   // libcurl and libarchive with NetworkOptions' limits (docs/zed.md, "Downloads and the
   // network"); every call is still subject to the extension's capabilities.
-  config.network = zed::make_network(zed::NetworkOptions{});
+  zed::NetworkOptions network;
+  if (!o.github_api.empty()) network.github_api_base = o.github_api;
+  config.network = zed::make_network(network);
   config.on_event = print_event;
   return ZedHost::create(std::move(config));
 }
@@ -147,6 +151,14 @@ void register_zed_command(CLI::App& app, int& exit_status) {
                   "(a target may be * or end in *)");
   lsp->add_option("--settings", options->settings_file,
                   "Zed-shaped settings JSON ({\"lsp\": {ID: {...}}})");
+  lsp->add_option("--github-api", options->github_api,
+                  "Root of GitHub's REST API for the extension's release calls (default "
+                  "https://api.github.com; a mirror or a local test server)")
+      ->check([](const std::string& url) {
+        return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0
+                   ? std::string()
+                   : std::string("--github-api: an http:// or https:// URL");
+      });
   lsp->callback([options, &exit_status] { exit_status = run_lsp_command(*options); });
 }
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "component/test_env.h"
+#include "github_play.h"
 #include "zed_test_env.h"
 
 namespace ironclad::zed::testing {
@@ -52,6 +53,44 @@ TEST(ZedCli, LspCommandPrintsJsonOrTheExtensionsError) {
   EXPECT_TRUE(d.out.empty()) << d.out;
   EXPECT_NE(d.err.find("capability denied: download-file:github.com"), std::string::npos)
       << d.err;
+}
+
+TEST(ZedCli, LspCommandGithubApiPointsReleaseCallsAtAnotherServer) {
+  // markdown-oxide asks GitHub's API for its latest release, then downloads the asset the
+  // release names: with --github-api at a local server both come from 127.0.0.1.
+  fs::path dir = find_shared("Feel-ix-343__markdown-oxide-zed");
+  if (dir.empty()) GTEST_SKIP() << "shared Zed extensions missing (../shared is not there)";
+  GithubPlay github;
+  ASSERT_TRUE(github.ok());
+  wasi::testing::TempDir data, worktree;
+  std::vector<std::string> args = {IRONCLAD_BINARY, "zed", "lsp-command", dir.string(),
+                                   "markdown-oxide", "--worktree", worktree.path(), "--tier",
+                                   "interp", "--data-dir", data.path(), "--github-api",
+                                   github.base()};
+  auto denied = run(args);
+  EXPECT_EQ(denied.status, 1) << denied.out;
+  EXPECT_NE(denied.err.find("capability denied: download-file:127.0.0.1"), std::string::npos)
+      << denied.err;
+
+  args.insert(args.end(), {"--grant", "download-file:127.0.0.1"});
+  auto r = run(args);
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(j.is_object() && j["command"].is_string()) << r.out;
+  fs::path command = j["command"].get<std::string>();
+  fs::path work = fs::path(data.path()) / "zed" / "markdown-oxide" / "work";
+  if (command.is_relative()) command = work / command;
+  EXPECT_TRUE(fs::is_regular_file(command)) << command;
+  EXPECT_EQ(command.string().rfind(work.string(), 0), 0u) << command;
+  bool asked_api = false;
+  for (const std::string& path : github.paths())
+    asked_api |= path.rfind("/repos/", 0) == 0;
+  EXPECT_TRUE(asked_api);
+
+  auto bad = run({IRONCLAD_BINARY, "zed", "lsp-command", dir.string(), "markdown-oxide",
+                  "--worktree", worktree.path(), "--github-api", "file:///etc"});
+  EXPECT_EQ(bad.status, 2) << bad.err;
+  EXPECT_NE(bad.err.find("--github-api"), std::string::npos) << bad.err;
 }
 
 }  // namespace
