@@ -49,10 +49,19 @@ class GithubPlay {
   // Every asset name listed for repository NAME at `tag`.
   static std::vector<std::string> asset_names(const std::string& name, const std::string& tag) {
     std::string bare_version = tag.size() > 1 && tag[0] == 'v' ? tag.substr(1) : tag;
-    const char* platforms[] = {
-        "x86_64-unknown-linux-gnu", "x86_64-unknown-linux-musl", "x86_64-linux-gnu",
-        "x86_64-linux",  "linux-x86_64", "Linux_x86_64", "linux_x86_64", "linux-x64",
-        "linux_x64",     "linux-amd64",  "linux_amd64",  "Linux-x86_64", "linux"};
+    const char* platforms[] = {"x86_64-unknown-linux-gnu",
+                               "x86_64-unknown-linux-musl",
+                               "x86_64-linux-gnu",
+                               "x86_64-linux",
+                               "linux-x86_64",
+                               "Linux_x86_64",
+                               "linux_x86_64",
+                               "linux-x64",
+                               "linux_x64",
+                               "linux-amd64",
+                               "linux_amd64",
+                               "Linux-x86_64",
+                               "linux"};
     std::vector<std::string> out;
     for (const std::string& version : {std::string(), tag, bare_version})
       for (const char* sep : {"-", "_"})
@@ -82,8 +91,8 @@ class GithubPlay {
     nlohmann::json assets = nlohmann::json::array();
     for (const std::string& asset : asset_names(name, tag))
       assets.push_back({{"name", asset},
-                        {"browser_download_url",
-                         server_.url("/download/" + owner + "/" + name + "/" + tag + "/" + asset)}});
+                        {"browser_download_url", server_.url("/download/" + owner + "/" + name +
+                                                             "/" + tag + "/" + asset)}});
     return nlohmann::json{{"tag_name", tag}, {"prerelease", false}, {"assets", assets}}.dump();
   }
 

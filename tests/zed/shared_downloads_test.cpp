@@ -20,8 +20,8 @@ namespace {
 // other may. The rest find their server with `which`, run it with node, or fail with their
 // own message when it is not installed.
 const std::set<std::string> kDownloaders = {
-    "0xgirish__zed_golangci_lint", "BaptisteRoseau__zed-typos",
-    "Feel-ix-343__markdown-oxide-zed", "GeneaLabs__zed-phpcs-lsp", "GeneaLabs__zed-phpmd-lsp"};
+    "0xgirish__zed_golangci_lint", "BaptisteRoseau__zed-typos", "Feel-ix-343__markdown-oxide-zed",
+    "GeneaLabs__zed-phpcs-lsp", "GeneaLabs__zed-phpmd-lsp"};
 
 bool inside(const fs::path& path, const fs::path& dir) {
   std::error_code ec;
@@ -102,9 +102,10 @@ TEST_P(SharedZedDownloads, DownloadsARealArchiveOrAnswersTheDenial) {
     ASSERT_FALSE(denied->value) << "a command without its download: " << denied->value->command;
     EXPECT_NE(denied->extension_error.find("capability denied: download-file:"), std::string::npos)
         << denied->extension_error;
-    EXPECT_GE(std::count_if(events.begin(), events.end(),
-                            [](const ZedEvent& e) { return e.kind == ZedEventKind::CapabilityDenied; }),
-              1);
+    EXPECT_GE(
+        std::count_if(events.begin(), events.end(),
+                      [](const ZedEvent& e) { return e.kind == ZedEventKind::CapabilityDenied; }),
+        1);
 
     allow_downloads = true;
     auto granted = (*ext)->language_server_command(server, 1);
