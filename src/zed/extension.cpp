@@ -47,6 +47,24 @@ std::vector<std::string> ZedExtensionImpl::export_names() const {
   return inst ? inst->function_names() : std::vector<std::string>{};
 }
 
+Result<const component::FuncType*> ZedExtensionImpl::export_type(std::string_view export_name) {
+  if (!module_->component_instance() && !module_->disabled())
+    IRONCLAD_TRY(module_->fresh_instance());
+  auto* inst = module_->component_instance();
+  if (!inst)
+    return Error::make(ErrorKind::ExtensionDisabled,
+                       "extension '" + id() + "' is disabled: " + module_->status().reason);
+  auto f = inst->find_function(export_name);
+  if (!f.ok() || !(*f)->type) {
+    std::string names;
+    for (const std::string& n : inst->function_names()) names += (names.empty() ? "" : ", ") + n;
+    return Error::make(ErrorKind::Usage, "extension '" + id() + "' has no export '" +
+                                             std::string(export_name) + "'; its exports are " +
+                                             names);
+  }
+  return (*f)->type;
+}
+
 Error ZedExtensionImpl::timed_out(std::string_view export_name, const Error& e) {
   std::string message = "extension '" + id() + "': " + std::string(export_name) +
                         " passed its deadline of " + std::to_string(call_timeout_.count()) +

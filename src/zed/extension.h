@@ -39,6 +39,10 @@ class ZedExtensionImpl final : public ZedExtension {
   Result<ComponentValue> project_handle() override;
   std::vector<std::string> export_names() const override;
 
+  // The type of the export `name` (as the extension's world declares it), or a Usage error
+  // listing the exports. Valid as long as this extension is.
+  Result<const component::FuncType*> export_type(std::string_view export_name);
+
  private:
   // One call: runs init-extension first on a new instance; a deadline becomes Timeout and a
   // fresh instance.
