@@ -6,6 +6,10 @@
 //                            [--github-api URL]
 //                                              prints {"command", "args", "env"} (exit 0) or
 //                                              the extension's error (exit 1)
+//   ironclad zed call EXTDIR EXPORT ARGS-AS-JSON [--worktree DIR] [--grant CAP]...
+//                                              calls any export with JSON arguments; prints
+//                                              its result as JSON (exit 0) or the
+//                                              extension's error (exit 1)
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -18,6 +22,7 @@
 #include "cli/terminal_text.h"
 #include "host/bounded_file.h"
 #include "ironclad/zed.h"
+#include "zed/json_call.h"
 #include "zed/network.h"
 #include "zed/worktree.h"
 
@@ -36,6 +41,8 @@ struct ZedOptions {
   std::string worktree;
   std::string server;
   std::string github_api;  // "" = NetworkOptions' default (https://api.github.com)
+  std::string export_name;
+  std::string args_json;
 };
 
 void add_common(CLI::App* cmd, ZedOptions& o) {
@@ -126,6 +133,36 @@ int run_lsp_command(const ZedOptions& o) {
   return exit_status::kOk;
 }
 
+int run_call(const ZedOptions& o) {
+  auto args = nlohmann::json::parse(o.args_json, nullptr, /*allow_exceptions=*/false);
+  if (args.is_discarded() || !args.is_array()) {
+    std::fprintf(stderr,
+                 "ironclad: zed call: ARGS-AS-JSON must be a JSON array, one element per "
+                 "parameter of %s (e.g. '[\"server-id\", null]'), got: %s\n",
+                 printable(o.export_name).c_str(), printable(o.args_json).c_str());
+    return exit_status::kUsage;
+  }
+  auto host = make_host(o);
+  if (!host.ok()) return report_error(o.dir, host.error()), status_for(host.error());
+  auto ext = (*host)->load(o.dir);
+  if (!ext.ok()) return report_error(o.dir, ext.error()), status_for(ext.error());
+  std::optional<uint64_t> worktree;
+  if (!o.worktree.empty()) worktree = 1;
+  auto answer = zed::call_with_json(**ext, o.export_name, args, worktree);
+  if (!answer.ok()) {
+    report_error(o.dir, answer.error());
+    return answer.error().kind == ErrorKind::Usage ? exit_status::kUsage : exit_status::kTrap;
+  }
+  if (answer->extension_error) {
+    std::fprintf(stderr, "ironclad: %s: %s: %s\n", printable(o.dir).c_str(),
+                 printable(o.export_name).c_str(), printable(*answer->extension_error).c_str());
+    return exit_status::kTrap;
+  }
+  std::printf("%s\n",
+              answer->value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  return exit_status::kOk;
+}
+
 }  // namespace
 
 void register_zed_command(CLI::App& app, int& exit_status) {
@@ -160,6 +197,26 @@ void register_zed_command(CLI::App& app, int& exit_status) {
                    : std::string("--github-api: an http:// or https:// URL");
       });
   lsp->callback([options, &exit_status] { exit_status = run_lsp_command(*options); });
+
+  auto* call = zed->add_subcommand(
+      "call", "Call any export of an extension with JSON arguments; print its result as JSON");
+  add_common(call, *options);
+  call->add_option("EXPORT", options->export_name,
+                   "The export (language-server-initialization-options, labels-for-completions, "
+                   "run-slash-command, ...); an unknown one lists them")
+      ->required();
+  call->add_option("ARGS-AS-JSON", options->args_json,
+                   "A JSON array, one element per parameter (docs/zed.md: records as objects, "
+                   "options as null or the value, variants as \"case\" or {\"case\": payload}, "
+                   "borrow<worktree> as null)")
+      ->required();
+  call->add_option("--worktree", options->worktree,
+                   "The worktree's root directory (for borrow<worktree> parameters)");
+  call->add_option("--grant", options->grants,
+                   "Grant a capability: process:exec:CMD, download-file:HOST, npm:install:PKG");
+  call->add_option("--settings", options->settings_file,
+                   "Zed-shaped settings JSON ({\"lsp\": {ID: {...}}})");
+  call->callback([options, &exit_status] { exit_status = run_call(*options); });
 }
 
 }  // namespace ironclad::cli
