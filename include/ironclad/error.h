@@ -18,6 +18,7 @@ enum class ErrorKind : uint8_t {
   Link,                // an import is missing or has the wrong type
   Trap,                // a wasm trap: see TrapKind
   Exhausted,           // a resource limit: memory cap, fuel/step budget
+  Timeout,             // the call passed its wall-clock deadline (StoreLimits::call_timeout)
   Exit,                // the program asked to exit (WASI proc_exit); see Error::exit_code
   Io,                  // a file could not be read or written
   Usage,               // the caller passed something unusable (bad argument, unknown export)
@@ -36,6 +37,7 @@ inline const char* to_string(ErrorKind kind) {
     case ErrorKind::Link: return "link error";
     case ErrorKind::Trap: return "trap";
     case ErrorKind::Exhausted: return "resource exhausted";
+    case ErrorKind::Timeout: return "timeout";
     case ErrorKind::Exit: return "exit";
     case ErrorKind::Io: return "i/o error";
     case ErrorKind::Usage: return "usage error";

@@ -140,7 +140,7 @@ struct HostConfig {
   // fails to instantiate (Exhausted) and memory.grow / table.grow return -1. 0: no budget.
   uint64_t max_instance_bytes = (uint64_t{4} << 30) + (uint64_t{64} << 20);
   // Wall-clock time one call into an extension may take, time in host calls (WASI sleeps and
-  // reads) included; past it the call fails with an Exhausted error and the extension stays
+  // reads) included; past it the call fails with a Timeout error and the extension stays
   // usable. 0: no deadline. (Code then counts fuel: see docs/security.md for the cost.)
   std::chrono::milliseconds call_timeout{0};
   // What the JIT takes on: an extension's module beyond any of these runs in the interpreter

@@ -25,6 +25,7 @@ int status_for(const Error& error) {
     case ErrorKind::Exit:  // only reached for a code outside 0..255
     case ErrorKind::Trap:
     case ErrorKind::Exhausted:
+    case ErrorKind::Timeout:
     case ErrorKind::CpuIncompatibility:
     case ErrorKind::EngineFault:
     case ErrorKind::ExtensionRestarted:

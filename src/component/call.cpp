@@ -73,6 +73,7 @@ Error from_host(const std::string& name, Error e) {
     case ErrorKind::CpuIncompatibility:
     case ErrorKind::EngineFault:
     case ErrorKind::Exhausted:
+    case ErrorKind::Timeout:
       return e;
     default: {
       Error t = Error::make_trap(TrapKind::HostTrap,

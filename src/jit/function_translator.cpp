@@ -138,7 +138,7 @@ void FunctionTranslator::spend_fuel() {
   llvm::BasicBlock* spend_from = b_.GetInsertBlock();
   // The slice is spent: the runtime refills the counter (runtime/call_budget.h) or ends the
   // call (no fuel left, or past the deadline). One refill call per spending site, so the
-  // backtrace of the Exhausted error names the entry or loop.
+  // backtrace of the Exhausted or Timeout error names the entry or loop.
   auto* refill = llvm::BasicBlock::Create(mt_.ctx, "fuel.refill", fn_);
   auto* cont = llvm::BasicBlock::Create(mt_.ctx, "fuel.ok", fn_);
   llvm::IRBuilder<> rb(refill);

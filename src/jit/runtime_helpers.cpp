@@ -106,7 +106,8 @@ namespace jit = ironclad::jit;
 extern "C" {
 
 void ironclad_jit_fuel_refill(VmContext* ctx) {
-  // Not a trap: the interpreter reports running out of fuel (or time) as this Exhausted error.
+  // Not a trap: the interpreter reports running out of fuel (Exhausted) or time (Timeout) as
+  // this error.
   // The Error is moved out by unwind_host_error, as in ironclad_jit_call below.
   ironclad::runtime::CallBudget& budget = ctx->store->call_budget();
   if (budget.refill(*ctx->fuel)) return;

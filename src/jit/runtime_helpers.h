@@ -41,7 +41,7 @@ bool call_function(VmContext* caller, runtime::FunctionInstance& func, uint8_t* 
 // The helpers' C names, as generated code declares them.
 extern "C" {
 // The fuel counter reached zero: refills it from the call's budget, or ends the call with the
-// budget's Exhausted error (fuel spent, or the deadline passed).
+// budget's error (Exhausted: fuel spent; Timeout: the deadline passed).
 void ironclad_jit_fuel_refill(ironclad::jit::VmContext* ctx);
 void ironclad_jit_call(ironclad::jit::VmContext* ctx, ironclad::runtime::FunctionInstance* func,
                        uint8_t* slots);

@@ -45,7 +45,7 @@ Error CallBudget::exhausted_error() const {
   char text[96];
   std::snprintf(text, sizeof text, "deadline exceeded: the call ran past its %.3f s timeout",
                 std::chrono::duration<double>(timeout_).count());
-  return Error::make(ErrorKind::Exhausted, text);
+  return Error::make(ErrorKind::Timeout, text);
 }
 
 }  // namespace ironclad::runtime

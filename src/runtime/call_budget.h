@@ -5,7 +5,8 @@
 // ExecContext::fuel, the JIT's VmContext::fuel): one per function entry and loop iteration,
 // one per 64 bytes a bulk operation touches (memory.fill/copy/init, table.fill/copy/init/grow).
 // When the counter runs out the tier asks the budget to refill it: with no fuel left, or past
-// the deadline, the call ends with an Exhausted error. With a deadline, the counter is handed
+// the deadline, the call ends with an Exhausted error (no fuel) or a Timeout error (past the
+// deadline). With a deadline, the counter is handed
 // out in slices of kDeadlineSlice units, so the clock is read every fraction of a millisecond
 // of running code, never per instruction. Time spent in host functions counts too: a host
 // function that would block (poll_oneoff's sleep, a read of a pipe) waits at most until the
@@ -39,7 +40,7 @@ class CallBudget {
   std::optional<Clock::time_point> deadline() const { return deadline_; }
   // Whether the deadline has passed (a host function returning after it ends the call).
   bool expired() const { return deadline_ && Clock::now() >= *deadline_; }
-  // "fuel exhausted", or "deadline exceeded: ..." (Exhausted).
+  // Exhausted "fuel exhausted", or Timeout "deadline exceeded: ...".
   Error exhausted_error() const;
 
   // Fuel units for a bulk operation touching `bytes` bytes: one per 64 (a cache line).

@@ -46,7 +46,7 @@ struct StoreLimits {
   uint64_t max_stack_bytes = uint64_t{16} << 20;
   uint64_t fuel = 0;                         // instruction budget per call; 0 = unlimited
   // Wall-clock time one call from the host may take, host functions included (call_budget.h);
-  // past it the call ends with an Exhausted error. 0: no deadline.
+  // past it the call ends with a Timeout error. 0: no deadline.
   std::chrono::nanoseconds call_timeout{0};
   // Whether code must count fuel: for a fuel budget and for a deadline (checked where fuel
   // is spent).

@@ -117,7 +117,7 @@ void sleep_until(uint64_t deadline_ns) {
 }
 
 // Sleeps until `deadline_ns` (CLOCK_MONOTONIC), or the running call's deadline if sooner
-// (runtime::CallBudget): past that, the call ends with its Exhausted error.
+// (runtime::CallBudget): past that, the call ends with its Timeout error.
 Result<void> block_until(Host& h, uint64_t deadline_ns) {
   if (auto call_deadline = h.context.call_deadline()) {
     auto left = std::chrono::ceil<std::chrono::nanoseconds>(*call_deadline -

@@ -5,9 +5,7 @@
 namespace ironclad::zed {
 namespace {
 
-bool is_deadline(const Error& e) {
-  return e.kind == ErrorKind::Exhausted && e.message.find("deadline exceeded") != std::string::npos;
-}
+bool is_deadline(const Error& e) { return e.kind == ErrorKind::Timeout; }
 
 // Exports whose second call with the same arguments is harmless: after a restart (a CPU
 // fault demoted the extension) they are called again on the new instance.
@@ -75,7 +73,7 @@ Error ZedExtensionImpl::timed_out(std::string_view export_name, const Error& e) 
   message += fresh.ok() ? "; the extension has a fresh instance"
                         : "; no fresh instance: " + fresh.error().message;
   state_->emit(ZedEventKind::Timeout, message, std::string(export_name));
-  return Error::make(ErrorKind::Exhausted, std::string(kZedTimeoutPrefix) + message);
+  return Error::make(ErrorKind::Timeout, message);
 }
 
 Result<void> ZedExtensionImpl::ensure_initialized() {

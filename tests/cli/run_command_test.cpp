@@ -173,7 +173,7 @@ TEST(RunCommand, TimeoutEndsASleepInAHostCallPromptly) {
     EXPECT_EQ(r.status, 1) << r.err;
     // One line (the JIT's is followed by the backtrace of the call that was waiting).
     EXPECT_EQ(r.err.rfind("ironclad: ", 0), 0u) << r.err;
-    EXPECT_NE(r.err.find("deadline exceeded: the call ran past its 0.300 s timeout"),
+    EXPECT_NE(r.err.find(": timeout: deadline exceeded: the call ran past its 0.300 s timeout"),
               std::string::npos)
         << r.err;
     EXPECT_LT(took, std::chrono::seconds(15)) << "the guest slept on past its deadline";
@@ -190,7 +190,7 @@ TEST(RunCommand, TimeoutEndsAnEndlessLoop) {
                           {{RLIMIT_CPU, 60}});
     if (r.status == testing::kCannotSetLimit) GTEST_SKIP() << "cannot set RLIMIT_CPU";
     EXPECT_EQ(r.status, 1) << r.err;
-    EXPECT_NE(r.err.find("deadline exceeded"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(": timeout: deadline exceeded"), std::string::npos) << r.err;
   }
   // Within its deadline a program runs as without one.
   auto ok = run_ironclad({"run", "--timeout", "30", fixture("wasi_exit.wasm"), "3"});

@@ -102,7 +102,7 @@ TEST_P(WasiP2Command, TimeoutEndsASleepPromptly) {
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_THAT(r.out, HasSubstr("going to sleep\n"));
   EXPECT_THAT(r.out, ::testing::Not(HasSubstr("woke up")));
-  EXPECT_THAT(r.err, HasSubstr("deadline exceeded"));
+  EXPECT_THAT(r.err, HasSubstr(": timeout: deadline exceeded"));
   EXPECT_LT(took, std::chrono::seconds(20)) << "the component slept on past its deadline";
 }
 
@@ -125,7 +125,7 @@ TEST_P(WasiP2Command, TimeoutEndsAReadOfAStdinNobodyWrites) {
   ::close(input[1]);
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_THAT(r.err, HasSubstr("reading\n"));
-  EXPECT_THAT(r.err, HasSubstr("deadline exceeded"));
+  EXPECT_THAT(r.err, HasSubstr(": timeout: deadline exceeded"));
   EXPECT_LT(took, std::chrono::seconds(20)) << "the read blocked on past the deadline";
 }
 
@@ -146,7 +146,7 @@ TEST_P(WasiP2Command, TimeoutEndsAWriteToAStdoutNobodyReads) {
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_THAT(r.err, HasSubstr("flooding\n"));
   EXPECT_THAT(r.err, ::testing::Not(HasSubstr("flooded")));
-  EXPECT_THAT(r.err, HasSubstr("deadline exceeded"));
+  EXPECT_THAT(r.err, HasSubstr(": timeout: deadline exceeded"));
   EXPECT_LT(took, std::chrono::seconds(20)) << "the write blocked on past the deadline";
 }
 

@@ -348,7 +348,7 @@ TEST(Host, AnExtensionTooLargeForTheJitRunsInTheInterpreter) {
 }
 
 // HostConfig::call_timeout: a call into an extension ends at its deadline, time blocked in a
-// host call (a 30 s poll_oneoff sleep) included, with an Exhausted error; the extension is not
+// host call (a 30 s poll_oneoff sleep) included, with a Timeout error; the extension is not
 // blamed (no restart, no disabling) and its next call has a deadline of its own. Both tiers.
 TEST(Host, ACallEndsAtItsDeadlineEvenAsleepInAHostCall) {
   for (const char* tier : {"interp", "jit"}) {
@@ -368,7 +368,7 @@ TEST(Host, ACallEndsAtItsDeadlineEvenAsleepInAHostCall) {
       auto r = (*ext)->call(name, {});
       auto took = std::chrono::steady_clock::now() - start;
       ASSERT_FALSE(r.ok());
-      EXPECT_EQ(r.error().kind, ErrorKind::Exhausted) << r.error().describe();
+      EXPECT_EQ(r.error().kind, ErrorKind::Timeout) << r.error().describe();
       EXPECT_NE(r.error().message.find("deadline exceeded"), std::string::npos)
           << r.error().message;
       EXPECT_GE(took, std::chrono::milliseconds(200));

@@ -240,7 +240,7 @@ TEST(TieredFuel, AStoreWithADeadlineStaysInTheInterpreter) {
   for (int i = 0; i < 2; ++i) {
     auto r = h.call("spin", {});
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().kind, ErrorKind::Exhausted) << r.error().describe();
+    EXPECT_EQ(r.error().kind, ErrorKind::Timeout) << r.error().describe();
   }
   EXPECT_EQ(h.i32("even", {I32(10)}), 1u);
 }

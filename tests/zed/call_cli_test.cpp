@@ -192,6 +192,29 @@ TEST_F(ZedCall, MistakesAreUsageErrorsThatSayWhat) {
   }
 }
 
+// A call past its deadline: status 1 and one line saying it was a timeout, of which export,
+// after how long, and that the extension has a fresh instance.
+TEST_F(ZedCall, ATimeoutExitsOneAndSaysSo) {
+  IRONCLAD_REQUIRE_NPM_TOOLS(modules);
+  wasi::testing::TempDir dir;
+  std::ofstream(dir / "extension.toml") << "id = \"hostile\"\nname = \"Hostile\"\n"
+                                           "version = \"0.0.1\"\nschema_version = 1\n";
+  auto made = run({modules + "/.bin/jco", "parse",
+                   std::string(IRONCLAD_ZED_TEST_FIXTURES) + "/hostile.wat", "-o",
+                   dir / "extension.wasm"});
+  ASSERT_EQ(made.status, 0) << made.err;
+  for (const std::string tier : {"interp", "jit"}) {
+    auto r = call(dir.path(), "spin", "[]", {"--timeout", "0.3"}, tier);
+    EXPECT_EQ(r.status, 1) << tier << ": " << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_NE(r.err.find(": timeout: extension 'hostile': spin passed its deadline of 300 ms and "
+                         "was stopped"),
+              std::string::npos)
+        << tier << ": " << r.err;
+    EXPECT_NE(r.err.find("the extension has a fresh instance"), std::string::npos) << r.err;
+  }
+}
+
 TEST_F(ZedCall, AWorktreeArgumentNeedsTheWorktreeOption) {
   fs::path graphql = find_shared("hurou927__vscode-graphql-jump");
   if (graphql.empty()) GTEST_SKIP() << "shared Zed extensions missing (../shared is not there)";
