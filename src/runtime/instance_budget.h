@@ -7,14 +7,25 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 namespace ironclad::runtime {
+
+// What budgets refused, counted for everything of one store (Store::budget_refusals): a
+// refused memory.grow or table.grow returns -1 to the guest and is no error of the call, so
+// this is how the host learns that an extension hit its cap (ExtensionStatus).
+struct BudgetRefusals {
+  std::atomic<uint64_t> count{0};
+  std::atomic<uint64_t> last_requested_bytes{0};  // what the last refused charge asked for
+};
 
 // Memories count their current size (pages x 64 KiB; reserved address space is not memory),
 // tables their elements (x sizeof(Ref)).
 class InstanceBudget {
  public:
-  explicit InstanceBudget(uint64_t limit_bytes) : limit_(limit_bytes) {}
+  // `refusals`, when given, counts every charge refused.
+  explicit InstanceBudget(uint64_t limit_bytes, std::shared_ptr<BudgetRefusals> refusals = nullptr)
+      : limit_(limit_bytes), refusals_(std::move(refusals)) {}
   InstanceBudget(const InstanceBudget&) = delete;
   InstanceBudget& operator=(const InstanceBudget&) = delete;
 
@@ -27,6 +38,7 @@ class InstanceBudget {
  private:
   const uint64_t limit_;
   std::atomic<uint64_t> used_{0};
+  std::shared_ptr<BudgetRefusals> refusals_;
 };
 
 }  // namespace ironclad::runtime

@@ -147,7 +147,7 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
   // One budget for everything this instance defines (StoreLimits::max_instance_bytes).
   std::shared_ptr<InstanceBudget> budget;
   if (limits_.max_instance_bytes != 0)
-    budget = std::make_shared<InstanceBudget>(limits_.max_instance_bytes);
+    budget = std::make_shared<InstanceBudget>(limits_.max_instance_bytes, budget_refusals_);
   for (uint32_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
     const wasm::TableType& t = m.tables[i];
     if (t.limits.min > limits_.max_table_elements) {

@@ -248,6 +248,8 @@ class Store {
   // The fuel and deadline of the running call from the host: the tiers start and refill it,
   // host functions read its deadline.
   CallBudget& call_budget() { return call_budget_; }
+  // Charges the instance budgets (StoreLimits::max_instance_bytes) of this store refused.
+  const BudgetRefusals& budget_refusals() const { return *budget_refusals_; }
 
   // The canonical id of a function type (structural equality).
   uint32_t intern_type(const wasm::FuncType& type);
@@ -279,6 +281,7 @@ class Store {
   std::unique_ptr<Tier> tier_;
   StoreLimits limits_;
   CallBudget call_budget_;
+  std::shared_ptr<BudgetRefusals> budget_refusals_ = std::make_shared<BudgetRefusals>();
   std::vector<std::unique_ptr<wasm::FuncType>> types_;
   std::unordered_map<std::string, uint32_t> type_ids_;
   std::deque<std::unique_ptr<FunctionInstance>> funcs_;
