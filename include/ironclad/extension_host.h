@@ -73,6 +73,18 @@ struct Incident {
   std::filesystem::path report;             // the crash report written for it, if any
 };
 
+// A limit an extension ran into: a call stopped at its deadline (ErrorKind::Timeout), or a
+// memory.grow / table.grow the memory cap refused (the guest got -1; the call went on). Not
+// a fault: nothing is demoted or quarantined and no crash report is written for it.
+struct LimitHit {
+  std::chrono::system_clock::time_point when;
+  std::string export_name;  // the call it happened in
+  uint64_t limit = 0;       // the deadline in milliseconds; the memory cap in bytes
+  // Timeouts: the error's message. Memory: what was refused, e.g. "a growth by 1048576
+  // bytes (3 refused in this call)".
+  std::string message;
+};
+
 struct ExtensionStatus {
   std::string id, name, version;
   ExtensionState state = ExtensionState::Running;
@@ -82,6 +94,11 @@ struct ExtensionStatus {
   std::string reason;       // why degraded or disabled; "" when running as planned
   std::string module_hash;  // hex, what the quarantine is keyed by (with the CPU fingerprint)
   std::vector<Incident> incidents;  // oldest first
+  // Limits hit since the extension was loaded (its instances together).
+  uint64_t timeouts = 0;
+  std::optional<LimitHit> last_timeout;
+  uint64_t memory_refusals = 0;  // growths refused
+  std::optional<LimitHit> last_memory_refusal;
 };
 
 enum class HostEventKind : uint8_t {
@@ -94,6 +111,8 @@ enum class HostEventKind : uint8_t {
   // Worth logging, not a problem: e.g. why the JIT code checks memory bounds explicitly (no
   // guard region could be reserved, as under RLIMIT_AS). The CLI prints "ironclad: note: ...".
   Note,
+  Timeout,        // a call passed its deadline (HostConfig::call_timeout); the message says which
+  MemoryRefused,  // memory.grow or table.grow was refused at the memory cap during a call
 };
 const char* to_string(HostEventKind kind);
 

@@ -46,6 +46,10 @@ const char* to_string(HostEventKind kind) {
       return "warning";
     case HostEventKind::Note:
       return "note";
+    case HostEventKind::Timeout:
+      return "timeout";
+    case HostEventKind::MemoryRefused:
+      return "memory-refused";
   }
   return "unknown";
 }

@@ -394,7 +394,9 @@ auto RecoveringModule::call_recovering(std::string_view export_name, bool idempo
     if (disabled_) return disabled_error();
     if (!current_) IRONCLAD_TRY(instantiate_with_recovery(export_name));
     if (disabled_) return disabled_error();
+    const uint64_t refusals_before = store_refusals();
     auto result = call_once();
+    note_limits(export_name, result.ok() ? nullptr : &result.error(), refusals_before);
     if (result.ok() || !is_fault(result.error())) return result;
     const Error& fault = result.error();
     Error returned = handle_fault(fault, export_name);
@@ -420,6 +422,56 @@ Result<std::optional<ComponentValue>> RecoveringModule::call_component(
     // A retry gets the arguments again: the call consumes what it lowers.
     return current_->component->call(export_name, args);
   });
+}
+
+uint64_t RecoveringModule::store_refusals() const {
+  if (!current_) return 0;
+  const runtime::Store* store =
+      current_->component ? &current_->component->store() : current_->store.get();
+  return store ? store->budget_refusals().count.load(std::memory_order_relaxed) : 0;
+}
+
+void RecoveringModule::note_limits(std::string_view export_name, const Error* error,
+                                   uint64_t refusals_before) {
+  const auto now = std::chrono::system_clock::now();
+  // A fault dropped the instance (and its store's count) before this runs only when
+  // handle_fault ran, which is after: the store here is the call's.
+  const uint64_t refusals = store_refusals();
+  if (refusals > refusals_before) {
+    const uint64_t n = refusals - refusals_before;
+    memory_refusals_ += n;
+    const runtime::Store* store =
+        current_->component ? &current_->component->store() : current_->store.get();
+    const uint64_t asked = store->budget_refusals().last_requested_bytes.load();
+    LimitHit hit;
+    hit.when = now;
+    hit.export_name = std::string(export_name);
+    hit.limit = config_.limits.max_instance_bytes;
+    hit.message = "a growth by " + std::to_string(asked) + " bytes (" + std::to_string(n) +
+                  " refused in this call)";
+    last_memory_refusal_ = hit;
+    emit({HostEventKind::MemoryRefused, config_.id,
+          noun() + ": memory.grow or table.grow refused " + std::to_string(n) + " time" +
+              (n == 1 ? "" : "s") + " in " + std::string(export_name) + ": the cap is " +
+              std::to_string(hit.limit) + " bytes for its memories and tables together, " +
+              hit.message.substr(0, hit.message.find(" (")) + " was asked for",
+          std::nullopt});
+  }
+  if (error && error->kind == ErrorKind::Timeout) {
+    ++timeouts_;
+    LimitHit hit;
+    hit.when = now;
+    hit.export_name = std::string(export_name);
+    hit.limit = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(config_.limits.call_timeout)
+            .count());
+    hit.message = first_line(error->message);
+    last_timeout_ = hit;
+    emit({HostEventKind::Timeout, config_.id,
+          noun() + ": " + std::string(export_name) + " passed its deadline of " +
+              std::to_string(hit.limit) + " ms and was stopped",
+          std::nullopt});
+  }
 }
 
 Error RecoveringModule::handle_fault(const Error& fault, std::string_view during) {
@@ -557,6 +609,10 @@ ExtensionStatus RecoveringModule::status() const {
   s.rung = rung_;
   s.module_hash = module_hash_;
   s.incidents = incidents_;
+  s.timeouts = timeouts_;
+  s.last_timeout = last_timeout_;
+  s.memory_refusals = memory_refusals_;
+  s.last_memory_refusal = last_memory_refusal_;
   if (disabled_) {
     s.state = ExtensionState::Disabled;
     s.reason = reason_;

@@ -171,6 +171,11 @@ class RecoveringModule {
   Result<std::vector<Value>> call_once(std::string_view export_name, std::span<const Value> args);
   // Handles a fault; returns the error the caller gets if the call is not retried.
   Error handle_fault(const Error& fault, std::string_view during);
+  // After a call: counts a timeout and the memory refusals since `refusals_before` (of the
+  // store the call ran in), records the last of each and emits their events.
+  void note_limits(std::string_view export_name, const Error* error, uint64_t refusals_before);
+  // The budget refusals of the running instance's store so far (0 without one).
+  uint64_t store_refusals() const;
   Error disabled_error() const;
   std::string noun() const;  // "extension 'id'" or "module 'file'"
   void emit(HostEvent event);
@@ -188,6 +193,8 @@ class RecoveringModule {
   bool disabled_ = false;
   std::string reason_;
   std::vector<Incident> incidents_;
+  uint64_t timeouts_ = 0, memory_refusals_ = 0;
+  std::optional<LimitHit> last_timeout_, last_memory_refusal_;
   std::deque<std::chrono::steady_clock::time_point> engine_faults_;  // within the window
   // JIT tiers by feature set (LLVM names): their compiled code is reused across restarts.
   std::map<std::string, std::shared_ptr<runtime::Tier>> jit_tiers_;

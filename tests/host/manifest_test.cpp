@@ -354,7 +354,8 @@ TEST(Host, ACallEndsAtItsDeadlineEvenAsleepInAHostCall) {
   for (const char* tier : {"interp", "jit"}) {
     SCOPED_TRACE(tier);
     TempDir tmp;
-    HostConfig config = interp_config(tmp.path() / "data");
+    EventLog events;
+    HostConfig config = interp_config(tmp.path() / "data", &events);
     config.tier = tier;
     config.call_timeout = std::chrono::milliseconds(200);
     auto host = ExtensionHost::create(config);
@@ -378,8 +379,65 @@ TEST(Host, ACallEndsAtItsDeadlineEvenAsleepInAHostCall) {
     auto sum = (*ext)->call("add", args);
     ASSERT_TRUE(sum.ok()) << sum.error().describe();
     EXPECT_EQ((*sum)[0].i32, 42u);
+    // Counted in its status, with the last one; an event each; not a fault: no incident, no
+    // crash report, nothing demoted.
+    ExtensionStatus s = (*ext)->status();
+    EXPECT_EQ(s.timeouts, 2u);
+    ASSERT_TRUE(s.last_timeout.has_value());
+    EXPECT_EQ(s.last_timeout->export_name, "spin");
+    EXPECT_EQ(s.last_timeout->limit, 200u);
+    EXPECT_NE(s.last_timeout->message.find("deadline exceeded"), std::string::npos);
+    EXPECT_EQ(s.memory_refusals, 0u);
+    EXPECT_TRUE(s.incidents.empty());
+    EXPECT_EQ(s.state, ExtensionState::Running);
+    EXPECT_EQ(events.count(HostEventKind::Timeout), 2u);
+    EXPECT_EQ(events.count(HostEventKind::Restarted), 0u);
+    std::error_code ec;
+    for (const auto& f : fs::directory_iterator(tmp.path() / "data" / "crashes", ec))
+      EXPECT_NE(f.path().extension(), ".json") << "a crash report for a timeout: " << f.path();
   }
   EXPECT_EQ(HostConfig{}.call_timeout.count(), 0) << "no deadline unless the embedder sets one";
+}
+
+// A memory.grow refused at HostConfig::max_instance_bytes is no error of the call (the guest
+// gets -1), but the status counts it and names the call, and an event says so. Both tiers.
+TEST(Host, AMemoryRefusalShowsInTheStatus) {
+  for (const char* tier : {"interp", "jit"}) {
+    SCOPED_TRACE(tier);
+    TempDir tmp;
+    EventLog events;
+    HostConfig config = interp_config(tmp.path() / "data", &events);
+    config.tier = tier;
+    config.max_instance_bytes = 2 * 65536;  // the module has 1 page: room for one more
+    auto host = ExtensionHost::create(config);
+    ASSERT_TRUE(host.ok()) << host.error().describe();
+    auto ext = (*host)->load(make_extension(tmp.path(), "grower", "host_sleeper.wasm",
+                                            "grow = {}\n"));
+    ASSERT_TRUE(ext.ok()) << ext.error().describe();
+    Value one[] = {Value::from_i32(1)};
+    auto grown = (*ext)->call("grow", one);
+    ASSERT_TRUE(grown.ok()) << grown.error().describe();
+    EXPECT_EQ((*grown)[0].i32, 1u) << "within the cap";
+    EXPECT_EQ((*ext)->status().memory_refusals, 0u);
+    EXPECT_EQ(events.count(HostEventKind::MemoryRefused), 0u);
+    Value three[] = {Value::from_i32(3)};
+    auto refused = (*ext)->call("grow", three);
+    ASSERT_TRUE(refused.ok()) << refused.error().describe();
+    EXPECT_EQ((*refused)[0].i32, uint32_t(-1));
+    ExtensionStatus s = (*ext)->status();
+    EXPECT_EQ(s.memory_refusals, 1u);
+    ASSERT_TRUE(s.last_memory_refusal.has_value());
+    EXPECT_EQ(s.last_memory_refusal->export_name, "grow");
+    EXPECT_EQ(s.last_memory_refusal->limit, 2u * 65536);
+    EXPECT_EQ(s.last_memory_refusal->message, "a growth by 196608 bytes (1 refused in this call)");
+    EXPECT_EQ(s.timeouts, 0u);
+    EXPECT_TRUE(s.incidents.empty());
+    auto refusal_events = events.of(HostEventKind::MemoryRefused);
+    ASSERT_EQ(refusal_events.size(), 1u);
+    EXPECT_NE(refusal_events[0].message.find("refused 1 time in grow: the cap is 131072 bytes"),
+              std::string::npos)
+        << refusal_events[0].message;
+  }
 }
 
 TEST(Host, BadConfigurationIsAUsageError) {
