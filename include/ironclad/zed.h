@@ -59,6 +59,7 @@ enum class ZedEventKind : uint8_t {
   InstallationStatus,  // set-language-server-installation-status: subject = server, detail
   CapabilityDenied,    // a call was refused: subject = "process:exec:node"
   Timeout,             // a call passed its deadline; the extension got a fresh instance
+  MemoryRefused,       // memory.grow / table.grow refused at the memory cap during a call
   Warning,             // manifest keys this host does not know, and the like
   Host,                // an event of the recovery ladder (loaded, restarted, disabled, ...)
 };

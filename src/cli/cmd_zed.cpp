@@ -19,6 +19,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/ext_describe.h"
 #include "cli/terminal_text.h"
 #include "host/bounded_file.h"
 #include "ironclad/zed.h"
@@ -107,6 +108,9 @@ int run_check(const ZedOptions& o) {
               printable((*ext)->id()).c_str(), printable((*ext)->name()).c_str(),
               printable((*ext)->version()).c_str(), (*ext)->api_version().c_str(),
               (*ext)->world_folder().c_str(), status.tier.c_str());
+  // What init-extension ran into (a memory.grow refused at the cap is no error of the call).
+  std::printf("timeouts: %s\nmemory refusals: %s\n", describe_timeouts(status).c_str(),
+              describe_memory_refusals(status).c_str());
   return exit_status::kOk;
 }
 

@@ -1,9 +1,44 @@
 #include "cli/ext_describe.h"
 #include "cli/terminal_text.h"
 
+#include <ctime>
 #include <string>
 
 namespace ironclad::cli {
+namespace {
+
+std::string local_time(std::chrono::system_clock::time_point when) {
+  std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm tm{};
+  if (localtime_r(&t, &tm) == nullptr) return std::to_string(t);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+std::string describe(uint64_t count, const std::optional<LimitHit>& last, const std::string& limit) {
+  std::string s = std::to_string(count);
+  if (count == 0 || !last) return s;
+  return s + " (last: " + printable(last->export_name) + " at " + local_time(last->when) + ", " +
+         limit + ")";
+}
+
+}  // namespace
+
+std::string describe_timeouts(const ExtensionStatus& status) {
+  return describe(status.timeouts, status.last_timeout,
+                  status.last_timeout
+                      ? "deadline " + std::to_string(status.last_timeout->limit) + " ms"
+                      : "");
+}
+
+std::string describe_memory_refusals(const ExtensionStatus& status) {
+  const auto& last = status.last_memory_refusal;
+  return describe(status.memory_refusals, last,
+                  last ? "cap " + std::to_string(last->limit) + " bytes: " +
+                             printable(last->message)
+                       : "");
+}
 
 void print_extension(std::FILE* out, const ExtensionManifest& manifest,
                      const ExtensionStatus& status) {
@@ -22,6 +57,10 @@ void print_extension(std::FILE* out, const ExtensionManifest& manifest,
   }
   if (!status.reason.empty())
     std::fprintf(out, "  why       %s\n", printable(status.reason).c_str());
+  if (status.timeouts > 0)
+    std::fprintf(out, "  timeouts  %s\n", describe_timeouts(status).c_str());
+  if (status.memory_refusals > 0)
+    std::fprintf(out, "  memory    %s refused\n", describe_memory_refusals(status).c_str());
   std::fprintf(out, "  module    %s (hash %s)\n", printable(manifest.wasm.string()).c_str(),
                status.module_hash.c_str());
 }

@@ -17,6 +17,7 @@ const char* to_string(ZedEventKind kind) {
     case ZedEventKind::InstallationStatus: return "installation-status";
     case ZedEventKind::CapabilityDenied: return "capability-denied";
     case ZedEventKind::Timeout: return "timeout";
+    case ZedEventKind::MemoryRefused: return "memory-refused";
     case ZedEventKind::Warning: return "warning";
     case ZedEventKind::Host: return "host";
   }
@@ -98,11 +99,15 @@ class ZedHostImpl final : public ZedHost {
       return {};
     };
     rc.on_event = [this](HostEvent e) {
-      if (config_.on_event) {
+      // A timeout is the extension's own Timeout event (it says more: the fresh instance).
+      if (config_.on_event && e.kind != HostEventKind::Timeout) {
         ZedEvent z;
-        z.kind = ZedEventKind::Host;
+        z.kind = e.kind == HostEventKind::MemoryRefused ? ZedEventKind::MemoryRefused
+                                                        : ZedEventKind::Host;
         z.extension_id = e.extension_id;
-        z.message = std::string(to_string(e.kind)) + ": " + e.message;
+        z.message = e.kind == HostEventKind::MemoryRefused
+                        ? e.message
+                        : std::string(to_string(e.kind)) + ": " + e.message;
         config_.on_event(z);
       }
     };

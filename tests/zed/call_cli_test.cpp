@@ -43,6 +43,17 @@ std::string typed_extension(const std::string& modules) {
   return made;
 }
 
+// fixtures/hostile.wat assembled by jco into `dir`; false (a failure added) when that failed.
+bool make_hostile(const std::string& modules, const wasi::testing::TempDir& dir) {
+  std::ofstream(dir / "extension.toml") << "id = \"hostile\"\nname = \"Hostile\"\n"
+                                           "version = \"0.0.1\"\nschema_version = 1\n";
+  auto made = run({modules + "/.bin/jco", "parse",
+                   std::string(IRONCLAD_ZED_TEST_FIXTURES) + "/hostile.wat", "-o",
+                   dir / "extension.wasm"});
+  EXPECT_EQ(made.status, 0) << made.err;
+  return made.status == 0;
+}
+
 class ZedCall : public ::testing::Test {
  protected:
   RunResult call(const std::string& dir, const std::string& export_name, const std::string& args,
@@ -197,12 +208,7 @@ TEST_F(ZedCall, MistakesAreUsageErrorsThatSayWhat) {
 TEST_F(ZedCall, ATimeoutExitsOneAndSaysSo) {
   IRONCLAD_REQUIRE_NPM_TOOLS(modules);
   wasi::testing::TempDir dir;
-  std::ofstream(dir / "extension.toml") << "id = \"hostile\"\nname = \"Hostile\"\n"
-                                           "version = \"0.0.1\"\nschema_version = 1\n";
-  auto made = run({modules + "/.bin/jco", "parse",
-                   std::string(IRONCLAD_ZED_TEST_FIXTURES) + "/hostile.wat", "-o",
-                   dir / "extension.wasm"});
-  ASSERT_EQ(made.status, 0) << made.err;
+  ASSERT_TRUE(make_hostile(modules, dir));
   for (const std::string tier : {"interp", "jit"}) {
     auto r = call(dir.path(), "spin", "[]", {"--timeout", "0.3"}, tier);
     EXPECT_EQ(r.status, 1) << tier << ": " << r.err;
@@ -213,6 +219,28 @@ TEST_F(ZedCall, ATimeoutExitsOneAndSaysSo) {
         << tier << ": " << r.err;
     EXPECT_NE(r.err.find("the extension has a fresh instance"), std::string::npos) << r.err;
   }
+}
+
+// `zed check` prints the limits init-extension ran into: hostile's asks for 1 GiB once, past
+// the default cap of 512 MiB (refused; it carries on).
+TEST_F(ZedCall, CheckShowsTimeoutsAndMemoryRefusals) {
+  IRONCLAD_REQUIRE_NPM_TOOLS(modules);
+  wasi::testing::TempDir dir;
+  ASSERT_TRUE(make_hostile(modules, dir));
+  auto r = run({IRONCLAD_BINARY, "zed", "check", dir.path(), "--tier", "interp", "--data-dir",
+                data.path()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\ntimeouts: 0\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nmemory refusals: 1 (last: init-extension at "), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(", cap 536870912 bytes: a growth by 1073741824 bytes (1 refused in this "
+                       "call))\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("ironclad: zed: memory-refused: extension 'hostile': memory.grow or "
+                       "table.grow refused 1 time in init-extension"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST_F(ZedCall, AWorktreeArgumentNeedsTheWorktreeOption) {

@@ -48,6 +48,16 @@ TEST_P(ZedLimits, InfiniteLoopTimesOutAndTheNextCallWorks) {
       << spun.error().message;
   EXPECT_LT(took, std::chrono::seconds(10));
   EXPECT_EQ(t.count(ZedEventKind::Timeout), 1u);
+  // In the status (its count, the last one) and not a fault: no incident, no crash report.
+  ExtensionStatus s = (*ext)->status();
+  EXPECT_EQ(s.timeouts, 1u);
+  ASSERT_TRUE(s.last_timeout.has_value());
+  EXPECT_EQ(s.last_timeout->export_name, "spin");
+  EXPECT_EQ(s.last_timeout->limit, 300u);
+  EXPECT_TRUE(s.incidents.empty());
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(t.data / "crashes", ec))
+    EXPECT_NE(f.path().extension(), ".json") << "a crash report for a timeout: " << f.path();
   auto pages = (*ext)->call("pages", {});
   ASSERT_TRUE(pages.ok()) << pages.error().describe();
   EXPECT_EQ((*pages)->as_u32(), 1u);
@@ -62,10 +72,27 @@ TEST_P(ZedLimits, MemoryGrowthStopsAtTheCap) {
   TestHost t(GetParam(), {}, std::chrono::milliseconds(20'000), cap);
   auto ext = t.host->load(dir);
   ASSERT_TRUE(ext.ok()) << ext.error().describe();
+  // init-extension asked for 1 GiB once: refused, recorded, and it carried on.
+  ASSERT_TRUE((*ext)->init().ok());
+  ExtensionStatus after_init = (*ext)->status();
+  EXPECT_EQ(after_init.memory_refusals, 1u);
+  ASSERT_TRUE(after_init.last_memory_refusal.has_value());
+  EXPECT_EQ(after_init.last_memory_refusal->export_name, "init-extension");
+  EXPECT_EQ(after_init.last_memory_refusal->limit, cap);
+  EXPECT_EQ(after_init.last_memory_refusal->message,
+            "a growth by 1073741824 bytes (1 refused in this call)");
+  EXPECT_EQ(t.count(ZedEventKind::MemoryRefused), 1u);
   auto grown = (*ext)->call("grow", {});
   ASSERT_FALSE(grown.ok());
   EXPECT_EQ(grown.error().kind, ErrorKind::Trap) << grown.error().describe();
   EXPECT_FALSE(is_zed_timeout(grown.error()));
+  ExtensionStatus s = (*ext)->status();
+  EXPECT_EQ(s.memory_refusals, 2u);
+  ASSERT_TRUE(s.last_memory_refusal.has_value());
+  EXPECT_EQ(s.last_memory_refusal->export_name, "grow");
+  EXPECT_EQ(s.last_memory_refusal->message, "a growth by 1048576 bytes (1 refused in this call)");
+  EXPECT_EQ(s.timeouts, 0u);
+  EXPECT_EQ(t.count(ZedEventKind::MemoryRefused), 2u);
   // The refusal left it within the cap, and it still answers.
   auto pages = (*ext)->call("pages", {});
   ASSERT_TRUE(pages.ok()) << pages.error().describe();
