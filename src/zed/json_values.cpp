@@ -178,9 +178,14 @@ Result<ComponentValue> value_from_json(const json& j, const ValType* t, const st
       return integer<int64_t>(j, t, where, &ComponentValue::s64);
     case TypeKind::U64:
       return integer<uint64_t>(j, t, where, &ComponentValue::u64);
-    case TypeKind::F32:
+    case TypeKind::F32: {
       if (!j.is_number()) return mismatch(where, t, j);
-      return ComponentValue::f32(static_cast<float>(j.get<double>()));
+      const double d = j.get<double>();
+      // A double beyond float's range has no float value (the conversion would be undefined).
+      if (std::fabs(d) > std::numeric_limits<float>::max())
+        return mismatch(where, t, j, "out of range");
+      return ComponentValue::f32(static_cast<float>(d));
+    }
     case TypeKind::F64:
       if (!j.is_number()) return mismatch(where, t, j);
       return ComponentValue::f64(j.get<double>());
