@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "runtime/deadline_watchdog.h"
+
 namespace ironclad::runtime {
 
 void CallBudget::begin(uint64_t fuel, std::chrono::nanoseconds timeout) {
@@ -10,10 +12,29 @@ void CallBudget::begin(uint64_t fuel, std::chrono::nanoseconds timeout) {
   reserve_ = fuel;
   timeout_ = timeout;
   deadline_passed_ = false;
-  if (timeout.count() > 0)
+  interrupt_.store(0, std::memory_order_relaxed);
+  if (timeout.count() > 0) {
     deadline_ = Clock::now() + timeout;
-  else
+    watched_ = true;
+    unwatched_ = !DeadlineWatchdog::instance().arm(&interrupt_, *deadline_);
+    if (unwatched_) interrupt_.store(1, std::memory_order_relaxed);
+  } else {
     deadline_.reset();
+  }
+}
+
+CallBudget::~CallBudget() {
+  if (watched_) DeadlineWatchdog::instance().disarm(&interrupt_);
+}
+
+bool CallBudget::interrupted() {
+  if (expired()) {
+    deadline_passed_ = true;
+    return false;
+  }
+  // Without a watchdog thread the flag stays raised: every check looks at the clock.
+  if (!unwatched_) interrupt_.store(0, std::memory_order_relaxed);
+  return true;
 }
 
 bool CallBudget::refill(uint64_t& counter) {

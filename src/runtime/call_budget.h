@@ -11,8 +11,14 @@
 // of running code, never per instruction. Time spent in host functions counts too: a host
 // function that would block (poll_oneoff's sleep, a read of a pipe) waits at most until the
 // deadline, and one that returns after it ends the call.
+//
+// Machine code for a store with a deadline and no fuel limit counts nothing: it reads the
+// budget's interrupt flag at function entries and loop headers, which the process's
+// DeadlineWatchdog raises at the deadline (armed by begin()), and asks interrupted() when it
+// is set.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -28,14 +34,28 @@ class CallBudget {
   // tight loop at most).
   static constexpr uint64_t kDeadlineSlice = uint64_t{1} << 18;
 
+  CallBudget() = default;
+  ~CallBudget();
+  CallBudget(const CallBudget&) = delete;
+  CallBudget& operator=(const CallBudget&) = delete;
+
   // Starts a call from the host: `fuel` units (0: unlimited), and a deadline `timeout` from
-  // now (0: none). The counter of the code that runs is refilled from here.
+  // now (0: none). The counter of the code that runs is refilled from here; the interrupt
+  // flag is lowered and, with a deadline, the watchdog raises it then (a mutex and a map
+  // insertion per call from the host; whichever tier runs, as one store may mix them).
   void begin(uint64_t fuel, std::chrono::nanoseconds timeout);
   // Refills `counter` (spent to zero) with the next slice; false when the fuel is spent or
   // the deadline has passed (then exhausted_error() says which).
   bool refill(uint64_t& counter);
   // Spends `units` from `counter`, refilling across slices; false as refill.
   bool spend(uint64_t& counter, uint64_t units);
+
+  // The flag code in interrupt mode reads (VmContext::interrupt): 0 while the call may run.
+  std::atomic<uint32_t>* interrupt_flag() { return &interrupt_; }
+  // The flag was seen raised: false when the deadline has passed (the call ends with
+  // exhausted_error()); true when it was raised early (a deadline of an earlier call), after
+  // lowering it.
+  bool interrupted();
 
   std::optional<Clock::time_point> deadline() const { return deadline_; }
   // Whether the deadline has passed (a host function returning after it ends the call).
@@ -52,6 +72,9 @@ class CallBudget {
   std::optional<Clock::time_point> deadline_;
   std::chrono::nanoseconds timeout_{0};
   bool deadline_passed_ = false;  // the last refill failed on the deadline
+  std::atomic<uint32_t> interrupt_{0};
+  bool watched_ = false;    // armed with the watchdog at least once (disarmed at the end)
+  bool unwatched_ = false;  // the watchdog could not start a thread
 };
 
 }  // namespace ironclad::runtime
