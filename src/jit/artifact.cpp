@@ -1,7 +1,8 @@
 // The .icwasm format (docs/artifacts.md), all integers little-endian:
 //   magic "\x7fICWASM\n"  u32 format version  u64 total file length
 //   str engine version  str LLVM version  str features (stable names)  16 bytes module hash
-//   u8 -O level  u8 explicit bounds checks  u8 fuel  str compiled-under note
+//   u8 -O level  u8 explicit bounds checks  u8 budget checks (0 none, 1 fuel, 2 interrupt)
+//   str compiled-under note
 //   blob wasm module  u32 object count  blob object...
 //   16 bytes XXH3-128 of every byte before it
 //   32 bytes HMAC-SHA256 of every byte before it, under the data directory's key
@@ -39,7 +40,8 @@ constexpr char kMagic[8] = {'\x7f', 'I', 'C', 'W', 'A', 'S', 'M', '\n'};
 // ironclad_jit_fuel_refill(ctx) returns when it refilled the counter (fuel slices, deadlines).
 // 9: calls through a FunctionInstance read FunctionInstance::jit_code (no longer tier_code,
 // which a tiered store's interpreter now owns), and call the runtime when it is null.
-constexpr int kCodeAbi = 9;
+// 10: VmContext::interrupt and ironclad_jit_interrupt(ctx) (interrupt mode for deadlines).
+constexpr int kCodeAbi = 10;
 constexpr size_t kChecksumBytes = 16;
 constexpr size_t kMacBytes = sizeof(ArtifactMac);
 constexpr uint8_t kMaxOptLevel = 3;
@@ -160,6 +162,7 @@ Result<Artifact> make_artifact(const CompiledModule& code, int opt_level,
   a.header.opt_level = opt_level;
   a.header.explicit_bounds_checks = code.explicit_bounds_checks;
   a.header.fuel = code.fuel;
+  a.header.interrupt = code.interrupt;
   a.header.compiled_under = std::move(compiled_under);
   a.wasm = code.module->bytes;
   a.objects = code.objects;
@@ -178,7 +181,7 @@ std::vector<uint8_t> encode_artifact(const Artifact& artifact, const ArtifactKey
   w.raw(h.module_hash.data(), h.module_hash.size());
   w.u8(static_cast<uint8_t>(h.opt_level));
   w.u8(h.explicit_bounds_checks ? 1 : 0);
-  w.u8(h.fuel ? 1 : 0);
+  w.u8(h.fuel ? 1 : h.interrupt ? 2 : 0);
   w.str(h.compiled_under);
   w.blob(artifact.wasm.data(), artifact.wasm.size());
   w.u32(static_cast<uint32_t>(artifact.objects.size()));
@@ -277,9 +280,11 @@ Result<Artifact> decode_fields(std::span<const uint8_t> body, uint64_t format) {
   if (checks > 1)
     return malformed("bounds-check flag " + std::to_string(checks) + " is not 0 or 1");
   h.explicit_bounds_checks = checks == 1;
-  IRONCLAD_TRY_ASSIGN(uint64_t fuel, r.uint(1, "fuel flag"));
-  if (fuel > 1) return malformed("fuel flag " + std::to_string(fuel) + " is not 0 or 1");
-  h.fuel = fuel == 1;
+  IRONCLAD_TRY_ASSIGN(uint64_t budget, r.uint(1, "budget-check mode"));
+  if (budget > 2)
+    return malformed("budget-check mode " + std::to_string(budget) + " is not 0, 1 or 2");
+  h.fuel = budget == 1;
+  h.interrupt = budget == 2;
   IRONCLAD_TRY_ASSIGN(h.compiled_under, r.str("compiled-under note"));
   IRONCLAD_TRY_ASSIGN(std::span<const uint8_t> wasm, r.blob("wasm module"));
   a.wasm.assign(wasm.begin(), wasm.end());
@@ -322,7 +327,7 @@ Result<void> check_artifact(const Artifact& artifact, const cpu::FeatureSet& hos
 bool artifact_matches(const ArtifactHeader& header, const CompileOptions& options) {
   return header.features == options.features && header.opt_level == options.opt_level &&
          header.explicit_bounds_checks == options.explicit_bounds_checks &&
-         header.fuel == options.fuel;
+         header.fuel == options.fuel && header.interrupt == (options.interrupt && !options.fuel);
 }
 
 Result<void> write_artifact(const std::string& path, const Artifact& artifact,
@@ -397,6 +402,7 @@ Result<LoadedArtifact> load_artifact(std::span<const uint8_t> bytes,
   options.opt_level = out.artifact.header.opt_level;
   options.explicit_bounds_checks = out.artifact.header.explicit_bounds_checks;
   options.fuel = out.artifact.header.fuel;
+  options.interrupt = out.artifact.header.interrupt;
   IRONCLAD_TRY_ASSIGN(out.compiler, ModuleCompiler::create(options));
   IRONCLAD_TRY_ASSIGN(out.code, link_artifact(*out.compiler, out.artifact, out.module));
   return out;

@@ -52,6 +52,7 @@ struct ArtifactHeader {
   int opt_level = 2;
   bool explicit_bounds_checks = true;
   bool fuel = false;  // CompileOptions::fuel: the code counts fuel (only for fueled stores)
+  bool interrupt = false;  // CompileOptions::interrupt: the code reads the interrupt flag
   // How the feature set was chosen, for people: "policy conservative on this host".
   std::string compiled_under;
 };

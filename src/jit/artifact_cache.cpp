@@ -114,7 +114,10 @@ std::string artifact_cache_path(const std::string& dir, const wasm::Module& modu
                                 const CompileOptions& options) {
   std::string key = options.features.names() + "\n-O" + std::to_string(options.opt_level) +
                     (options.explicit_bounds_checks ? "\nexplicit\n" : "\nimplicit\n") +
-                    (options.fuel ? "fuel\n" : "") + engine_version() + "\n" + llvm_version();
+                    (options.fuel        ? "fuel\n"
+                     : options.interrupt ? "interrupt\n"
+                                         : "") +
+                    engine_version() + "\n" + llvm_version();
   char suffix[17];
   std::snprintf(suffix, sizeof suffix, "%016llx",
                 static_cast<unsigned long long>(XXH3_64bits(key.data(), key.size())));

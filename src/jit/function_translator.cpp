@@ -129,8 +129,39 @@ void FunctionTranslator::trap_if(llvm::Value* cond, TrapKind kind) {
   b_.SetInsertPoint(cont);
 }
 
+void FunctionTranslator::check_budget() {
+  if (mt_.fuel)
+    spend_fuel();
+  else if (mt_.interrupt)
+    check_interrupt();
+}
+
+void FunctionTranslator::check_interrupt() {
+  // The flag's address is invariant (ctx_field), so a loop keeps it in a register; the flag
+  // is not: a volatile atomic load, never hoisted out of the loop, and no store at all, so
+  // the loop carries nothing (the fuel counter is a load, a subtraction and a store).
+  llvm::Value* flag_ptr = ctx_field(ctx_offset::kInterrupt, b_.getPtrTy());
+  llvm::LoadInst* flag = b_.CreateLoad(b_.getInt32Ty(), flag_ptr);
+  flag->setAtomic(llvm::AtomicOrdering::Monotonic);
+  flag->setAlignment(llvm::Align(4));
+  flag->setVolatile(true);
+  // One runtime call per check site, as for fuel: the Timeout's backtrace names the entry
+  // or loop where the code was stopped.
+  auto* raised = llvm::BasicBlock::Create(mt_.ctx, "interrupt", fn_);
+  auto* cont = llvm::BasicBlock::Create(mt_.ctx, "interrupt.no", fn_);
+  llvm::IRBuilder<> rb(raised);
+  llvm::CallInst* call = rb.CreateCall(
+      mt_.helper("ironclad_jit_interrupt", rb.getVoidTy(), {rb.getPtrTy()}), {vmctx_});
+  call->addFnAttr(llvm::Attribute::NoMerge);
+  call->setDebugLoc(b_.getCurrentDebugLocation());
+  rb.CreateBr(cont);
+  llvm::MDBuilder md(mt_.ctx);
+  b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt32(0)), raised, cont,
+                  md.createBranchWeights(1, 1u << 20));
+  b_.SetInsertPoint(cont);
+}
+
 void FunctionTranslator::spend_fuel() {
-  if (!mt_.fuel) return;
   // The pointer is invariant, the counter is not: code in the same call (this instance's or
   // another's, or a host function's callback) spends from it too.
   llvm::Value* fuel = ctx_field(ctx_offset::kFuel, b_.getPtrTy());
@@ -213,7 +244,7 @@ Result<void> FunctionTranslator::translate() {
   trap_if(b_.CreateICmpSLE(left, b_.getInt64(0)), TrapKind::CallStackExhausted);
   b_.CreateStore(b_.CreateSub(left, b_.getInt64(1)), calls_left);
   memory_base_ = ctx_field(ctx_offset::kMemoryBase, b_.getPtrTy());
-  spend_fuel();
+  check_budget();
 
   for (size_t i = 0; i < type_.params.size(); ++i) {
     local_types_.push_back(type_.params[i]);
@@ -289,7 +320,7 @@ void FunctionTranslator::open_frame(Opcode kind, const wasm::BlockType& bt) {
       f.header_phis[i]->addIncoming(stack_[f.height + i], b_.GetInsertBlock());
     b_.CreateBr(f.header);
     b_.SetInsertPoint(f.header);
-    spend_fuel();
+    check_budget();
     stack_.resize(f.height);
     for (auto* phi : f.header_phis) stack_.push_back(phi);
   } else if (kind == Opcode::If) {

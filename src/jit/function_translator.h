@@ -28,6 +28,8 @@ struct ModuleTranslation {
   bool explicit_bounds_checks = true;
   // CompileOptions::fuel: function entries and loop headers spend fuel.
   bool fuel = false;
+  // CompileOptions::interrupt: function entries and loop headers read the interrupt flag.
+  bool interrupt = false;
   // Line-tables-only debug info (docs/jit.md, "Backtraces"): every function being defined
   // has a subprogram (by function index; null for the others), and every instruction's
   // line is the module offset of the wasm instruction it came from, so machine code maps
@@ -69,10 +71,12 @@ class FunctionTranslator {
   // a block of its own (nomerge: never shared with another check), so the machine code of
   // each trap site maps back to its own wasm instruction.
   void trap_if(llvm::Value* cond, TrapKind kind);
-  // In fuel mode (ModuleTranslation::fuel) spends one unit of fuel, ending the call with
-  // Exhausted "fuel exhausted" (as the interpreter's h_fuel) when none is left; otherwise
-  // emits nothing.
-  void spend_fuel();
+  // At function entries and loop headers: in fuel mode (ModuleTranslation::fuel) spends one
+  // unit of fuel, ending the call with Exhausted "fuel exhausted" (as the interpreter's
+  // h_fuel) when none is left, or Timeout past the deadline; in interrupt mode reads the
+  // interrupt flag, ending the call with Timeout when it is raised and the deadline has
+  // passed; otherwise emits nothing.
+  void check_budget();
   llvm::Value* call_intrinsic(llvm::Intrinsic::ID id, llvm::ArrayRef<llvm::Type*> types,
                               llvm::ArrayRef<llvm::Value*> args);
   // The address of an access of `bytes` at the i32 address `addr` + offset, bounds-checked
@@ -87,6 +91,8 @@ class FunctionTranslator {
   Error error_at(const wasm::Instr& in, std::string what) const;
 
  private:
+  void spend_fuel();
+  void check_interrupt();
   struct Frame {
     wasm::Opcode kind = wasm::Opcode::Block;  // Block, Loop, If, or End for the function
     std::vector<ValType> params, results;

@@ -54,16 +54,16 @@ class JitTier final : public runtime::Tier {
 
  private:
   Result<std::shared_ptr<CompiledModule>> code_for(const std::shared_ptr<const wasm::Module>& m,
-                                                   bool explicit_checks, bool fuel);
+                                                   bool explicit_checks, BudgetChecks checks);
   bool explicit_bounds_checks_for(const runtime::Instance& instance);
 
   JitConfig config_;
-  // By fuel mode ([1] counts fuel) and bounds-check mode ([1] explicit, [0] implicit): code
-  // with implicit checks must never run with a memory that has no guard region, and code
-  // without a fuel counter never in a store with a fuel limit, so a module may be compiled
-  // in more than one mode.
-  std::unique_ptr<ModuleCompiler> compilers_[2][2];
-  std::unordered_map<const wasm::Module*, std::shared_ptr<CompiledModule>> cache_[2][2];
+  // By budget-check mode (BudgetChecks) and bounds-check mode ([1] explicit, [0] implicit):
+  // code with implicit checks must never run with a memory that has no guard region, and
+  // code without a fuel counter or interrupt check never in a store with a fuel limit or a
+  // deadline, so a module may be compiled in more than one mode.
+  std::unique_ptr<ModuleCompiler> compilers_[3][2];
+  std::unordered_map<const wasm::Module*, std::shared_ptr<CompiledModule>> cache_[3][2];
   // Every module's code once verified: emulation, signal registration, backtraces and the
   // errors of calls (declared after the compilers, which own the code, so it goes first).
   CodeSpace code_space_;
@@ -101,9 +101,10 @@ bool JitTier::explicit_bounds_checks_for(const runtime::Instance& instance) {
 }
 
 Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
-    const std::shared_ptr<const wasm::Module>& m, bool explicit_checks, bool fuel) {
-  auto& cache = cache_[fuel][explicit_checks];
-  std::unique_ptr<ModuleCompiler>& compiler = compilers_[fuel][explicit_checks];
+    const std::shared_ptr<const wasm::Module>& m, bool explicit_checks, BudgetChecks checks) {
+  const auto mode = static_cast<size_t>(checks);
+  auto& cache = cache_[mode][explicit_checks];
+  std::unique_ptr<ModuleCompiler>& compiler = compilers_[mode][explicit_checks];
   if (auto it = cache.find(m.get()); it != cache.end()) return it->second;
   if (!compiler) {
     // Invariant 4: never generate code the host has not verified it can run.
@@ -115,7 +116,8 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
               (config_.features - config_.host_verified).names() + ")");
     }
     CompileOptions options{config_.features, config_.opt_level, explicit_checks, std::nullopt};
-    options.fuel = fuel;
+    options.fuel = checks == BudgetChecks::Fuel;
+    options.interrupt = checks == BudgetChecks::Interrupt;
     options.input_limits = config_.input_limits;
     options.threads = config_.compile_threads;
     // For the cache's artifacts, and for backtraces: their wasm offsets come from the
@@ -132,10 +134,11 @@ Result<std::shared_ptr<CompiledModule>> JitTier::code_for(
 
 Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& instance) {
   // The store's limits are fixed at its creation, so every instance of a store with a fuel
-  // limit gets fuel-counting code, and a store without one code with no counter at all.
-  const bool fuel = store.limits().counts_fuel();
+  // limit gets fuel-counting code, one with a deadline alone code that reads the interrupt
+  // flag, and a store with neither code with no check at all.
+  const BudgetChecks checks = budget_checks_for(store.limits());
   IRONCLAD_TRY_ASSIGN(auto code,
-                      code_for(instance.module, explicit_bounds_checks_for(instance), fuel));
+                      code_for(instance.module, explicit_bounds_checks_for(instance), checks));
   if (!code->compiled_for.subset_of(config_.host_verified))
     return Error::make(ErrorKind::CpuIncompatibility,
                        "jit: code compiled for " + code->compiled_for.names() +
@@ -156,7 +159,9 @@ Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& i
   for (runtime::Table* t : instance.tables) state->tables.push_back(t->view());
   ctx.tables = state->tables.data();
   ctx.type_ids = instance.type_ids.data();
-  ctx.fuel = fuel ? &fuel_left_ : nullptr;
+  ctx.fuel = checks == BudgetChecks::Fuel ? &fuel_left_ : nullptr;
+  ctx.interrupt =
+      checks == BudgetChecks::Interrupt ? store.call_budget().interrupt_flag() : nullptr;
   ctx.funcs = instance.funcs.data();
   ctx.stack_limit = &stack_limit_;
   ctx.calls_left = &calls_left_;
@@ -229,6 +234,12 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
 }
 
 }  // namespace
+
+BudgetChecks budget_checks_for(const runtime::StoreLimits& limits) {
+  if (limits.fuel > 0) return BudgetChecks::Fuel;
+  if (limits.call_timeout.count() > 0) return BudgetChecks::Interrupt;
+  return BudgetChecks::None;
+}
 
 std::optional<BoundsChecks> bounds_checks_of(runtime::Store& store,
                                              const runtime::Instance& instance) {

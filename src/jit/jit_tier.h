@@ -73,6 +73,13 @@ struct JitConfig {
 std::optional<BoundsChecks> bounds_checks_of(runtime::Store& store,
                                              const runtime::Instance& instance);
 
+// How machine code for a store checks its call budget (runtime/call_budget.h), fixed by the
+// store's limits: Fuel counts fuel (a fuel limit; the deadline is checked at each refill),
+// Interrupt reads the interrupt flag the deadline watchdog raises (a deadline alone), None
+// checks nothing (neither).
+enum class BudgetChecks : uint8_t { None = 0, Fuel = 1, Interrupt = 2 };
+BudgetChecks budget_checks_for(const runtime::StoreLimits& limits);
+
 struct CompiledModule;
 // The code an instance runs, with the mode it was compiled in (CompiledModule::fuel,
 // explicit_bounds_checks), or null when the instance is not run by a JIT tier of this store.

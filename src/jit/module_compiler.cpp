@@ -304,7 +304,13 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
   llvm_module.setDataLayout(tm->createDataLayout());
   llvm_module.setTargetTriple(kTriple);
 
-  ModuleTranslation mt{wm, context, llvm_module, {}, options.explicit_bounds_checks, options.fuel};
+  ModuleTranslation mt{wm,
+                       context,
+                       llvm_module,
+                       {},
+                       options.explicit_bounds_checks,
+                       options.fuel,
+                       options.interrupt && !options.fuel};
   mt.functions.assign(wm.func_types.size(), nullptr);
   // Line tables only (what a backtrace needs: wasm offsets, inlined calls), no types or
   // variables. Debug info does not change the machine code, only adds .debug_* sections
@@ -607,6 +613,7 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::Impl::compile(
   result->compiled_for = options.features;
   result->explicit_bounds_checks = options.explicit_bounds_checks;
   result->fuel = options.fuel;
+  result->interrupt = options.interrupt && !options.fuel;
 
   std::vector<std::unique_ptr<llvm::TargetMachine>> tms;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -642,6 +649,7 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::link(
   result->compiled_for = impl_->options.features;
   result->explicit_bounds_checks = impl_->options.explicit_bounds_checks;
   result->fuel = impl_->options.fuel;
+  result->interrupt = impl_->options.interrupt && !impl_->options.fuel;
   result->partitions = static_cast<unsigned>(objects.size());
   std::vector<uint32_t> all;
   for (uint32_t f = module->num_imported_funcs; f < module->func_types.size(); ++f)

@@ -54,6 +54,12 @@ struct CompileOptions {
   // ends the call with Exhausted at zero. Only for stores with a fuel limit: without it the
   // code has no counter at all (a test of a null pointer alone cost 4 to 21%).
   bool fuel = false;
+  // Interrupt mode (for stores with a call deadline and no fuel limit): every function entry
+  // and loop header reads VmContext::interrupt, a flag the deadline watchdog raises
+  // (runtime/deadline_watchdog.h), and calls the runtime only when it is set: a load and a
+  // branch, where fuel is a load, a subtraction and a store carried through the loop.
+  // Ignored with `fuel`, which checks the deadline itself.
+  bool interrupt = false;
   // compile() refuses (Exhausted) a module beyond these: jit_input_refusal.
   JitInputLimits input_limits{};
 };
@@ -83,6 +89,7 @@ struct CompiledModule {
   cpu::FeatureSet compiled_for;  // invariant 4: the code may use exactly these features
   bool explicit_bounds_checks = true;
   bool fuel = false;                    // CompileOptions::fuel: the code counts fuel
+  bool interrupt = false;               // CompileOptions::interrupt (and not fuel)
   std::vector<CodeBlock> code;          // every byte of it, verified
   std::vector<FunctionCode> functions;  // wasm functions that kept a body (not fully inlined)
   verify::UsageReport usage;            // instruction counts per ISA extension, set and feature

@@ -115,6 +115,15 @@ void ironclad_jit_fuel_refill(VmContext* ctx) {
   jit::unwind_host_error(error);
 }
 
+void ironclad_jit_interrupt(VmContext* ctx) {
+  // The watchdog raised the flag: the budget decides by the clock (a flag raised for an
+  // earlier call's deadline is lowered and the code goes on).
+  ironclad::runtime::CallBudget& budget = ctx->store->call_budget();
+  if (budget.interrupted()) return;
+  ironclad::Error error = budget.exhausted_error();
+  jit::unwind_host_error(error);
+}
+
 void ironclad_jit_call(VmContext* ctx, FunctionInstance* func, uint8_t* slots) {
   // Not a C++ object with a destructor in sight of the unwinding: Error is moved out by
   // unwind_host_error before siglongjmp, leaving an empty shell.
@@ -240,14 +249,14 @@ std::vector<HelperSymbol> trap_helpers(std::index_sequence<k...>) {
 std::span<const HelperSymbol> runtime_helpers() {
 #define HELPER(name) HelperSymbol{#name, reinterpret_cast<void*>(&name)}
   static const HelperSymbol kHelpers[] = {
-      HELPER(ironclad_jit_fuel_refill), HELPER(ironclad_jit_call),
-      HELPER(ironclad_jit_memory_grow), HELPER(ironclad_jit_memory_fill),
-      HELPER(ironclad_jit_memory_copy), HELPER(ironclad_jit_memory_init),
-      HELPER(ironclad_jit_data_drop),   HELPER(ironclad_jit_table_get),
-      HELPER(ironclad_jit_table_set),   HELPER(ironclad_jit_table_size),
-      HELPER(ironclad_jit_table_grow),  HELPER(ironclad_jit_table_fill),
-      HELPER(ironclad_jit_table_copy),  HELPER(ironclad_jit_table_init),
-      HELPER(ironclad_jit_elem_drop),
+      HELPER(ironclad_jit_fuel_refill), HELPER(ironclad_jit_interrupt),
+      HELPER(ironclad_jit_call),        HELPER(ironclad_jit_memory_grow),
+      HELPER(ironclad_jit_memory_fill), HELPER(ironclad_jit_memory_copy),
+      HELPER(ironclad_jit_memory_init), HELPER(ironclad_jit_data_drop),
+      HELPER(ironclad_jit_table_get),   HELPER(ironclad_jit_table_set),
+      HELPER(ironclad_jit_table_size),  HELPER(ironclad_jit_table_grow),
+      HELPER(ironclad_jit_table_fill),  HELPER(ironclad_jit_table_copy),
+      HELPER(ironclad_jit_table_init),  HELPER(ironclad_jit_elem_drop),
   };
 #undef HELPER
   static const std::vector<HelperSymbol> all = [] {

@@ -43,6 +43,9 @@ extern "C" {
 // The fuel counter reached zero: refills it from the call's budget, or ends the call with the
 // budget's error (Exhausted: fuel spent; Timeout: the deadline passed).
 void ironclad_jit_fuel_refill(ironclad::jit::VmContext* ctx);
+// The interrupt flag was raised (code in interrupt mode): returns when the deadline has not
+// passed, or ends the call with the budget's Timeout error.
+void ironclad_jit_interrupt(ironclad::jit::VmContext* ctx);
 void ironclad_jit_call(ironclad::jit::VmContext* ctx, ironclad::runtime::FunctionInstance* func,
                        uint8_t* slots);
 uint32_t ironclad_jit_memory_grow(ironclad::jit::VmContext* ctx, uint32_t delta);

@@ -4,6 +4,7 @@
 // holds only pointers and plain integers.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -31,6 +32,10 @@ struct VmContext {
   // the interpreter's limit too), shared by every instance of the store: decremented at each
   // function's entry (zero: CallStackExhausted), incremented at its return.
   int64_t* calls_left = nullptr;
+  // The store's interrupt flag (runtime::CallBudget::interrupt_flag): nonzero once the
+  // running call's deadline may have passed. Only code compiled with
+  // CompileOptions::interrupt reads it, at function entries and loop headers; null otherwise.
+  std::atomic<uint32_t>* interrupt = nullptr;
 };
 
 namespace ctx_offset {
@@ -43,6 +48,7 @@ inline constexpr size_t kTables = offsetof(VmContext, tables);
 inline constexpr size_t kTypeIds = offsetof(VmContext, type_ids);
 inline constexpr size_t kFuel = offsetof(VmContext, fuel);
 inline constexpr size_t kCallsLeft = offsetof(VmContext, calls_left);
+inline constexpr size_t kInterrupt = offsetof(VmContext, interrupt);
 }  // namespace ctx_offset
 
 // How values cross between generated code and C++ (entry wrappers, calls through a

@@ -89,5 +89,27 @@ TEST(ArtifactRoundTrip, FuelModeIsRecordedAndMustMatch) {
   EXPECT_TRUE(loaded->code->fuel);
 }
 
+TEST(ArtifactRoundTrip, InterruptModeIsRecordedAndMustMatch) {
+  CompileOptions interrupt = test_options();
+  interrupt.interrupt = true;
+  CompileOptions fueled = test_options();
+  fueled.fuel = true;
+  auto decoded =
+      decode_artifact(encode_artifact(compile_artifact(interrupt), test_key()), test_key());
+  ASSERT_TRUE(decoded.ok()) << decoded.error().describe();
+  EXPECT_TRUE(decoded->header.interrupt);
+  EXPECT_FALSE(decoded->header.fuel);
+  EXPECT_TRUE(artifact_matches(decoded->header, interrupt));
+  // Code that reads the flag is used for a deadline alone: neither for a store with no
+  // deadline (it would call the runtime for nothing) nor for one with fuel (no counter).
+  EXPECT_FALSE(artifact_matches(decoded->header, test_options()));
+  EXPECT_FALSE(artifact_matches(decoded->header, fueled));
+  EXPECT_FALSE(artifact_matches(compile_artifact(test_options()).header, interrupt));
+  auto loaded = load_artifact(encode_artifact(*decoded, test_key()), host_verified(), test_key());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+  EXPECT_TRUE(loaded->code->interrupt);
+  EXPECT_FALSE(loaded->code->fuel);
+}
+
 }  // namespace
 }  // namespace ironclad::jit::testing

@@ -134,14 +134,16 @@ TEST(JitFuel, StoresWithoutALimitRunCodeWithoutTheCounter) {
   ASSERT_NE(fueled_code, nullptr);
   EXPECT_FALSE(plain_code->fuel);
   EXPECT_TRUE(fueled_code->fuel);
-  // A deadline alone needs the counter too: it is where the clock is read.
+  // A deadline alone needs no counter: its code reads the interrupt flag
+  // (tests/jit/interrupt_test.cpp).
   runtime::StoreLimits timed_limits;
   timed_limits.call_timeout = std::chrono::seconds(60);
   Harness timed("interp_traps", test_config(), timed_limits);
   timed.instantiate();
   const CompiledModule* timed_code = compiled_code_of(timed.store, *timed.instance);
   ASSERT_NE(timed_code, nullptr);
-  EXPECT_TRUE(timed_code->fuel);
+  EXPECT_FALSE(timed_code->fuel);
+  EXPECT_TRUE(timed_code->interrupt);
 }
 
 // The relocatable objects of the fixture compiled in one fuel mode. Only code that counts
