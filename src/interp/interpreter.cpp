@@ -92,7 +92,7 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
                                const Value* args, Value* results) {
   if (func.is_host()) {
     // Called directly from the host: its own call, with its own deadline.
-    if (ctx_.native_depth == 0 && store.limits().counts_fuel())
+    if (ctx_.native_depth == 0 && options_.begins_budgets && store.limits().counts_fuel())
       store.call_budget().begin(store.limits().fuel, store.limits().call_timeout);
     runtime::HostContext hc{store, nullptr};
     return func.host(hc, args, results);
@@ -109,7 +109,8 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
     ctx_.counts_fuel = store.limits().counts_fuel();
     ctx_.fuel = 0;
     if (ctx_.counts_fuel) {
-      store.call_budget().begin(store.limits().fuel, store.limits().call_timeout);
+      if (options_.begins_budgets)
+        store.call_budget().begin(store.limits().fuel, store.limits().call_timeout);
       store.call_budget().refill(ctx_.fuel);
     }
   }

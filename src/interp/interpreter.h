@@ -30,6 +30,12 @@ struct InterpreterOptions {
   // the hottest functions first. Off for the interpreter tier alone.
   bool count_loops = false;
 
+  // Each call from the host begins the store's call budget (fuel, deadline). False when an
+  // enclosing tier begins it (the tiered tier: a call from the host may enter machine code
+  // first and reach the interpreter nested, where a new budget would restart the deadline);
+  // the interpreter then only refills its counter from the running budget.
+  bool begins_budgets = true;
+
   // The defaults, with IRONCLAD_INTERP_PLAIN=1 in the environment turning `optimize` off:
   // every interpreter a process makes (the CLI's, the extension host's, a component's)
   // then runs the plain lowering.

@@ -32,6 +32,8 @@ struct InstanceState {
   std::unique_ptr<jit::JitFunction[]> functions;  // by defined-function index
   uint64_t no_memory_size = 0;
   bool explicit_checks = true;
+  // The store has a call deadline: the code reads its interrupt flag (jit::BudgetChecks).
+  bool interrupt = false;
 };
 
 struct Job {
@@ -55,6 +57,9 @@ class TieredTier final : public runtime::Tier {
     config_.interp.on_first_call = [this](runtime::FunctionInstance& f) { on_first_call(f); };
     // Loop iterations count in the heat that orders the compile queue.
     config_.interp.count_loops = true;
+    // A call from the host may enter machine code and reach the interpreter nested: this
+    // tier begins each call's budget (call()).
+    config_.interp.begins_budgets = false;
     held_ = config_.start_held;
     interp_ = std::make_unique<interp::Interpreter>(config_.interp);
     // Invariant 4: never generate code the host has not verified it can run. Without that,
@@ -114,9 +119,10 @@ class TieredTier final : public runtime::Tier {
   TieredConfig config_;
   std::string refusal_;  // why nothing is compiled, when nothing may be
   std::unique_ptr<interp::Interpreter> interp_;
-  // By bounds-check mode ([1] explicit): used by the compiling thread only. Declared before
-  // the code space, whose code they own, so they outlive it.
-  std::unique_ptr<jit::ModuleCompiler> compilers_[2];
+  // By interrupt mode ([1]: a store with a deadline) and bounds-check mode ([1] explicit):
+  // used by the compiling thread only. Declared before the code space, whose code they own,
+  // so they outlive it.
+  std::unique_ptr<jit::ModuleCompiler> compilers_[2][2];
   std::unique_ptr<jit::CodeSpace> code_space_;
 
   // Store-thread state of calls into machine code (as in the JIT tier): the running
@@ -125,6 +131,9 @@ class TieredTier final : public runtime::Tier {
   int64_t calls_left_ = 0;
   uintptr_t outermost_entry_ = 0;
   unsigned jit_calls_running_ = 0;
+  // Calls running through call(): from the host, and crossings between the tiers. Zero at
+  // entry: a call from the host, which begins the store's call budget.
+  unsigned calls_running_ = 0;
 
   std::mutex mutex_;  // everything below
   std::condition_variable work_cv_, idle_cv_;
@@ -145,14 +154,16 @@ bool TieredTier::explicit_bounds_checks_for(const runtime::Instance& instance) {
 }
 
 Result<void> TieredTier::on_instantiate(runtime::Store& store, runtime::Instance& instance) {
-  // Code without a fuel counter never runs in a store with a fuel limit or a deadline (the
-  // deadline is checked where fuel is spent): such a store stays in the interpreter
-  // (fuel-counting batches are left for later, docs/tiering.md).
-  if (!refusal_.empty() || store.limits().counts_fuel()) return {};
+  // A store with a fuel limit stays in the interpreter (fuel-counting batches are left for
+  // later, docs/tiering.md); one with a call deadline alone gets code that reads the store's
+  // interrupt flag, as the JIT tier's does.
+  const jit::BudgetChecks checks = jit::budget_checks_for(store.limits());
+  if (!refusal_.empty() || checks == jit::BudgetChecks::Fuel) return {};
   const wasm::Module& m = *instance.module;
   auto state = std::make_unique<InstanceState>();
   state->instance = &instance;
   state->explicit_checks = explicit_bounds_checks_for(instance);
+  state->interrupt = checks == jit::BudgetChecks::Interrupt;
   jit::VmContext& ctx = state->ctx;
   if (!instance.memories.empty()) {
     ctx.memory_base = instance.memories[0]->base;
@@ -166,6 +177,7 @@ Result<void> TieredTier::on_instantiate(runtime::Store& store, runtime::Instance
   ctx.tables = state->tables.data();
   ctx.type_ids = instance.type_ids.data();
   ctx.fuel = nullptr;
+  ctx.interrupt = state->interrupt ? store.call_budget().interrupt_flag() : nullptr;
   ctx.funcs = instance.funcs.data();
   ctx.stack_limit = &stack_limit_;
   ctx.calls_left = &calls_left_;
@@ -290,11 +302,13 @@ std::vector<Job> TieredTier::take_batch() {
 
 Result<std::shared_ptr<jit::CompiledModule>> TieredTier::compile(const std::vector<Job>& jobs) {
   InstanceState& state = *jobs.front().state;
-  std::unique_ptr<jit::ModuleCompiler>& compiler = compilers_[state.explicit_checks];
+  std::unique_ptr<jit::ModuleCompiler>& compiler =
+      compilers_[state.interrupt][state.explicit_checks];
   if (!compiler) {
     jit::CompileOptions options{config_.jit.features, config_.jit.opt_level,
                                 state.explicit_checks, std::nullopt};
     options.input_limits = config_.jit.input_limits;
+    options.interrupt = state.interrupt;
     // Backtraces read the objects' line tables (debug_lines.h).
     options.keep_objects = true;
     IRONCLAD_TRY_ASSIGN(compiler, jit::ModuleCompiler::create(options));
@@ -383,6 +397,15 @@ Result<void> TieredTier::call_jit(runtime::Store& store, runtime::FunctionInstan
 Result<void> TieredTier::call(runtime::Store& store, runtime::FunctionInstance& func,
                               const Value* args, Value* results) {
   deliver_notes();
+  // Calls from the host and calls crossing between the tiers all come here: the outermost
+  // begins the call's budget (its deadline), which the nested ones share.
+  if (calls_running_ == 0 && store.limits().counts_fuel())
+    store.call_budget().begin(store.limits().fuel, store.limits().call_timeout);
+  ++calls_running_;
+  struct Leave {
+    unsigned& n;
+    ~Leave() { --n; }
+  } leave{calls_running_};
   if (func.is_host()) {
     if (!func.host) return Error::make(ErrorKind::Usage, "host function without a body");
     runtime::HostContext hc{store, nullptr};

@@ -2,6 +2,7 @@
 // code in both directions give the interpreter's results, traps and backtraces; functions
 // move to machine code at their next call once compiled (on the calling thread or in the
 // background); what stays in the interpreter (fuel, functions not allowed to compile).
+#include <atomic>
 #include <bit>
 #include <chrono>
 #include <sstream>
@@ -226,23 +227,54 @@ TEST(TieredFuel, AStoreWithAFuelLimitStaysInTheInterpreter) {
   EXPECT_EQ(stats_of(h.store).functions_compiled, 0u);
 }
 
-// A deadline is checked where fuel is spent, so a store with one stays in the interpreter
-// too: code that never stops ends at the deadline, and the store serves the next call.
-TEST(TieredFuel, AStoreWithADeadlineStaysInTheInterpreter) {
+// A store with a deadline alone tiers up: its machine code reads the store's interrupt flag
+// (jit::BudgetChecks::Interrupt), so code that never stops ends at the deadline in either
+// tier, and the store serves the next call.
+TEST(TieredFuel, AStoreWithADeadlineTiersUpAndItsMachineCodeStopsAtTheDeadline) {
   runtime::StoreLimits limits;
   limits.call_timeout = std::chrono::milliseconds(50);
-  Harness h("tiered_calls", make_tiered_tier(sync_config()), limits);
+  // Compiled in the background: a synchronous compile would count against the call's 50 ms.
+  Harness h("tiered_calls", make_tiered_tier(background_config()), limits);
   h.instantiate();
   EXPECT_EQ(h.i32("even", {I32(10)}), 1u);
-  EXPECT_EQ(h.i32("even", {I32(10)}), 1u);
-  // Checked before the second spin: machine code without the counter would spin forever.
-  ASSERT_EQ(stats_of(h.store).functions_compiled, 0u);
+  // The first spin runs in the interpreter (its compile is queued at that call), the second
+  // in machine code: both end at the deadline.
   for (int i = 0; i < 2; ++i) {
     auto r = h.call("spin", {});
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().kind, ErrorKind::Timeout) << r.error().describe();
+    wait_for_compiles(h.store.tier());
+    ASSERT_EQ(stats_of(h.store).functions_failed, 0u);
   }
+  auto spin = h.instance->get_export("spin");
+  ASSERT_TRUE(spin.ok());
+  EXPECT_NE(std::atomic_ref<void*>(spin->func->jit_code).load(), nullptr)
+      << "spin has machine code: the second call ran it";
   EXPECT_EQ(h.i32("even", {I32(10)}), 1u);
+}
+
+// The deadline covers the whole call from the host: machine code calling into the
+// interpreter at every iteration must not restart it at each crossing (the interpreter
+// nested in machine code once began a new budget there, and the loop ran to its end).
+TEST(TieredFuel, CrossingsIntoTheInterpreterKeepTheCallsDeadline) {
+  runtime::StoreLimits limits;
+  limits.call_timeout = std::chrono::milliseconds(50);
+  TieredConfig c = background_config();
+  c.may_compile = [](const runtime::FunctionInstance& f) { return f.func_index == 1; };
+  Harness h("tiered_deadline", make_tiered_tier(std::move(c)), limits);
+  h.instantiate();
+  EXPECT_EQ(h.i32("loop_calling", {I32(3)}), 5u);  // 0 + 1 + 4, and queued
+  wait_for_compiles(h.store.tier());
+  ASSERT_EQ(stats_of(h.store).functions_compiled, 1u);
+  // Minutes of crossings without a deadline (each about a microsecond). Restarted at each
+  // crossing, the deadline would pass only at a crossing slower than 50 ms: seconds late.
+  auto start = std::chrono::steady_clock::now();
+  auto r = h.call("loop_calling", {I32(2'000'000'000)});
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r.ok()) << "ran to its end: the deadline was restarted";
+  EXPECT_EQ(r.error().kind, ErrorKind::Timeout) << r.error().describe();
+  EXPECT_LT(took, std::chrono::seconds(5)) << "the deadline was restarted at the crossings";
+  EXPECT_EQ(h.i32("loop_calling", {I32(3)}), 5u);
 }
 
 // Features the host has not verified are never compiled for (invariant 4): everything runs
