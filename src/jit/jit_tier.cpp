@@ -10,6 +10,7 @@
 #include "ironclad/signals.h"
 #include "jit/artifact_cache.h"
 #include "jit/code_space.h"
+#include "jit/instance_context.h"
 #include "jit/module_compiler.h"
 #include "jit/runtime_helpers.h"
 #include "jit/vm_context.h"
@@ -30,12 +31,9 @@ BoundsChecks bounds_checks_from_environment(BoundsChecks configured) {
 }
 
 struct InstanceState {
-  VmContext ctx;
-  std::vector<void*> globals;
-  std::vector<const runtime::Table::View*> tables;  // what VmContext::tables points at
+  InstanceContext context;
   std::unique_ptr<JitFunction[]> functions;
   std::shared_ptr<CompiledModule> code;
-  uint64_t no_memory_size = 0;  // what memory_size points at for a module without memory
 };
 
 class JitTier final : public runtime::Tier {
@@ -147,29 +145,10 @@ Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& i
   const wasm::Module& m = *instance.module;
   auto state = std::make_unique<InstanceState>();
   state->code = code;
-  VmContext& ctx = state->ctx;
-  if (!instance.memories.empty()) {
-    ctx.memory_base = instance.memories[0]->base;
-    ctx.memory_size = &instance.memories[0]->size_bytes;
-  } else {
-    ctx.memory_size = &state->no_memory_size;
-  }
-  for (runtime::Global* g : instance.globals) state->globals.push_back(&g->value.i64);
-  ctx.globals = state->globals.data();
-  for (runtime::Table* t : instance.tables) state->tables.push_back(t->view());
-  ctx.tables = state->tables.data();
-  ctx.type_ids = instance.type_ids.data();
-  ctx.fuel = checks == BudgetChecks::Fuel ? &fuel_left_ : nullptr;
-  ctx.interrupt =
-      checks == BudgetChecks::Interrupt ? store.call_budget().interrupt_flag() : nullptr;
-  ctx.funcs = instance.funcs.data();
-  ctx.stack_limit = &stack_limit_;
-  ctx.calls_left = &calls_left_;
-  ctx.instance = &instance;
-  ctx.store = &store;
+  state->context.fill(store, instance, checks, {&fuel_left_, &stack_limit_, &calls_left_});
   state->functions = std::make_unique<JitFunction[]>(m.bodies.size());
   for (size_t i = 0; i < m.bodies.size(); ++i) {
-    state->functions[i] = JitFunction{code->entries[i], &state->ctx};
+    state->functions[i] = JitFunction{code->entries[i], &state->context.ctx};
     instance.funcs[m.num_imported_funcs + i]->jit_code = &state->functions[i];
   }
   instance.tier_state = state.release();

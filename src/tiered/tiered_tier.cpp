@@ -15,6 +15,7 @@
 
 #include "ironclad/signals.h"
 #include "jit/code_space.h"
+#include "jit/instance_context.h"
 #include "jit/module_compiler.h"
 #include "jit/vm_context.h"
 #include "runtime/activation.h"
@@ -26,11 +27,8 @@ namespace {
 // entry of each of the instance's functions once published.
 struct InstanceState {
   runtime::Instance* instance = nullptr;
-  jit::VmContext ctx;
-  std::vector<void*> globals;
-  std::vector<const runtime::Table::View*> tables;
+  jit::InstanceContext context;
   std::unique_ptr<jit::JitFunction[]> functions;  // by defined-function index
-  uint64_t no_memory_size = 0;
   bool explicit_checks = true;
   // The store has a call deadline: the code reads its interrupt flag (jit::BudgetChecks).
   bool interrupt = false;
@@ -164,25 +162,7 @@ Result<void> TieredTier::on_instantiate(runtime::Store& store, runtime::Instance
   state->instance = &instance;
   state->explicit_checks = explicit_bounds_checks_for(instance);
   state->interrupt = checks == jit::BudgetChecks::Interrupt;
-  jit::VmContext& ctx = state->ctx;
-  if (!instance.memories.empty()) {
-    ctx.memory_base = instance.memories[0]->base;
-    ctx.memory_size = &instance.memories[0]->size_bytes;
-  } else {
-    ctx.memory_size = &state->no_memory_size;
-  }
-  for (runtime::Global* g : instance.globals) state->globals.push_back(&g->value.i64);
-  ctx.globals = state->globals.data();
-  for (runtime::Table* t : instance.tables) state->tables.push_back(t->view());
-  ctx.tables = state->tables.data();
-  ctx.type_ids = instance.type_ids.data();
-  ctx.fuel = nullptr;
-  ctx.interrupt = state->interrupt ? store.call_budget().interrupt_flag() : nullptr;
-  ctx.funcs = instance.funcs.data();
-  ctx.stack_limit = &stack_limit_;
-  ctx.calls_left = &calls_left_;
-  ctx.instance = &instance;
-  ctx.store = &store;
+  state->context.fill(store, instance, checks, {nullptr, &stack_limit_, &calls_left_});
   state->functions = std::make_unique<jit::JitFunction[]>(m.bodies.size());
   instance.tier_state = state.release();
   return {};
@@ -346,7 +326,7 @@ void TieredTier::compile_and_publish(const std::vector<Job>& jobs) {
     const uint32_t defined = job.func_index - m.num_imported_funcs;
     jit::EntryFn entry = (*code)->entries[defined];
     if (!entry) continue;
-    state.functions[defined] = jit::JitFunction{entry, &state.ctx};
+    state.functions[defined] = jit::JitFunction{entry, &state.context.ctx};
     // Publication: the entry is written before the pointer that makes it reachable.
     std::atomic_ref<void*>(state.instance->funcs[job.func_index]->jit_code)
         .store(&state.functions[defined], std::memory_order_release);
