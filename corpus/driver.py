@@ -33,6 +33,10 @@ SKIP = 77
 # The tiers: name -> how to run FILE.wasm ARGS (see tier_argv). Order is the table's order.
 TIERS = ["interp", "jit-conservative", "jit-native", "jit-baseline", "jit-sse2",
          "jit-artifact", "node"]
+# Not in the default list: the same runs under a call deadline far beyond any run
+# (`--timeout 1000`), to check the results under the deadline's checks and to measure their
+# cost against the columns without (docs/benchmarks.md, "The cost of a call deadline").
+DEADLINE_TIERS = ["interp-deadline", "jit-deadline"]
 # --quick (make test) runs four of them: the interpreter, the JIT at its two ends (SSE2 only;
 # conservative, through an artifact, so the artifact path is covered too) and node. Each
 # JIT configuration compiles the whole module with LLVM, which is most of a quick run's time.
@@ -42,6 +46,8 @@ JIT_FLAGS = {
     "jit-native": ["--tier", "jit", "--policy", "native"],
     "jit-baseline": ["--tier", "jit", "--policy", "baseline"],
     "jit-sse2": ["--tier", "jit", "--cpu", "x86-64-v1"],
+    "jit-deadline": ["--tier", "jit", "--policy", "conservative", "--timeout", "1000"],
+    "interp-deadline": ["--tier", "interp", "--timeout", "1000"],
 }
 
 
@@ -363,8 +369,8 @@ def cmd_check(args):
     progs = select(args)
     tiers = args.tiers.split(",") if args.tiers else (QUICK_TIERS if args.quick else TIERS)
     for t in tiers:
-        if t not in TIERS:
-            sys.exit("driver: unknown tier %s (known: %s)" % (t, ", ".join(TIERS)))
+        if t not in TIERS + DEADLINE_TIERS:
+            sys.exit("driver: unknown tier %s (known: %s)" % (t, ", ".join(TIERS + DEADLINE_TIERS)))
     ctx = Ctx()
     ctx.src, ctx.out_root, ctx.quick = src, args.out, args.quick
     ctx.run_root = os.path.join(args.out, "runs")
@@ -403,16 +409,24 @@ def cmd_check(args):
         best = {}
         ref = None
         failed = {}
-        for rnd in range(args.runs):
+        # --warm: one data directory per tier for all rounds, and a first round not timed:
+        # the JIT's code comes from its cache, so the times are the code's, not LLVM's.
+        warm_dirs = {t: tempfile.mkdtemp(prefix="%s-" % t, dir=data_root) for t in tiers} \
+            if args.warm else {}
+        for rnd in range(-1 if args.warm else 0, args.runs):
             for tier in ["native"] + tiers:
                 if tier in failed:
                     continue
-                # A fresh JIT data directory per tier and round: the JIT compiles each binary
-                # once per round (the code cache serves the program's later steps), so
-                # every round measures the same thing.
-                ctx.data_dir = tempfile.mkdtemp(prefix="%s-" % tier, dir=data_root)
+                # Without --warm, a fresh JIT data directory per tier and round: the JIT
+                # compiles each binary once per round (the code cache serves the program's
+                # later steps), so every round measures the same thing.
+                ctx.data_dir = warm_dirs.get(tier) or tempfile.mkdtemp(prefix="%s-" % tier,
+                                                                      dir=data_root)
                 lines, secs, error = run_tier(prog, tier, ctx)
-                shutil.rmtree(ctx.data_dir, ignore_errors=True)
+                if tier not in warm_dirs:
+                    shutil.rmtree(ctx.data_dir, ignore_errors=True)
+                if rnd < 0 and not error:
+                    continue  # the warm-up round: checked below in the timed rounds
                 if tier == "native":
                     if error:
                         failed[tier] = error
@@ -543,6 +557,9 @@ def main():
                     help="smaller workloads where a recipe has quick_args, and the tiers %s "
                          "unless --tiers says otherwise (make test)" % ",".join(QUICK_TIERS))
     ap.add_argument("--runs", type=int, default=1, help="best of N timed runs per cell")
+    ap.add_argument("--warm", action="store_true",
+                    help="one code cache per tier and an untimed first round: times without "
+                         "the JIT's compile (for comparing generated code)")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "corpus"))
     ap.add_argument("--sources", default=default_sources())
     ap.add_argument("--ironclad", default=os.path.join(ROOT, "build", "src", "cli", "ironclad"))
