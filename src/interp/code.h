@@ -123,6 +123,10 @@ struct ExecContext {
 
   uint64_t fuel = 0;  // units left in the current slice (runtime/call_budget.h) when counting
   bool counts_fuel = false;  // StoreLimits::counts_fuel(): fuel or a deadline
+  // A fuel limit (not a deadline alone): bulk operations spend fuel by size. With a deadline
+  // alone the counter only times the clock's reads, as the JIT's interrupt-mode code does
+  // not charge them either: a charge per memcpy cost lz4 8%.
+  bool charges_bulk = false;
 
   // Set when a run ends with Status::Trap / Status::Error.
   TrapKind trap_kind = TrapKind::None;

@@ -28,11 +28,12 @@ namespace ironclad::interp {
 // Records an error (moved into the context) at `ip` and ends the run.
 [[gnu::cold, gnu::noinline]] Status raise_error(ExecContext* ctx, const Word* ip, Error error);
 // A bulk operation touching `bytes` bytes spends fuel by size (runtime/call_budget.h) when the
-// call counts fuel: Status::Done, or the budget's error raised (Exhausted, Timeout).
+// store has a fuel limit (ExecContext::charges_bulk): Status::Done, or the budget's error
+// raised (Exhausted, Timeout).
 [[gnu::noinline]] Status charge_bulk(ExecContext* ctx, const Word* ip, uint64_t bytes);
 #define IRONCLAD_CHARGE_BULK(bytes)                                                                \
   do {                                                                                             \
-    if (ctx->counts_fuel)                                                                          \
+    if (ctx->charges_bulk)                                                                         \
       if (Status charged = charge_bulk(ctx, ip, (bytes)); charged != Status::Done) return charged; \
   } while (0)
 

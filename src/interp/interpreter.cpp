@@ -107,6 +107,7 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
     // Fuel and the deadline: each call from the host gets the whole budget; the counter the
     // code spends from is refilled from it (runtime/call_budget.h).
     ctx_.counts_fuel = store.limits().counts_fuel();
+    ctx_.charges_bulk = store.limits().fuel > 0;
     ctx_.fuel = 0;
     if (ctx_.counts_fuel) {
       if (options_.begins_budgets)

@@ -2,8 +2,8 @@
 
 namespace ironclad::jit {
 
-void InstanceContext::fill(runtime::Store& store, runtime::Instance& instance,
-                           BudgetChecks checks, const StoreCounters& counters) {
+void InstanceContext::fill(runtime::Store& store, runtime::Instance& instance, BudgetChecks checks,
+                           const StoreCounters& counters) {
   if (!instance.memories.empty()) {
     ctx.memory_base = instance.memories[0]->base;
     ctx.memory_size = &instance.memories[0]->size_bytes;

@@ -13,7 +13,7 @@ namespace ironclad::jit {
 
 // The per-store fields of a VmContext: owned by the tier, shared by the store's instances.
 struct StoreCounters {
-  uint64_t* fuel = nullptr;               // for BudgetChecks::Fuel code
+  uint64_t* fuel = nullptr;  // for BudgetChecks::Fuel code
   const uintptr_t* stack_limit = nullptr;
   int64_t* calls_left = nullptr;
 };
