@@ -75,7 +75,9 @@ struct Incident {
 
 // A limit an extension ran into: a call stopped at its deadline (ErrorKind::Timeout), or a
 // memory.grow / table.grow the memory cap refused (the guest got -1; the call went on). Not
-// a fault: nothing is demoted or quarantined and no crash report is written for it.
+// a fault: nothing is demoted. It is counted in the quarantine database's limits table
+// (`ironclad ext status`) and written as a limit report (kind "Timeout" or "MemoryLimit") to
+// the crash report directory, rate-limited (HostConfig::limit_report_interval).
 struct LimitHit {
   std::chrono::system_clock::time_point when;
   std::string export_name;  // the call it happened in
@@ -123,6 +125,10 @@ struct HostEvent {
   // execute vpmullq (AVX512DQ+AVX512VL)".
   std::string message;
   std::optional<Incident> incident;  // Restarted, Disabled
+  // Timeout, MemoryRefused: the limit report written for it in the crash report directory;
+  // empty when none was (at most one per extension version and kind per
+  // HostConfig::limit_report_interval, and none without a crash store).
+  std::filesystem::path limit_report;
 };
 
 struct HostConfig {
@@ -144,6 +150,11 @@ struct HostConfig {
   // The most crash reports kept in <data_dir>/crashes: a new report beyond it removes the
   // oldest, a group's newest last (docs/crash-reports.md, "Retention"). 0: no limit.
   uint64_t crash_report_limit = 1000;
+  // A timeout or a memory refusal writes a limit report there, but at most one per extension
+  // version and kind within this time, across the processes sharing the data directory: a
+  // runaway extension must not fill the directory (docs/crash-reports.md, "Limit reports").
+  // 0: a report every time.
+  std::chrono::seconds limit_report_interval{3600};
   // Compiled JIT code is kept in `code_cache_dir` (empty: <data_dir>/code-cache), signed with
   // the key in <data_dir>/artifact.key (created, mode 0600; one not owned by this user or
   // readable by others turns the cache off with a warning), so the next

@@ -103,6 +103,9 @@ struct ZedHostConfig {
   // Time a process the extension runs (run-command, npm) may take.
   std::chrono::milliseconds process_timeout{60'000};
   bool write_crash_reports = true;
+  // At most one limit report (a timeout, a memory refusal) per extension version and kind in
+  // this time (HostConfig::limit_report_interval); 0: a report every time.
+  std::chrono::seconds limit_report_interval{3600};
   bool code_cache = true;
   // The JIT's optimisation level, 0..3 (tests that only need code to run use 0).
   int jit_opt_level = 2;

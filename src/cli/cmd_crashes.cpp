@@ -85,6 +85,8 @@ void print_groups_json(const std::vector<host::CrashGroup>& groups) {
                    {"first_seen", g.first_seen},
                    {"last_seen", g.last_seen},
                    {"kind", g.kind},
+                   // "limit": a timeout or a memory refusal at the cap (not a fault).
+                   {"category", host::is_limit_report_kind(g.kind) ? "limit" : "fault"},
                    {"extension_id", g.extension_id},
                    {"summary", g.summary},
                    {"latest_report_id", g.latest_report_id}});
@@ -120,20 +122,28 @@ int run_list(const CrashesArgs& args) {
   }
   fmt::print("{:<16}  {:>5}  {:<19}  {:<19}  {:<18}  {:<16}  {}\n", "FINGERPRINT", "COUNT",
              "FIRST SEEN (UTC)", "LAST SEEN (UTC)", "KIND", "EXTENSION", "SUMMARY");
-  uint64_t reports = 0;
+  uint64_t reports = 0, limit_reports = 0;
   for (const host::CrashGroup& g : *groups) {
     reports += g.count;
+    if (host::is_limit_report_kind(g.kind)) limit_reports += g.count;
     // The fields come from the index in the data directory: printable() text only.
     fmt::print("{:<16}  {:>5}  {:<19}  {:<19}  {:<18}  {:<16}  {}\n", printable(g.fingerprint),
                g.count, utc_time(g.first_seen), utc_time(g.last_seen), printable(g.kind),
                g.extension_id.empty() ? "-" : printable(g.extension_id),
                clip(printable(g.summary), 80));
   }
+  // Kinds Timeout and MemoryLimit are limits doing their job, not faults: said once here.
+  std::string limits_note =
+      limit_reports == 0 ? ""
+                         : fmt::format(
+                               ", {} of them limit report{} (Timeout, MemoryLimit: a limit doing "
+                               "its job, not a fault)",
+                               limit_reports, limit_reports == 1 ? "" : "s");
   fmt::print(
-      "\n{} report{} in {} group{} ({}); `ironclad crashes show FINGERPRINT` prints "
+      "\n{} report{} in {} group{} ({}){}; `ironclad crashes show FINGERPRINT` prints "
       "a group's newest report\n",
       reports, reports == 1 ? "" : "s", groups->size(), groups->size() == 1 ? "" : "s",
-      dir.string());
+      dir.string(), limits_note);
   return exit_status::kOk;
 }
 

@@ -6,10 +6,11 @@
 #include <vector>
 
 #include "cli/exit_status.h"
-#include "cli/terminal_text.h"
 #include "cli/ext_commands.h"
 #include "cli/ext_describe.h"
 #include "cli/ext_options.h"
+#include "cli/terminal_text.h"
+#include "host/quarantine.h"
 
 namespace ironclad::cli {
 namespace {
@@ -27,7 +28,17 @@ int list(const ListOptions& o) {
   }
   std::vector<Error> errors;
   std::vector<Extension*> loaded = (*host)->load_all(o.dir, &errors);
-  for (Extension* ext : loaded) print_extension(stdout, ext->manifest(), ext->status());
+  // The limits each one hit in earlier runs (the host opened the same quarantine: any
+  // problem with it was a warning event already).
+  std::vector<host::LimitRecord> recorded;
+  if (!loaded.empty()) {
+    auto quarantine = host::Quarantine::open((*host)->data_dir());
+    if (quarantine.ok()) {
+      auto limits = (*quarantine)->limits();
+      if (limits.ok()) recorded = std::move(*limits);
+    }
+  }
+  for (Extension* ext : loaded) print_extension(stdout, ext->manifest(), ext->status(), recorded);
   std::fflush(stdout);
   // One line each, naming the file, the key and the problem (the host's messages do).
   for (const Error& e : errors)

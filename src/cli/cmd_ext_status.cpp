@@ -13,9 +13,10 @@
 #include <vector>
 
 #include "cli/exit_status.h"
-#include "cli/terminal_text.h"
 #include "cli/ext_commands.h"
+#include "cli/ext_describe.h"
 #include "cli/ext_options.h"
+#include "cli/terminal_text.h"
 #include "host/crash_report.h"
 #include "host/quarantine.h"
 #include "host/recovery_store.h"
@@ -116,16 +117,42 @@ void print_record(const host::QuarantineRecord& r) {
   if (!r.reason.empty()) std::printf("  last incident    %s\n", printable(r.reason).c_str());
 }
 
+// The limits table, one block per extension version: how often it hit each limit, across
+// runs, and the last time. Limit reports: `ironclad crashes list`.
+void print_limits(const std::vector<host::LimitRecord>& limits) {
+  if (limits.empty()) return;
+  std::printf("limits hit (counted across runs; not faults: nothing is demoted for them)\n");
+  const host::LimitRecord* previous = nullptr;
+  for (const host::LimitRecord& r : limits) {  // by extension, version, module hash, kind
+    if (!previous || previous->extension_id != r.extension_id ||
+        previous->module_hash != r.module_hash) {
+      std::printf("%s%s%s\n",
+                  r.extension_id.empty() ? "(unnamed)" : printable(r.extension_id).c_str(),
+                  r.extension_version.empty() ? "" : " ", printable(r.extension_version).c_str());
+      std::printf("  module hash      %s\n", printable(r.module_hash).c_str());
+    }
+    previous = &r;
+    std::printf("  %-16s %llu (%s)\n",
+                r.kind == host::kTimeoutLimit  ? "timeouts"
+                : r.kind == host::kMemoryLimit ? "memory refusals"
+                                               : printable(r.kind).c_str(),
+                static_cast<unsigned long long>(r.count), describe_last_limit(r).c_str());
+  }
+}
+
 Result<int> status(const HostOptions& o) {
   std::filesystem::path dir = data_dir_of(o);
   IRONCLAD_TRY_ASSIGN(std::unique_ptr<host::Quarantine> q, open_existing(dir));
   std::vector<host::QuarantineRecord> records;
+  std::vector<host::LimitRecord> limits;
   if (q) {
     IRONCLAD_TRY_ASSIGN(records, q->all());
+    IRONCLAD_TRY_ASSIGN(limits, q->limits());
   }
   std::printf("data directory %s\n", dir.c_str());
   if (records.empty()) {
     std::printf("no incident recorded: every extension starts in its planned configuration\n");
+    print_limits(limits);
     return exit_status::kOk;
   }
   std::printf("%zu quarantine record(s): the next start of each goes straight to its rung\n",
@@ -148,6 +175,7 @@ Result<int> status(const HostOptions& o) {
     print_record(r);
     print_history(host::history_of(reports, r.key, kHistoryShown, crash_dir), r.incidents);
   }
+  print_limits(limits);
   return exit_status::kOk;
 }
 
@@ -198,7 +226,8 @@ void register_ext_status_command(CLI::App& ext, int& exit_status) {
   CLI::App* cmd = ext.add_subcommand(
       "status",
       "Show what the quarantine remembers: per extension and CPU, the rung it starts on, the "
-      "features excluded, whether it is disabled, its incidents");
+      "features excluded, whether it is disabled, its incidents; per extension version, the "
+      "timeouts and memory refusals it ran into");
   add_data_dir_option(cmd, *o);
   cmd->callback([o, &exit_status] { finish("ext status", status(*o), exit_status); });
 }

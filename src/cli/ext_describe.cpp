@@ -40,8 +40,19 @@ std::string describe_memory_refusals(const ExtensionStatus& status) {
                        : "");
 }
 
+std::string describe_last_limit(const host::LimitRecord& r) {
+  std::string limit = r.kind == host::kTimeoutLimit
+                          ? "deadline " + std::to_string(r.last_limit) + " ms"
+                          : "cap " + std::to_string(r.last_limit) + " bytes, " +
+                                std::to_string(r.last_requested) + " bytes asked for";
+  return "last: " + printable(r.last_export) + " at " +
+         local_time(std::chrono::system_clock::time_point(std::chrono::seconds(r.last_seen))) +
+         ", " + limit;
+}
+
 void print_extension(std::FILE* out, const ExtensionManifest& manifest,
-                     const ExtensionStatus& status) {
+                     const ExtensionStatus& status,
+                     const std::vector<host::LimitRecord>& recorded) {
   // Everything from the manifest is the extension author's text.
   std::fprintf(out, "%s %s (%s)\n", printable(manifest.id).c_str(),
                printable(manifest.version).c_str(), printable(manifest.name).c_str());
@@ -61,6 +72,14 @@ void print_extension(std::FILE* out, const ExtensionManifest& manifest,
     std::fprintf(out, "  timeouts  %s\n", describe_timeouts(status).c_str());
   if (status.memory_refusals > 0)
     std::fprintf(out, "  memory    %s refused\n", describe_memory_refusals(status).c_str());
+  for (const host::LimitRecord& r : recorded) {
+    if (r.extension_id != manifest.id || r.module_hash != status.module_hash) continue;
+    std::fprintf(out, "  %-8s  %llu %s (%s)\n",
+                 r.kind == host::kTimeoutLimit ? "timeouts" : "memory",
+                 static_cast<unsigned long long>(r.count),
+                 r.kind == host::kTimeoutLimit ? "recorded" : "refused, recorded",
+                 describe_last_limit(r).c_str());
+  }
   std::fprintf(out, "  module    %s (hash %s)\n", printable(manifest.wasm.string()).c_str(),
                status.module_hash.c_str());
 }

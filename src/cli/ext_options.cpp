@@ -59,14 +59,23 @@ HostConfig host_config_of(const HostOptions& options) {
 void print_host_event(const HostEvent& event) {
   // Loaded is the normal case: saying it for every extension would bury what matters.
   if (event.kind == HostEventKind::Loaded) return;
-  // The call's own error says it timed out, in the same words.
-  if (event.kind == HostEventKind::Timeout) return;
+  // The call's own error says it timed out, in the same words; only where it was written
+  // down is news.
+  if (event.kind == HostEventKind::Timeout) {
+    if (!event.limit_report.empty())
+      std::fprintf(stderr, "ironclad: limit report: %s\n",
+                   printable(event.limit_report.string()).c_str());
+    return;
+  }
   const char* prefix = event.kind == HostEventKind::Warning ? "ironclad: warning: "
                        : event.kind == HostEventKind::Note ||
                                event.kind == HostEventKind::MemoryRefused
                            ? "ironclad: note: "
                                                             : "ironclad: ";
   std::fprintf(stderr, "%s%s\n", prefix, printable(event.message).c_str());
+  if (!event.limit_report.empty())
+    std::fprintf(stderr, "ironclad: limit report: %s\n",
+                 printable(event.limit_report.string()).c_str());
   if (event.incident && !event.incident->report.empty())
     std::fprintf(stderr, "ironclad: crash report: %s\n",
                  printable(event.incident->report.string()).c_str());

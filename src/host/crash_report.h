@@ -21,11 +21,32 @@ namespace ironclad::host {
 // build and process; what quarantine records and crash reports are keyed by).
 std::string module_hash(std::span<const uint8_t> module_bytes);
 
+// The report kinds of a limit doing its job (not a fault): a call stopped at its deadline, a
+// memory.grow / table.grow refused at the memory cap. Written to the same store as crash
+// reports, at most one per extension version and kind per kLimitReportInterval.
+inline constexpr const char* kTimeoutReportKind = "Timeout";
+inline constexpr const char* kMemoryLimitReportKind = "MemoryLimit";
+bool is_limit_report_kind(const std::string& kind);
+
+// What a limit report's limit was ("limit" in the JSON; null in a fault's report).
+struct LimitDetails {
+  // Timeout: the call's deadline, in seconds.
+  double timeout_seconds = 0;
+  // MemoryLimit: the cap on one instance's memories and tables together; what the refused
+  // growth asked for, and what the instance would have held with it (held + growth).
+  uint64_t cap_bytes = 0;
+  uint64_t growth_bytes = 0;
+  uint64_t requested_bytes = 0;
+  uint64_t refusals_in_call = 0;  // growths refused during the call
+};
+
 struct CrashReport {
   int schema_version = 1;
   std::string id;         // unique per report, e.g. "20261124T091502Z-3f2a..." (file stem)
   int64_t timestamp = 0;  // unix seconds
-  std::string kind;       // "CpuIncompatibility" | "EngineFault" | "UnexplainedIllegalInstruction"
+  // "CpuIncompatibility" | "EngineFault" | "UnexplainedIllegalInstruction"; a limit report:
+  // "Timeout" | "MemoryLimit" (is_limit_report_kind).
+  std::string kind;
   std::string fingerprint;  // stable_fingerprint(kind, isa_set, module_hash, function)
   std::string message;      // the error's one-line message
   std::string extension_id, extension_version;  // "" for a plain `ironclad run` module
@@ -33,6 +54,7 @@ struct CrashReport {
   std::string export_name;                // what was called
   std::vector<BacktraceFrame> backtrace;  // function index, name, code offset
   std::optional<FaultDetails> fault;      // instruction, ISA set, features, signal, pc
+  std::optional<LimitDetails> limit;      // a limit report's limit; null for a fault
   std::string compiled_for;               // feature set of the code (LLVM names)
   std::string host_verified;              // the host's (or emulated CPU's) verified set
   std::string emulated_cpu;               // "" when not emulating
@@ -87,6 +109,9 @@ class CrashStore {
   // The same, only the reports of the module with this module_hash (read through the index:
   // a module's history costs its own reports, not every report in the directory).
   virtual Result<std::vector<CrashReport>> of_module(const std::string& module_hash) = 0;
+  // The timestamp of the newest report of the group, 0 when it has none (the limit reports'
+  // rate limit asks this before writing another).
+  virtual Result<int64_t> newest_of_group(const std::string& fingerprint) = 0;
   virtual const std::filesystem::path& dir() const = 0;
 };
 

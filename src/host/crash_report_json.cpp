@@ -41,6 +41,15 @@ json fault_json(const FaultDetails& f) {
               {"registers", registers_json(f.registers)}};
 }
 
+json limit_json(const CrashReport& c) {
+  const LimitDetails& l = *c.limit;
+  if (c.kind == kTimeoutReportKind) return json{{"timeout_seconds", l.timeout_seconds}};
+  return json{{"cap_bytes", l.cap_bytes},
+              {"growth_bytes", l.growth_bytes},
+              {"requested_bytes", l.requested_bytes},
+              {"refusals_in_call", l.refusals_in_call}};
+}
+
 // --- Reading: each getter leaves the default when the field is absent or null. ---
 
 struct Reader {
@@ -139,6 +148,22 @@ Result<FaultDetails> read_fault(const json& j) {
   return f;
 }
 
+Result<LimitDetails> read_limit(const json& j) {
+  if (!j.is_object())
+    return Error::make(ErrorKind::Malformed, "crash report: limit is not an object");
+  Reader r{j, "limit"};
+  LimitDetails l;
+  if (const json* t = r.field("timeout_seconds")) {
+    if (!t->is_number() || t->get<double>() < 0) return r.wrong("timeout_seconds", "a number >= 0");
+    l.timeout_seconds = t->get<double>();
+  }
+  IRONCLAD_TRY(r.get_int("cap_bytes", l.cap_bytes));
+  IRONCLAD_TRY(r.get_int("growth_bytes", l.growth_bytes));
+  IRONCLAD_TRY(r.get_int("requested_bytes", l.requested_bytes));
+  IRONCLAD_TRY(r.get_int("refusals_in_call", l.refusals_in_call));
+  return l;
+}
+
 Result<CrashReport> read_report(const json& j) {
   if (!j.is_object()) return Error::make(ErrorKind::Malformed, "crash report: not a JSON object");
   Reader r{j, "report"};
@@ -172,6 +197,9 @@ Result<CrashReport> read_report(const json& j) {
   if (const json* fault = r.field("fault")) {
     IRONCLAD_TRY_ASSIGN(c.fault, read_fault(*fault));
   }
+  if (const json* limit = r.field("limit")) {
+    IRONCLAD_TRY_ASSIGN(c.limit, read_limit(*limit));
+  }
   IRONCLAD_TRY(r.get("compiled_for", c.compiled_for));
   IRONCLAD_TRY(r.get("host_verified", c.host_verified));
   IRONCLAD_TRY(r.get("emulated_cpu", c.emulated_cpu));
@@ -185,6 +213,10 @@ Result<CrashReport> read_report(const json& j) {
 }
 
 }  // namespace
+
+bool is_limit_report_kind(const std::string& kind) {
+  return kind == kTimeoutReportKind || kind == kMemoryLimitReportKind;
+}
 
 std::string module_hash(std::span<const uint8_t> module_bytes) {
   XXH128_hash_t h = XXH3_128bits(module_bytes.data(), module_bytes.size());
@@ -216,6 +248,7 @@ std::string to_json(const CrashReport& c) {
   for (const BacktraceFrame& f : c.backtrace) frames.push_back(frame_json(f));
   j["backtrace"] = std::move(frames);
   j["fault"] = c.fault ? fault_json(*c.fault) : json(nullptr);
+  j["limit"] = c.limit ? limit_json(c) : json(nullptr);
   j["compiled_for"] = c.compiled_for;
   j["host_verified"] = c.host_verified;
   j["emulated_cpu"] = c.emulated_cpu;

@@ -53,7 +53,7 @@ constexpr uintmax_t kMaxReportBytes = 16u << 20;
 
 struct Statements {
   Statement insert, remove, files, groups, by_id, id_prefix, fingerprint_prefix, newest_in_group,
-      all, of_module, count, eviction_order;
+      all, of_module, count, eviction_order, group_newest_time;
 };
 
 std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
@@ -92,6 +92,9 @@ std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
       {&s.of_module, "SELECT file FROM reports WHERE module_hash = ?1 ORDER BY timestamp, id",
        "reports of a module"},
       {&s.count, "SELECT COUNT(*) FROM reports", "count"},
+      {&s.group_newest_time,
+       "SELECT COALESCE(MAX(timestamp), 0) FROM reports WHERE fingerprint = ?1",
+       "newest report time of a group"},
       // Oldest first, but the newest report of each group after every other report; never
       // ?2 (the file just written).
       {&s.eviction_order,
@@ -342,6 +345,20 @@ class SqliteCrashStore final : public CrashStore {
       IRONCLAD_TRY_ASSIGN(files, column_values(statements_->of_module));
     }
     return read_files(files);
+  }
+
+  Result<int64_t> newest_of_group(const std::string& fingerprint) override {
+    std::lock_guard lock(mutex_);
+    Statement& s = statements_->group_newest_time;
+    s.bind(1, fingerprint);
+    bool has_row = false;
+    if (auto failure = s.step(&has_row)) {
+      s.reset();
+      return std::move(failure->error);
+    }
+    const int64_t newest = has_row ? s.int64(0) : 0;
+    s.reset();
+    return newest;
   }
 
   const fs::path& dir() const override { return dir_; }

@@ -45,10 +45,10 @@ class ExtensionImpl final : public Extension {
     refresh_status();
     if (!module_->disabled()) {
       const RungPlan& plan = module_->current_plan();
-      events.push_back({HostEventKind::Loaded, manifest_.id,
-                        "extension '" + manifest_.id + "' " + manifest_.version +
-                            " loaded: " + plan.describe() + " (rung " + to_string(plan.rung) + ")",
-                        std::nullopt});
+      events.push_back(host_event(HostEventKind::Loaded, manifest_.id,
+                                  "extension '" + manifest_.id + "' " + manifest_.version +
+                                      " loaded: " + plan.describe() + " (rung " +
+                                      to_string(plan.rung) + ")"));
     }
     return {};
   }
@@ -133,7 +133,7 @@ class HostImpl final : public ExtensionHost {
     store_ = RecoveryStore::open(data_dir_, config_.write_crash_reports, warnings,
                                  config_.crash_report_limit);
     for (std::string& w : warnings)
-      events.push_back({HostEventKind::Warning, "", std::move(w), std::nullopt});
+      events.push_back(host_event(HostEventKind::Warning, "", std::move(w)));
     // The compiled-code cache is used only with the data directory's key: its artifacts are
     // machine code another process or user may have written.
     if (config_.code_cache) {
@@ -141,8 +141,8 @@ class HostImpl final : public ExtensionHost {
       if (key.ok())
         code_cache_key_ = *key;
       else
-        events.push_back({HostEventKind::Warning, "",
-                          key.error().message + "; no compiled-code cache", std::nullopt});
+        events.push_back(host_event(HostEventKind::Warning, "",
+                                    key.error().message + "; no compiled-code cache"));
     }
   }
 
@@ -262,6 +262,7 @@ class HostImpl final : public ExtensionHost {
     rc.max_faults = config_.max_faults;
     rc.fault_window = config_.fault_window;
     rc.store = store_;
+    rc.limit_report_interval = config_.limit_report_interval;
     if (config_.code_cache && code_cache_key_) {
       rc.code_cache_dir =
           config_.code_cache_dir.empty() ? data_dir_ / "code-cache" : config_.code_cache_dir;

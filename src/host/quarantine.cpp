@@ -18,8 +18,10 @@ using sqlite::Database;
 using sqlite::SqliteError;
 using sqlite::Statement;
 
-// Version 1. A new column or table means a new version and a migration in sqlite_store.
-constexpr sqlite::StoreSchema kSchema{"quarantine", 1, R"sql(
+// Version 2 added the limits table (version 1 files are migrated: the table is created).
+// A new column or table means a new version and a migration step here.
+#define IRONCLAD_QUARANTINE_TABLE \
+  R"sql(
 CREATE TABLE IF NOT EXISTS quarantine (
   module_hash       TEXT    NOT NULL,
   cpu_fingerprint   TEXT    NOT NULL,
@@ -33,14 +35,42 @@ CREATE TABLE IF NOT EXISTS quarantine (
   last_seen         INTEGER NOT NULL,
   PRIMARY KEY (module_hash, cpu_fingerprint)
 ) WITHOUT ROWID;
-)sql"};
+)sql"
+// Limits are not the CPU's doing, so they are keyed by module (with the extension that ran
+// it), not by CPU, and live apart from the quarantine rows: a limit must never look like a
+// remembered configuration to the next start.
+#define IRONCLAD_LIMITS_TABLE \
+  R"sql(
+CREATE TABLE IF NOT EXISTS limits (
+  module_hash       TEXT    NOT NULL,
+  extension_id      TEXT    NOT NULL,
+  kind              TEXT    NOT NULL,
+  extension_version TEXT    NOT NULL DEFAULT '',
+  count             INTEGER NOT NULL DEFAULT 0,
+  first_seen        INTEGER NOT NULL,
+  last_seen         INTEGER NOT NULL,
+  last_export       TEXT    NOT NULL DEFAULT '',
+  last_limit        INTEGER NOT NULL DEFAULT 0,
+  last_requested    INTEGER NOT NULL DEFAULT 0,
+  last_message      TEXT    NOT NULL DEFAULT '',
+  PRIMARY KEY (module_hash, extension_id, kind)
+) WITHOUT ROWID;
+)sql"
+
+constexpr sqlite::SchemaMigration kMigrations[] = {{1, IRONCLAD_LIMITS_TABLE}};
+constexpr sqlite::StoreSchema kSchema{"quarantine", 2,
+                                      IRONCLAD_QUARANTINE_TABLE IRONCLAD_LIMITS_TABLE, kMigrations};
 
 constexpr const char* kColumns =
     "module_hash, cpu_fingerprint, extension_id, rung, excluded_features, disabled, reason, "
     "incidents, first_seen, last_seen";
 
+constexpr const char* kLimitColumns =
+    "module_hash, extension_id, kind, extension_version, count, first_seen, last_seen, "
+    "last_export, last_limit, last_requested, last_message";
+
 struct Statements {
-  Statement lookup, record, enable, forget, all;
+  Statement lookup, record, enable, forget, all, record_limit, limits;
 };
 
 std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
@@ -67,6 +97,19 @@ std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
       {&s.forget, "DELETE FROM quarantine WHERE module_hash = ?1 AND cpu_fingerprint = ?2",
        "forget"},
       {&s.all, select + " ORDER BY last_seen DESC, module_hash, cpu_fingerprint", "all"},
+      {&s.record_limit,
+       std::string("INSERT INTO limits (") + kLimitColumns +
+           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10)"
+           " ON CONFLICT (module_hash, extension_id, kind) DO UPDATE SET"
+           " extension_version = excluded.extension_version,"
+           " count = limits.count + excluded.count, last_seen = excluded.last_seen,"
+           " last_export = excluded.last_export, last_limit = excluded.last_limit,"
+           " last_requested = excluded.last_requested, last_message = excluded.last_message",
+       "record_limit"},
+      {&s.limits,
+       std::string("SELECT ") + kLimitColumns +
+           " FROM limits ORDER BY extension_id, extension_version, module_hash, kind",
+       "limits"},
   };
   for (const Entry& e : entries) {
     auto stmt = db.prepare(e.sql.c_str(), std::string("quarantine ") + e.what);
@@ -88,6 +131,22 @@ QuarantineRecord read_record(const Statement& row) {
   r.incidents = static_cast<uint64_t>(row.int64(7));
   r.first_seen = row.int64(8);
   r.last_seen = row.int64(9);
+  return r;
+}
+
+LimitRecord read_limit(const Statement& row) {
+  LimitRecord r;
+  r.module_hash = row.text(0);
+  r.extension_id = row.text(1);
+  r.kind = row.text(2);
+  r.extension_version = row.text(3);
+  r.count = static_cast<uint64_t>(row.int64(4));
+  r.first_seen = row.int64(5);
+  r.last_seen = row.int64(6);
+  r.last_export = row.text(7);
+  r.last_limit = static_cast<uint64_t>(row.int64(8));
+  r.last_requested = static_cast<uint64_t>(row.int64(9));
+  r.last_message = row.text(10);
   return r;
 }
 
@@ -154,6 +213,42 @@ class SqliteQuarantine final : public Quarantine {
       }
       if (!has_row) break;
       records.push_back(read_record(s));
+    }
+    s.reset();
+    return records;
+  }
+
+  Result<void> record_limit(const LimitRecord& hit) override {
+    std::lock_guard lock(mutex_);
+    Statement& s = statements_->record_limit;
+    const int64_t when =
+        hit.last_seen != 0 ? hit.last_seen : static_cast<int64_t>(std::time(nullptr));
+    s.bind(1, hit.module_hash)
+        .bind(2, hit.extension_id)
+        .bind(3, hit.kind)
+        .bind(4, hit.extension_version)
+        .bind(5, static_cast<int64_t>(hit.count))
+        .bind(6, when)
+        .bind(7, hit.last_export)
+        .bind(8, static_cast<int64_t>(hit.last_limit))
+        .bind(9, static_cast<int64_t>(hit.last_requested))
+        .bind(10, hit.last_message);
+    if (auto failure = s.run()) return std::move(failure->error);
+    return {};
+  }
+
+  Result<std::vector<LimitRecord>> limits() override {
+    std::lock_guard lock(mutex_);
+    Statement& s = statements_->limits;
+    std::vector<LimitRecord> records;
+    for (;;) {
+      bool has_row = false;
+      if (auto failure = s.step(&has_row)) {
+        s.reset();
+        return std::move(failure->error);
+      }
+      if (!has_row) break;
+      records.push_back(read_limit(s));
     }
     s.reset();
     return records;

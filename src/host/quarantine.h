@@ -47,6 +47,25 @@ struct QuarantineRecord {
   int64_t last_seen = 0;
 };
 
+// The limits one extension version ran into, kept across runs (the quarantine database's
+// `limits` table): per (module hash, extension id, kind), how often and the last time.
+// A limit is not a fault: it changes nothing about how the extension starts.
+inline constexpr const char* kTimeoutLimit = "timeout";  // calls stopped at the deadline
+inline constexpr const char* kMemoryLimit = "memory";    // growths refused at the cap
+struct LimitRecord {
+  std::string module_hash;
+  std::string extension_id;  // the extension's id; a module's file name for `ironclad run`
+  std::string kind;          // kTimeoutLimit or kMemoryLimit
+  std::string extension_version;
+  uint64_t count = 0;      // timeouts, or growths refused
+  int64_t first_seen = 0;  // unix seconds
+  int64_t last_seen = 0;
+  std::string last_export;      // the call of the last one
+  uint64_t last_limit = 0;      // its deadline in milliseconds, or the cap in bytes
+  uint64_t last_requested = 0;  // memory: the bytes the instance would have held
+  std::string last_message;     // one line
+};
+
 class Quarantine {
  public:
   // Opens (creating the directory and the database if needed) data_dir/quarantine.db. A
@@ -65,6 +84,12 @@ class Quarantine {
   // Forgets the record (the next start plans from scratch).
   virtual Result<void> forget(const QuarantineKey& key) = 0;
   virtual Result<std::vector<QuarantineRecord>> all() = 0;
+  // Adds `hit.count` to the (module hash, extension id, kind) row (created when missing,
+  // first_seen = last_seen) and replaces its version and last_* fields with hit's; last_seen
+  // 0 means now. One statement, so concurrent processes lose no count.
+  virtual Result<void> record_limit(const LimitRecord& hit) = 0;
+  // Every limit row, by extension id, version, module hash, kind.
+  virtual Result<std::vector<LimitRecord>> limits() = 0;
   virtual const std::filesystem::path& path() const = 0;
   // False when the records live in memory only (the file could not be used; see above).
   virtual bool persistent() const = 0;

@@ -228,21 +228,19 @@ Result<void> RecoveringModule::start() {
       rung_ = Rung::Interpreter;
       reason_ = "too large for the JIT (" + *refusal + ")";
       plan_ = planner_.plan(rung_, excluded_);
-      emit({HostEventKind::Note, config_.id, noun() + " runs in the interpreter: " + reason_,
-            std::nullopt});
+      emit(host_event(HostEventKind::Note, config_.id,
+                      noun() + " runs in the interpreter: " + reason_));
     }
   }
   if (disabled_) {
-    emit({HostEventKind::Disabled, config_.id,
-          noun() + " stays disabled (remembered from an earlier run: " + reason_ + ")",
-          std::nullopt});
+    emit(host_event(HostEventKind::Disabled, config_.id,
+                    noun() + " stays disabled (remembered from an earlier run: " + reason_ + ")"));
     return {};
   }
   if (record && (rung_ != Rung::Planned || !excluded_.empty())) {
-    emit({HostEventKind::Quarantined, config_.id,
-          noun() + " starts in safe mode (" + std::string(to_string(rung_)) + ", " +
-              plan_.describe() + ") remembered from an earlier incident: " + reason_,
-          std::nullopt});
+    emit(host_event(HostEventKind::Quarantined, config_.id,
+                    noun() + " starts in safe mode (" + std::string(to_string(rung_)) + ", " +
+                        plan_.describe() + ") remembered from an earlier incident: " + reason_));
   }
   return instantiate_with_recovery("instantiation");
 }
@@ -256,7 +254,7 @@ std::unique_ptr<runtime::Tier> RecoveringModule::tiered_tier_for(const RungPlan&
                           plan.emulate_cpu);
   config.jit.input_limits = config_.jit_input_limits;
   config.jit.on_note = [this](const std::string& note) {
-    emit({HostEventKind::Note, config_.id, note, std::nullopt});
+    emit(host_event(HostEventKind::Note, config_.id, note));
   };
   config.interp = interp::InterpreterOptions::from_environment();
   return tiered::make_tiered_tier(std::move(config));
@@ -276,10 +274,9 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
     std::error_code ec;
     std::filesystem::create_directories(config_.code_cache_dir, ec);
     if (ec) {
-      emit({HostEventKind::Warning, config_.id,
-            "no compiled-code cache: cannot create " + config_.code_cache_dir.string() + ": " +
-                ec.message(),
-            std::nullopt});
+      emit(host_event(HostEventKind::Warning, config_.id,
+                      "no compiled-code cache: cannot create " + config_.code_cache_dir.string() +
+                          ": " + ec.message()));
     } else {
       config.artifact_cache_dir = config_.code_cache_dir.string();
       config.artifact_key = config_.code_cache_key;
@@ -288,7 +285,7 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
   }
   // Called while instantiating, on this thread: the event is queued like every other.
   config.on_note = [this](const std::string& note) {
-    emit({HostEventKind::Note, config_.id, note, std::nullopt});
+    emit(host_event(HostEventKind::Note, config_.id, note));
   };
   std::shared_ptr<runtime::Tier> tier = jit::make_jit_tier(std::move(config));
   jit_tiers_.emplace(key, tier);
@@ -431,9 +428,25 @@ uint64_t RecoveringModule::store_refusals() const {
   return store ? store->budget_refusals().count.load(std::memory_order_relaxed) : 0;
 }
 
+LimitReportSubject RecoveringModule::limit_report_subject() const {
+  LimitReportSubject s;
+  s.extension_id = config_.is_extension ? config_.id : "";
+  s.extension_version = config_.version;
+  s.module_path = config_.module_path.string();
+  s.module_hash = module_hash_;
+  s.tier = plan_.describe();
+  if (plan_.jit) s.compiled_for = plan_.features.llvm_names();
+  s.host_verified = plan_.host_verified.llvm_names();
+  s.emulated_cpu = plan_.emulate_cpu;
+  return s;
+}
+
 void RecoveringModule::note_limits(std::string_view export_name, const Error* error,
                                    uint64_t refusals_before) {
   const auto now = std::chrono::system_clock::now();
+  const int64_t now_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  std::vector<std::string> warnings;
   // A fault dropped the instance (and its store's count) before this runs only when
   // handle_fault ran, which is after: the store here is the call's.
   const uint64_t refusals = store_refusals();
@@ -443,6 +456,7 @@ void RecoveringModule::note_limits(std::string_view export_name, const Error* er
     const runtime::Store* store =
         current_->component ? &current_->component->store() : current_->store.get();
     const uint64_t asked = store->budget_refusals().last_requested_bytes.load();
+    const uint64_t held = store->budget_refusals().last_used_bytes.load();
     LimitHit hit;
     hit.when = now;
     hit.export_name = std::string(export_name);
@@ -450,12 +464,32 @@ void RecoveringModule::note_limits(std::string_view export_name, const Error* er
     hit.message = "a growth by " + std::to_string(asked) + " bytes (" + std::to_string(n) +
                   " refused in this call)";
     last_memory_refusal_ = hit;
-    emit({HostEventKind::MemoryRefused, config_.id,
-          noun() + ": memory.grow or table.grow refused " + std::to_string(n) + " time" +
-              (n == 1 ? "" : "s") + " in " + std::string(export_name) + ": the cap is " +
-              std::to_string(hit.limit) + " bytes for its memories and tables together, " +
-              hit.message.substr(0, hit.message.find(" (")) + " was asked for",
-          std::nullopt});
+
+    LimitRecord record;
+    record.module_hash = module_hash_;
+    record.extension_id = config_.id;
+    record.kind = kMemoryLimit;
+    record.extension_version = config_.version;
+    record.count = n;
+    record.last_seen = now_seconds;
+    record.last_export = hit.export_name;
+    record.last_limit = hit.limit;
+    record.last_requested = held + asked;
+    record.last_message = hit.message;
+    config_.store->record_limit(record, warnings);
+    CrashReport report =
+        memory_limit_report(limit_report_subject(), export_name, hit.limit, asked, held + asked, n);
+    report.timestamp = now_seconds;
+    auto path = config_.store->write_limit_report(report, config_.limit_report_interval, warnings);
+
+    HostEvent event{HostEventKind::MemoryRefused, config_.id,
+                    noun() + ": memory.grow or table.grow refused " + std::to_string(n) + " time" +
+                        (n == 1 ? "" : "s") + " in " + std::string(export_name) + ": the cap is " +
+                        std::to_string(hit.limit) +
+                        " bytes for its memories and tables together, " +
+                        hit.message.substr(0, hit.message.find(" (")) + " was asked for",
+                    std::nullopt, path.value_or(std::filesystem::path())};
+    emit(std::move(event));
   }
   if (error && error->kind == ErrorKind::Timeout) {
     ++timeouts_;
@@ -467,11 +501,30 @@ void RecoveringModule::note_limits(std::string_view export_name, const Error* er
             .count());
     hit.message = first_line(error->message);
     last_timeout_ = hit;
-    emit({HostEventKind::Timeout, config_.id,
-          noun() + ": " + std::string(export_name) + " passed its deadline of " +
-              std::to_string(hit.limit) + " ms and was stopped",
-          std::nullopt});
+
+    LimitRecord record;
+    record.module_hash = module_hash_;
+    record.extension_id = config_.id;
+    record.kind = kTimeoutLimit;
+    record.extension_version = config_.version;
+    record.count = 1;
+    record.last_seen = now_seconds;
+    record.last_export = hit.export_name;
+    record.last_limit = hit.limit;
+    record.last_message = hit.message;
+    config_.store->record_limit(record, warnings);
+    CrashReport report =
+        timeout_report(limit_report_subject(), export_name, *error, config_.limits.call_timeout);
+    report.timestamp = now_seconds;
+    auto path = config_.store->write_limit_report(report, config_.limit_report_interval, warnings);
+
+    HostEvent event{HostEventKind::Timeout, config_.id,
+                    noun() + ": " + std::string(export_name) + " passed its deadline of " +
+                        std::to_string(hit.limit) + " ms and was stopped",
+                    std::nullopt, path.value_or(std::filesystem::path())};
+    emit(std::move(event));
   }
+  flush_warnings(warnings);
 }
 
 Error RecoveringModule::handle_fault(const Error& fault, std::string_view during) {
@@ -635,9 +688,9 @@ Result<void> RecoveringModule::enable() {
   engine_faults_.clear();
   reason_.clear();
   IRONCLAD_TRY(instantiate_with_recovery("enable"));
-  emit({HostEventKind::Enabled, config_.id,
-        noun() + " enabled again (" + std::string(to_string(rung_)) + ": " + plan_.describe() + ")",
-        std::nullopt});
+  emit(host_event(
+      HostEventKind::Enabled, config_.id,
+      noun() + " enabled again (" + std::string(to_string(rung_)) + ": " + plan_.describe() + ")"));
   return {};
 }
 
@@ -666,7 +719,7 @@ void RecoveringModule::emit(HostEvent event) {
 
 void RecoveringModule::flush_warnings(std::vector<std::string>& warnings) {
   for (std::string& w : warnings)
-    emit({HostEventKind::Warning, config_.id, std::move(w), std::nullopt});
+    emit(host_event(HostEventKind::Warning, config_.id, std::move(w)));
   warnings.clear();
 }
 

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "component/model.h"
+#include "host/limit_reports.h"
 #include "host/plan.h"
 #include "host/recovery_store.h"
 #include "ironclad/component.h"
@@ -84,6 +85,9 @@ struct RecoveryConfig {
   bool run_initialize = true;
   // The quarantine and crash reports; null: nothing is remembered.
   std::shared_ptr<RecoveryStore> store;
+  // A timeout or memory refusal writes a limit report, at most one per module and kind in
+  // this time (kDefaultLimitReportInterval explains the choice; 0: every time).
+  std::chrono::seconds limit_report_interval{3600};
   // Compiled code kept across runs (JitConfig::artifact_cache_dir, docs/artifacts.md): a
   // second start loads it instead of compiling. Created when missing. Empty: no cache.
   std::filesystem::path code_cache_dir;
@@ -172,10 +176,12 @@ class RecoveringModule {
   // Handles a fault; returns the error the caller gets if the call is not retried.
   Error handle_fault(const Error& fault, std::string_view during);
   // After a call: counts a timeout and the memory refusals since `refusals_before` (of the
-  // store the call ran in), records the last of each and emits their events.
+  // store the call ran in), records the last of each, counts them in the quarantine's limits
+  // table, writes a limit report (rate-limited) and emits their events.
   void note_limits(std::string_view export_name, const Error* error, uint64_t refusals_before);
   // The budget refusals of the running instance's store so far (0 without one).
   uint64_t store_refusals() const;
+  LimitReportSubject limit_report_subject() const;
   Error disabled_error() const;
   std::string noun() const;  // "extension 'id'" or "module 'file'"
   void emit(HostEvent event);
@@ -200,6 +206,15 @@ class RecoveringModule {
   std::map<std::string, std::shared_ptr<runtime::Tier>> jit_tiers_;
   std::unique_ptr<Live> current_;
 };
+
+// An event without an incident or a limit report.
+inline HostEvent host_event(HostEventKind kind, std::string extension_id, std::string message) {
+  HostEvent event;
+  event.kind = kind;
+  event.extension_id = std::move(extension_id);
+  event.message = std::move(message);
+  return event;
+}
 
 // The user-facing sentence for a fault, e.g. "this CPU cannot execute vpmullq
 // (AVX512DQ+AVX512VL)", from Error::fault when it is there, else from the message.

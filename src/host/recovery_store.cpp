@@ -1,5 +1,7 @@
 #include "host/recovery_store.h"
 
+#include <ctime>
+
 namespace ironclad::host {
 
 std::shared_ptr<RecoveryStore> RecoveryStore::open(const std::filesystem::path& data_dir,
@@ -66,6 +68,45 @@ void RecoveryStore::forget(const QuarantineKey& key, std::vector<std::string>& w
     warnings.push_back("the quarantine record could not be removed: " + done.error().message);
 }
 
+std::optional<std::filesystem::path> RecoveryStore::write_limit_report(
+    CrashReport& report, std::chrono::seconds interval, std::vector<std::string>& warnings) {
+  std::lock_guard lock(mutex_);
+  if (!crashes_) return std::nullopt;
+  if (report.timestamp == 0) report.timestamp = static_cast<int64_t>(std::time(nullptr));
+  const int64_t now = report.timestamp;
+  // Recent: within the interval, and not in the future (a clock set back must not silence
+  // the reports until it catches up).
+  auto recent = [&](int64_t newest) {
+    return newest != 0 && newest <= now && now - newest < interval.count();
+  };
+  if (interval.count() > 0) {
+    auto known = newest_limit_report_.find(report.fingerprint);
+    if (known != newest_limit_report_.end() && recent(known->second)) return std::nullopt;
+    auto newest = crashes_->newest_of_group(report.fingerprint);
+    if (!newest.ok()) {
+      warnings.push_back("the crash index could not be asked for recent limit reports: " +
+                         newest.error().message);
+    } else if (recent(*newest)) {
+      newest_limit_report_[report.fingerprint] = *newest;
+      return std::nullopt;
+    }
+  }
+  auto written = crashes_->write(report);
+  if (!written.ok()) {
+    warnings.push_back("the limit report could not be written: " + written.error().message);
+    return std::nullopt;
+  }
+  newest_limit_report_[report.fingerprint] = now;
+  return *written;
+}
+
+void RecoveryStore::record_limit(const LimitRecord& hit, std::vector<std::string>& warnings) {
+  std::lock_guard lock(mutex_);
+  if (!quarantine_) return;
+  if (auto done = quarantine_->record_limit(hit); !done.ok())
+    warnings.push_back("the limit could not be counted in the quarantine: " + done.error().message);
+}
+
 Incident incident_of(const CrashReport& report, const std::filesystem::path& dir) {
   Incident i;
   i.when = std::chrono::system_clock::time_point(std::chrono::seconds(report.timestamp));
@@ -83,6 +124,8 @@ std::vector<Incident> history_of(const std::vector<CrashReport>& reports, const 
                                  size_t limit, const std::filesystem::path& dir) {
   std::vector<Incident> out;
   for (const CrashReport& r : reports) {  // oldest first
+    // A limit report tells of no incident: nothing was demoted.
+    if (is_limit_report_kind(r.kind)) continue;
     if (r.module_hash != key.module_hash ||
         cpu_key_of(r.cpu_fingerprint, r.emulated_cpu) != key.cpu_fingerprint)
       continue;

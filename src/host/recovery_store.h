@@ -4,7 +4,9 @@
 // store error becomes a warning for the caller to pass on.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,6 +51,16 @@ class RecoveryStore {
   std::optional<std::filesystem::path> write_report(CrashReport& report,
                                                     std::vector<std::string>& warnings);
 
+  // A limit report (a Timeout or MemoryLimit kind, its fingerprint set), unless its group,
+  // i.e. the same extension version and kind, already has a report younger than `interval`
+  // (written by this process or by another sharing the data directory; 0: no rate limit).
+  // The path, or nullopt: no crash store, rate-limited, or writing failed (said in `warnings`).
+  std::optional<std::filesystem::path> write_limit_report(CrashReport& report,
+                                                          std::chrono::seconds interval,
+                                                          std::vector<std::string>& warnings);
+  // Counts a limit in the quarantine's limits table (Quarantine::record_limit).
+  void record_limit(const LimitRecord& hit, std::vector<std::string>& warnings);
+
   bool has_quarantine() const { return quarantine_ != nullptr; }
   bool has_crash_store() const { return crashes_ != nullptr; }
 
@@ -56,6 +68,9 @@ class RecoveryStore {
   std::mutex mutex_;  // the stores are used from every extension's calling thread
   std::unique_ptr<Quarantine> quarantine_;
   std::unique_ptr<CrashStore> crashes_;
+  // Per limit report group: the newest report's time known to this process, so a runaway
+  // extension's every timeout does not cost a query.
+  std::map<std::string, int64_t> newest_limit_report_;
 };
 
 }  // namespace ironclad::host

@@ -98,8 +98,11 @@ json event_json(const CrashReport& r, const std::string& event_id) {
   event["event_id"] = event_id;
   event["timestamp"] = rfc3339(r.timestamp);
   event["platform"] = "native";
-  // The application survived; only a disabled extension is the end of something.
-  event["level"] = r.tier_after == "disabled" ? "fatal" : "error";
+  // The application survived; only a disabled extension is the end of something. A limit
+  // report (a timeout, a memory refusal) is a limit doing its job: a warning.
+  event["level"] = is_limit_report_kind(r.kind) ? "warning"
+                   : r.tier_after == "disabled" ? "fatal"
+                                                : "error";
   event["logger"] = "ironclad";
   event["exception"] = json{{"values", json::array({std::move(exception)})}};
   event["debug_meta"] = json{{"images", json::array({debug_image(r)})}};
@@ -130,6 +133,13 @@ json event_json(const CrashReport& r, const std::string& event_id) {
                                                   {"code_offset", hex_address(fault->code_offset)}}
                                            : json{{"type", "fault"}}},
                            {"runtime", json{{"name", "ironclad"}, {"version", r.engine_version}}}};
+  if (r.limit)
+    event["contexts"]["limit"] = json{{"type", "limit"},
+                                      {"timeout_seconds", r.limit->timeout_seconds},
+                                      {"cap_bytes", r.limit->cap_bytes},
+                                      {"growth_bytes", r.limit->growth_bytes},
+                                      {"requested_bytes", r.limit->requested_bytes},
+                                      {"refusals_in_call", r.limit->refusals_in_call}};
   event["tags"] = json{{"kind", tag_value(r.kind)},
                        {"extension", tag_value(r.extension_id)},
                        {"extension_version", tag_value(r.extension_version)},

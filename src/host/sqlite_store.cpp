@@ -67,8 +67,9 @@ int to_int(const std::string& text) {
   }
 }
 
-// Creates the schema if the database has none, inside one write transaction so that two
-// processes creating it at once do it one after the other.
+// Creates the schema if the database has none, or migrates an older one (StoreSchema::
+// migrations), inside one write transaction so that two processes creating or migrating it
+// at once do it one after the other (the second finds the version already current).
 std::optional<SqliteError> create_schema(Database& db, const StoreSchema& schema, int* version) {
   if (auto failure = db.exec("BEGIN IMMEDIATE")) return failure;
   auto current = db.pragma_text("user_version");
@@ -77,18 +78,37 @@ std::optional<SqliteError> create_schema(Database& db, const StoreSchema& schema
     return current.failure();
   }
   *version = to_int(current.value());
-  if (*version == 0) {
+  const int found = *version;
+  if (found == 0) {
     if (auto failure = db.exec(schema.create_sql)) {
       (void)db.exec("ROLLBACK");
       return failure;
     }
+    *version = schema.version;
+  } else if (found > 0 && found < schema.version) {
+    // Every step from the file's version to ours, or none (the caller then rebuilds it).
+    int reached = found;
+    for (const SchemaMigration& step : schema.migrations) {
+      if (step.from != reached) continue;
+      if (auto failure = db.exec(step.sql)) {
+        (void)db.exec("ROLLBACK");
+        return failure;
+      }
+      ++reached;
+    }
+    if (reached != schema.version) {
+      (void)db.exec("ROLLBACK");
+      return std::nullopt;  // *version stays the file's: no migration path
+    }
+    *version = schema.version;
+  }
+  if (*version != found) {
     // user_version takes no bound parameter; the value is our own constant.
     std::string set_version = "PRAGMA user_version = " + std::to_string(schema.version);
     if (auto failure = db.exec(set_version.c_str())) {
       (void)db.exec("ROLLBACK");
       return failure;
     }
-    *version = schema.version;
   }
   return db.exec("COMMIT");
 }
@@ -164,7 +184,7 @@ Attempt attempt(const fs::path& file, const StoreSchema& schema, const SchemaChe
     if (auto failure = create_schema(db, schema, &version))
       return classify(std::move(*failure), identity);
     if (version > schema.version) return Newer{version};
-    // This build knows no migration from an older version: the file is rebuilt.
+    // This build knows no migration from the file's version: the file is rebuilt.
     if (version != schema.version)
       return Damaged{file.string() + ": schema version " + std::to_string(version) +
                          " is older than this build's " + std::to_string(schema.version),

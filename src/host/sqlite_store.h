@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,22 @@
 
 namespace ironclad::host::sqlite {
 
+// One step of a schema's history: the statements that take a file of version `from` to
+// version `from + 1` (e.g. an added table), run in the same transaction as the version bump.
+struct SchemaMigration {
+  int from;
+  const char* sql;
+};
+
 struct StoreSchema {
   const char* name;        // for messages, e.g. "quarantine"
   int version;             // what user_version holds once the schema exists
   const char* create_sql;  // creates every table and index (run once, in a transaction)
+  // How an older file is brought up to `version`, step by step. A file of a version with no
+  // path to this one is rebuilt like a damaged one (a cache, such as the crash index, may
+  // simply have no migrations). After migrating, the file must hold exactly the objects
+  // `create_sql` creates.
+  std::span<const SchemaMigration> migrations = {};
 };
 
 // Called on the opened database, e.g. to prepare the store's statements. A failure other

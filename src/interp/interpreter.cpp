@@ -171,7 +171,10 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
       Error e = ctx_.error ? std::move(*ctx_.error)
                            : Error::make(ErrorKind::Internal, "interpreter: lost error");
       ctx_.error.reset();
-      if ((e.kind == ErrorKind::Trap && e.backtrace.empty()) || ctx_.error_crossed_tier)
+      // A trap, and a call stopped at its deadline: where the deadline found the code is
+      // what a limit report shows (the JIT's Timeout errors name it too).
+      const bool wants_frames = e.kind == ErrorKind::Trap || e.kind == ErrorKind::Timeout;
+      if ((wants_frames && e.backtrace.empty()) || ctx_.error_crossed_tier)
         add_backtrace(e, ctx_.act_top, ctx_.trap_ip);
       ctx_.error_crossed_tier = false;
       out = std::move(e);

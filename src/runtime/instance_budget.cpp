@@ -8,6 +8,7 @@ bool InstanceBudget::charge(uint64_t bytes) {
     if (bytes > limit_ || used > limit_ - bytes) {
       if (refusals_) {
         refusals_->last_requested_bytes.store(bytes, std::memory_order_relaxed);
+        refusals_->last_used_bytes.store(used, std::memory_order_relaxed);
         refusals_->count.fetch_add(1, std::memory_order_relaxed);
       }
       return false;

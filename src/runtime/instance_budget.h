@@ -17,6 +17,7 @@ namespace ironclad::runtime {
 struct BudgetRefusals {
   std::atomic<uint64_t> count{0};
   std::atomic<uint64_t> last_requested_bytes{0};  // what the last refused charge asked for
+  std::atomic<uint64_t> last_used_bytes{0};       // what its budget held then
 };
 
 // Memories count their current size (pages x 64 KiB; reserved address space is not memory),

@@ -80,6 +80,7 @@ class ZedHostImpl final : public ZedHost {
     rc.version = loaded.manifest.version;
     rc.module_path = loaded.manifest.wasm;
     rc.store = store_;
+    rc.limit_report_interval = config_.limit_report_interval;
     if (config_.code_cache && code_cache_key_) {
       rc.code_cache_dir = data_dir_ / "code-cache";
       rc.code_cache_key = code_cache_key_;

@@ -85,6 +85,46 @@ TEST(CrashReportJson, AReportWithoutAFaultRoundTrips) {
   expect_same(*parsed, original);
 }
 
+// A limit report: no fault, a limit object with the kind's fields; read back as written.
+TEST(CrashReportJson, ALimitReportRoundTripsWithItsLimit) {
+  CrashReport timeout = sample_report();
+  timeout.kind = "Timeout";
+  timeout.fault.reset();
+  LimitDetails deadline;
+  deadline.timeout_seconds = 0.05;
+  timeout.limit = deadline;
+  std::string text = to_json(timeout);
+  auto j = nlohmann::ordered_json::parse(text);
+  EXPECT_TRUE(j["fault"].is_null());
+  EXPECT_EQ(j["limit"], nlohmann::ordered_json({{"timeout_seconds", 0.05}}));
+  auto parsed = crash_report_from_json(text);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  ASSERT_TRUE(parsed->limit.has_value());
+  EXPECT_DOUBLE_EQ(parsed->limit->timeout_seconds, 0.05);
+  EXPECT_TRUE(is_limit_report_kind(parsed->kind));
+  EXPECT_EQ(to_json(*parsed), text);
+
+  CrashReport memory = sample_report();
+  memory.kind = "MemoryLimit";
+  memory.fault.reset();
+  LimitDetails cap;
+  cap.cap_bytes = 536870912;
+  cap.growth_bytes = 1073741824;
+  cap.requested_bytes = 1073807360;
+  cap.refusals_in_call = 1;
+  memory.limit = cap;
+  parsed = crash_report_from_json(to_json(memory));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  ASSERT_TRUE(parsed->limit.has_value());
+  EXPECT_EQ(parsed->limit->cap_bytes, 536870912u);
+  EXPECT_EQ(parsed->limit->growth_bytes, 1073741824u);
+  EXPECT_EQ(parsed->limit->requested_bytes, 1073807360u);
+  EXPECT_EQ(parsed->limit->refusals_in_call, 1u);
+  // A fault's report has a null limit, and its kinds are no limit's.
+  EXPECT_TRUE(nlohmann::json::parse(to_json(sample_report()))["limit"].is_null());
+  EXPECT_FALSE(is_limit_report_kind("CpuIncompatibility"));
+}
+
 TEST(CrashReportJson, TheFileSaysWhatTheDocsSay) {
   auto j = nlohmann::ordered_json::parse(to_json(sample_report()));
   EXPECT_EQ(j["kind"], "CpuIncompatibility");
@@ -136,6 +176,9 @@ TEST(CrashReportJson, BadInputIsMalformedNotAnException) {
   inputs.push_back(with([](auto& j) { j["fault"]["registers"] = {1, 2}; }));
   inputs.push_back(with([](auto& j) { j["fault"]["registers"]["rax"] = "rax"; }));
   inputs.push_back(with([](auto& j) { j.erase("id"); }));
+  inputs.push_back(with([](auto& j) { j["limit"] = "5 s"; }));
+  inputs.push_back(with([](auto& j) { j["limit"] = {{"timeout_seconds", "5"}}; }));
+  inputs.push_back(with([](auto& j) { j["limit"] = {{"cap_bytes", -1}}; }));
   for (const std::string& text : inputs) {
     auto parsed = crash_report_from_json(text);
     ASSERT_FALSE(parsed.ok()) << text;

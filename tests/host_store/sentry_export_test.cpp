@@ -145,6 +145,23 @@ TEST(SentryExport, AReportWithoutSignalOrFramesStillExports) {
   EXPECT_EQ(envelopes[0].event["tags"]["extension"], "none");  // Sentry refuses empty tags
 }
 
+// A limit report is exported as a warning, with its limit as a context.
+TEST(SentryExport, ALimitReportIsAWarningWithItsLimit) {
+  CrashReport r = sample_report();
+  r.kind = "Timeout";
+  r.fault.reset();
+  LimitDetails limit;
+  limit.timeout_seconds = 0.25;
+  r.limit = limit;
+  std::vector<CrashReport> reports = {r};
+  auto envelopes = parse_envelopes(to_sentry_envelopes(reports));
+  ASSERT_EQ(envelopes.size(), 1u);
+  EXPECT_EQ(envelopes[0].event["level"], "warning");
+  EXPECT_EQ(envelopes[0].event["exception"]["values"][0]["type"], "Timeout");
+  EXPECT_EQ(envelopes[0].event["contexts"]["limit"]["timeout_seconds"], 0.25);
+  EXPECT_EQ(envelopes[0].event["tags"]["kind"], "Timeout");
+}
+
 TEST(SentryExport, NoReportsIsEmpty) {
   EXPECT_EQ(to_sentry_envelopes({}), "");
 }
