@@ -64,12 +64,14 @@ llvm::FunctionCallee ModuleTranslation::helper(const char* name, llvm::Type* res
   return llvm.getOrInsertFunction(name, llvm::FunctionType::get(result, params, false));
 }
 
-FunctionTranslator::FunctionTranslator(ModuleTranslation& mt, uint32_t func_index)
+FunctionTranslator::FunctionTranslator(ModuleTranslation& mt, uint32_t func_index,
+                                       const OsrEntry* osr)
     : mt_(mt),
       func_index_(func_index),
       type_(mt.wasm.func_type(func_index)),
-      fn_(mt.functions[func_index]),
-      b_(mt.ctx) {}
+      fn_(osr ? osr->function : mt.functions[func_index]),
+      b_(mt.ctx),
+      osr_(osr) {}
 
 Error FunctionTranslator::error_at(const wasm::Instr& in, std::string what) const {
   char where[64];
@@ -246,17 +248,24 @@ Result<void> FunctionTranslator::translate() {
   memory_base_ = ctx_field(ctx_offset::kMemoryBase, b_.getPtrTy());
   check_budget();
 
+  // An OSR variant's locals come from its slots, at the target loop (enter_osr_loop).
   for (size_t i = 0; i < type_.params.size(); ++i) {
     local_types_.push_back(type_.params[i]);
     locals_.push_back(entry_alloca(mt_.type_of(type_.params[i]), 0));
-    b_.CreateStore(fn_->getArg(static_cast<unsigned>(i + 1)), locals_.back());
+    if (!osr_) b_.CreateStore(fn_->getArg(static_cast<unsigned>(i + 1)), locals_.back());
   }
   for (const wasm::LocalRun& run : mt_.wasm.body(func_index_).locals) {
     for (uint32_t j = 0; j < run.count; ++j) {
       local_types_.push_back(run.type);
       locals_.push_back(entry_alloca(mt_.type_of(run.type), 0));
-      b_.CreateStore(zero_of(run.type), locals_.back());
+      if (!osr_) b_.CreateStore(zero_of(run.type), locals_.back());
     }
+  }
+  if (osr_) {
+    // The body up to the target loop is translated as usual into a block nothing branches
+    // to: reachable only through enclosing loops' back edges, else dropped by LLVM.
+    osr_entry_end_ = b_.GetInsertBlock();
+    b_.SetInsertPoint(llvm::BasicBlock::Create(mt_.ctx, "osr.before", fn_));
   }
 
   Frame f;
@@ -273,7 +282,31 @@ Result<void> FunctionTranslator::translate() {
     IRONCLAD_TRY(decoder.next(in));
     IRONCLAD_TRY(visit(in));
   }
+  if (osr_ && !osr_entered_) {
+    char where[96];
+    std::snprintf(where, sizeof where, "no reachable loop at offset 0x%x", osr_->loop_offset);
+    return Error::make(ErrorKind::Internal, "jit: on-stack replacement in " +
+                                                mt_.wasm.function_display_name(func_index_) +
+                                                ": " + where);
+  }
   keep_frames_at_helper_calls();
+  return {};
+}
+
+Result<void> FunctionTranslator::enter_osr_loop(const wasm::Instr& in) {
+  const Frame& loop = frames_.back();
+  if (!loop.params.empty() || loop.height != 0 || !stack_.empty())
+    return error_at(in, "on-stack replacement needs an empty operand stack and no loop params");
+  llvm::IRBuilder<> eb(osr_entry_end_);
+  eb.SetCurrentDebugLocation(b_.getCurrentDebugLocation());
+  llvm::Value* slots = fn_->getArg(1);
+  for (size_t i = 0; i < locals_.size(); ++i) {
+    llvm::Value* at = eb.CreateConstInBoundsGEP1_64(eb.getInt8Ty(), slots, i * kSlotBytes);
+    eb.CreateStore(eb.CreateAlignedLoad(mt_.type_of(local_types_[i]), at, llvm::Align(16)),
+                   locals_[i]);
+  }
+  eb.CreateBr(loop.header);
+  osr_entered_ = true;
   return {};
 }
 
@@ -374,6 +407,16 @@ void FunctionTranslator::emit_return(const std::vector<llvm::Value*>& values) {
   llvm::Value* calls_left = ctx_field(ctx_offset::kCallsLeft, b_.getPtrTy());
   b_.CreateStore(b_.CreateAdd(b_.CreateLoad(b_.getInt64Ty(), calls_left), b_.getInt64(1)),
                  calls_left);
+  if (osr_) {
+    // The OSR variant returns through its slots, as an entry wrapper does.
+    for (size_t i = 0; i < values.size(); ++i)
+      b_.CreateAlignedStore(values[i],
+                            b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), fn_->getArg(1),
+                                                          i * kSlotBytes),
+                            llvm::Align(16));
+    b_.CreateRetVoid();
+    return;
+  }
   if (values.empty()) {
     b_.CreateRetVoid();
   } else if (values.size() == 1) {
@@ -540,7 +583,11 @@ Result<void> FunctionTranslator::visit_control(const wasm::Instr& in, bool& hand
       return {};
     case Opcode::Block:
     case Opcode::Loop:
-    case Opcode::If: open_frame(in.op, in.block); return {};
+    case Opcode::If:
+      open_frame(in.op, in.block);
+      if (osr_ && !osr_entered_ && in.op == Opcode::Loop && in.offset == osr_->loop_offset)
+        return enter_osr_loop(in);
+      return {};
     case Opcode::Else: {
       Frame& f = frames_.back();
       if (reachable_) {

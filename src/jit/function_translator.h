@@ -52,9 +52,20 @@ struct ModuleTranslation {
                               std::initializer_list<llvm::Type*> params) const;
 };
 
+// On-stack replacement (docs/tiering.md): a variant of a wasm function entered at one loop
+// header, `void osr(ctx, slots)`: slots hold every local (params, then declared locals) on
+// entry and the function's results on return. Its entry loads the locals and branches to the
+// header; the code before the loop is unreachable from it (LLVM drops it). Only a loop with
+// an empty operand stack at its `loop` and no params can be entered.
+struct OsrEntry {
+  llvm::Function* function = nullptr;  // (ptr ctx, ptr slots) -> void
+  uint32_t loop_offset = 0;            // module offset of the `loop` instruction
+};
+
 class FunctionTranslator {
  public:
-  FunctionTranslator(ModuleTranslation& mt, uint32_t func_index);
+  // With `osr`, translates the OSR variant into osr->function instead of the function itself.
+  FunctionTranslator(ModuleTranslation& mt, uint32_t func_index, const OsrEntry* osr = nullptr);
   Result<void> translate();
 
   // For the numeric and SIMD translation units.
@@ -131,6 +142,9 @@ class FunctionTranslator {
   llvm::Value* global_address(uint32_t index);
   llvm::Value* entry_alloca(llvm::Type* type, uint64_t bytes);
   llvm::Value* zero_of(ValType t);
+  // OSR: at the target loop (just opened), the entry loads every local from the slots and
+  // branches to its header. An error when the loop cannot be entered so.
+  Result<void> enter_osr_loop(const wasm::Instr& in);
 
   ModuleTranslation& mt_;
   uint32_t func_index_;
@@ -146,6 +160,10 @@ class FunctionTranslator {
   std::vector<Frame> frames_;
   bool reachable_ = true;
   uint32_t dead_blocks_ = 0;  // blocks opened inside unreachable code
+  const OsrEntry* osr_ = nullptr;
+  // OSR: the end of the entry's checks, where the branch to the target loop goes once found.
+  llvm::BasicBlock* osr_entry_end_ = nullptr;
+  bool osr_entered_ = false;
 };
 
 // Numeric operators (numbers, comparisons, conversions): true if `in` was one.

@@ -142,6 +142,21 @@ void build_entry(ModuleTranslation& mt, llvm::Function* wasm_fn, const wasm::Fun
   b.CreateRetVoid();
 }
 
+// The entry wrapper of an OSR variant (FunctionTranslator's OsrEntry): a trampoline, so that
+// the variant itself is a wasm frame of function `func` in backtraces and the wrapper, as
+// every wasm_e<N>, is the boundary with the activation's entry.
+void build_osr_entry(ModuleTranslation& mt, llvm::Function* osr_fn, const std::string& name) {
+  llvm::IRBuilder<> b(mt.ctx);
+  auto* entry = llvm::Function::Create(osr_fn->getFunctionType(), llvm::Function::ExternalLinkage,
+                                       name, mt.llvm);
+  entry->addFnAttr("frame-pointer", "all");
+  entry->addFnAttr(llvm::Attribute::NoUnwind);
+  b.SetInsertPoint(llvm::BasicBlock::Create(mt.ctx, "entry", entry));
+  llvm::CallInst* call = b.CreateCall(osr_fn, {entry->getArg(0), entry->getArg(1)});
+  call->addFnAttr(llvm::Attribute::NoInline);
+  b.CreateRetVoid();
+}
+
 // Records where JITLink puts every block of executable code (and the symbols in it), so
 // that each module's machine code can be verified and registered after materialization.
 class CodeCapture : public llvm::orc::ObjectLinkingLayer::Plugin {
@@ -296,7 +311,8 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
                                           const std::vector<uint32_t>& declared,
                                           const std::vector<uint32_t>& funcs,
                                           const CompileOptions& options,
-                                          std::unique_ptr<llvm::TargetMachine> tm) {
+                                          std::unique_ptr<llvm::TargetMachine> tm,
+                                          const OsrTarget* osr) {
   PartitionResult out;
   double start = thread_cpu_ms();
   llvm::LLVMContext context;
@@ -345,16 +361,38 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
     fn->addFnAttr("probe-stack", "inline-asm");
     mt.functions[f] = fn;
   }
-  for (uint32_t f : funcs) {
+  auto debug_function = [&](uint32_t f) {
     // Named like the function's symbol, which is how debug_lines.cpp recovers the index of
     // a function inlined into another; line = the body's first instruction.
     const uint32_t first = wm.body(f).code_offset;
-    llvm::DISubprogram* sp =
-        debug.createFunction(mt.debug_file, function_symbol(f), "", mt.debug_file, first,
-                             debug_type, first, llvm::DINode::FlagZero,
-                             llvm::DISubprogram::SPFlagDefinition |
-                                 (options.opt_level > 0 ? llvm::DISubprogram::SPFlagOptimized
-                                                        : llvm::DISubprogram::SPFlagZero));
+    return debug.createFunction(mt.debug_file, function_symbol(f), "", mt.debug_file, first,
+                                debug_type, first, llvm::DINode::FlagZero,
+                                llvm::DISubprogram::SPFlagDefinition |
+                                    (options.opt_level > 0 ? llvm::DISubprogram::SPFlagOptimized
+                                                           : llvm::DISubprogram::SPFlagZero));
+  };
+  if (osr) {
+    // The OSR variant is wasm_f<N> of its own object (N itself is not declared: a call to N
+    // from it goes through N's FunctionInstance), so code ranges and line tables name N.
+    auto* fty = llvm::FunctionType::get(llvm::Type::getVoidTy(context),
+                                        {llvm::PointerType::getUnqual(context),
+                                         llvm::PointerType::getUnqual(context)},
+                                        false);
+    auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage,
+                                      function_symbol(osr->func), llvm_module);
+    fn->addFnAttr("frame-pointer", "all");
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    fn->addFnAttr("probe-stack", "inline-asm");
+    llvm::DISubprogram* sp = debug_function(osr->func);
+    fn->setSubprogram(sp);
+    mt.subprograms[osr->func] = sp;
+    OsrEntry entry{fn, osr->loop_offset};
+    FunctionTranslator translator(mt, osr->func, &entry);
+    IRONCLAD_TRY(translator.translate());
+    build_osr_entry(mt, fn, entry_symbol(osr->func));
+  }
+  for (uint32_t f : funcs) {
+    llvm::DISubprogram* sp = debug_function(f);
     mt.functions[f]->setSubprogram(sp);
     mt.subprograms[f] = sp;
     FunctionTranslator translator(mt, f);
@@ -392,10 +430,11 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
 std::vector<Result<PartitionResult>> compile_partitions(
     const wasm::Module& wm, const std::vector<uint32_t>& declared,
     const std::vector<std::vector<uint32_t>>& parts, const CompileOptions& options,
-    std::vector<std::unique_ptr<llvm::TargetMachine>> tms) {
+    std::vector<std::unique_ptr<llvm::TargetMachine>> tms, const OsrTarget* osr) {
   std::vector<std::optional<Result<PartitionResult>>> results(parts.size());
   auto run = [&](size_t i) {
-    results[i].emplace(compile_partition(wm, declared, parts[i], options, std::move(tms[i])));
+    results[i].emplace(
+        compile_partition(wm, declared, parts[i], options, std::move(tms[i]), osr));
   };
   std::vector<std::thread> threads;
   std::vector<size_t> inline_parts{0};
@@ -442,9 +481,12 @@ struct ModuleCompiler::Impl {
   // `funcs`: the defined functions the objects hold (all of them for a whole module).
   Result<void> link_objects(const wasm::Module& wm, const std::vector<uint32_t>& funcs,
                             std::vector<std::string>& objects, CompiledModule& out);
+  // With `osr`: `funcs` is {osr->func} and `parts` one empty partition, which gets the
+  // OSR variant (its entries[] slot is the variant's entry).
   Result<std::shared_ptr<CompiledModule>> compile(std::shared_ptr<const wasm::Module> module,
                                                   const std::vector<uint32_t>& funcs,
-                                                  std::vector<std::vector<uint32_t>> parts);
+                                                  std::vector<std::vector<uint32_t>> parts,
+                                                  const OsrTarget* osr = nullptr);
 };
 
 ModuleCompiler::ModuleCompiler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -603,9 +645,26 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile_functions(
   return impl_->compile(std::move(module), funcs, std::move(parts));
 }
 
+Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile_osr(
+    std::shared_ptr<const wasm::Module> module, uint32_t func, uint32_t loop_offset) {
+  const wasm::Module& wm = *module;
+  if (func < wm.num_imported_funcs || func >= wm.func_types.size())
+    return Error::make(ErrorKind::Usage,
+                       "jit: function " + std::to_string(func) + " is not a defined function");
+  const uint64_t size = wm.body(func).size;
+  if (size > impl_->options.input_limits.max_function_bytes)
+    return Error::make(ErrorKind::Exhausted,
+                       "jit: function " + std::to_string(func) + " has " + std::to_string(size) +
+                           " bytes of code, the JIT compiles at most " +
+                           std::to_string(impl_->options.input_limits.max_function_bytes) +
+                           " per function");
+  OsrTarget target{func, loop_offset};
+  return impl_->compile(std::move(module), {func}, {{}}, &target);
+}
+
 Result<std::shared_ptr<CompiledModule>> ModuleCompiler::Impl::compile(
     std::shared_ptr<const wasm::Module> module, const std::vector<uint32_t>& funcs,
-    std::vector<std::vector<uint32_t>> parts) {
+    std::vector<std::vector<uint32_t>> parts, const OsrTarget* osr) {
   auto start = std::chrono::steady_clock::now();
   const wasm::Module& wm = *module;
   auto result = std::make_shared<CompiledModule>();
@@ -622,8 +681,10 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::Impl::compile(
     tms.push_back(std::move(*tm));
   }
   std::vector<std::string> objects;
+  // An OSR compile declares nothing: every call leaves through a FunctionInstance.
+  const std::vector<uint32_t> declared = osr ? std::vector<uint32_t>{} : funcs;
   for (Result<PartitionResult>& part :
-       compile_partitions(wm, funcs, parts, options, std::move(tms))) {
+       compile_partitions(wm, declared, parts, options, std::move(tms), osr)) {
     if (!part.ok()) return std::move(part).error();
     result->translate_ms += part->translate_ms;
     result->optimize_ms += part->optimize_ms;

@@ -82,6 +82,12 @@ struct FunctionCode {
 
 struct DebugLines;  // debug_lines.h
 
+// The loop an OSR variant is entered at (ModuleCompiler::compile_osr).
+struct OsrTarget {
+  uint32_t func = 0;
+  uint32_t loop_offset = 0;
+};
+
 // One module's machine code. Lives as long as the ModuleCompiler that made it.
 struct CompiledModule {
   std::shared_ptr<const wasm::Module> module;
@@ -124,6 +130,14 @@ class ModuleCompiler {
   // input_limits.max_function_bytes; the module-wide limits do not apply.
   Result<std::shared_ptr<CompiledModule>> compile_functions(
       std::shared_ptr<const wasm::Module> module, std::vector<uint32_t> funcs);
+  // On-stack replacement (docs/tiering.md): the variant of `func` entered at the loop whose
+  // `loop` instruction is at module offset `loop_offset`. CompiledModule::entries holds its
+  // entry at func's slot: `entry(ctx, slots)` takes every local of func (params, then the
+  // declared locals, one 16-byte slot each) and writes func's results over the first slots.
+  // Calls from it (also to func) go through FunctionInstances. An Error when that loop
+  // cannot be entered (operand stack not empty at it, loop params, not reachable).
+  Result<std::shared_ptr<CompiledModule>> compile_osr(std::shared_ptr<const wasm::Module> module,
+                                                      uint32_t func, uint32_t loop_offset);
   // Links objects that compile() made for the same module and options (read back from an
   // artifact): JITLink checks their structure, the ISA verifier every executable byte
   // against this compiler's feature set. A corrupt object is an Error.
