@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ironclad/error.h"
+#include "interp/osr.h"
 #include "runtime/runtime.h"
 
 namespace ironclad::interp {
@@ -83,6 +84,10 @@ struct FuncCode {
   // queued functions first. Written by the thread running the store (add_heat), read by a
   // compile thread (heat_of): relaxed atomic accesses, which cost plain moves on x86-64.
   mutable uint64_t heat = 0;
+  // The loops a frame may leave for machine code (on-stack replacement, osr.h), and the frame
+  // slot counting their iterations in each frame (zeroed at entry with the locals).
+  std::vector<std::unique_ptr<OsrLoop>> osr_loops;
+  uint32_t osr_counter_slot = 0;
 
   uint32_t module_offset_of(const Word* ip) const;
 };

@@ -56,7 +56,8 @@ Result<const FuncCode*> Interpreter::code_for(runtime::FunctionInstance& func) {
   if (func.tier_code) return static_cast<const FuncCode*>(func.tier_code);
   if (!ctx_.store) return Error::make(ErrorKind::Internal, "interpreter: lowering without a store");
   IRONCLAD_TRY_ASSIGN(std::unique_ptr<FuncCode> code,
-                      lower_function(*ctx_.store, func, options_.optimize, options_.count_loops));
+                      lower_function(*ctx_.store, func, options_.optimize, options_.count_loops,
+                                     options_.osr.enabled()));
   func.tier_code = code.get();
   codes_.push_back(std::move(code));
   if (options_.on_first_call) options_.on_first_call(func);

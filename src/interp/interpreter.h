@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "interp/code.h"
+#include "interp/osr.h"
 #include "runtime/runtime.h"
 
 namespace ironclad::interp {
@@ -36,6 +37,11 @@ struct InterpreterOptions {
   // the interpreter then only refills its counter from the running budget.
   bool begins_budgets = true;
 
+  // On-stack replacement (a tiered store's, interp/osr.h): with both hooks set, loops that
+  // can be left (empty operand stack, no params) count iterations per frame and a long one
+  // leaves for the tier's machine code. Never in a store that counts fuel.
+  OsrHooks osr;
+
   // The defaults, with IRONCLAD_INTERP_PLAIN=1 in the environment turning `optimize` off:
   // every interpreter a process makes (the CLI's, the extension host's, a component's)
   // then runs the plain lowering.
@@ -58,6 +64,7 @@ class Interpreter final : public runtime::Tier {
                     Value* results) override;
   void on_destroy(runtime::Instance& instance) override;
 
+  const InterpreterOptions& options() const { return options_; }
   // The lowered code of a wasm function, lowering it now if this is its first use.
   Result<const FuncCode*> code_for(runtime::FunctionInstance& func);
 

@@ -44,15 +44,15 @@ uint32_t FuncCode::module_offset_of(const Word* ip) const {
 
 Result<std::unique_ptr<FuncCode>> lower_function(runtime::Store& store,
                                                  runtime::FunctionInstance& func,
-                                                 bool optimize, bool count_loops) {
+                                                 bool optimize, bool count_loops, bool osr) {
   if (func.is_host() || !func.instance)
     return Error::make(ErrorKind::Internal, "interpreter: cannot lower a host function");
-  Lowerer lowerer(store, func, optimize, count_loops);
+  Lowerer lowerer(store, func, optimize, count_loops, osr);
   return lowerer.run();
 }
 
 Lowerer::Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool optimize,
-                 bool count_loops)
+                 bool count_loops, bool osr)
     : store_(store),
       func_(func),
       inst_(*func.instance),
@@ -60,13 +60,16 @@ Lowerer::Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool op
       code_(std::make_unique<FuncCode>()),
       w_(code_->words),
       optimize_(optimize),
-      count_loops_(count_loops) {}
+      count_loops_(count_loops),
+      osr_(osr && count_loops) {}
 
 Result<std::unique_ptr<FuncCode>> Lowerer::run() {
   const uint32_t index = func_.func_index;
   const wasm::FuncType& type = module_.func_type(index);
   const wasm::FunctionBody& body = module_.body(index);
   fuel_ = store_.limits().counts_fuel();  // a fuel budget or a deadline
+  // Machine code never runs in a store that counts fuel (src/tiered), so no loop leaves.
+  if (fuel_) osr_ = false;
 
   code_->func = &func_;
   code_->instance = &inst_;
@@ -96,6 +99,11 @@ Result<std::unique_ptr<FuncCode>> Lowerer::run() {
       local_types_.push_back(run.type);
       slot += slot_count(run.type);
     }
+  }
+  if (osr_) {
+    // The frame's OSR iteration counter: after the declared locals, zeroed with them.
+    code_->osr_counter_slot = slot;
+    slot += 1;
   }
   locals_end_ = slot;
   max_slot_ = slot;
@@ -694,7 +702,16 @@ Result<void> Lowerer::lower_control(const wasm::Instr& in) {
       if (c.kind == Control::Loop) {
         c.loop_start = w_.size();
         if (fuel_) emit(h_fuel);
-        if (count_loops_) {
+        if (osr_ && stack_.empty() && c.params.empty()) {
+          // A loop the frame may leave from: its locals are all the state there is.
+          auto loop = std::make_unique<OsrLoop>();
+          loop->loop_offset = offset_;
+          emit(h_loop_osr);
+          emit_ptr(&code_->heat);
+          emit_pair(code_->osr_counter_slot, 0);
+          emit_ptr(loop.get());
+          code_->osr_loops.push_back(std::move(loop));
+        } else if (count_loops_) {
           emit(h_loop_heat);
           emit_ptr(&code_->heat);
         }

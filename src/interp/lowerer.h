@@ -29,12 +29,13 @@ namespace ironclad::interp {
 // loop headers count iterations in FuncCode::heat (InterpreterOptions::count_loops).
 Result<std::unique_ptr<FuncCode>> lower_function(runtime::Store& store,
                                                  runtime::FunctionInstance& func,
-                                                 bool optimize = true, bool count_loops = false);
+                                                 bool optimize = true, bool count_loops = false,
+                                                 bool osr = false);
 
 class Lowerer {
  public:
   Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool optimize = true,
-          bool count_loops = false);
+          bool count_loops = false, bool osr = false);
   Result<std::unique_ptr<FuncCode>> run();
 
  private:
@@ -192,6 +193,7 @@ class Lowerer {
   bool fuel_ = false;
   const bool optimize_;
   const bool count_loops_;
+  bool osr_ = false;  // on-stack replacement at loops that allow it (osr.h), unless fuel_
 
   std::vector<uint32_t> local_slots_;
   std::vector<ValType> local_types_;

@@ -1,0 +1,56 @@
+// On-stack replacement (docs/tiering.md): how a frame running a long loop in the interpreter
+// leaves for machine code compiled with an entry at that loop's header. The interpreter
+// counts the iterations of each frame's loops; past a threshold it asks the store's tier for
+// the loop's code (OsrHooks::request), keeps interpreting until the tier publishes it
+// (OsrLoop::code), then hands the frame's locals to it (OsrHooks::enter) and returns the
+// results as the frame's own. The interpreter knows nothing of machine code: `code` is the
+// tier's.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include "ironclad/error.h"
+#include "ironclad/value.h"
+#include "runtime/runtime.h"
+
+namespace ironclad::interp {
+
+// A loop header a frame may leave from: a `loop` entered with an empty operand stack and no
+// params (then the locals are the frame's whole state). One per such loop of a lowered
+// function (FuncCode::osr_loops).
+struct OsrLoop {
+  enum State : uint8_t { Idle, Requested, Failed };
+  uint32_t loop_offset = 0;  // module offset of the `loop` instruction
+  // Idle until the first request; the store's thread sets Requested, the tier Failed when
+  // the loop's code cannot be made (the loop then stays interpreted).
+  std::atomic<uint8_t> state{Idle};
+  // The tier's published code for this loop (release store, acquire load), or null.
+  std::atomic<const void*> code{nullptr};
+};
+
+// A frame looks at its loop's OsrLoop once per this many iterations of its OSR-able loops
+// (a power of two: the hot path is one increment and a mask test). 1024 iterations of even
+// a one-instruction loop take microseconds in the interpreter, so publication is noticed
+// within microseconds, and the look (an acquire load) costs nothing measurable.
+inline constexpr uint64_t kOsrCheckInterval = 1024;
+// A frame asks for its loop's code once its loops have run this many iterations: about a
+// millisecond of interpretation for a small loop body (16 looks), a fraction of what the
+// compile costs, so a frame that is about to end rarely costs a compile, and a long loop
+// waits at most this plus the compile (and the batch in progress) in the interpreter.
+inline constexpr uint64_t kOsrRequestIterations = 16 * kOsrCheckInterval;
+
+struct OsrHooks {
+  // Asks for `loop`'s code (once per loop, on the store's thread; may publish it at once).
+  std::function<void(runtime::FunctionInstance&, OsrLoop&)> request;
+  // Runs `code` (published in an OsrLoop of func) with the frame's locals (params then
+  // declared locals, in order) and writes func's results: the frame's call ends with them,
+  // or with the error.
+  std::function<Result<void>(runtime::FunctionInstance& func, const void* code, const Value* locals,
+                             Value* results)>
+      enter;
+  bool enabled() const { return request && enter; }
+};
+
+}  // namespace ironclad::interp
