@@ -157,6 +157,9 @@ Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
     // (deterministic: which call runs which tier does not depend on timing).
     const char* sync = std::getenv("IRONCLAD_TIERED_SYNC");
     tiered_config.background = !(sync && std::string_view(sync) == "1");
+    // IRONCLAD_TIERED_OSR=0: no on-stack replacement (to measure what it does).
+    const char* osr = std::getenv("IRONCLAD_TIERED_OSR");
+    tiered_config.osr = !(osr && std::string_view(osr) == "0");
     return tiered::make_tiered_tier(std::move(tiered_config));
   }
   return jit::make_jit_tier(std::move(config));
@@ -175,6 +178,12 @@ void print_tiering_stats(runtime::Tier& tier) {
                static_cast<unsigned long long>(stats.functions_compiled),
                static_cast<unsigned long long>(stats.batches), stats.compile_ms,
                static_cast<unsigned long long>(stats.functions_failed));
+  std::fprintf(stderr,
+               "ironclad: tier: tiered: on-stack replacement: %llu loop entries compiled "
+               "(%llu failed), %llu frames left the interpreter at a loop\n",
+               static_cast<unsigned long long>(stats.osr_compiled),
+               static_cast<unsigned long long>(stats.osr_failed),
+               static_cast<unsigned long long>(stats.osr_entries));
 }
 
 }  // namespace ironclad::cli

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <list>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -23,6 +24,13 @@
 namespace ironclad::tiered {
 namespace {
 
+// A loop entry's machine code (ModuleCompiler::compile_osr): entered like a function whose
+// params are all the locals of the function it was compiled from.
+struct OsrCode {
+  jit::JitFunction fn;
+  wasm::FuncType type;  // params: the function's locals; results: its results
+};
+
 // What generated code of one instance reads (jit::VmContext and what it points at), and the
 // entry of each of the instance's functions once published.
 struct InstanceState {
@@ -32,11 +40,16 @@ struct InstanceState {
   bool explicit_checks = true;
   // The store has a call deadline: the code reads its interrupt flag (jit::BudgetChecks).
   bool interrupt = false;
+  // Loop entries published into the interpreter's OsrLoops (never moved: a list), and those
+  // loops, whose pointers are withdrawn when the instance ends.
+  std::list<OsrCode> osr_code;
+  std::vector<interp::OsrLoop*> osr_loops;
 };
 
 struct Job {
   InstanceState* state = nullptr;
   uint32_t func_index = 0;
+  interp::OsrLoop* osr = nullptr;  // an OSR job: the loop entry of func_index to compile
 };
 
 double ms_since(std::chrono::steady_clock::time_point start) {
@@ -58,6 +71,15 @@ class TieredTier final : public runtime::Tier {
     // A call from the host may enter machine code and reach the interpreter nested: this
     // tier begins each call's budget (call()).
     config_.interp.begins_budgets = false;
+    if (config_.osr) {
+      config_.interp.osr.request = [this](runtime::FunctionInstance& f, interp::OsrLoop& loop) {
+        request_osr(f, loop);
+      };
+      config_.interp.osr.enter = [this](runtime::FunctionInstance& f, const void* code,
+                                        const Value* locals, Value* results) {
+        return enter_osr(f, *static_cast<const OsrCode*>(code), locals, results);
+      };
+    }
     held_ = config_.start_held;
     interp_ = std::make_unique<interp::Interpreter>(config_.interp);
     // Invariant 4: never generate code the host has not verified it can run. Without that,
@@ -99,7 +121,13 @@ class TieredTier final : public runtime::Tier {
 
  private:
   void on_first_call(runtime::FunctionInstance& func);
-  Result<void> call_jit(runtime::Store& store, runtime::FunctionInstance& func,
+  // On-stack replacement (interp/osr.h): queues `loop`'s entry ahead of every function (or
+  // compiles it now, without background), and runs a published one.
+  void request_osr(runtime::FunctionInstance& func, interp::OsrLoop& loop);
+  Result<void> enter_osr(runtime::FunctionInstance& func, const OsrCode& code,
+                         const Value* locals, Value* results);
+  void compile_and_publish_osr(const Job& job);
+  Result<void> call_jit(runtime::Store& store, const wasm::FuncType& type,
                         const jit::JitFunction& code, const Value* args, Value* results);
   bool explicit_bounds_checks_for(const runtime::Instance& instance);
   void worker_loop();
@@ -111,6 +139,8 @@ class TieredTier final : public runtime::Tier {
   // itself in the interpreter. Runs without mutex_ held.
   void compile_and_publish(const std::vector<Job>& jobs);
   Result<std::shared_ptr<jit::CompiledModule>> compile(const std::vector<Job>& jobs);
+  Result<void> make_compiler(std::unique_ptr<jit::ModuleCompiler>& compiler, bool interrupt,
+                             bool explicit_checks);
   void note(std::string text);
   void deliver_notes();
 
@@ -174,6 +204,8 @@ void TieredTier::on_destroy(runtime::Instance& instance) {
   stop_worker();
   auto* state = static_cast<InstanceState*>(instance.tier_state);
   if (!state) return;
+  for (interp::OsrLoop* loop : state->osr_loops)
+    loop->code.store(nullptr, std::memory_order_release);
   const wasm::Module& m = *instance.module;
   for (size_t i = 0; i < m.bodies.size(); ++i)
     std::atomic_ref<void*>(instance.funcs[m.num_imported_funcs + i]->jit_code)
@@ -243,7 +275,92 @@ void TieredTier::worker_loop() {
   idle_cv_.notify_all();
 }
 
+void TieredTier::request_osr(runtime::FunctionInstance& func, interp::OsrLoop& loop) {
+  if (func.is_host() || !func.instance || !func.instance->tier_state ||
+      (config_.may_compile && !config_.may_compile(func))) {
+    loop.state.store(interp::OsrLoop::Failed, std::memory_order_relaxed);
+    return;
+  }
+  Job job{static_cast<InstanceState*>(func.instance->tier_state), func.func_index, &loop};
+  if (!config_.background) {
+    compile_and_publish_osr(job);
+    deliver_notes();
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  // The function's first call queued it, which started the compile thread (unless stopped).
+  if (stopping_ || !worker_.joinable()) {
+    loop.state.store(interp::OsrLoop::Failed, std::memory_order_relaxed);
+    return;
+  }
+  // Ahead of every function: a frame is waiting for it now.
+  queue_.push_front(job);
+  work_cv_.notify_one();
+}
+
+Result<void> TieredTier::enter_osr(runtime::FunctionInstance& func, const OsrCode& code,
+                                   const Value* locals, Value* results) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++stats_.osr_entries;
+  }
+  auto* state = static_cast<InstanceState*>(func.instance->tier_state);
+  return call_jit(*state->context.ctx.store, code.type, code.fn, locals, results);
+}
+
+void TieredTier::compile_and_publish_osr(const Job& job) {
+  auto start = std::chrono::steady_clock::now();
+  InstanceState& state = *job.state;
+  const wasm::Module& m = *state.instance->module;
+  Result<std::shared_ptr<jit::CompiledModule>> code =
+      Error::make(ErrorKind::Internal, "tiered: no compiler");
+  std::unique_ptr<jit::ModuleCompiler>& compiler =
+      compilers_[state.interrupt][state.explicit_checks];
+  Result<void> made =
+      compiler ? Result<void>{} : make_compiler(compiler, state.interrupt, state.explicit_checks);
+  if (!made.ok()) {
+    code = std::move(made).error();
+  } else {
+    code = compiler->compile_osr(state.instance->module, job.func_index, job.osr->loop_offset);
+    if (code.ok())
+      if (Result<void> installed = code_space_->install(*code); !installed.ok())
+        code = std::move(installed).error();
+  }
+  const double ms = ms_since(start);
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.compile_ms += ms;
+  if (!code.ok()) {
+    ++stats_.osr_failed;
+    job.osr->state.store(interp::OsrLoop::Failed, std::memory_order_relaxed);
+    char where[32];
+    std::snprintf(where, sizeof where, " at offset 0x%x", job.osr->loop_offset);
+    notes_.push_back("tiered: the loop of " + m.function_display_name(job.func_index) + where +
+                     " stays in the interpreter: " + code.error().message);
+    has_notes_ = true;
+    return;
+  }
+  OsrCode& published = state.osr_code.emplace_back();
+  published.fn = jit::JitFunction{(*code)->entries[job.func_index - m.num_imported_funcs],
+                                  &state.context.ctx};
+  for (ValType t : m.func_type(job.func_index).params) published.type.params.push_back(t);
+  for (const wasm::LocalRun& run : m.body(job.func_index).locals)
+    published.type.params.insert(published.type.params.end(), run.count, run.type);
+  published.type.results = m.func_type(job.func_index).results;
+  state.osr_loops.push_back(job.osr);
+  // Publication: the code and its type are written before the pointer that makes them
+  // reachable.
+  job.osr->code.store(&published, std::memory_order_release);
+  ++stats_.osr_compiled;
+}
+
 std::vector<Job> TieredTier::take_batch() {
+  // A loop entry first, alone: a frame is waiting in the interpreter for it.
+  for (auto it = queue_.begin(); it != queue_.end(); ++it)
+    if (it->osr) {
+      Job job = *it;
+      queue_.erase(it);
+      return {job};
+    }
   // Heat is read now, as the store's thread keeps adding to it: a function called once at
   // start-up waits behind one that has since run a thousand calls or loop iterations.
   auto heat = [](const Job& j) { return interp::heat_of(*j.state->instance->funcs[j.func_index]); };
@@ -280,19 +397,23 @@ std::vector<Job> TieredTier::take_batch() {
   return batch;
 }
 
+Result<void> TieredTier::make_compiler(std::unique_ptr<jit::ModuleCompiler>& compiler,
+                                       bool interrupt, bool explicit_checks) {
+  jit::CompileOptions options{config_.jit.features, config_.jit.opt_level, explicit_checks,
+                              std::nullopt};
+  options.input_limits = config_.jit.input_limits;
+  options.interrupt = interrupt;
+  // Backtraces read the objects' line tables (debug_lines.h).
+  options.keep_objects = true;
+  IRONCLAD_TRY_ASSIGN(compiler, jit::ModuleCompiler::create(options));
+  return {};
+}
+
 Result<std::shared_ptr<jit::CompiledModule>> TieredTier::compile(const std::vector<Job>& jobs) {
   InstanceState& state = *jobs.front().state;
   std::unique_ptr<jit::ModuleCompiler>& compiler =
       compilers_[state.interrupt][state.explicit_checks];
-  if (!compiler) {
-    jit::CompileOptions options{config_.jit.features, config_.jit.opt_level,
-                                state.explicit_checks, std::nullopt};
-    options.input_limits = config_.jit.input_limits;
-    options.interrupt = state.interrupt;
-    // Backtraces read the objects' line tables (debug_lines.h).
-    options.keep_objects = true;
-    IRONCLAD_TRY_ASSIGN(compiler, jit::ModuleCompiler::create(options));
-  }
+  if (!compiler) IRONCLAD_TRY(make_compiler(compiler, state.interrupt, state.explicit_checks));
   std::vector<uint32_t> funcs;
   for (const Job& j : jobs) funcs.push_back(j.func_index);
   IRONCLAD_TRY_ASSIGN(auto code, compiler->compile_functions(state.instance->module, funcs));
@@ -302,6 +423,7 @@ Result<std::shared_ptr<jit::CompiledModule>> TieredTier::compile(const std::vect
 }
 
 void TieredTier::compile_and_publish(const std::vector<Job>& jobs) {
+  if (jobs.front().osr) return compile_and_publish_osr(jobs.front());
   auto start = std::chrono::steady_clock::now();
   Result<std::shared_ptr<jit::CompiledModule>> code = compile(jobs);
   if (!code.ok() && jobs.size() > 1) {
@@ -347,7 +469,7 @@ void TieredTier::deliver_notes() {
     for (const std::string& n : notes) config_.jit.on_note(n);
 }
 
-Result<void> TieredTier::call_jit(runtime::Store& store, runtime::FunctionInstance& func,
+Result<void> TieredTier::call_jit(runtime::Store& store, const wasm::FuncType& type,
                                   const jit::JitFunction& code, const Value* args,
                                   Value* results) {
   // Each call from the host gets the whole call depth; calls nested in it share it.
@@ -357,7 +479,7 @@ Result<void> TieredTier::call_jit(runtime::Store& store, runtime::FunctionInstan
   const uintptr_t stack_limit_before = stack_limit_;
   const uint64_t budget = store.limits().max_stack_bytes;
   ++jit_calls_running_;
-  Result<void> r = code_space_->call(code, *func.type, args, results,
+  Result<void> r = code_space_->call(code, type, args, results,
                                      [&](runtime::Activation& act) {
                                        // As the JIT tier: the native stack budget counts
                                        // from where the outermost machine code entered.
@@ -392,7 +514,8 @@ Result<void> TieredTier::call(runtime::Store& store, runtime::FunctionInstance& 
     return func.host(hc, args, results);
   }
   if (void* code = published_code(func))
-    return call_jit(store, func, *static_cast<const jit::JitFunction*>(code), args, results);
+    return call_jit(store, *func.type, *static_cast<const jit::JitFunction*>(code), args,
+                    results);
   return interp_->call(store, func, args, results);
 }
 

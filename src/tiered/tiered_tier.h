@@ -41,6 +41,9 @@ struct TieredConfig {
   // queue up and gather heat (for tests of the queue's order, and for an embedder that
   // wants its start-up undisturbed).
   bool start_held = false;
+  // On-stack replacement: a frame whose loop runs long leaves the interpreter for code
+  // compiled with an entry at that loop (interp/osr.h). Off: frames stay where they started.
+  bool osr = true;
   // Called on the compile thread after each function's machine code is published, in the
   // order of publication (tests).
   std::function<void(const runtime::FunctionInstance&)> on_published;
@@ -52,6 +55,11 @@ struct TieredStats {
   uint64_t functions_compiled = 0;  // published machine code
   uint64_t functions_failed = 0;    // stay in the interpreter (a note says why)
   uint64_t batches = 0;
+  // On-stack replacement (docs/tiering.md): loop entries compiled, and frames that left the
+  // interpreter at one of them.
+  uint64_t osr_compiled = 0;
+  uint64_t osr_failed = 0;  // loops that stay interpreted (a note says why)
+  uint64_t osr_entries = 0;
   double compile_ms = 0;  // wall time spent compiling (background thread or caller)
 };
 
