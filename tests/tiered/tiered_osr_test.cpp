@@ -1,0 +1,246 @@
+// On-stack replacement (docs/tiering.md, interp/osr.h): a frame that runs a long loop in the
+// interpreter moves to machine code compiled with an entry at that loop's header, within one
+// call, and the call ends exactly as in the interpreter: the same results bit for bit, the
+// same trap and backtrace. Deterministic: compiles run on the calling thread (sync_config),
+// or the loop waits for the compile thread through a host call, never on a timer.
+#include <cstring>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "interp/interpreter.h"
+#include "tiered_harness.h"
+
+namespace ironclad::tiered::testing {
+namespace {
+
+using ironclad::testing::Harness;
+using ironclad::testing::I32;
+
+// tiered_osr.wat's function indices (0 is the env.tick import).
+constexpr uint32_t kOuter = 6, kStep = 8;
+
+// More iterations than the request threshold (interp/osr.h) many times over.
+constexpr uint32_t kLong = 3'000'000;
+
+// tiered_osr.wat in a store of `tier`; env.tick runs `on_tick` (if set) with its argument.
+struct OsrRun : Harness {
+  explicit OsrRun(std::unique_ptr<runtime::Tier> tier) : Harness("tiered_osr", std::move(tier)) {
+    linker.define_function(store, "env", "tick", wasm::FuncType{{ValType::I32}, {}},
+                           [this](runtime::HostContext&, const Value* a, Value*) -> Result<void> {
+                             if (on_tick) on_tick(a[0].i32);
+                             return {};
+                           });
+    instantiate();
+  }
+  std::function<void(uint32_t)> on_tick;
+};
+
+TieredStats stats_of(runtime::Store& store) {
+  TieredStats s;
+  EXPECT_TRUE(tiered_stats(store.tier(), s));
+  return s;
+}
+
+std::string describe(const std::vector<BacktraceFrame>& bt) {
+  std::ostringstream out;
+  for (const BacktraceFrame& f : bt)
+    out << "  " << f.function_index << " " << f.function_name << " @" << f.code_offset << "\n";
+  return out.str();
+}
+
+// The same results, bit for bit (a v128 and floats among them).
+void expect_same_results(const Result<std::vector<Value>>& got,
+                         const Result<std::vector<Value>>& want) {
+  ASSERT_TRUE(want.ok()) << want.error().describe();
+  ASSERT_TRUE(got.ok()) << got.error().describe();
+  ASSERT_EQ(got->size(), want->size());
+  for (size_t i = 0; i < got->size(); ++i) {
+    EXPECT_EQ((*got)[i].type, (*want)[i].type) << "result " << i;
+    EXPECT_EQ(std::memcmp((*got)[i].v128.bytes, (*want)[i].v128.bytes,
+                          (*want)[i].type == ValType::V128 ? 16 : 8),
+              0)
+        << "result " << i;
+  }
+}
+
+// The same error: kind, trap and every frame's function and wasm offset.
+void expect_same_error(const Result<std::vector<Value>>& got,
+                       const Result<std::vector<Value>>& want) {
+  ASSERT_FALSE(want.ok());
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().kind, want.error().kind) << got.error().describe();
+  EXPECT_EQ(got.error().trap, want.error().trap) << got.error().describe();
+  EXPECT_EQ(got.error().message, want.error().message);
+  const auto& g = got.error().backtrace;
+  const auto& w = want.error().backtrace;
+  ASSERT_EQ(g.size(), w.size()) << "tiered:\n" << describe(g) << "interp:\n" << describe(w);
+  for (size_t i = 0; i < g.size(); ++i) {
+    EXPECT_EQ(g[i].function_index, w[i].function_index) << "frame " << i;
+    EXPECT_EQ(g[i].code_offset, w[i].code_offset)
+        << "frame " << i << "\ntiered:\n" << describe(g) << "interp:\n" << describe(w);
+  }
+}
+
+// One call with a long loop, from the host: its frame leaves the interpreter at the loop
+// and every local (i32, i64, f32, f64, v128, a param) carries over.
+TEST(TieredOsr, ALongLoopInOneCallLeavesTheInterpreter) {
+  OsrRun tiered(make_tiered_tier(sync_config()));
+  OsrRun interp(interp::make_interpreter());
+  expect_same_results(tiered.call("hash", {I32(kLong)}), interp.call("hash", {I32(kLong)}));
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_compiled, 1u);
+  EXPECT_EQ(s.osr_entries, 1u);
+  EXPECT_EQ(s.osr_failed, 0u);
+  // Its next call runs the function's own machine code from the start: no frame to move.
+  expect_same_results(tiered.call("hash", {I32(kLong)}), interp.call("hash", {I32(kLong)}));
+  EXPECT_EQ(stats_of(tiered.store).osr_entries, 1u);
+}
+
+// A short loop is never worth a compile: below the threshold nothing is requested.
+TEST(TieredOsr, AShortLoopStaysInTheInterpreter) {
+  OsrRun tiered(make_tiered_tier(sync_config()));
+  OsrRun interp(interp::make_interpreter());
+  expect_same_results(tiered.call("hash", {I32(10'000)}), interp.call("hash", {I32(10'000)}));
+  EXPECT_EQ(stats_of(tiered.store).osr_compiled, 0u);
+  EXPECT_EQ(stats_of(tiered.store).osr_entries, 0u);
+}
+
+// A loop entered with a value on the operand stack, or with params, keeps its frame in the
+// interpreter (what OSR supports, docs/tiering.md), and its results are right.
+TEST(TieredOsr, LoopsWithOperandsOrParamsAreNotReplaced) {
+  OsrRun tiered(make_tiered_tier(sync_config()));
+  OsrRun interp(interp::make_interpreter());
+  for (const char* name : {"stack_loop", "param_loop"}) {
+    SCOPED_TRACE(name);
+    expect_same_results(tiered.call(name, {I32(100'000)}), interp.call(name, {I32(100'000)}));
+  }
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_compiled, 0u);
+  EXPECT_EQ(s.osr_failed, 0u);
+  EXPECT_EQ(s.osr_entries, 0u);
+}
+
+// Both loops of a nest may be entered (the inner one runs most), and an outer loop inside an
+// if and a block whose inner loop has a param (so only the outer one is OSR-able).
+TEST(TieredOsr, NestedLoops) {
+  struct Case {
+    const char* name;
+    uint32_t a, b;
+  };
+  for (const Case& c : {Case{"nested_inner", 100, 1000}, Case{"nested_outer", 40'000, 3}}) {
+    SCOPED_TRACE(c.name);
+    OsrRun tiered(make_tiered_tier(sync_config()));
+    OsrRun interp(interp::make_interpreter());
+    expect_same_results(tiered.call(c.name, {I32(c.a), I32(c.b)}),
+                        interp.call(c.name, {I32(c.a), I32(c.b)}));
+    EXPECT_EQ(stats_of(tiered.store).osr_entries, 1u);
+  }
+}
+
+// A trap in the replaced loop, after the frame left the interpreter, is the interpreter's:
+// same trap, same backtrace (the machine code's frame stands where the interpreter's was,
+// its caller below it is the interpreter's). Also through a call from the loop's machine code
+// back into the interpreter (`step` is never compiled).
+TEST(TieredOsr, TrapsInTheReplacedLoopAreTheInterpreters) {
+  struct Case {
+    const char* name;
+    std::vector<Value> args;
+  };
+  const Case cases[] = {
+      {"outer", {I32(0), I32(kLong), I32(200'000)}},  // div_after: divide by zero
+      {"oob_after", {I32(kLong)}},                    // out of bounds at 262144
+      {"outer", {I32(1), I32(kLong), I32(200'000)}},  // with_calls -> step: unreachable
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.name) + " " + std::to_string(c.args[0].i32));
+    OsrRun tiered(make_tiered_tier(sync_config([](const runtime::FunctionInstance& f) {
+      return f.func_index != kStep && f.func_index != kOuter;
+    })));
+    OsrRun interp(interp::make_interpreter());
+    expect_same_error(tiered.call(c.name, c.args), interp.call(c.name, c.args));
+    EXPECT_EQ(stats_of(tiered.store).osr_entries, 1u);
+  }
+  // Without the trap, the same calls return what the interpreter returns.
+  OsrRun tiered(make_tiered_tier(sync_config([](const runtime::FunctionInstance& f) {
+    return f.func_index != kStep && f.func_index != kOuter;
+  })));
+  OsrRun interp(interp::make_interpreter());
+  for (uint32_t which : {0u, 1u}) {
+    std::vector<Value> args{I32(which), I32(100'000), I32(kLong)};
+    expect_same_results(tiered.call("outer", args), interp.call("outer", args));
+  }
+  expect_same_results(tiered.call("oob_after", {I32(200'000)}),
+                      interp.call("oob_after", {I32(200'000)}));
+  EXPECT_EQ(stats_of(tiered.store).osr_entries, 3u);
+}
+
+// A loop whose compile fails keeps running in the interpreter, with a note.
+TEST(TieredOsr, AFailedCompileKeepsTheLoopInTheInterpreter) {
+  std::vector<std::string> notes;
+  TieredConfig c = sync_config();
+  c.jit.input_limits.max_function_bytes = 8;  // every function is too large
+  c.jit.on_note = [&](const std::string& n) { notes.push_back(n); };
+  OsrRun tiered(make_tiered_tier(std::move(c)));
+  OsrRun interp(interp::make_interpreter());
+  expect_same_results(tiered.call("hash", {I32(kLong)}), interp.call("hash", {I32(kLong)}));
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_failed, 1u);
+  EXPECT_EQ(s.osr_compiled, 0u);
+  EXPECT_EQ(s.osr_entries, 0u);
+  EXPECT_TRUE(tiered.call("hash", {I32(1)}).ok());  // notes are delivered at the next call
+  bool noted = false;
+  for (const std::string& n : notes)
+    noted = noted || n.find("the loop of") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+// Off (TieredConfig::osr = false), frames stay where they started.
+TEST(TieredOsr, OffMeansTheFrameStaysInTheInterpreter) {
+  TieredConfig c = sync_config();
+  c.osr = false;
+  OsrRun tiered(make_tiered_tier(std::move(c)));
+  OsrRun interp(interp::make_interpreter());
+  expect_same_results(tiered.call("hash", {I32(kLong)}), interp.call("hash", {I32(kLong)}));
+  EXPECT_EQ(stats_of(tiered.store).osr_compiled, 0u);
+}
+
+// A store with a fuel limit never runs machine code, so no frame leaves the interpreter.
+TEST(TieredOsr, AStoreWithFuelStaysInTheInterpreter) {
+  runtime::StoreLimits limits;
+  limits.fuel = 100'000'000;
+  Harness tiered("tiered_osr", make_tiered_tier(sync_config()), limits);
+  tiered.linker.define_function(tiered.store, "env", "tick", wasm::FuncType{{ValType::I32}, {}},
+                                [](runtime::HostContext&, const Value*, Value*) -> Result<void> {
+                                  return {};
+                                });
+  tiered.instantiate();
+  OsrRun interp(interp::make_interpreter());
+  expect_same_results(tiered.call("hash", {I32(kLong)}), interp.call("hash", {I32(kLong)}));
+  EXPECT_EQ(stats_of(tiered.store).osr_compiled, 0u);
+  EXPECT_EQ(stats_of(tiered.store).osr_entries, 0u);
+}
+
+// With the compile thread: the request goes to the front of its queue, the frame keeps
+// interpreting, and once the code is published the frame enters it. The loop's host call
+// waits for the compile thread once the request has been made, so the entry does not depend
+// on timing.
+TEST(TieredOsr, TheCompileThreadsCodeIsEnteredOncePublished) {
+  TieredConfig c = sync_config();
+  c.background = true;
+  OsrRun tiered(make_tiered_tier(std::move(c)));
+  OsrRun interp(interp::make_interpreter());
+  tiered.on_tick = [&](uint32_t i) {
+    if (i == 2 * interp::kOsrRequestIterations) wait_for_compiles(tiered.store.tier());
+  };
+  expect_same_results(tiered.call("ticking", {I32(200'000)}),
+                      interp.call("ticking", {I32(200'000)}));
+  wait_for_compiles(tiered.store.tier());
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_compiled, 1u);
+  EXPECT_EQ(s.osr_entries, 1u);
+}
+
+}  // namespace
+}  // namespace ironclad::tiered::testing
