@@ -28,7 +28,7 @@ std::vector<Value> frame_locals(const runtime::FunctionInstance& fi, const uint6
 }
 
 // Every kOsrCheckInterval iterations of a frame's OSR-able loops, at one of them: asks for
-// the loop's code once the frame has run kOsrRequestIterations, and once it is published
+// the loop's code once the frame has run OsrLoop::request_at, and once it is published
 // runs the rest of the frame's call in it. Returned: the results are in the frame's slots 0..
 // (as h_return expects). Failed: the error is recorded, as if the frame's caller had called
 // the machine code (which stands for this frame in the backtrace).
@@ -39,7 +39,7 @@ std::vector<Value> frame_locals(const runtime::FunctionInstance& fi, const uint6
   runtime::FunctionInstance& fi = *act->code->func;
   const void* code = loop.code.load(std::memory_order_acquire);
   if (!code) {
-    if (iterations < kOsrRequestIterations ||
+    if (iterations < loop.request_at ||
         loop.state.load(std::memory_order_relaxed) != OsrLoop::Idle)
       return OsrOutcome::Stay;
     loop.state.store(OsrLoop::Requested, std::memory_order_relaxed);

@@ -706,6 +706,7 @@ Result<void> Lowerer::lower_control(const wasm::Instr& in) {
           // A loop the frame may leave from: its locals are all the state there is.
           auto loop = std::make_unique<OsrLoop>();
           loop->loop_offset = offset_;
+          loop->request_at = osr_request_iterations(module_.body(func_.func_index).size);
           emit(h_loop_osr);
           emit_ptr(&code_->heat);
           emit_pair(code_->osr_counter_slot, 0);

@@ -23,6 +23,9 @@ namespace ironclad::interp {
 struct OsrLoop {
   enum State : uint8_t { Idle, Requested, Failed };
   uint32_t loop_offset = 0;  // module offset of the `loop` instruction
+  // The frame asks for the loop's code once its loops have run this many iterations
+  // (osr_request_iterations).
+  uint64_t request_at = 0;
   // Idle until the first request; the store's thread sets Requested, the tier Failed when
   // the loop's code cannot be made (the loop then stays interpreted).
   std::atomic<uint8_t> state{Idle};
@@ -35,11 +38,19 @@ struct OsrLoop {
 // a one-instruction loop take microseconds in the interpreter, so publication is noticed
 // within microseconds, and the look (an acquire load) costs nothing measurable.
 inline constexpr uint64_t kOsrCheckInterval = 1024;
-// A frame asks for its loop's code once its loops have run this many iterations: about a
-// millisecond of interpretation for a small loop body (16 looks), a fraction of what the
-// compile costs, so a frame that is about to end rarely costs a compile, and a long loop
-// waits at most this plus the compile (and the batch in progress) in the interpreter.
+// When a frame asks for its loop's code: once the time it spent in its loops is about what
+// the compile will cost (the rent-or-buy rule: a frame that ends right after the request
+// wasted at most as much again as it ran; a long one waits in the interpreter at most about
+// twice the compile, plus the batch in progress). LLVM at -O2 compiles ~250 KB of wasm a
+// second here (~4 us a byte); a small loop body runs in 10-50 ns an iteration in the
+// interpreter: ~128 iterations per byte of the function's body, and at least
+// kOsrRequestIterations (a few hundred microseconds of a tiny loop) whatever its size.
 inline constexpr uint64_t kOsrRequestIterations = 16 * kOsrCheckInterval;
+inline constexpr uint64_t kOsrIterationsPerBodyByte = 128;
+inline uint64_t osr_request_iterations(uint64_t body_bytes) {
+  const uint64_t by_size = body_bytes * kOsrIterationsPerBodyByte;
+  return by_size > kOsrRequestIterations ? by_size : kOsrRequestIterations;
+}
 
 struct OsrHooks {
   // Asks for `loop`'s code (once per loop, on the store's thread; may publish it at once).

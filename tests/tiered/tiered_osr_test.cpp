@@ -232,10 +232,11 @@ TEST(TieredOsr, TheCompileThreadsCodeIsEnteredOncePublished) {
   OsrRun tiered(make_tiered_tier(std::move(c)));
   OsrRun interp(interp::make_interpreter());
   tiered.on_tick = [&](uint32_t i) {
-    if (i == 2 * interp::kOsrRequestIterations) wait_for_compiles(tiered.store.tier());
+    // Past the request (osr_request_iterations of a body of a few dozen bytes).
+    if (i == 150'000) wait_for_compiles(tiered.store.tier());
   };
-  expect_same_results(tiered.call("ticking", {I32(200'000)}),
-                      interp.call("ticking", {I32(200'000)}));
+  expect_same_results(tiered.call("ticking", {I32(300'000)}),
+                      interp.call("ticking", {I32(300'000)}));
   wait_for_compiles(tiered.store.tier());
   TieredStats s = stats_of(tiered.store);
   EXPECT_EQ(s.osr_compiled, 1u);
