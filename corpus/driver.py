@@ -32,7 +32,7 @@ SKIP = 77
 
 # The tiers: name -> how to run FILE.wasm ARGS (see tier_argv). Order is the table's order.
 TIERS = ["interp", "jit-conservative", "jit-native", "jit-baseline", "jit-sse2",
-         "jit-artifact", "node"]
+         "jit-artifact", "tiered", "node"]
 # Not in the default list: the same runs under a call deadline far beyond any run
 # (`--timeout 1000`), to check the results under the deadline's checks and to measure their
 # cost against the columns without (docs/benchmarks.md, "The cost of a call deadline").
@@ -48,6 +48,8 @@ JIT_FLAGS = {
     "jit-sse2": ["--tier", "jit", "--cpu", "x86-64-v1"],
     "jit-deadline": ["--tier", "jit", "--policy", "conservative", "--timeout", "1000"],
     "interp-deadline": ["--tier", "interp", "--timeout", "1000"],
+    # Interpreter first, background compiles, on-stack replacement (docs/tiering.md).
+    "tiered": ["--tier", "tiered"],
 }
 
 
