@@ -157,9 +157,11 @@ Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
     // (deterministic: which call runs which tier does not depend on timing).
     const char* sync = std::getenv("IRONCLAD_TIERED_SYNC");
     tiered_config.background = !(sync && std::string_view(sync) == "1");
-    // IRONCLAD_TIERED_OSR=0: no on-stack replacement (to measure what it does).
+    // IRONCLAD_TIERED_OSR=0: no on-stack replacement (to measure what it does); =eager: every
+    // loop that can be entered is entered at its first iteration (tests: spec_tiered_osr.*).
     const char* osr = std::getenv("IRONCLAD_TIERED_OSR");
     tiered_config.osr = !(osr && std::string_view(osr) == "0");
+    tiered_config.osr_eager = osr && std::string_view(osr) == "eager";
     return tiered::make_tiered_tier(std::move(tiered_config));
   }
   return jit::make_jit_tier(std::move(config));

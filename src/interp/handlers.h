@@ -14,7 +14,7 @@ namespace ironclad::interp {
   X(h_unreachable)      /* [h]                                                         */ \
   X(h_fuel)             /* [h]: spends one unit of fuel (loop headers, function entry) */ \
   X(h_loop_heat)        /* [h][uint64_t*]: one more loop iteration (FuncCode::heat)     */ \
-  X(h_loop_osr)         /* [h][uint64_t*][counter|-][OsrLoop*]: h_loop_heat, + OSR     */ \
+  X(h_loop_osr)         /* [h][uint64_t*][counter|mask][OsrLoop*]: h_loop_heat + OSR   */ \
   X(h_zero_locals)      /* [h][first|count]: zeroes the declared locals                */ \
   X(h_copy64)           /* [h][src|dst]                                                */ \
   X(h_copy64x2)         /* [h][src|dst][src|dst]: two moves, in order                  */ \

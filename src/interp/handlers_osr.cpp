@@ -81,7 +81,7 @@ std::vector<Value> frame_locals(const runtime::FunctionInstance& fi, const uint6
 IRONCLAD_DEFINE_HANDLER(h_loop_osr) {
   add_heat(*static_cast<uint64_t*>(ip[1].ptr));
   const uint64_t iterations = ++fp[ip[2].pair.a];
-  if ((iterations & (kOsrCheckInterval - 1)) == 0) [[unlikely]] {
+  if ((iterations & ip[2].pair.b) == 0) [[unlikely]] {
     switch (osr_at_loop(ctx, fp, *static_cast<OsrLoop*>(ip[3].ptr), iterations)) {
       case OsrOutcome::Stay:
         break;

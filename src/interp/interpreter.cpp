@@ -57,7 +57,7 @@ Result<const FuncCode*> Interpreter::code_for(runtime::FunctionInstance& func) {
   if (!ctx_.store) return Error::make(ErrorKind::Internal, "interpreter: lowering without a store");
   IRONCLAD_TRY_ASSIGN(std::unique_ptr<FuncCode> code,
                       lower_function(*ctx_.store, func, options_.optimize, options_.count_loops,
-                                     options_.osr.enabled()));
+                                     options_.osr.mode()));
   func.tier_code = code.get();
   codes_.push_back(std::move(code));
   if (options_.on_first_call) options_.on_first_call(func);

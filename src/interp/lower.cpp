@@ -44,7 +44,7 @@ uint32_t FuncCode::module_offset_of(const Word* ip) const {
 
 Result<std::unique_ptr<FuncCode>> lower_function(runtime::Store& store,
                                                  runtime::FunctionInstance& func,
-                                                 bool optimize, bool count_loops, bool osr) {
+                                                 bool optimize, bool count_loops, OsrMode osr) {
   if (func.is_host() || !func.instance)
     return Error::make(ErrorKind::Internal, "interpreter: cannot lower a host function");
   Lowerer lowerer(store, func, optimize, count_loops, osr);
@@ -52,7 +52,7 @@ Result<std::unique_ptr<FuncCode>> lower_function(runtime::Store& store,
 }
 
 Lowerer::Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool optimize,
-                 bool count_loops, bool osr)
+                 bool count_loops, OsrMode osr)
     : store_(store),
       func_(func),
       inst_(*func.instance),
@@ -61,7 +61,8 @@ Lowerer::Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool op
       w_(code_->words),
       optimize_(optimize),
       count_loops_(count_loops),
-      osr_(osr && count_loops) {}
+      osr_(osr != OsrMode::Off && count_loops),
+      osr_eager_(osr == OsrMode::Eager) {}
 
 Result<std::unique_ptr<FuncCode>> Lowerer::run() {
   const uint32_t index = func_.func_index;
@@ -706,10 +707,13 @@ Result<void> Lowerer::lower_control(const wasm::Instr& in) {
           // A loop the frame may leave from: its locals are all the state there is.
           auto loop = std::make_unique<OsrLoop>();
           loop->loop_offset = offset_;
-          loop->request_at = osr_request_iterations(module_.body(func_.func_index).size);
+          loop->request_at =
+              osr_eager_ ? 1 : osr_request_iterations(module_.body(func_.func_index).size);
           emit(h_loop_osr);
           emit_ptr(&code_->heat);
-          emit_pair(code_->osr_counter_slot, 0);
+          // The mask of the iterations at which the frame looks (every one when eager).
+          emit_pair(code_->osr_counter_slot,
+                    osr_eager_ ? 0 : static_cast<uint32_t>(kOsrCheckInterval - 1));
           emit_ptr(loop.get());
           code_->osr_loops.push_back(std::move(loop));
         } else if (count_loops_) {

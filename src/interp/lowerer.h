@@ -30,12 +30,12 @@ namespace ironclad::interp {
 Result<std::unique_ptr<FuncCode>> lower_function(runtime::Store& store,
                                                  runtime::FunctionInstance& func,
                                                  bool optimize = true, bool count_loops = false,
-                                                 bool osr = false);
+                                                 OsrMode osr = OsrMode::Off);
 
 class Lowerer {
  public:
   Lowerer(runtime::Store& store, runtime::FunctionInstance& func, bool optimize = true,
-          bool count_loops = false, bool osr = false);
+          bool count_loops = false, OsrMode osr = OsrMode::Off);
   Result<std::unique_ptr<FuncCode>> run();
 
  private:
@@ -194,6 +194,7 @@ class Lowerer {
   const bool optimize_;
   const bool count_loops_;
   bool osr_ = false;  // on-stack replacement at loops that allow it (osr.h), unless fuel_
+  const bool osr_eager_;
 
   std::vector<uint32_t> local_slots_;
   std::vector<ValType> local_types_;

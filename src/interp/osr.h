@@ -52,6 +52,11 @@ inline uint64_t osr_request_iterations(uint64_t body_bytes) {
   return by_size > kOsrRequestIterations ? by_size : kOsrRequestIterations;
 }
 
+// How a function is lowered for on-stack replacement: not at all, as above, or (tests) with
+// every OSR-able loop looking at every iteration and asking at its first, so that nearly
+// every loop a test runs, runs as a loop entry (IRONCLAD_TIERED_OSR=eager).
+enum class OsrMode : uint8_t { Off, On, Eager };
+
 struct OsrHooks {
   // Asks for `loop`'s code (once per loop, on the store's thread; may publish it at once).
   std::function<void(runtime::FunctionInstance&, OsrLoop&)> request;
@@ -61,7 +66,9 @@ struct OsrHooks {
   std::function<Result<void>(runtime::FunctionInstance& func, const void* code, const Value* locals,
                              Value* results)>
       enter;
+  bool eager = false;  // OsrMode::Eager
   bool enabled() const { return request && enter; }
+  OsrMode mode() const { return !enabled() ? OsrMode::Off : eager ? OsrMode::Eager : OsrMode::On; }
 };
 
 }  // namespace ironclad::interp

@@ -79,6 +79,7 @@ class TieredTier final : public runtime::Tier {
                                         const Value* locals, Value* results) {
         return enter_osr(f, *static_cast<const OsrCode*>(code), locals, results);
       };
+      config_.interp.osr.eager = config_.osr_eager;
     }
     held_ = config_.start_held;
     interp_ = std::make_unique<interp::Interpreter>(config_.interp);

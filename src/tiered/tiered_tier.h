@@ -44,6 +44,9 @@ struct TieredConfig {
   // On-stack replacement: a frame whose loop runs long leaves the interpreter for code
   // compiled with an entry at that loop (interp/osr.h). Off: frames stay where they started.
   bool osr = true;
+  // Tests: every OSR-able loop asks at its first iteration and enters its code as soon as
+  // published (interp::OsrMode::Eager; IRONCLAD_TIERED_OSR=eager).
+  bool osr_eager = false;
   // Called on the compile thread after each function's machine code is published, in the
   // order of publication (tests).
   std::function<void(const runtime::FunctionInstance&)> on_published;
