@@ -176,6 +176,28 @@ TEST(TieredOsr, TrapsInTheReplacedLoopAreTheInterpreters) {
   EXPECT_EQ(stats_of(tiered.store).osr_entries, 3u);
 }
 
+// A frame that machine code entered in the interpreter (`outer` compiled, `with_calls` at its
+// first call) leaves at its loop too: its results, and a trap under it, as the interpreter's
+// (the backtrace runs from `step` in the interpreter through the loop entry and the nested
+// interpreter entry to `outer`'s machine code).
+TEST(TieredOsr, AFrameCalledFromMachineCodeLeavesAgain) {
+  for (uint32_t trap_at : {200'000u, kLong}) {
+    SCOPED_TRACE(trap_at);
+    OsrRun tiered(make_tiered_tier(
+        sync_config([](const runtime::FunctionInstance& f) { return f.func_index != kStep; })));
+    OsrRun interp(interp::make_interpreter());
+    // outer's first call (in the interpreter) compiles it; div_after runs 10 iterations.
+    std::vector<Value> first{I32(0), I32(10), I32(kLong)};
+    expect_same_results(tiered.call("outer", first), interp.call("outer", first));
+    std::vector<Value> args{I32(1), I32(kLong - 1), I32(trap_at)};
+    if (trap_at < kLong)
+      expect_same_error(tiered.call("outer", args), interp.call("outer", args));
+    else
+      expect_same_results(tiered.call("outer", args), interp.call("outer", args));
+    EXPECT_EQ(stats_of(tiered.store).osr_entries, 1u);
+  }
+}
+
 // A loop whose compile fails keeps running in the interpreter, with a note.
 TEST(TieredOsr, AFailedCompileKeepsTheLoopInTheInterpreter) {
   std::vector<std::string> notes;
