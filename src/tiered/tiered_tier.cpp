@@ -108,7 +108,10 @@ class TieredTier final : public runtime::Tier {
   }
   void wait_idle() {
     std::unique_lock<std::mutex> lock(mutex_);
-    idle_cv_.wait(lock, [&] { return (queue_.empty() || stopping_) && !compiling_; });
+    idle_cv_.wait(lock, [&] {
+      return ((queue_.empty() && osr_queue_.empty()) || stopping_) && !compiling_ &&
+             !osr_compiling_;
+    });
   }
   void release() {
     {
@@ -116,22 +119,30 @@ class TieredTier final : public runtime::Tier {
       held_ = false;
     }
     work_cv_.notify_all();
+    osr_cv_.notify_all();
   }
-  // Joins the compile thread after the batch in progress; later first calls queue nothing.
+  // Joins the compile threads after the batch and loop entry in progress; later first calls
+  // and requests queue nothing.
   void stop_worker();
 
  private:
   void on_first_call(runtime::FunctionInstance& func);
-  // On-stack replacement (interp/osr.h): queues `loop`'s entry ahead of every function (or
+  // On-stack replacement (interp/osr.h): queues `loop`'s entry for the OSR thread (or
   // compiles it now, without background), and runs a published one.
   void request_osr(runtime::FunctionInstance& func, interp::OsrLoop& loop);
   Result<void> enter_osr(runtime::FunctionInstance& func, const OsrCode& code,
                          const Value* locals, Value* results);
-  void compile_and_publish_osr(const Job& job);
+  // With the compilers of the thread that runs it (compilers_ on the store's thread without
+  // background, osr_compilers_ on the OSR thread).
+  void compile_and_publish_osr(const Job& job,
+                               std::unique_ptr<jit::ModuleCompiler> (&compilers)[2][2]);
   Result<void> call_jit(runtime::Store& store, const wasm::FuncType& type,
                         const jit::JitFunction& code, const Value* args, Value* results);
   bool explicit_bounds_checks_for(const runtime::Instance& instance);
   void worker_loop();
+  // The OSR thread: compiles loop entries only (osr_queue_), with compilers of its own, so
+  // that a frame waiting for one never waits for a batch (LLVM cannot be interrupted).
+  void osr_worker_loop();
   // Takes the next batch from the queue (mutex_ held): the hottest queued function, then
   // the hottest other queued functions of its instance, up to the batch limits.
   std::vector<Job> take_batch();
@@ -152,6 +163,7 @@ class TieredTier final : public runtime::Tier {
   // used by the compiling thread only. Declared before the code space, whose code they own,
   // so they outlive it.
   std::unique_ptr<jit::ModuleCompiler> compilers_[2][2];
+  std::unique_ptr<jit::ModuleCompiler> osr_compilers_[2][2];  // the OSR thread's
   std::unique_ptr<jit::CodeSpace> code_space_;
 
   // Store-thread state of calls into machine code (as in the JIT tier): the running
@@ -165,7 +177,10 @@ class TieredTier final : public runtime::Tier {
   unsigned calls_running_ = 0;
 
   std::mutex mutex_;  // everything below
-  std::condition_variable work_cv_, idle_cv_;
+  std::condition_variable work_cv_, osr_cv_, idle_cv_;
+  std::deque<Job> osr_queue_;  // loop entries requested, oldest first
+  bool osr_compiling_ = false;
+  std::thread osr_worker_;
   std::deque<Job> queue_;
   bool compiling_ = false;
   bool stopping_ = false;
@@ -253,9 +268,14 @@ void TieredTier::stop_worker() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
     queue_.clear();
+    for (const Job& job : osr_queue_)
+      job.osr->state.store(interp::OsrLoop::Failed, std::memory_order_relaxed);
+    osr_queue_.clear();
   }
   work_cv_.notify_all();
+  osr_cv_.notify_all();
   if (worker_.joinable()) worker_.join();
+  if (osr_worker_.joinable()) osr_worker_.join();
   idle_cv_.notify_all();
 }
 
@@ -284,19 +304,46 @@ void TieredTier::request_osr(runtime::FunctionInstance& func, interp::OsrLoop& l
   }
   Job job{static_cast<InstanceState*>(func.instance->tier_state), func.func_index, &loop};
   if (!config_.background) {
-    compile_and_publish_osr(job);
+    compile_and_publish_osr(job, compilers_);
     deliver_notes();
     return;
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  // The function's first call queued it, which started the compile thread (unless stopped).
-  if (stopping_ || !worker_.joinable()) {
+  if (stopping_) {
     loop.state.store(interp::OsrLoop::Failed, std::memory_order_relaxed);
     return;
   }
-  // Ahead of every function: a frame is waiting for it now.
-  queue_.push_front(job);
-  work_cv_.notify_one();
+  if (!osr_worker_.joinable()) {
+    try {
+      osr_worker_ = std::thread([this] { osr_worker_loop(); });
+    } catch (const std::system_error& e) {
+      loop.state.store(interp::OsrLoop::Failed, std::memory_order_relaxed);
+      notes_.push_back(std::string("tiered: cannot start the OSR compile thread (") + e.what() +
+                       "): long loops stay in the interpreter");
+      has_notes_ = true;
+      return;
+    }
+  }
+  osr_queue_.push_back(job);
+  osr_cv_.notify_one();
+}
+
+void TieredTier::osr_worker_loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    osr_cv_.wait(lock, [&] { return stopping_ || (!held_ && !osr_queue_.empty()); });
+    if (stopping_) break;
+    Job job = osr_queue_.front();
+    osr_queue_.pop_front();
+    osr_compiling_ = true;
+    lock.unlock();
+    compile_and_publish_osr(job, osr_compilers_);
+    lock.lock();
+    osr_compiling_ = false;
+    idle_cv_.notify_all();
+  }
+  osr_compiling_ = false;
+  idle_cv_.notify_all();
 }
 
 Result<void> TieredTier::enter_osr(runtime::FunctionInstance& func, const OsrCode& code,
@@ -309,14 +356,15 @@ Result<void> TieredTier::enter_osr(runtime::FunctionInstance& func, const OsrCod
   return call_jit(*state->context.ctx.store, code.type, code.fn, locals, results);
 }
 
-void TieredTier::compile_and_publish_osr(const Job& job) {
+void TieredTier::compile_and_publish_osr(const Job& job,
+                                         std::unique_ptr<jit::ModuleCompiler> (&compilers)[2][2]) {
   auto start = std::chrono::steady_clock::now();
   InstanceState& state = *job.state;
   const wasm::Module& m = *state.instance->module;
   Result<std::shared_ptr<jit::CompiledModule>> code =
       Error::make(ErrorKind::Internal, "tiered: no compiler");
   std::unique_ptr<jit::ModuleCompiler>& compiler =
-      compilers_[state.interrupt][state.explicit_checks];
+      compilers[state.interrupt][state.explicit_checks];
   Result<void> made =
       compiler ? Result<void>{} : make_compiler(compiler, state.interrupt, state.explicit_checks);
   if (!made.ok()) {
@@ -355,13 +403,6 @@ void TieredTier::compile_and_publish_osr(const Job& job) {
 }
 
 std::vector<Job> TieredTier::take_batch() {
-  // A loop entry first, alone: a frame is waiting in the interpreter for it.
-  for (auto it = queue_.begin(); it != queue_.end(); ++it)
-    if (it->osr) {
-      Job job = *it;
-      queue_.erase(it);
-      return {job};
-    }
   // Heat is read now, as the store's thread keeps adding to it: a function called once at
   // start-up waits behind one that has since run a thousand calls or loop iterations.
   auto heat = [](const Job& j) { return interp::heat_of(*j.state->instance->funcs[j.func_index]); };
@@ -424,7 +465,6 @@ Result<std::shared_ptr<jit::CompiledModule>> TieredTier::compile(const std::vect
 }
 
 void TieredTier::compile_and_publish(const std::vector<Job>& jobs) {
-  if (jobs.front().osr) return compile_and_publish_osr(jobs.front());
   auto start = std::chrono::steady_clock::now();
   Result<std::shared_ptr<jit::CompiledModule>> code = compile(jobs);
   if (!code.ok() && jobs.size() > 1) {
