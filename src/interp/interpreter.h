@@ -39,7 +39,7 @@ struct InterpreterOptions {
 
   // On-stack replacement (a tiered store's, interp/osr.h): with both hooks set, loops that
   // can be left (empty operand stack, no params) count iterations per frame and a long one
-  // leaves for the tier's machine code. Never in a store that counts fuel.
+  // leaves for the tier's machine code. Not in a store that counts fuel or has a deadline.
   OsrHooks osr;
 
   // The defaults, with IRONCLAD_INTERP_PLAIN=1 in the environment turning `optimize` off:

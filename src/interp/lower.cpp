@@ -69,7 +69,8 @@ Result<std::unique_ptr<FuncCode>> Lowerer::run() {
   const wasm::FuncType& type = module_.func_type(index);
   const wasm::FunctionBody& body = module_.body(index);
   fuel_ = store_.limits().counts_fuel();  // a fuel budget or a deadline
-  // Machine code never runs in a store that counts fuel (src/tiered), so no loop leaves.
+  // A store with a fuel limit never runs machine code (src/tiered); one with a deadline does
+  // (interrupt mode), but its loops do not leave yet (docs/tiering.md, "What is left").
   if (fuel_) osr_ = false;
 
   code_->func = &func_;

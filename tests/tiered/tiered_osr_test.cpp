@@ -3,6 +3,7 @@
 // call, and the call ends exactly as in the interpreter: the same results bit for bit, the
 // same trap and backtrace. Deterministic: compiles run on the calling thread (sync_config),
 // or the loop waits for the compile thread through a host call, never on a timer.
+#include <chrono>
 #include <cstring>
 #include <functional>
 #include <sstream>
@@ -228,20 +229,27 @@ TEST(TieredOsr, OffMeansTheFrameStaysInTheInterpreter) {
   EXPECT_EQ(stats_of(tiered.store).osr_compiled, 0u);
 }
 
-// A store with a fuel limit never runs machine code, so no frame leaves the interpreter.
-TEST(TieredOsr, AStoreWithFuelStaysInTheInterpreter) {
-  runtime::StoreLimits limits;
-  limits.fuel = 100'000'000;
-  Harness tiered("tiered_osr", make_tiered_tier(sync_config()), limits);
-  tiered.linker.define_function(tiered.store, "env", "tick", wasm::FuncType{{ValType::I32}, {}},
-                                [](runtime::HostContext&, const Value*, Value*) -> Result<void> {
-                                  return {};
-                                });
-  tiered.instantiate();
-  OsrRun interp(interp::make_interpreter());
-  expect_same_results(tiered.call("hash", {I32(kLong)}), interp.call("hash", {I32(kLong)}));
-  EXPECT_EQ(stats_of(tiered.store).osr_compiled, 0u);
-  EXPECT_EQ(stats_of(tiered.store).osr_entries, 0u);
+// A store with a fuel limit never runs machine code, and one with a call deadline (which
+// tiers up in interrupt mode) keeps its frames where they started: no loop entry, the
+// interpreter's results.
+TEST(TieredOsr, StoresWithFuelOrADeadlineKeepTheirFramesInTheInterpreter) {
+  runtime::StoreLimits fuel;
+  fuel.fuel = 100'000'000;
+  runtime::StoreLimits deadline;
+  deadline.call_timeout = std::chrono::seconds(600);
+  for (const runtime::StoreLimits& limits : {fuel, deadline}) {
+    SCOPED_TRACE(limits.fuel ? "fuel" : "deadline");
+    Harness tiered("tiered_osr", make_tiered_tier(sync_config()), limits);
+    tiered.linker.define_function(tiered.store, "env", "tick", wasm::FuncType{{ValType::I32}, {}},
+                                  [](runtime::HostContext&, const Value*, Value*) -> Result<void> {
+                                    return {};
+                                  });
+    tiered.instantiate();
+    OsrRun interp(interp::make_interpreter());
+    expect_same_results(tiered.call("hash", {I32(kLong)}), interp.call("hash", {I32(kLong)}));
+    EXPECT_EQ(stats_of(tiered.store).osr_compiled, 0u);
+    EXPECT_EQ(stats_of(tiered.store).osr_entries, 0u);
+  }
 }
 
 // With the compile thread: the request goes to the front of its queue, the frame keeps
