@@ -40,6 +40,12 @@ IRONCLAD_DEFINE_HANDLER(h_unreachable) {
   return raise_trap(ctx, ip, TrapKind::Unreachable);
 }
 
+Status refill_at_back_edge(ExecContext* ctx, const Word* ip) {
+  runtime::CallBudget& budget = ctx->store->call_budget();
+  if (!budget.refill(ctx->fuel)) return raise_error(ctx, ip, budget.exhausted_error());
+  return Status::Done;
+}
+
 IRONCLAD_DEFINE_HANDLER(h_fuel) {
   if (ctx->fuel == 0) [[unlikely]] {
     // The slice is spent: the next one, unless the fuel is gone or the deadline passed.
@@ -89,32 +95,32 @@ IRONCLAD_DEFINE_HANDLER(h_const128) {
   IRONCLAD_NEXT(4);
 }
 
-IRONCLAD_DEFINE_HANDLER(h_br) { IRONCLAD_JUMP(ip[1].target); }
+IRONCLAD_DEFINE_HANDLER(h_br) { IRONCLAD_BRANCH(ip[1].target); }
 
 IRONCLAD_DEFINE_HANDLER(h_br_nz) {
-  if (slot_get<uint32_t>(fp, ip[1].pair.a) != 0) IRONCLAD_JUMP(ip[2].target);
+  if (slot_get<uint32_t>(fp, ip[1].pair.a) != 0) IRONCLAD_BRANCH(ip[2].target);
   IRONCLAD_NEXT(3);
 }
 
 IRONCLAD_DEFINE_HANDLER(h_br_z) {
-  if (slot_get<uint32_t>(fp, ip[1].pair.a) == 0) IRONCLAD_JUMP(ip[2].target);
+  if (slot_get<uint32_t>(fp, ip[1].pair.a) == 0) IRONCLAD_BRANCH(ip[2].target);
   IRONCLAD_NEXT(3);
 }
 
 IRONCLAD_DEFINE_HANDLER(h_br_nz64) {
-  if (fp[ip[1].pair.a] != 0) IRONCLAD_JUMP(ip[2].target);
+  if (fp[ip[1].pair.a] != 0) IRONCLAD_BRANCH(ip[2].target);
   IRONCLAD_NEXT(3);
 }
 
 IRONCLAD_DEFINE_HANDLER(h_br_z64) {
-  if (fp[ip[1].pair.a] == 0) IRONCLAD_JUMP(ip[2].target);
+  if (fp[ip[1].pair.a] == 0) IRONCLAD_BRANCH(ip[2].target);
   IRONCLAD_NEXT(3);
 }
 
 IRONCLAD_DEFINE_HANDLER(h_br_table) {
   uint32_t i = slot_get<uint32_t>(fp, ip[1].pair.a);
   uint32_t count = ip[1].pair.b;
-  IRONCLAD_JUMP(ip[2 + (i < count ? i : count)].target);
+  IRONCLAD_BRANCH(ip[2 + (i < count ? i : count)].target);
 }
 
 IRONCLAD_DEFINE_HANDLER(h_return) {

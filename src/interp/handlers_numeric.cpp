@@ -28,25 +28,25 @@ namespace {
   IRONCLAD_DEFINE_HANDLER(Op##_br_ss_true) {                    \
     T a = slot_get<T>(fp, ip[1].pair.a);                        \
     T b = slot_get<T>(fp, ip[1].pair.b);                        \
-    if (expr) IRONCLAD_JUMP(ip[2].target);                      \
+    if (expr) IRONCLAD_BRANCH(ip[2].target);                      \
     IRONCLAD_NEXT(3);                                           \
   }                                                             \
   IRONCLAD_DEFINE_HANDLER(Op##_br_ss_false) {                   \
     T a = slot_get<T>(fp, ip[1].pair.a);                        \
     T b = slot_get<T>(fp, ip[1].pair.b);                        \
-    if (!(expr)) IRONCLAD_JUMP(ip[2].target);                   \
+    if (!(expr)) IRONCLAD_BRANCH(ip[2].target);                   \
     IRONCLAD_NEXT(3);                                           \
   }                                                             \
   IRONCLAD_DEFINE_HANDLER(Op##_br_si_true) {                    \
     T a = slot_get<T>(fp, ip[1].pair.a);                        \
     T b = word_imm<T>(ip[2]);                                   \
-    if (expr) IRONCLAD_JUMP(ip[3].target);                      \
+    if (expr) IRONCLAD_BRANCH(ip[3].target);                      \
     IRONCLAD_NEXT(4);                                           \
   }                                                             \
   IRONCLAD_DEFINE_HANDLER(Op##_br_si_false) {                   \
     T a = slot_get<T>(fp, ip[1].pair.a);                        \
     T b = word_imm<T>(ip[2]);                                   \
-    if (!(expr)) IRONCLAD_JUMP(ip[3].target);                   \
+    if (!(expr)) IRONCLAD_BRANCH(ip[3].target);                   \
     IRONCLAD_NEXT(4);                                           \
   }
 

@@ -88,7 +88,7 @@ IRONCLAD_DEFINE_HANDLER(h_pair) {
 template <Body A, unsigned LA, Cond C, unsigned LB>
 IRONCLAD_DEFINE_HANDLER(h_pair_br) {
   A(ip, fp);
-  if (C(ip + LA, fp)) IRONCLAD_JUMP(ip[LA + LB - 1].target);
+  if (C(ip + LA, fp)) IRONCLAD_BRANCH(ip[LA + LB - 1].target);
   IRONCLAD_NEXT(LA + LB);
 }
 

@@ -143,6 +143,9 @@ Result<std::unique_ptr<FuncCode>> Lowerer::run() {
   w_.shrink_to_fit();
   // Jump targets were word indices while the vector could still move.
   for (size_t at : jump_words_) w_[at].target = w_.data() + w_[at].u64;
+  // Words are 8-byte aligned: bit 0 of a target is free to tag a branch back to a loop.
+  for (size_t at : back_edge_words_)
+    w_[at].target = reinterpret_cast<const Word*>(reinterpret_cast<uintptr_t>(w_[at].target) | 1);
   code_->frame_slots = std::max(max_slot_, locals_end_);
   return std::move(code_);
 }
@@ -201,6 +204,15 @@ void Lowerer::emit_ptr(const void* p) {
 void Lowerer::emit_jump_to(size_t target_word) {
   jump_words_.push_back(w_.size());
   emit_word(target_word);
+}
+
+void Lowerer::target_loop(size_t word, const Control& c) {
+  if (!fuel_) {
+    w_[word].u64 = c.loop_start;
+    return;
+  }
+  w_[word].u64 = c.back_edge;
+  back_edge_words_.push_back(word);
 }
 
 void Lowerer::emit_jump_fixup(Control& c) {
@@ -555,9 +567,10 @@ void Lowerer::emit_branch(Control& c) {
     return;
   }
   emit(h_br);
-  if (c.kind == Control::Loop)
+  if (c.kind == Control::Loop) {
     emit_jump_to(c.loop_start);
-  else
+    target_loop(w_.size() - 1, c);
+  } else
     emit_jump_fixup(c);
 }
 
@@ -603,7 +616,7 @@ Result<void> Lowerer::emit_br_if(uint32_t depth) {
   if (direct) {
     size_t t = emit_conditional(true);
     if (c.kind == Control::Loop) {
-      w_[t].u64 = c.loop_start;
+      target_loop(t, c);
     } else {
       c.fixups.push_back(t);
     }
@@ -642,7 +655,7 @@ Result<void> Lowerer::emit_br_table(const wasm::Instr& in) {
     Control& c = ctrls_[ctrls_.size() - 1 - depths[i]];
     if (c.kind != Control::Function && !label_needs_copy(c)) {
       if (c.kind == Control::Loop)
-        w_[table + i].u64 = c.loop_start;
+        target_loop(table + i, c);
       else
         c.fixups.push_back(table + i);
       continue;
@@ -704,6 +717,7 @@ Result<void> Lowerer::lower_control(const wasm::Instr& in) {
       if (c.kind == Control::Loop) {
         c.loop_start = w_.size();
         if (fuel_) emit(h_fuel);
+        c.back_edge = w_.size();
         if (osr_ && stack_.empty() && c.params.empty()) {
           // A loop the frame may leave from: its locals are all the state there is.
           auto loop = std::make_unique<OsrLoop>();

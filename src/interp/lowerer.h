@@ -57,6 +57,9 @@ class Lowerer {
     size_t height = 0;      // stack size below the params
     uint32_t base_slot = 0; // home slot of the first param / result
     size_t loop_start = 0;  // Loop: word index of the first instruction
+    // Loop: where branches back land: after the header's h_fuel when counting fuel (the
+    // branch spends the unit itself: IRONCLAD_BRANCH), else loop_start.
+    size_t back_edge = 0;
     std::vector<size_t> fixups;  // words to receive the end label
     int64_t else_fixup = -1;     // If: the word of the branch to the else arm
     bool dead = false;           // opened in unreachable code: emits nothing
@@ -132,6 +135,8 @@ class Lowerer {
   // A slot-to-slot move, merged with an immediately preceding one when possible.
   void emit_copy(bool v128, uint32_t from, uint32_t to);
   void emit_jump_to(size_t target_word);  // a target word resolved now
+  // Points the jump word `word` at loop `c`'s header, as a branch back to it.
+  void target_loop(size_t word, const Control& c);
   void emit_jump_fixup(Control& c);       // a target word resolved at c's end
   void bind_here(size_t fixup_word);
   void mark_label();  // code may be entered here from elsewhere: no fusion across
@@ -204,6 +209,9 @@ class Lowerer {
   std::vector<Control> ctrls_;
   bool unreachable_ = false;
   std::vector<size_t> jump_words_;  // words holding a target as a word index until finish
+  // Jump words of branches back to a loop header in code counting fuel: tagged (bit 0) at
+  // finish, so the branch spends the iteration's fuel.
+  std::vector<size_t> back_edge_words_;
   DstPatch dst_patch_;
   LastOp last_op_;
   // The records of the few instructions emitted before last_op_ (while they are still in
