@@ -114,18 +114,7 @@ std::optional<SqliteError> prepare_all(Database& db, Statements& s) {
 
 // Runs a query and collects column 0 of every row.
 Result<std::vector<std::string>> column_values(Statement& s) {
-  std::vector<std::string> values;
-  for (;;) {
-    bool has_row = false;
-    if (auto failure = s.step(&has_row)) {
-      s.reset();
-      return std::move(failure->error);
-    }
-    if (!has_row) break;
-    values.push_back(s.text(0));
-  }
-  s.reset();
-  return values;
+  return s.collect([](const Statement& row) { return row.text(0); });
 }
 
 // Report ids become file names: letters, digits, '.', '_', '-', not starting with '.'.
@@ -291,15 +280,7 @@ class SqliteCrashStore final : public CrashStore {
 
   Result<std::vector<CrashGroup>> groups() override {
     std::lock_guard lock(mutex_);
-    Statement& s = statements_->groups;
-    std::vector<CrashGroup> out;
-    for (;;) {
-      bool has_row = false;
-      if (auto failure = s.step(&has_row)) {
-        s.reset();
-        return std::move(failure->error);
-      }
-      if (!has_row) break;
+    return statements_->groups.collect([](const Statement& s) {
       CrashGroup g;
       g.fingerprint = s.text(0);
       g.count = static_cast<uint64_t>(s.int64(1));
@@ -309,10 +290,8 @@ class SqliteCrashStore final : public CrashStore {
       g.extension_id = s.text(5);
       g.summary = s.text(6);
       g.latest_report_id = s.text(7);
-      out.push_back(std::move(g));
-    }
-    s.reset();
-    return out;
+      return g;
+    });
   }
 
   Result<CrashReport> find(const std::string& query) override {

@@ -203,19 +203,7 @@ class SqliteQuarantine final : public Quarantine {
 
   Result<std::vector<QuarantineRecord>> all() override {
     std::lock_guard lock(mutex_);
-    Statement& s = statements_->all;
-    std::vector<QuarantineRecord> records;
-    for (;;) {
-      bool has_row = false;
-      if (auto failure = s.step(&has_row)) {
-        s.reset();
-        return std::move(failure->error);
-      }
-      if (!has_row) break;
-      records.push_back(read_record(s));
-    }
-    s.reset();
-    return records;
+    return statements_->all.collect([](const Statement& s) { return read_record(s); });
   }
 
   Result<void> record_limit(const LimitRecord& hit) override {
@@ -239,19 +227,7 @@ class SqliteQuarantine final : public Quarantine {
 
   Result<std::vector<LimitRecord>> limits() override {
     std::lock_guard lock(mutex_);
-    Statement& s = statements_->limits;
-    std::vector<LimitRecord> records;
-    for (;;) {
-      bool has_row = false;
-      if (auto failure = s.step(&has_row)) {
-        s.reset();
-        return std::move(failure->error);
-      }
-      if (!has_row) break;
-      records.push_back(read_limit(s));
-    }
-    s.reset();
-    return records;
+    return statements_->limits.collect([](const Statement& s) { return read_limit(s); });
   }
 
   const fs::path& path() const override { return path_; }

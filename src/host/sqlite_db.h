@@ -14,6 +14,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "ironclad/error.h"
 
@@ -66,6 +67,24 @@ class Statement {
 
   std::string text(int column) const;
   int64_t int64(int column) const;
+
+  // Steps through every row, keeping what `read(*this)` makes of each; the rows, or the first
+  // step's error. The statement is reset either way.
+  template <typename Read>
+  auto collect(Read read) -> Result<std::vector<decltype(read(*this))>> {
+    std::vector<decltype(read(*this))> rows;
+    for (;;) {
+      bool has_row = false;
+      if (auto failure = step(&has_row)) {
+        reset();
+        return std::move(failure->error);
+      }
+      if (!has_row) break;
+      rows.push_back(read(*this));
+    }
+    reset();
+    return rows;
+  }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
