@@ -229,6 +229,11 @@ inline bool has_jit_code(runtime::FunctionInstance* fi) {
   return std::atomic_ref<void*>(fi->jit_code).load(std::memory_order_acquire) != nullptr;
 }
 
+// A lazy tiered store compiled the function its first call just lowered: this call runs it.
+inline bool first_call_runs_jit_code(ExecContext* ctx, runtime::FunctionInstance* fi) {
+  return ctx->interp->options().first_call_runs_published_code && has_jit_code(fi);
+}
+
 // The call of a function with machine code; `next`: the words of the call instruction.
 #define IRONCLAD_CALL_OTHER_TIER(fi, arg_base, next)                            \
   do {                                                                         \
@@ -246,6 +251,7 @@ IRONCLAD_DEFINE_HANDLER(h_call) {
   if (!code) [[unlikely]] {
     code = lower_on_call(ctx, ip, fi);
     if (!code) return Status::Error;
+    if (first_call_runs_jit_code(ctx, fi)) IRONCLAD_CALL_OTHER_TIER(fi, ip[1].pair.a, 3);
   }
   add_heat(code->heat);
   uint64_t* callee_fp = fp + ip[1].pair.a;
@@ -261,6 +267,7 @@ IRONCLAD_DEFINE_HANDLER(h_call_cross) {
   if (!code) [[unlikely]] {
     code = lower_on_call(ctx, ip, fi);
     if (!code) return Status::Error;
+    if (first_call_runs_jit_code(ctx, fi)) IRONCLAD_CALL_OTHER_TIER(fi, ip[1].pair.a, 3);
   }
   add_heat(code->heat);
   uint64_t* callee_fp = fp + ip[1].pair.a;
@@ -296,6 +303,7 @@ IRONCLAD_DEFINE_HANDLER(h_call_indirect) {
   if (!code) [[unlikely]] {
     code = lower_on_call(ctx, ip, fi);
     if (!code) return Status::Error;
+    if (first_call_runs_jit_code(ctx, fi)) IRONCLAD_CALL_OTHER_TIER(fi, ip[1].pair.b, 4);
   }
   add_heat(code->heat);
   uint64_t* callee_fp = fp + ip[1].pair.b;

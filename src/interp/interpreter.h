@@ -25,6 +25,10 @@ struct InterpreterOptions {
   // inside the call; it may publish the function's machine code (FunctionInstance::jit_code),
   // which its later calls then run.
   std::function<void(runtime::FunctionInstance&)> on_first_call;
+  // When on_first_call may publish machine code, the call that lowered the function runs it
+  // already (a lazy JIT: tiered::TieredConfig::compile_before_first_call). Off: that first
+  // call runs in the interpreter.
+  bool first_call_runs_published_code = false;
 
   // Loop headers count their iterations in the function's heat (FuncCode::heat; calls
   // always count): an instruction more per iteration, for a tiered store, which compiles

@@ -8,9 +8,11 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <list>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -37,6 +39,9 @@ struct InstanceState {
   runtime::Instance* instance = nullptr;
   jit::InstanceContext context;
   std::unique_ptr<jit::JitFunction[]> functions;  // by defined-function index
+  // TieredConfig::compile_before_first_call: the functions whose compile was tried (by
+  // defined-function index; the store's thread alone reads and writes it).
+  std::unique_ptr<bool[]> compile_tried;
   bool explicit_checks = true;
   // The store has a call deadline: the code reads its interrupt flag (jit::BudgetChecks).
   bool interrupt = false;
@@ -65,6 +70,12 @@ class TieredTier final : public runtime::Tier {
  public:
   explicit TieredTier(TieredConfig config) : config_(std::move(config)) {
     install_signal_handlers();
+    // A lazy JIT compiles every function before it runs: nothing is left for a loop entry.
+    if (config_.compile_before_first_call) {
+      config_.background = false;
+      config_.osr = false;
+      config_.interp.first_call_runs_published_code = true;
+    }
     config_.interp.on_first_call = [this](runtime::FunctionInstance& f) { on_first_call(f); };
     // Loop iterations count in the heat that orders the compile queue.
     config_.interp.count_loops = true;
@@ -127,6 +138,8 @@ class TieredTier final : public runtime::Tier {
 
  private:
   void on_first_call(runtime::FunctionInstance& func);
+  // TieredConfig::compile_before_first_call: compiles and publishes `func` unless tried.
+  void compile_before_first_call(runtime::FunctionInstance& func);
   // On-stack replacement (interp/osr.h): queues `loop`'s entry for the OSR thread (or
   // compiles it now, without background), and runs a published one.
   void request_osr(runtime::FunctionInstance& func, interp::OsrLoop& loop);
@@ -210,6 +223,8 @@ Result<void> TieredTier::on_instantiate(runtime::Store& store, runtime::Instance
   state->interrupt = checks == jit::BudgetChecks::Interrupt;
   state->context.fill(store, instance, checks, {nullptr, &stack_limit_, &calls_left_});
   state->functions = std::make_unique<jit::JitFunction[]>(m.bodies.size());
+  if (config_.compile_before_first_call)
+    state->compile_tried = std::make_unique<bool[]>(m.bodies.size());
   instance.tier_state = state.release();
   return {};
 }
@@ -230,8 +245,26 @@ void TieredTier::on_destroy(runtime::Instance& instance) {
   instance.tier_state = nullptr;
 }
 
+void TieredTier::compile_before_first_call(runtime::FunctionInstance& func) {
+  if (func.is_host() || !func.instance || !func.instance->tier_state) return;
+  auto* state = static_cast<InstanceState*>(func.instance->tier_state);
+  bool& tried = state->compile_tried[func.func_index - func.instance->module->num_imported_funcs];
+  if (tried) return;
+  tried = true;
+  if (config_.may_compile && !config_.may_compile(func)) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++stats_.functions_queued;
+  }
+  compile_and_publish({Job{state, func.func_index}});
+  deliver_notes();
+}
+
 void TieredTier::on_first_call(runtime::FunctionInstance& func) {
   if (func.is_host() || !func.instance || !func.instance->tier_state) return;
+  // Called from the interpreter, but also the first call (its call handler then enters the
+  // code published now).
+  if (config_.compile_before_first_call) return compile_before_first_call(func);
   if (config_.may_compile && !config_.may_compile(func)) return;
   Job job{static_cast<InstanceState*>(func.instance->tier_state), func.func_index};
   if (!config_.background) {
@@ -554,13 +587,35 @@ Result<void> TieredTier::call(runtime::Store& store, runtime::FunctionInstance& 
     runtime::HostContext hc{store, nullptr};
     return func.host(hc, args, results);
   }
-  if (void* code = published_code(func))
+  void* code = published_code(func);
+  if (!code && config_.compile_before_first_call) {
+    compile_before_first_call(func);
+    code = published_code(func);
+  }
+  if (code)
     return call_jit(store, *func.type, *static_cast<const jit::JitFunction*>(code), args,
                     results);
   return interp_->call(store, func, args, results);
 }
 
 }  // namespace
+
+TieredConfig tiered_config_for(jit::JitConfig jit) {
+  TieredConfig config;
+  config.compile_before_first_call = jit.emulate_features.has_value();
+  config.jit = std::move(jit);
+  config.interp = interp::InterpreterOptions::from_environment();
+  // IRONCLAD_TIERED_SYNC=1: compile each function at its first call, on the calling thread
+  // (deterministic: which call runs which tier does not depend on timing).
+  const char* sync = std::getenv("IRONCLAD_TIERED_SYNC");
+  config.background = !(sync && std::string_view(sync) == "1");
+  // IRONCLAD_TIERED_OSR=0: no on-stack replacement (to measure what it does); =eager: every
+  // loop that can be entered is entered at its first iteration (tests: spec_tiered_osr.*).
+  const char* osr = std::getenv("IRONCLAD_TIERED_OSR");
+  config.osr = !(osr && std::string_view(osr) == "0");
+  config.osr_eager = osr && std::string_view(osr) == "eager";
+  return config;
+}
 
 std::unique_ptr<runtime::Tier> make_tiered_tier(TieredConfig config) {
   return std::make_unique<TieredTier>(std::move(config));

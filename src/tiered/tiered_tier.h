@@ -28,6 +28,12 @@ struct TieredConfig {
   // thread at its first call, before that call runs (in the interpreter): deterministic, for
   // tests and for comparing (IRONCLAD_TIERED_SYNC=1).
   bool background = true;
+  // True: a lazy JIT. Each function is compiled on the calling thread before its first call
+  // and that call already runs the machine code (a function that fails to compile runs in
+  // the interpreter); nothing runs in the background. For CPU emulation (docs/emulation.md):
+  // reproducing a fault needs the faulting instruction to run on its first call, as under the
+  // whole-module JIT, without compiling functions the run never calls.
+  bool compile_before_first_call = false;
   // The most functions one batch compiles (the functions in a batch call each other
   // directly; calls between batches go through the callee's FunctionInstance).
   uint32_t max_batch = 64;
@@ -65,6 +71,13 @@ struct TieredStats {
   uint64_t osr_entries = 0;
   double compile_ms = 0;  // wall time spent compiling (background thread or caller)
 };
+
+// The configuration of a tiered tier compiling as `jit` says, as the CLI and the extension
+// host make it: under CPU emulation (jit.emulate_features) compile_before_first_call, so that
+// an emulated CPU's fault reproduces at once; the rest from the environment:
+// IRONCLAD_INTERP_PLAIN (the interpreter's options), IRONCLAD_TIERED_SYNC=1 (background =
+// false), IRONCLAD_TIERED_OSR=0|eager (osr, osr_eager).
+TieredConfig tiered_config_for(jit::JitConfig jit);
 
 std::unique_ptr<runtime::Tier> make_tiered_tier(TieredConfig config);
 
