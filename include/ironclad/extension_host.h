@@ -136,7 +136,8 @@ struct HostConfig {
   // $XDG_DATA_HOME/ironclad, else ~/.local/share/ironclad.
   std::filesystem::path data_dir;
   std::string policy = "conservative";  // cpu::Policy name: the planned rung's policy
-  // "auto" (JIT when the policy allows), "jit", "interp", or "tiered" (each JIT rung starts
+  // "auto" (= "tiered" when the policy allows a JIT), "jit" (the whole module compiled
+  // before it runs), "interp", or "tiered" (each JIT rung starts
   // in the interpreter and compiles called functions in the background; docs/tiering.md).
   std::string tier = "auto";
   std::string cpu_features;  // "+x,-y" overrides of the policy

@@ -78,7 +78,9 @@ struct ZedHostConfig {
   // <data_dir>/zed/<id>/ (its work directory `work/` and key-value store `kv.sqlite`).
   // Empty: as HostConfig::data_dir.
   std::filesystem::path data_dir;
-  std::string tier = "auto";  // "auto", "jit", "interp"
+  // "auto" = "tiered" (start interpreted, compile called functions in the background), "jit"
+  // (the whole module before it runs), "interp" (docs/tiering.md).
+  std::string tier = "auto";
   std::string policy = "conservative";
   std::string emulate_cpu;  // a CPU profile to emulate (docs/emulation.md); "" = none
   // Wall-clock time one call may take; past it the call fails (is_zed_timeout) and the

@@ -42,7 +42,7 @@ constexpr const char* kRunExitStatusHelp =
     "  70  internal error in Ironclad";
 
 struct RunOptions {
-  TierRequest tier;         // --tier, --policy, --cpu, --cpu-features
+  TierRequest tier;         // --tier (default auto), --policy, --cpu, --cpu-features
   bool tier_given = false;  // --tier was given (an artifact runs its own code unless interp)
   std::optional<std::string> invoke;
   std::vector<std::string> env;
@@ -218,7 +218,7 @@ Result<int> run(const RunOptions& o) {
       o.data_dir.empty() ? host::default_data_dir() : std::filesystem::path(o.data_dir);
   IRONCLAD_TRY_ASSIGN(ModuleFile loaded, load_module_file(file, data_dir, stderr));
   std::shared_ptr<const wasm::Module> module = loaded.module;
-  if (tier_plan.kind == TierKind::Jit && !loaded.artifact)
+  if (tier_plan.kind != TierKind::Interp && !loaded.artifact)
     return run_recovering_jit(o, tier_plan, limits, std::move(module));
   IRONCLAD_TRY_ASSIGN(
       std::unique_ptr<runtime::Tier> tier,
@@ -295,6 +295,7 @@ void warn_about_options_after_file(const CLI::App& cmd,
 
 void register_run_command(CLI::App& app, int& exit_status) {
   auto o = std::make_shared<RunOptions>();
+  o->tier.tier = "auto";  // run starts tiered when the policy allows a JIT (docs/tiering.md)
   CLI::App* cmd = app.add_subcommand("run", "Run a WASI command, or call one export with --invoke");
   // Everything from FILE on belongs to the program, dashes included.
   cmd->prefix_command();
@@ -336,11 +337,6 @@ void register_run_command(CLI::App& app, int& exit_status) {
   cmd->callback([cmd, o, &exit_status] {
     o->file_and_args = cmd->remaining();
     warn_about_options_after_file(*cmd, o->file_and_args);
-    // Emulating a CPU only means something for JIT code: `run --policy native --emulate-cpu
-    // alderlake-n prog.wasm` reproduces the crash (and its recovery) without also saying
-    // --tier; an explicit --tier interp still runs the interpreter.
-    if (!o->tier.emulate_cpu.empty() && cmd->get_option("--tier")->count() == 0)
-      o->tier.tier = "auto";
     o->tier_given = cmd->get_option("--tier")->count() > 0;
     if (o->file_and_args.empty()) {
       std::fprintf(stderr, "ironclad: run: no module file given (ironclad run --help)\n");

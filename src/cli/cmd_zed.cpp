@@ -49,8 +49,10 @@ struct ZedOptions {
 void add_common(CLI::App* cmd, ZedOptions& o) {
   cmd->add_option("EXTDIR", o.dir, "The extension's directory (extension.toml, extension.wasm)")
       ->required();
-  cmd->add_option("--tier", o.tier, "auto, jit or interp")
-      ->check(CLI::IsMember({"auto", "jit", "interp"}));
+  cmd->add_option("--tier", o.tier,
+                  "auto (= tiered: start in the interpreter, compile called functions in the "
+                  "background), tiered, jit (compile the whole module first) or interp")
+      ->check(CLI::IsMember({"auto", "tiered", "jit", "interp"}));
   cmd->add_option("--policy", o.policy,
                   "The CPU policy the JIT plans with: conservative, native, x86-64-v1..v4, ...");
   cmd->add_option("--emulate-cpu", o.emulate_cpu,

@@ -18,7 +18,9 @@ void add_data_dir_option(CLI::App* cmd, HostOptions& options) {
 
 void add_host_options(CLI::App* cmd, HostOptions& options) {
   cmd->add_option("--tier", options.tier,
-                  "Planned tier: auto (the JIT when the policy allows one), jit or interp")
+                  "Planned tier: auto (= tiered: start in the interpreter, compile called "
+                  "functions in the background, when the policy allows a JIT), tiered, jit "
+                  "(compile the whole module first) or interp")
       ->capture_default_str();
   cmd->add_option("--policy", options.policy,
                   "CPU feature policy of the planned rung: native, conservative, baseline or "

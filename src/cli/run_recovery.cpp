@@ -29,6 +29,17 @@ Error not_rerun(Error restarted, uint64_t effects) {
   return restarted;
 }
 
+// --show-tier: what a tiered tier did, printed once the program has ended (whichever rung it
+// ended on; nothing when it ended disabled or on a rung without tiering).
+struct TieringReport {
+  host::RecoveringModule& program;
+  bool show;
+  ~TieringReport() {
+    if (!show) return;
+    if (runtime::Tier* tier = program.tier()) print_tiering_stats(*tier);
+  }
+};
+
 }  // namespace
 
 // The ladder's configuration for `ironclad run`; `effects` counts what the program did outside
@@ -86,6 +97,7 @@ Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
   host::RecoveryConfig config = recovery_config(request, effects);
   IRONCLAD_TRY_ASSIGN(std::unique_ptr<host::RecoveringModule> module,
                       host::RecoveringModule::create(request.module, std::move(config)));
+  TieringReport tiering_report{*module, request.show_tier};
   const std::string name = request.invoke.value_or("_start");
   if (!request.invoke && !module->export_type(name).ok())
     return Error::make(ErrorKind::Usage,
@@ -122,14 +134,7 @@ Result<int> run_recovering_component(const RecoveringRunRequest& request,
   IRONCLAD_TRY_ASSIGN(
       std::unique_ptr<host::RecoveringModule> program,
       host::RecoveringModule::create_component(std::move(c), bytes, std::move(config)));
-  struct TieringReport {
-    host::RecoveringModule& program;
-    bool show;
-    ~TieringReport() {
-      if (show && program.component_instance())
-        print_tiering_stats(program.component_instance()->store().tier());
-    }
-  } tiering_report{*program, request.show_tier};
+  TieringReport tiering_report{*program, request.show_tier};
   for (;;) {
     auto result = program->call_component(run_export, {}, request.idempotent);
     if (result.ok()) {

@@ -31,10 +31,12 @@ Result<TierChoice> parse_tier(const std::string& name) {
 void add_tier_options(CLI::App* cmd, TierRequest& request, bool with_tier) {
   if (with_tier) {
     cmd->add_option("--tier", request.tier,
-                    "Execution tier: interp, jit, auto (the JIT when the resolved policy "
-                    "allows one, else the interpreter), or tiered (start in the interpreter, "
-                    "compile each called function in the background and switch it to its "
-                    "machine code; docs/tiering.md)")
+                    "Execution tier: interp, jit (compile the whole module before it runs), "
+                    "tiered (start in the interpreter, compile each called function in the "
+                    "background and switch it to its machine code; docs/tiering.md), or auto "
+                    "(tiered when the resolved policy allows a JIT, else the interpreter; "
+                    "under --emulate-cpu each function is compiled before its first call, so "
+                    "a fault reproduces at once)")
         ->capture_default_str();
   }
   cmd->add_option("--policy", request.policy,
@@ -97,8 +99,6 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
       plan.kind = TierKind::Interp;
       break;
     case TierChoice::Auto:
-      plan.kind = jit_possible ? TierKind::Jit : TierKind::Interp;
-      break;
     case TierChoice::Tiered:
       plan.kind = jit_possible ? TierKind::Tiered : TierKind::Interp;
       break;
@@ -150,19 +150,7 @@ Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
     std::fprintf(stderr, "ironclad: note: %s\n", note.c_str());
   };
   if (plan.kind == TierKind::Tiered) {
-    tiered::TieredConfig tiered_config;
-    tiered_config.jit = std::move(config);
-    tiered_config.interp = interp::InterpreterOptions::from_environment();
-    // IRONCLAD_TIERED_SYNC=1: compile each function at its first call, on the calling thread
-    // (deterministic: which call runs which tier does not depend on timing).
-    const char* sync = std::getenv("IRONCLAD_TIERED_SYNC");
-    tiered_config.background = !(sync && std::string_view(sync) == "1");
-    // IRONCLAD_TIERED_OSR=0: no on-stack replacement (to measure what it does); =eager: every
-    // loop that can be entered is entered at its first iteration (tests: spec_tiered_osr.*).
-    const char* osr = std::getenv("IRONCLAD_TIERED_OSR");
-    tiered_config.osr = !(osr && std::string_view(osr) == "0");
-    tiered_config.osr_eager = osr && std::string_view(osr) == "eager";
-    return tiered::make_tiered_tier(std::move(tiered_config));
+    return tiered::make_tiered_tier(tiered::tiered_config_for(std::move(config)));
   }
   return jit::make_jit_tier(std::move(config));
 }
@@ -174,7 +162,7 @@ void print_tiering_stats(runtime::Tier& tier) {
   if (!tiered::tiered_stats(tier, stats)) return;
   std::fprintf(stderr,
                "ironclad: tier: tiered: %llu functions called, %llu compiled in %llu batches "
-               "(%.1f ms compiling in the background), %llu stayed in the interpreter after "
+               "(%.1f ms of compiling), %llu stayed in the interpreter after "
                "a failed compile\n",
                static_cast<unsigned long long>(stats.functions_queued),
                static_cast<unsigned long long>(stats.functions_compiled),

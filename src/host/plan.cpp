@@ -101,7 +101,8 @@ RungPlan Planner::plan(Rung rung, const cpu::FeatureSet& excluded) const {
   out.features = without(features, excluded);
   out.jit = jit_allowed_ && rung != Rung::Interpreter && !out.features.empty();
   if (!out.jit) out.features = {};
-  out.tiered = out.jit && request_.tier == "tiered";
+  // "auto" is tiered: each JIT rung starts in the interpreter (docs/tiering.md).
+  out.tiered = out.jit && (request_.tier == "tiered" || request_.tier == "auto");
   return out;
 }
 
@@ -110,10 +111,7 @@ std::unique_ptr<runtime::Tier> Planner::make_tier(const RungPlan& plan) const {
   jit::JitConfig config =
       jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu);
   if (plan.tiered) {
-    tiered::TieredConfig tiered_config;
-    tiered_config.jit = std::move(config);
-    tiered_config.interp = interp::InterpreterOptions::from_environment();
-    return tiered::make_tiered_tier(std::move(tiered_config));
+    return tiered::make_tiered_tier(tiered::tiered_config_for(std::move(config)));
   }
   return jit::make_jit_tier(std::move(config));
 }

@@ -26,9 +26,9 @@ namespace ironclad::host {
 
 // What the application asked for: the planned rung.
 struct PlanRequest {
-  // "auto" (the JIT when the policy allows one), "jit", "interp", or "tiered" (each JIT rung
-  // starts in the interpreter and compiles called functions in the background: issue 15,
-  // docs/tiering.md).
+  // "auto" or "tiered" (each JIT rung starts in the interpreter and compiles called functions
+  // in the background, or before their first call under CPU emulation: docs/tiering.md),
+  // "jit" (the whole module compiled before it runs), or "interp".
   std::string tier = "auto";
   std::string policy = "conservative";
   std::string cpu_profile;        // compile for this profile ∩ this host; "" = this host

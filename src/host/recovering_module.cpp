@@ -141,6 +141,12 @@ runtime::Instance* RecoveringModule::instance() const {
   return current_ ? current_->instance : nullptr;
 }
 
+runtime::Tier* RecoveringModule::tier() const {
+  if (!current_) return nullptr;
+  if (current_->component) return &current_->component->store().tier();
+  return current_->store ? &current_->store->tier() : nullptr;
+}
+
 component::ComponentInstanceImpl* RecoveringModule::component_instance() const {
   return current_ ? current_->component.get() : nullptr;
 }
@@ -249,14 +255,12 @@ Result<void> RecoveringModule::start() {
 // store's first calls), so each instantiation gets a fresh one; a restart starts over in the
 // interpreter.
 std::unique_ptr<runtime::Tier> RecoveringModule::tiered_tier_for(const RungPlan& plan) {
-  tiered::TieredConfig config;
-  config.jit = jit_config(plan.features, plan.host_verified, plan.emulate_features,
-                          plan.emulate_cpu);
+  tiered::TieredConfig config = tiered::tiered_config_for(
+      jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu));
   config.jit.input_limits = config_.jit_input_limits;
   config.jit.on_note = [this](const std::string& note) {
     emit(host_event(HostEventKind::Note, config_.id, note));
   };
-  config.interp = interp::InterpreterOptions::from_environment();
   return tiered::make_tiered_tier(std::move(config));
 }
 

@@ -146,6 +146,9 @@ class RecoveringModule {
   const wasm::Module& module() const { return *module_; }
   // The running instance (null while disabled), e.g. to read its memory after a call.
   runtime::Instance* instance() const;
+  // The running instance's tier, a core module's or a component's (null while disabled):
+  // e.g. for what a tiered tier did (tiered::tiered_stats).
+  runtime::Tier* tier() const;
 
   // Re-enables a disabled module: clears the quarantine's disabled mark, forgets the fault
   // window, instantiates on the rung it had. Emits Enabled. A no-op when not disabled.

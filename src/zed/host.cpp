@@ -181,9 +181,10 @@ Result<std::unique_ptr<ZedHost>> ZedHost::create(ZedHostConfig config) {
     IRONCLAD_TRY_ASSIGN(zed::CapabilityGrant grant, zed::parse_grant(g));
     grants.push_back(std::move(grant));
   }
-  if (config.tier != "auto" && config.tier != "jit" && config.tier != "interp")
+  if (config.tier != "auto" && config.tier != "jit" && config.tier != "interp" &&
+      config.tier != "tiered")
     return Error::make(ErrorKind::Usage,
-                       "tier '" + config.tier + "': expected auto, jit or interp");
+                       "tier '" + config.tier + "': expected auto, tiered, jit or interp");
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   std::vector<std::string> warnings;

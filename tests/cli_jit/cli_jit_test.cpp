@@ -66,12 +66,20 @@ TEST_F(CliJit, TrapsAreTheSameInTheJit) {
   EXPECT_TRUE(contains(r.err, "trap: integer divide by zero")) << r.err;
 }
 
-TEST_F(CliJit, AutoRunsTheJitUnlessThePolicyIsInterpreter) {
+// `run` without --tier is --tier auto: tiered (the interpreter at once, the JIT behind it).
+TEST_F(CliJit, AutoRunsTieredUnlessThePolicyIsInterpreter) {
   auto jit = run_ironclad({"run", "--tier", "auto", "--show-tier", "--invoke", "bits",
                            fixture("clijit_scalar.wasm"), "10"});
   EXPECT_EQ(jit.status, 0) << jit.err;
-  EXPECT_TRUE(contains(jit.err, "ironclad: tier: jit (policy conservative on this host)"))
+  EXPECT_TRUE(contains(jit.err, "ironclad: tier: tiered (policy conservative on this host)"))
       << jit.err;
+  EXPECT_TRUE(contains(jit.err, "ironclad: tier: tiered: 1 functions called")) << jit.err;
+  auto by_default = run_ironclad(
+      {"run", "--show-tier", "--invoke", "bits", fixture("clijit_scalar.wasm"), "10"});
+  EXPECT_EQ(by_default.status, 0) << by_default.err;
+  EXPECT_TRUE(contains(by_default.err, "ironclad: tier: tiered (policy conservative"))
+      << by_default.err;
+  EXPECT_EQ(by_default.out, jit.out);
   auto interp = run_ironclad({"run", "--tier", "auto", "--policy", "interpreter", "--show-tier",
                               "--invoke", "bits", fixture("clijit_scalar.wasm"), "10"});
   EXPECT_EQ(interp.status, 0) << interp.err;

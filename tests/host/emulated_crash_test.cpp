@@ -13,11 +13,19 @@
 namespace ironclad::host_test {
 namespace {
 
-HostConfig alderlake_config(const fs::path& data_dir, EventLog& events) {
+// Each test runs with the whole-module JIT and with the default tier, auto (tiered; under
+// emulation each function is compiled before its first call, so the first call faults).
+class EmulatedCrash : public ::testing::TestWithParam<std::string> {
+ protected:
+  // What statuses and incidents call the tier: auto is "tiered".
+  std::string tier_name() const { return GetParam() == "jit" ? "jit" : "tiered"; }
+};
+
+HostConfig alderlake_config(const fs::path& data_dir, EventLog& events, const std::string& tier) {
   HostConfig config;
   config.data_dir = data_dir;
   config.policy = "native";
-  config.tier = "jit";
+  config.tier = tier;
   config.emulate_cpu = "alderlake-n";
   config.on_event = events.sink();
   return config;
@@ -38,11 +46,11 @@ void expect_product(const std::vector<Value>& results) {
     if (!why.empty()) GTEST_SKIP() << "needs CPU emulation: " << why; \
   } while (0)
 
-TEST(EmulatedCrash, IdempotentCallIsRetriedOnTheSafeTierAndReturnsTheResult) {
+TEST_P(EmulatedCrash, IdempotentCallIsRetriedOnTheSafeTierAndReturnsTheResult) {
   SKIP_WITHOUT_EMULATION();
   TempDir tmp;
   EventLog events;
-  auto host = ExtensionHost::create(alderlake_config(tmp.path() / "data", events));
+  auto host = ExtensionHost::create(alderlake_config(tmp.path() / "data", events, GetParam()));
   ASSERT_TRUE(host.ok()) << host.error().describe();
   auto ext = (*host)->load(make_extension(tmp.path(), "imagefx", "host_simd.wasm", kSimdExports));
   ASSERT_TRUE(ext.ok()) << ext.error().describe();
@@ -59,7 +67,7 @@ TEST(EmulatedCrash, IdempotentCallIsRetriedOnTheSafeTierAndReturnsTheResult) {
   ExtensionStatus after = (*ext)->status();
   EXPECT_EQ(after.state, ExtensionState::Degraded);
   EXPECT_EQ(after.rung, Rung::Conservative);
-  EXPECT_EQ(after.tier, "jit");
+  EXPECT_EQ(after.tier, tier_name());
   EXPECT_EQ(after.features.find("avx512"), std::string::npos) << after.features;
   EXPECT_NE(after.reason.find("vpmullq"), std::string::npos) << after.reason;
   ASSERT_EQ(after.incidents.size(), 1u);
@@ -110,11 +118,11 @@ TEST(EmulatedCrash, IdempotentCallIsRetriedOnTheSafeTierAndReturnsTheResult) {
   EXPECT_EQ((*ext)->status().incidents.size(), 1u);
 }
 
-TEST(EmulatedCrash, NonIdempotentCallReturnsRestartedAndTheNextCallSucceeds) {
+TEST_P(EmulatedCrash, NonIdempotentCallReturnsRestartedAndTheNextCallSucceeds) {
   SKIP_WITHOUT_EMULATION();
   TempDir tmp;
   EventLog events;
-  auto host = ExtensionHost::create(alderlake_config(tmp.path() / "data", events));
+  auto host = ExtensionHost::create(alderlake_config(tmp.path() / "data", events, GetParam()));
   ASSERT_TRUE(host.ok());
   auto ext = (*host)->load(make_extension(tmp.path(), "imagefx", "host_simd.wasm", kSimdExports));
   ASSERT_TRUE(ext.ok()) << ext.error().describe();
@@ -123,7 +131,7 @@ TEST(EmulatedCrash, NonIdempotentCallReturnsRestartedAndTheNextCallSucceeds) {
   auto first = (*ext)->call("mul_and_count", args);
   ASSERT_FALSE(first.ok());
   EXPECT_EQ(first.error().kind, ErrorKind::ExtensionRestarted) << first.error().describe();
-  EXPECT_NE(first.error().message.find("jit {"), std::string::npos) << first.error().message;
+  EXPECT_NE(first.error().message.find(tier_name() + " {"), std::string::npos) << first.error().message;
   EXPECT_NE(first.error().message.find("conservative"), std::string::npos) << first.error().message;
   ASSERT_TRUE(first.error().fault.has_value());
   EXPECT_EQ(first.error().fault->mnemonic, "vpmullq");
@@ -141,7 +149,7 @@ TEST(EmulatedCrash, NonIdempotentCallReturnsRestartedAndTheNextCallSucceeds) {
   EXPECT_EQ((*ext)->status().incidents.size(), 1u);
 }
 
-TEST(EmulatedCrash, TheQuarantineSurvivesAHostRestartAndAChangedModuleIsJudgedFresh) {
+TEST_P(EmulatedCrash, TheQuarantineSurvivesAHostRestartAndAChangedModuleIsJudgedFresh) {
   SKIP_WITHOUT_EMULATION();
   TempDir tmp;
   fs::path data = tmp.path() / "data";
@@ -149,7 +157,7 @@ TEST(EmulatedCrash, TheQuarantineSurvivesAHostRestartAndAChangedModuleIsJudgedFr
   Value args[] = {kA, kB};
   {
     EventLog events;
-    auto host = ExtensionHost::create(alderlake_config(data, events));
+    auto host = ExtensionHost::create(alderlake_config(data, events, GetParam()));
     ASSERT_TRUE(host.ok());
     auto ext = (*host)->load(dir);
     ASSERT_TRUE(ext.ok()) << ext.error().describe();
@@ -160,7 +168,7 @@ TEST(EmulatedCrash, TheQuarantineSurvivesAHostRestartAndAChangedModuleIsJudgedFr
   {
     // A new process, as far as the host can tell: the extension starts on the safe rung.
     EventLog events;
-    auto host = ExtensionHost::create(alderlake_config(data, events));
+    auto host = ExtensionHost::create(alderlake_config(data, events, GetParam()));
     ASSERT_TRUE(host.ok());
     auto ext = (*host)->load(dir);
     ASSERT_TRUE(ext.ok()) << ext.error().describe();
@@ -189,7 +197,7 @@ TEST(EmulatedCrash, TheQuarantineSurvivesAHostRestartAndAChangedModuleIsJudgedFr
     // The extension was rebuilt (other bytes): no record, the planned rung again.
     make_extension(tmp.path(), "imagefx", "host_simd.wasm", kSimdExports, "rebuilt");
     EventLog events;
-    auto host = ExtensionHost::create(alderlake_config(data, events));
+    auto host = ExtensionHost::create(alderlake_config(data, events, GetParam()));
     ASSERT_TRUE(host.ok());
     auto ext = (*host)->load(dir);
     ASSERT_TRUE(ext.ok()) << ext.error().describe();
@@ -200,13 +208,13 @@ TEST(EmulatedCrash, TheQuarantineSurvivesAHostRestartAndAChangedModuleIsJudgedFr
   }
 }
 
-TEST(EmulatedCrash, ResetForgetsTheQuarantineAndReturnsToThePlannedRung) {
+TEST_P(EmulatedCrash, ResetForgetsTheQuarantineAndReturnsToThePlannedRung) {
   SKIP_WITHOUT_EMULATION();
   TempDir tmp;
   EventLog events;
   fs::path data = tmp.path() / "data";
   fs::path dir = make_extension(tmp.path(), "imagefx", "host_simd.wasm", kSimdExports);
-  auto host = ExtensionHost::create(alderlake_config(data, events));
+  auto host = ExtensionHost::create(alderlake_config(data, events, GetParam()));
   ASSERT_TRUE(host.ok());
   auto ext = (*host)->load(dir);
   ASSERT_TRUE(ext.ok());
@@ -218,7 +226,7 @@ TEST(EmulatedCrash, ResetForgetsTheQuarantineAndReturnsToThePlannedRung) {
   EXPECT_EQ((*ext)->status().state, ExtensionState::Running);
 
   EventLog later;
-  auto second = ExtensionHost::create(alderlake_config(data, later));
+  auto second = ExtensionHost::create(alderlake_config(data, later, GetParam()));
   ASSERT_TRUE(second.ok());
   auto again = (*second)->load(dir);
   ASSERT_TRUE(again.ok());
@@ -228,7 +236,7 @@ TEST(EmulatedCrash, ResetForgetsTheQuarantineAndReturnsToThePlannedRung) {
 
 // HostConfig::crash_report_limit reaches the crash store: the incident's report is written
 // and the oldest reports already there make room for it.
-TEST(EmulatedCrash, AnIncidentsReportMakesRoomUnderTheHostsLimit) {
+TEST_P(EmulatedCrash, AnIncidentsReportMakesRoomUnderTheHostsLimit) {
   SKIP_WITHOUT_EMULATION();
   TempDir tmp;
   fs::path data = tmp.path() / "data";
@@ -245,7 +253,7 @@ TEST(EmulatedCrash, AnIncidentsReportMakesRoomUnderTheHostsLimit) {
     }
   }
   EventLog events;
-  HostConfig config = alderlake_config(data, events);
+  HostConfig config = alderlake_config(data, events, GetParam());
   config.crash_report_limit = 2;
   auto host = ExtensionHost::create(config);
   ASSERT_TRUE(host.ok()) << host.error().describe();
@@ -261,6 +269,8 @@ TEST(EmulatedCrash, AnIncidentsReportMakesRoomUnderTheHostsLimit) {
     if (entry.path().extension() == ".json") kept.insert(entry.path().filename().string());
   EXPECT_EQ(kept, (std::set<std::string>{"old-1002.json", report.filename().string()}));
 }
+
+INSTANTIATE_TEST_SUITE_P(Tiers, EmulatedCrash, ::testing::Values("jit", "auto"));
 
 }  // namespace
 }  // namespace ironclad::host_test

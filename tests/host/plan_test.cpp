@@ -37,7 +37,8 @@ TEST(Plan, EachRungIsASubsetOfThePreviousOneAndOfTheVerifiedSet) {
   EXPECT_FALSE(interp.jit);
   EXPECT_TRUE(interp.features.empty());
   EXPECT_EQ(interp.describe(), "interp");
-  if (planned.jit) EXPECT_EQ(planned.describe().rfind("jit {", 0), 0u);
+  // The default tier, "auto", is tiered on every JIT rung.
+  if (planned.jit) EXPECT_EQ(planned.describe().rfind("tiered {", 0), 0u);
 }
 
 TEST(Plan, ExcludedFeaturesAndWhatNeedsThemAreLeftOut) {

@@ -51,7 +51,7 @@ TEST_F(ExtCommands, ListShowsEachExtensionAndNamesTheFileAndKeyOfABrokenOne) {
   EXPECT_TRUE(contains(r.out, "absorb,")) << r.out;
   EXPECT_FALSE(contains(r.out, "absorb (idempotent)")) << r.out;
   EXPECT_TRUE(contains(r.out, "state     running")) << r.out;
-  EXPECT_TRUE(contains(r.out, "tier      jit")) << r.out;
+  EXPECT_TRUE(contains(r.out, "tier      tiered")) << r.out;  // the default, auto
   EXPECT_TRUE(contains(r.out, "1 loaded, 1 failed")) << r.out;
   // One line for the broken one, naming its file and the misspelt key.
   EXPECT_EQ(r.err_lines(), 1u) << r.err;
@@ -83,12 +83,17 @@ TEST_F(ExtCommands, ListOfGoodExtensionsSucceeds) {
   EXPECT_TRUE(contains(r.out, "1 loaded, 0 failed")) << r.out;
 }
 
-TEST_F(ExtCommands, CallRunsTheExtensionInTheJitWithTheInterpretersResult) {
+// By default (auto) tiered, and with --tier jit the whole-module JIT: the interpreter's result.
+TEST_F(ExtCommands, CallRunsTheExtensionTieredAndInTheJitWithTheInterpretersResult) {
   std::string expected = interpreter_result({"hash", "42", "64"});
   auto r = call({"hash", "42", "64"}, {"--show-tier"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, expected);
-  EXPECT_TRUE(contains(r.err, "ironclad: tier: jit")) << r.err;
+  EXPECT_TRUE(contains(r.err, "ironclad: tier: tiered {")) << r.err;
+  auto jit = call({"hash", "42", "64"}, {"--show-tier", "--tier", "jit"});
+  EXPECT_EQ(jit.status, 0) << jit.err;
+  EXPECT_EQ(jit.out, expected);
+  EXPECT_TRUE(contains(jit.err, "ironclad: tier: jit {")) << jit.err;
 }
 
 TEST_F(ExtCommands, CallRejectsBadValuesAndUnlistedExports) {
