@@ -65,6 +65,10 @@ struct CrashReport {
   std::string tier_before, tier_after;
 };
 
+// Fills the report's cpu_fingerprint, cpu_model, kernel_release and engine_version from this
+// machine and this build.
+void describe_this_machine(CrashReport& report);
+
 // hex of a stable 64-bit hash of "kind|isa_set|module_hash|function_index".
 std::string stable_fingerprint(const std::string& kind, const std::string& isa_set,
                                const std::string& module_hash, uint32_t function_index);

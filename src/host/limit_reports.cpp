@@ -1,11 +1,5 @@
 #include "host/limit_reports.h"
 
-#include "cpu/fingerprint.h"
-#include "cpu/host.h"
-
-#ifndef IRONCLAD_ENGINE_VERSION
-#define IRONCLAD_ENGINE_VERSION "unknown"
-#endif
 
 namespace ironclad::host {
 namespace {
@@ -22,11 +16,7 @@ CrashReport base_report(const LimitReportSubject& s, const char* kind,
   r.compiled_for = s.compiled_for;
   r.host_verified = s.host_verified;
   r.emulated_cpu = s.emulated_cpu;
-  const cpu::CpuReport& cpu = cpu::host_cpu();
-  r.cpu_fingerprint = cpu::fingerprint_of(cpu).hash_hex();
-  r.cpu_model = cpu.vendor + " " + cpu.signature_text();
-  r.kernel_release = cpu.kernel_release;
-  r.engine_version = IRONCLAD_ENGINE_VERSION;
+  describe_this_machine(r);
   // The extension keeps running where it ran: a fresh instance on the same tier.
   r.tier_before = s.tier;
   r.tier_after = s.tier;

@@ -12,10 +12,6 @@
 #include "tiered/tiered_tier.h"
 #include "wasi/preview2.h"
 
-#ifndef IRONCLAD_ENGINE_VERSION
-#define IRONCLAD_ENGINE_VERSION "unknown"
-#endif
-
 namespace ironclad::host {
 namespace {
 
@@ -597,11 +593,7 @@ Error RecoveringModule::handle_fault(const Error& fault, std::string_view during
   report.host_verified =
       fault.fault ? fault.fault->host_verified : before.host_verified.llvm_names();
   report.emulated_cpu = fault.fault ? fault.fault->emulated_cpu : before.emulate_cpu;
-  const cpu::CpuReport& cpu = cpu::host_cpu();
-  report.cpu_fingerprint = cpu::fingerprint_of(cpu).hash_hex();
-  report.cpu_model = cpu.vendor + " " + cpu.signature_text();
-  report.kernel_release = cpu.kernel_release;
-  report.engine_version = IRONCLAD_ENGINE_VERSION;
+  describe_this_machine(report);
   report.tier_before = incident.tier_before;
   report.tier_after = incident.tier_after;
   report.fingerprint =
