@@ -1,8 +1,10 @@
 // The ironclad command: one subcommand per job, each registered from its own file.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "cli/commands.h"
+#include "cli/run_recovery.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ironclad: a WebAssembly engine that keeps its application alive on any CPU"};
@@ -29,6 +31,11 @@ int main(int argc, char** argv) {
     // The library returns errors as values; this is the last line of defence of the CLI.
     std::fprintf(stderr, "ironclad: internal error: %s\n", e.what());
     return 70;
+  }
+  // A compile nothing will use is not waited for (run_recovery.h).
+  if (ironclad::cli::compiles_left_running()) {
+    std::fflush(nullptr);
+    std::_Exit(exit_status);
   }
   return exit_status;
 }

@@ -12,6 +12,7 @@
 #include "host/plan.h"
 #include "host/recovering_module.h"
 #include "host/recovery_store.h"
+#include "tiered/tiered_tier.h"
 
 namespace ironclad::cli {
 namespace {
@@ -29,6 +30,22 @@ Error not_rerun(Error restarted, uint64_t effects) {
   return restarted;
 }
 
+// Set once a program's objects were left alive for a compile still running at its end.
+bool compiles_left = false;
+
+// At a program's end a tiered tier may be compiling a batch of LLVM (seconds, uninterruptible)
+// that nothing will run: destroying the program would wait for it. The program is left alive
+// instead and the process exits without tearing anything down (main, compiles_left_running).
+struct LeaveCompilesRunning {
+  std::unique_ptr<host::RecoveringModule>& program;
+  ~LeaveCompilesRunning() {
+    runtime::Tier* tier = program ? program->tier() : nullptr;
+    if (!tier || !tiered::is_compiling(*tier)) return;
+    (void)program.release();
+    compiles_left = true;
+  }
+};
+
 // --show-tier: what a tiered tier did, printed once the program has ended (whichever rung it
 // ended on; nothing when it ended disabled or on a rung without tiering).
 struct TieringReport {
@@ -41,6 +58,8 @@ struct TieringReport {
 };
 
 }  // namespace
+
+bool compiles_left_running() { return compiles_left; }
 
 // The ladder's configuration for `ironclad run`; `effects` counts what the program did outside
 // itself across every fresh WASI context.
@@ -97,6 +116,7 @@ Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request) {
   host::RecoveryConfig config = recovery_config(request, effects);
   IRONCLAD_TRY_ASSIGN(std::unique_ptr<host::RecoveringModule> module,
                       host::RecoveringModule::create(request.module, std::move(config)));
+  LeaveCompilesRunning leave_compiles_running{module};
   TieringReport tiering_report{*module, request.show_tier};
   const std::string name = request.invoke.value_or("_start");
   if (!request.invoke && !module->export_type(name).ok())
@@ -134,6 +154,7 @@ Result<int> run_recovering_component(const RecoveringRunRequest& request,
   IRONCLAD_TRY_ASSIGN(
       std::unique_ptr<host::RecoveringModule> program,
       host::RecoveringModule::create_component(std::move(c), bytes, std::move(config)));
+  LeaveCompilesRunning leave_compiles_running{program};
   TieringReport tiering_report{*program, request.show_tier};
   for (;;) {
     auto result = program->call_component(run_export, {}, request.idempotent);

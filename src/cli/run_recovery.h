@@ -56,4 +56,9 @@ Result<std::vector<Value>> run_recovering(const RecoveringRunRequest& request);
 Result<int> run_recovering_component(const RecoveringRunRequest& request,
                                      std::span<const uint8_t> bytes);
 
+// True when a program run above ended while its tiered tier was still compiling: its objects
+// were left alive and the process must end with std::_Exit once its output is flushed (static
+// destructors, LLVM's among them, must not run under a compile thread).
+bool compiles_left_running();
+
 }  // namespace ironclad::cli

@@ -124,6 +124,10 @@ class TieredTier final : public runtime::Tier {
              !osr_compiling_;
     });
   }
+  bool busy() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return !stopping_ && (compiling_ || osr_compiling_ || !queue_.empty() || !osr_queue_.empty());
+  }
   void release() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -614,6 +618,10 @@ TieredConfig tiered_config_for(jit::JitConfig jit) {
   const char* osr = std::getenv("IRONCLAD_TIERED_OSR");
   config.osr = !(osr && std::string_view(osr) == "0");
   config.osr_eager = osr && std::string_view(osr) == "eager";
+  // IRONCLAD_TIERED_HOLD=1: nothing is compiled (start_held, never released): for tests of a
+  // program that ends with compiles queued.
+  const char* hold = std::getenv("IRONCLAD_TIERED_HOLD");
+  config.start_held = hold && std::string_view(hold) == "1";
   return config;
 }
 
@@ -634,6 +642,11 @@ void wait_for_compiles(runtime::Tier& tier) {
 
 void release_compiles(runtime::Tier& tier) {
   if (auto* t = dynamic_cast<TieredTier*>(&tier)) t->release();
+}
+
+bool is_compiling(runtime::Tier& tier) {
+  auto* t = dynamic_cast<TieredTier*>(&tier);
+  return t && t->busy();
 }
 
 void stop_compiling(runtime::Tier& tier) {

@@ -76,7 +76,7 @@ struct TieredStats {
 // host make it: under CPU emulation (jit.emulate_features) compile_before_first_call, so that
 // an emulated CPU's fault reproduces at once; the rest from the environment:
 // IRONCLAD_INTERP_PLAIN (the interpreter's options), IRONCLAD_TIERED_SYNC=1 (background =
-// false), IRONCLAD_TIERED_OSR=0|eager (osr, osr_eager).
+// false), IRONCLAD_TIERED_OSR=0|eager (osr, osr_eager), IRONCLAD_TIERED_HOLD=1 (start_held).
 TieredConfig tiered_config_for(jit::JitConfig jit);
 
 std::unique_ptr<runtime::Tier> make_tiered_tier(TieredConfig config);
@@ -97,5 +97,9 @@ void release_compiles(runtime::Tier& tier);
 // interpreter), as the store's end does: for a program that has ended, so that its
 // statistics count that batch. A no-op for other tiers.
 void stop_compiling(runtime::Tier& tier);
+
+// True while a tiered tier has a batch or loop entry compiling or queued (false for other
+// tiers): a process about to exit need not wait for it (ironclad run, docs/tiering.md).
+bool is_compiling(runtime::Tier& tier);
 
 }  // namespace ironclad::tiered

@@ -88,6 +88,25 @@ TEST_F(CliJit, AutoRunsTieredUnlessThePolicyIsInterpreter) {
   EXPECT_EQ(jit.out, interp.out);
 }
 
+// A program that ends while its functions are still queued or compiling is not held back by
+// them: the process exits at once (std::_Exit, nothing torn down), and still with its status
+// and every line it printed (the results go through stdio's buffer).
+TEST_F(CliJit, AProgramEndingWithCompilesQueuedExitsWithItsOutputAndStatus) {
+  auto reference = run_ironclad(
+      {"run", "--tier", "interp", "--invoke", "bits", fixture("clijit_scalar.wasm"), "10"});
+  ASSERT_EQ(reference.status, 0) << reference.err;
+  ASSERT_FALSE(reference.out.empty());
+  ::setenv("IRONCLAD_TIERED_HOLD", "1", 1);
+  auto held = run_ironclad({"run", "--invoke", "bits", fixture("clijit_scalar.wasm"), "10"});
+  auto trapped = run_ironclad(
+      {"run", "--invoke", "div", fixture("clijit_scalar.wasm"), "1", "0"});
+  ::unsetenv("IRONCLAD_TIERED_HOLD");
+  EXPECT_EQ(held.status, 0) << held.err;
+  EXPECT_EQ(held.out, reference.out);
+  EXPECT_EQ(trapped.status, 1);
+  EXPECT_TRUE(contains(trapped.err, "trap: integer divide by zero")) << trapped.err;
+}
+
 TEST_F(CliJit, JitUnderTheInterpreterPolicyIsAUsageError) {
   auto r = run_ironclad({"run", "--tier", "jit", "--policy", "interpreter", "--invoke", "bits",
                          fixture("clijit_scalar.wasm"), "10"});
