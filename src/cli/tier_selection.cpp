@@ -137,7 +137,7 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
   return plan;
 }
 
-Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
+Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan, const CodeCache* cache) {
   if (plan.kind == TierKind::Interp) {
     // IRONCLAD_INTERP_PLAIN=1: the interpreter without its lowering optimizations, to tell
     // a lowering bug from anything else on a real program (docs/interpreter.md).
@@ -150,6 +150,7 @@ Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
     std::fprintf(stderr, "ironclad: note: %s\n", note.c_str());
   };
   if (plan.kind == TierKind::Tiered) {
+    if (cache) use_code_cache(config, *cache);
     return tiered::make_tiered_tier(tiered::tiered_config_for(std::move(config)));
   }
   return jit::make_jit_tier(std::move(config));
@@ -168,6 +169,12 @@ void print_tiering_stats(runtime::Tier& tier) {
                static_cast<unsigned long long>(stats.functions_compiled),
                static_cast<unsigned long long>(stats.batches), stats.compile_ms,
                static_cast<unsigned long long>(stats.functions_failed));
+  std::fprintf(stderr,
+               "ironclad: tier: tiered: code cache: %llu functions loaded (%llu batches), "
+               "%llu batches written\n",
+               static_cast<unsigned long long>(stats.functions_cached),
+               static_cast<unsigned long long>(stats.batches_loaded),
+               static_cast<unsigned long long>(stats.batches_written));
   std::fprintf(stderr,
                "ironclad: tier: tiered: on-stack replacement: %llu loop entries compiled "
                "(%llu failed), %llu frames left the interpreter at a loop\n",
