@@ -248,6 +248,7 @@ Result<void> TieredTier::on_instantiate(runtime::Store& store, runtime::Instance
 }
 
 void TieredTier::load_cached(InstanceState& state) {
+  const auto start = std::chrono::steady_clock::now();
   runtime::Instance& instance = *state.instance;
   const wasm::Module& m = *instance.module;
   std::vector<std::string> problems;
@@ -303,6 +304,7 @@ void TieredTier::load_cached(InstanceState& state) {
     std::lock_guard<std::mutex> lock(mutex_);
     stats_.functions_cached += functions;
     stats_.batches_loaded += loaded;
+    stats_.cache_load_ms += ms_since(start);
     for (std::string& p : problems) notes_.push_back(std::move(p));
     if (!notes_.empty()) has_notes_ = true;
   }

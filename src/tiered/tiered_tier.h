@@ -74,6 +74,7 @@ struct TieredStats {
   uint64_t functions_cached = 0;
   uint64_t batches_loaded = 0;
   uint64_t batches_written = 0;
+  double cache_load_ms = 0;  // wall time reading, linking and installing them (instantiation)
   // On-stack replacement (docs/tiering.md): loop entries compiled, and frames that left the
   // interpreter at one of them.
   uint64_t osr_compiled = 0;

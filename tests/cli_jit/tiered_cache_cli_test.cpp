@@ -25,8 +25,8 @@ struct CacheLine {
 CacheLine cache_line(const std::string& err) {
   std::smatch m;
   static const std::regex line(
-      "ironclad: tier: tiered: code cache: ([0-9]+) functions loaded \\(([0-9]+) batches\\), "
-      "([0-9]+) batches written");
+      "ironclad: tier: tiered: code cache: ([0-9]+) functions loaded \\(([0-9]+) batches, "
+      "[0-9.]+ ms\\), ([0-9]+) batches written");
   if (!std::regex_search(err, m, line)) return {};
   return {std::stol(m[1]), std::stol(m[2]), std::stol(m[3])};
 }
