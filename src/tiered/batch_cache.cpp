@@ -152,8 +152,13 @@ std::vector<uint8_t> encode_batch(const wasm::Module& module, const jit::Compile
   return std::move(w.bytes);
 }
 
-Result<CachedBatch> decode_batch(std::span<const uint8_t> bytes, const wasm::Module& module,
-                                 const jit::CompileOptions& options, const jit::ArtifactKey& key) {
+namespace {
+
+// decode_batch with the module's hash computed once for all of a directory's files (a large
+// module's hash takes milliseconds).
+Result<CachedBatch> decode_for(std::span<const uint8_t> bytes, const wasm::Module& module,
+                               const jit::ModuleHash& module_hash,
+                               const jit::CompileOptions& options, const jit::ArtifactKey& key) {
   // The framing, checksum and signature before any field.
   if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
     return malformed("not a cached batch (no \\x7fICBATCH magic)");
@@ -192,8 +197,7 @@ Result<CachedBatch> decode_batch(std::span<const uint8_t> bytes, const wasm::Mod
     return refused("made by engine version " + engine + ", this is " + jit::engine_version());
   if (llvm != jit::llvm_version())
     return refused("made with LLVM " + llvm + ", this engine uses LLVM " + jit::llvm_version());
-  const jit::ModuleHash ours = jit::module_hash(module.bytes);
-  if (!std::equal(hash.begin(), hash.end(), ours.begin()))
+  if (!std::equal(hash.begin(), hash.end(), module_hash.begin()))
     return refused("made for another module");
   // The file name carries a hash of these; a file renamed or forged past the key still
   // cannot bring code compiled for other features or modes.
@@ -219,6 +223,13 @@ Result<CachedBatch> decode_batch(std::span<const uint8_t> bytes, const wasm::Mod
   if (batch.object.empty()) return malformed("the object is empty");
   if (r.left() != 0) return malformed(std::to_string(r.left()) + " unexpected bytes at the end");
   return batch;
+}
+
+}  // namespace
+
+Result<CachedBatch> decode_batch(std::span<const uint8_t> bytes, const wasm::Module& module,
+                                 const jit::CompileOptions& options, const jit::ArtifactKey& key) {
+  return decode_for(bytes, module, jit::module_hash(module.bytes), options, key);
 }
 
 Result<std::string> write_batch(const std::string& dir, const wasm::Module& module,
@@ -264,11 +275,12 @@ std::vector<CachedBatch> read_batches(const std::string& dir, const wasm::Module
   // The same order in every process (the directory's order is the file system's).
   std::sort(names.begin(), names.end());
   const std::string separator = dir.empty() || dir.back() == '/' ? "" : "/";
+  const jit::ModuleHash module_hash = jit::module_hash(module.bytes);
   for (const std::string& name : names) {
     const std::string path = dir + separator + name;
     std::optional<Result<std::vector<uint8_t>>> bytes = read_whole(path);
     if (!bytes) continue;  // evicted by another process meanwhile
-    Result<CachedBatch> batch = bytes->ok() ? decode_batch(**bytes, module, options, key)
+    Result<CachedBatch> batch = bytes->ok() ? decode_for(**bytes, module, module_hash, options, key)
                                             : Result<CachedBatch>(bytes->error());
     if (!batch.ok()) {
       notes.push_back("tiered: cached code " + path +

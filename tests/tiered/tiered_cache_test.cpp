@@ -317,6 +317,54 @@ uint64_t bytes_of(const std::vector<fs::path>& files) {
   return total;
 }
 
+// The file format alone (no link): a batch file round-trips; every truncation and every
+// flipped bit is refused with an error, never a crash; a file re-signed with the right key
+// but naming functions the module does not define, out of order, or other options, is
+// refused before its object is looked at.
+TEST(TieredCacheFormat, EveryDamagedFileIsRefused) {
+  const std::shared_ptr<const wasm::Module> module = ironclad::testing::load_fixture("tiered_heat");
+  ASSERT_TRUE(module);
+  jit::CompileOptions options{cpu::FeatureSet{cpu::X86::SSE2}, 2, false, std::nullopt};
+  const jit::ArtifactKey key = key_of(3);
+  const std::vector<uint32_t> funcs = {kHot, kRun};
+  const std::string object = "not really an object, the format does not look inside";
+  const std::vector<uint8_t> bytes = encode_batch(*module, options, funcs, object, key);
+  auto good = decode_batch(bytes, *module, options, key);
+  ASSERT_TRUE(good.ok()) << good.error().describe();
+  EXPECT_EQ(good->funcs, funcs);
+  EXPECT_EQ(good->object, object);
+
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    std::span<const uint8_t> cut(bytes.data(), n);
+    EXPECT_FALSE(decode_batch(cut, *module, options, key).ok()) << n;
+  }
+  std::vector<uint8_t> flipped = bytes;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      flipped[i] ^= static_cast<uint8_t>(1 << bit);
+      EXPECT_FALSE(decode_batch(flipped, *module, options, key).ok()) << i << ":" << bit;
+      flipped[i] = bytes[i];
+    }
+  }
+
+  auto refusal = [&](const std::vector<uint32_t>& f, const jit::CompileOptions& written_with) {
+    auto r =
+        decode_batch(encode_batch(*module, written_with, f, object, key), *module, options, key);
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? std::string() : r.error().message;
+  };
+  EXPECT_NE(refusal({kRun, kHot}, options).find("not a defined function in order"),
+            std::string::npos);
+  EXPECT_NE(refusal({kRun, 99}, options).find("not a defined function"), std::string::npos);
+  EXPECT_NE(refusal({}, options).find("function count 0"), std::string::npos);
+  jit::CompileOptions other = options;
+  other.interrupt = true;
+  EXPECT_NE(refusal(funcs, other).find("other options"), std::string::npos);
+  other = options;
+  other.features = cpu::FeatureSet{cpu::X86::SSE2, cpu::X86::SSE3};
+  EXPECT_NE(refusal(funcs, other).find("other options"), std::string::npos);
+}
+
 // What a deterministic store writes for init, spin and run (and hot): four batch files.
 void compile_all(const TieredConfig& c) {
   Harness h("tiered_heat", make_tiered_tier(c));
