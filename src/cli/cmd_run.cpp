@@ -220,14 +220,10 @@ Result<int> run(const RunOptions& o) {
   std::shared_ptr<const wasm::Module> module = loaded.module;
   if (tier_plan.kind != TierKind::Interp && !loaded.artifact)
     return run_recovering_jit(o, tier_plan, limits, std::move(module));
-  // A tiered store keeps its batches in the code cache (docs/tiering.md, "Code cache").
-  std::optional<CodeCache> cache;
-  if (tier_plan.kind == TierKind::Tiered && !loaded.artifact && !o.no_code_cache)
-    cache = open_code_cache(data_dir, code_cache_limit_from_env(), stderr);
   IRONCLAD_TRY_ASSIGN(
       std::unique_ptr<runtime::Tier> tier,
       loaded.artifact ? make_artifact_tier(tier_plan, o.tier_given, file, loaded.artifact, stderr)
-                      : make_tier(tier_plan, cache ? &*cache : nullptr));
+                      : make_tier(tier_plan));
   runtime::Store store(std::move(tier), limits);
   // --show-tier with --tier tiered: what tiering did, once the program has ended.
   struct TieringReport {

@@ -137,7 +137,7 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings) {
   return plan;
 }
 
-Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan, const CodeCache* cache) {
+Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
   if (plan.kind == TierKind::Interp) {
     // IRONCLAD_INTERP_PLAIN=1: the interpreter without its lowering optimizations, to tell
     // a lowering bug from anything else on a real program (docs/interpreter.md).
@@ -150,7 +150,6 @@ Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan, const Cod
     std::fprintf(stderr, "ironclad: note: %s\n", note.c_str());
   };
   if (plan.kind == TierKind::Tiered) {
-    if (cache) use_code_cache(config, *cache);
     return tiered::make_tiered_tier(tiered::tiered_config_for(std::move(config)));
   }
   return jit::make_jit_tier(std::move(config));

@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 
-#include "cli/code_cache.h"
 #include "cpu/features.h"
 #include "cpu/policy.h"
 #include "ironclad/error.h"
@@ -58,9 +57,7 @@ void add_tier_options(CLI::App* cmd, TierRequest& request, bool with_tier);
 Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings);
 
 // The tier the plan names: the interpreter, or the JIT compiling for plan.resolved.features.
-// A tiered tier keeps its batches in `cache` when given (docs/tiering.md, "Code cache").
-Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan,
-                                                 const CodeCache* cache = nullptr);
+Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan);
 
 // --show-tier with --tier tiered: what tiering did in `tier` (nothing for other tiers), on
 // stderr once the program has ended (it stops the tier's compiling after the batch in
