@@ -4,9 +4,12 @@
 # command in each tier. The JIT runs from a cold code cache (a fresh data directory each
 # run); `tiered` prints what tiering did (--show-tier). `tiered-no-osr` is the tiered tier
 # without on-stack replacement (IRONCLAD_TIERED_OSR=0), and `node` node's V8 through
-# bench/node_wasi_runner.mjs (when node is installed and no --dir is given).
+# bench/node_wasi_runner.mjs (when node is installed and no --dir is given). `jit-warm` and
+# `tiered-warm` run from a warm code cache: one untimed run fills a data directory that the
+# timed runs then share (the tiered tier loads the batches earlier runs compiled,
+# docs/tiering.md "Code cache").
 #
-#   bench/tiering.sh BUILD_DIR [--runs N] [--dir HOST::GUEST] WASM [ARGS...]
+#   bench/tiering.sh BUILD_DIR [--runs N] [--dir HOST::GUEST] [--tiers T,T,...] WASM [ARGS...]
 #
 # Best of N runs (default 3) per tier. A measurement, never a test.
 set -eu
@@ -18,6 +21,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --dir) dirs+=(--dir "$2"); shift 2 ;;
+    --tiers) IFS=, read -r -a chosen <<< "$2"; shift 2 ;;
     *) break ;;
   esac
 done
@@ -29,17 +33,23 @@ trap 'rm -rf "$scratch"' EXIT
 here=$(cd "$(dirname "$0")" && pwd)
 tiers=(interp jit tiered tiered-no-osr)
 command -v node >/dev/null && [ ${#dirs[@]} -eq 0 ] && tiers+=(node)
+[ -n "${chosen+x}" ] && tiers=("${chosen[@]}")
 printf '%-14s %10s %12s\n' tier "wall (s)" "peak (MiB)"
 for tier in "${tiers[@]}"; do
   best=""
   best_kib=0
-  for ((i = 0; i < runs; i++)); do
-    rm -rf "$scratch/data" && mkdir "$scratch/data"
+  warm=""
+  case "$tier" in *-warm) warm=1 ;; esac
+  rm -rf "$scratch/data"
+  for ((i = -${warm:-0}; i < runs; i++)); do
+    # Cold: a fresh data directory each run. Warm: the one the untimed run (i = -1) filled.
+    [ -z "$warm" ] && rm -rf "$scratch/data"
+    mkdir -p "$scratch/data"
     extra=()
     osr=1
-    run_tier=$tier
+    run_tier=${tier%-warm}
     case "$tier" in
-      tiered) extra=(--show-tier) ;;
+      tiered | tiered-warm) extra=(--show-tier) ;;
       tiered-no-osr) extra=(--show-tier); osr=0; run_tier=tiered ;;
     esac
     if [ "$tier" = node ]; then
@@ -51,6 +61,7 @@ for tier in "${tiers[@]}"; do
         > "$scratch/out" 2> "$scratch/err" || true
     fi
     read -r wall kib < <(tail -1 "$scratch/time")
+    [ "$i" -lt 0 ] && continue
     if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; best_kib=$kib; fi
   done
   printf '%-14s %10s %12.0f   %s\n' "$tier" "$best" "$((best_kib / 1024))" \

@@ -169,6 +169,12 @@ void print_tiering_stats(runtime::Tier& tier) {
                static_cast<unsigned long long>(stats.batches), stats.compile_ms,
                static_cast<unsigned long long>(stats.functions_failed));
   std::fprintf(stderr,
+               "ironclad: tier: tiered: code cache: %llu functions loaded (%llu batches, "
+               "%.1f ms), %llu batches written\n",
+               static_cast<unsigned long long>(stats.functions_cached),
+               static_cast<unsigned long long>(stats.batches_loaded), stats.cache_load_ms,
+               static_cast<unsigned long long>(stats.batches_written));
+  std::fprintf(stderr,
                "ironclad: tier: tiered: on-stack replacement: %llu loop entries compiled "
                "(%llu failed), %llu frames left the interpreter at a loop\n",
                static_cast<unsigned long long>(stats.osr_compiled),

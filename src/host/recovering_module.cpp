@@ -249,7 +249,7 @@ Result<void> RecoveringModule::start() {
 
 // A tiered tier's machine code belongs to its store (compiled in the background from that
 // store's first calls), so each instantiation gets a fresh one; a restart starts over in the
-// interpreter.
+// interpreter but for what the code cache holds.
 std::unique_ptr<runtime::Tier> RecoveringModule::tiered_tier_for(const RungPlan& plan) {
   tiered::TieredConfig config = tiered::tiered_config_for(
       jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu));
@@ -257,7 +257,27 @@ std::unique_ptr<runtime::Tier> RecoveringModule::tiered_tier_for(const RungPlan&
   config.jit.on_note = [this](const std::string& note) {
     emit(host_event(HostEventKind::Note, config_.id, note));
   };
+  // Its batches go to the code cache, and the next instantiation links them before its first
+  // call (docs/tiering.md, "Code cache").
+  use_code_cache(config.jit);
   return tiered::make_tiered_tier(std::move(config));
+}
+
+void RecoveringModule::use_code_cache(jit::JitConfig& config) {
+  // The cache holds code as compiled, before CPU emulation patches it (jit_tier.cpp), and
+  // its key covers module, features, bounds-check and budget-check modes and engine versions.
+  if (config_.code_cache_dir.empty() || !config_.code_cache_key) return;
+  std::error_code ec;
+  std::filesystem::create_directories(config_.code_cache_dir, ec);
+  if (ec) {
+    emit(host_event(HostEventKind::Warning, config_.id,
+                    "no compiled-code cache: cannot create " + config_.code_cache_dir.string() +
+                        ": " + ec.message()));
+    return;
+  }
+  config.artifact_cache_dir = config_.code_cache_dir.string();
+  config.artifact_key = config_.code_cache_key;
+  if (config_.code_cache_limit) config.artifact_cache_limit = *config_.code_cache_limit;
 }
 
 std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) {
@@ -268,21 +288,7 @@ std::shared_ptr<runtime::Tier> RecoveringModule::tier_for(const RungPlan& plan) 
       jit_config(plan.features, plan.host_verified, plan.emulate_features, plan.emulate_cpu);
   config.input_limits = config_.jit_input_limits;
   if (config_.jit_opt_level) config.opt_level = *config_.jit_opt_level;
-  // The cache holds code as compiled, before CPU emulation patches it (jit_tier.cpp), and
-  // its key covers module, features, bounds-check and fuel modes and engine versions.
-  if (!config_.code_cache_dir.empty() && config_.code_cache_key) {
-    std::error_code ec;
-    std::filesystem::create_directories(config_.code_cache_dir, ec);
-    if (ec) {
-      emit(host_event(HostEventKind::Warning, config_.id,
-                      "no compiled-code cache: cannot create " + config_.code_cache_dir.string() +
-                          ": " + ec.message()));
-    } else {
-      config.artifact_cache_dir = config_.code_cache_dir.string();
-      config.artifact_key = config_.code_cache_key;
-      if (config_.code_cache_limit) config.artifact_cache_limit = *config_.code_cache_limit;
-    }
-  }
+  use_code_cache(config);
   // Called while instantiating, on this thread: the event is queued like every other.
   config.on_note = [this](const std::string& note) {
     emit(host_event(HostEventKind::Note, config_.id, note));

@@ -40,6 +40,7 @@
 #include "ironclad/extension_host.h"
 #include "ironclad/value.h"
 #include "jit/artifact_key.h"
+#include "jit/jit_tier.h"
 #include "jit/module_compiler.h"
 #include "runtime/runtime.h"
 #include "wasi/wasi.h"
@@ -89,7 +90,8 @@ struct RecoveryConfig {
   // this time (kDefaultLimitReportInterval explains the choice; 0: every time).
   std::chrono::seconds limit_report_interval{3600};
   // Compiled code kept across runs (JitConfig::artifact_cache_dir, docs/artifacts.md): a
-  // second start loads it instead of compiling. Created when missing. Empty: no cache.
+  // second start loads it instead of compiling (the JIT rungs' whole modules, the tiered
+  // rungs' batches, docs/tiering.md "Code cache"). Created when missing. Empty: no cache.
   std::filesystem::path code_cache_dir;
   // The key that signs the cache's artifacts (the data directory's artifact.key): without it
   // there is no cache.
@@ -175,6 +177,9 @@ class RecoveringModule {
   Result<void> instantiate_with_recovery(std::string_view during);
   std::shared_ptr<runtime::Tier> tier_for(const RungPlan& plan);
   std::unique_ptr<runtime::Tier> tiered_tier_for(const RungPlan& plan);
+  // Points a JIT or tiered rung's config at code_cache_dir (created when missing; a warning
+  // event and no cache when it cannot be).
+  void use_code_cache(jit::JitConfig& config);
   Result<std::vector<Value>> call_once(std::string_view export_name, std::span<const Value> args);
   // Handles a fault; returns the error the caller gets if the call is not retried.
   Error handle_fault(const Error& fault, std::string_view during);

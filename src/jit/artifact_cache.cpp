@@ -80,13 +80,17 @@ CacheEviction evict_artifact_cache(const std::string& dir, uint64_t limit,
     struct stat st;
     if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
       continue;
-    // write_artifact's temporary files (<name>.icwasm.tmp<pid>.<n>): one an hour old belongs to a
+    // Temporary files of write_artifact and of a tiered store's batches
+    // (<name>.icwasm.tmp<pid>.<n>, <name>.icbatch.tmp<pid>.<n>): one an hour old belongs to a
     // write that died; a younger one may be a write in progress in another process.
-    if (std::strstr(e->d_name, ".icwasm.tmp") != nullptr) {
+    if (std::strstr(e->d_name, ".icwasm.tmp") != nullptr ||
+        std::strstr(e->d_name, ".icbatch.tmp") != nullptr) {
       if (st.st_mtime < stale_before) ::unlinkat(::dirfd(d), e->d_name, 0);
       continue;
     }
-    if (!ends_with(e->d_name, ".icwasm")) continue;  // not ours: never touched
+    // Whole modules (the JIT tier) and batches of functions (tiered stores,
+    // tiered/batch_cache.h) share one directory and one limit. Other files are not ours.
+    if (!ends_with(e->d_name, ".icwasm") && !ends_with(e->d_name, ".icbatch")) continue;
     entries.push_back({e->d_name, static_cast<uint64_t>(st.st_size), st.st_atim});
     result.bytes_before += static_cast<uint64_t>(st.st_size);
   }

@@ -29,7 +29,8 @@ struct CacheEviction {
   size_t removed = 0;         // artifacts this pass removed
 };
 
-// Removes artifacts (`*.icwasm` files) from `dir`, least recently used first (oldest access
+// Removes artifacts (`*.icwasm` files) and a tiered store's cached batches (`*.icbatch`,
+// tiered/batch_cache.h) from `dir`, least recently used first (oldest access
 // time: a cache hit touches it, see compile_or_load), until the rest take at most `limit`
 // bytes; `keep` (the artifact just written) is never removed, even when it alone is over the
 // limit. A file another process removes meanwhile counts as removed. Temporary files that

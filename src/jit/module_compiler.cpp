@@ -37,6 +37,7 @@
 
 #include "jit/debug_lines.h"
 #include "jit/function_translator.h"
+#include "jit/object_check.h"
 #include "jit/partition.h"
 #include "jit/runtime_helpers.h"
 #include "verify/feature_names.h"
@@ -481,6 +482,11 @@ struct ModuleCompiler::Impl {
   // `funcs`: the defined functions the objects hold (all of them for a whole module).
   Result<void> link_objects(const wasm::Module& wm, const std::vector<uint32_t>& funcs,
                             std::vector<std::string>& objects, CompiledModule& out);
+  // The code of link() and link_functions(): links `objects` (holding `funcs`) and verifies.
+  Result<std::shared_ptr<CompiledModule>> link_into(std::shared_ptr<const wasm::Module> module,
+                                                    const std::vector<uint32_t>& funcs,
+                                                    std::vector<std::string> objects,
+                                                    std::chrono::steady_clock::time_point start);
   // With `osr`: `funcs` is {osr->func} and `parts` one empty partition, which gets the
   // OSR variant (its entries[] slot is the variant's entry).
   Result<std::shared_ptr<CompiledModule>> compile(std::shared_ptr<const wasm::Module> module,
@@ -705,17 +711,40 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::Impl::compile(
 Result<std::shared_ptr<CompiledModule>> ModuleCompiler::link(
     std::shared_ptr<const wasm::Module> module, std::vector<std::string> objects) {
   auto start = std::chrono::steady_clock::now();
-  auto result = std::make_shared<CompiledModule>();
-  result->module = module;
-  result->compiled_for = impl_->options.features;
-  result->explicit_bounds_checks = impl_->options.explicit_bounds_checks;
-  result->fuel = impl_->options.fuel;
-  result->interrupt = impl_->options.interrupt && !impl_->options.fuel;
-  result->partitions = static_cast<unsigned>(objects.size());
   std::vector<uint32_t> all;
   for (uint32_t f = module->num_imported_funcs; f < module->func_types.size(); ++f)
     all.push_back(f);
-  IRONCLAD_TRY(impl_->link_objects(*module, all, objects, *result));
+  return impl_->link_into(std::move(module), all, std::move(objects), start);
+}
+
+Result<std::shared_ptr<CompiledModule>> ModuleCompiler::link_functions(
+    std::shared_ptr<const wasm::Module> module, std::vector<uint32_t> funcs,
+    std::vector<std::string> objects) {
+  auto start = std::chrono::steady_clock::now();
+  const wasm::Module& wm = *module;
+  if (funcs.empty()) return Error::make(ErrorKind::Usage, "jit: no function to link");
+  for (size_t i = 0; i < funcs.size(); ++i)
+    if (funcs[i] < wm.num_imported_funcs || funcs[i] >= wm.func_types.size() ||
+        (i > 0 && funcs[i] <= funcs[i - 1]))
+      return Error::make(ErrorKind::Usage, "jit: function " + std::to_string(funcs[i]) +
+                                               " is not a defined function in order");
+  // The objects come from a file: their structure is checked before JITLink sees them, as an
+  // artifact's are (link_artifact).
+  for (const std::string& object : objects) IRONCLAD_TRY(check_relocatable_object(object));
+  return impl_->link_into(std::move(module), funcs, std::move(objects), start);
+}
+
+Result<std::shared_ptr<CompiledModule>> ModuleCompiler::Impl::link_into(
+    std::shared_ptr<const wasm::Module> module, const std::vector<uint32_t>& funcs,
+    std::vector<std::string> objects, std::chrono::steady_clock::time_point start) {
+  auto result = std::make_shared<CompiledModule>();
+  result->module = module;
+  result->compiled_for = options.features;
+  result->explicit_bounds_checks = options.explicit_bounds_checks;
+  result->fuel = options.fuel;
+  result->interrupt = options.interrupt && !options.fuel;
+  result->partitions = static_cast<unsigned>(objects.size());
+  IRONCLAD_TRY(link_objects(*module, funcs, objects, *result));
   result->objects = std::move(objects);
   result->debug_lines = std::make_shared<DebugLines>();
   result->wall_ms = ms_since(start);

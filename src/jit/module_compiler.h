@@ -143,6 +143,13 @@ class ModuleCompiler {
   // against this compiler's feature set. A corrupt object is an Error.
   Result<std::shared_ptr<CompiledModule>> link(std::shared_ptr<const wasm::Module> module,
                                                std::vector<std::string> objects);
+  // Links the object of a batch that compile_functions() made for the same module, `funcs`
+  // and options (read back from a tiered store's code cache, tiered/batch_cache.h), checked
+  // and verified as link() does; entries are set for `funcs` only (defined function indices,
+  // sorted, each in the module), as compile_functions() sets them.
+  Result<std::shared_ptr<CompiledModule>> link_functions(std::shared_ptr<const wasm::Module> module,
+                                                         std::vector<uint32_t> funcs,
+                                                         std::vector<std::string> objects);
   const CompileOptions& options() const;
   // The feature string handed to LLVM, e.g. "+sse2,+sse3,...,-avx512f,...".
   const std::string& llvm_features() const;

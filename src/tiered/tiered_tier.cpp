@@ -4,6 +4,8 @@
 // which both the interpreter's call handlers and generated code check before a call.
 #include "tiered/tiered_tier.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -22,6 +24,7 @@
 #include "jit/module_compiler.h"
 #include "jit/vm_context.h"
 #include "runtime/activation.h"
+#include "tiered/batch_cache.h"
 
 namespace ironclad::tiered {
 namespace {
@@ -168,8 +171,19 @@ class TieredTier final : public runtime::Tier {
   // itself in the interpreter. Runs without mutex_ held.
   void compile_and_publish(const std::vector<Job>& jobs);
   Result<std::shared_ptr<jit::CompiledModule>> compile(const std::vector<Job>& jobs);
+  jit::CompileOptions compile_options(bool interrupt, bool explicit_checks) const;
   Result<void> make_compiler(std::unique_ptr<jit::ModuleCompiler>& compiler, bool interrupt,
                              bool explicit_checks);
+  // The code cache (batch_cache.h), on when the JIT config names a directory and a key.
+  bool caches() const {
+    return !config_.jit.artifact_cache_dir.empty() && config_.jit.artifact_key.has_value();
+  }
+  // Links, verifies, installs and publishes the cached batches of `state`'s module (on the
+  // store's thread, at instantiation, before any of its functions runs).
+  void load_cached(InstanceState& state);
+  // Writes a batch just compiled and published to the cache (on the compiling thread).
+  void cache_batch(const InstanceState& state, const std::vector<Job>& jobs,
+                   const jit::CompiledModule& code);
   void note(std::string text);
   void deliver_notes();
 
@@ -181,6 +195,8 @@ class TieredTier final : public runtime::Tier {
   // so they outlive it.
   std::unique_ptr<jit::ModuleCompiler> compilers_[2][2];
   std::unique_ptr<jit::ModuleCompiler> osr_compilers_[2][2];  // the OSR thread's
+  // Link the code cache's batches, on the store's thread only (load_cached).
+  std::unique_ptr<jit::ModuleCompiler> loader_compilers_[2][2];
   std::unique_ptr<jit::CodeSpace> code_space_;
 
   // Store-thread state of calls into machine code (as in the JIT tier): the running
@@ -229,8 +245,95 @@ Result<void> TieredTier::on_instantiate(runtime::Store& store, runtime::Instance
   state->functions = std::make_unique<jit::JitFunction[]>(m.bodies.size());
   if (config_.compile_before_first_call)
     state->compile_tried = std::make_unique<bool[]>(m.bodies.size());
+  InstanceState& added = *state;
   instance.tier_state = state.release();
+  if (caches()) load_cached(added);
   return {};
+}
+
+void TieredTier::load_cached(InstanceState& state) {
+  const auto start = std::chrono::steady_clock::now();
+  runtime::Instance& instance = *state.instance;
+  const wasm::Module& m = *instance.module;
+  std::vector<std::string> problems;
+  std::vector<CachedBatch> batches = read_batches(
+      config_.jit.artifact_cache_dir, m, compile_options(state.interrupt, state.explicit_checks),
+      *config_.jit.artifact_key, problems);
+  uint64_t functions = 0, loaded = 0;
+  for (CachedBatch& batch : batches) {
+    // Nothing new in it (batches of other processes may overlap), or a function the
+    // embedder keeps in the interpreter: not linked.
+    bool adds = false, allowed = true;
+    for (uint32_t f : batch.funcs) {
+      adds = adds || published_code(*instance.funcs[f]) == nullptr;
+      allowed = allowed && (!config_.may_compile || config_.may_compile(*instance.funcs[f]));
+    }
+    if (!adds || !allowed) continue;
+    std::unique_ptr<jit::ModuleCompiler>& compiler =
+        loader_compilers_[state.interrupt][state.explicit_checks];
+    Result<std::shared_ptr<jit::CompiledModule>> code =
+        Error::make(ErrorKind::Internal, "tiered: no compiler");
+    if (Result<void> made = compiler
+                                ? Result<void>{}
+                                : make_compiler(compiler, state.interrupt, state.explicit_checks);
+        !made.ok()) {
+      code = std::move(made).error();
+    } else {
+      // The same link, ISA verification, emulation patches and registration as fresh code.
+      code = compiler->link_functions(instance.module, batch.funcs, {std::move(batch.object)});
+      if (code.ok())
+        if (Result<void> installed = code_space_->install(*code); !installed.ok())
+          code = std::move(installed).error();
+    }
+    if (!code.ok()) {
+      problems.push_back("tiered: cached code " + batch.path +
+                         " not used (its functions compile again): " + code.error().message);
+      ::unlink(batch.path.c_str());
+      continue;
+    }
+    mark_used(batch.path);
+    ++loaded;
+    for (uint32_t f : batch.funcs) {
+      runtime::FunctionInstance& func = *instance.funcs[f];
+      if (published_code(func) != nullptr) continue;
+      const uint32_t defined = f - m.num_imported_funcs;
+      state.functions[defined] = jit::JitFunction{(*code)->entries[defined], &state.context.ctx};
+      std::atomic_ref<void*>(func.jit_code)
+          .store(&state.functions[defined], std::memory_order_release);
+      ++functions;
+      if (config_.on_published) config_.on_published(func);
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_.functions_cached += functions;
+    stats_.batches_loaded += loaded;
+    stats_.cache_load_ms += ms_since(start);
+    for (std::string& p : problems) notes_.push_back(std::move(p));
+    if (!notes_.empty()) has_notes_ = true;
+  }
+  deliver_notes();
+}
+
+void TieredTier::cache_batch(const InstanceState& state, const std::vector<Job>& jobs,
+                             const jit::CompiledModule& code) {
+  if (!caches() || code.objects.size() != 1) return;
+  std::vector<uint32_t> funcs;
+  for (const Job& job : jobs) funcs.push_back(job.func_index);
+  std::sort(funcs.begin(), funcs.end());
+  Result<std::string> written = write_batch(config_.jit.artifact_cache_dir, *state.instance->module,
+                                            compile_options(state.interrupt, state.explicit_checks),
+                                            funcs, code.objects.front(), *config_.jit.artifact_key,
+                                            config_.jit.artifact_cache_limit);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (written.ok()) {
+    ++stats_.batches_written;
+  } else {
+    notes_.push_back("tiered: could not cache a batch of " +
+                     state.instance->module->module_name.value_or("a module") + ": " +
+                     written.error().message);
+    has_notes_ = true;
+  }
 }
 
 void TieredTier::on_destroy(runtime::Instance& instance) {
@@ -266,6 +369,8 @@ void TieredTier::compile_before_first_call(runtime::FunctionInstance& func) {
 
 void TieredTier::on_first_call(runtime::FunctionInstance& func) {
   if (func.is_host() || !func.instance || !func.instance->tier_state) return;
+  // Its machine code came from the code cache.
+  if (published_code(func) != nullptr) return;
   // Called from the interpreter, but also the first call (its call handler then enters the
   // code published now).
   if (config_.compile_before_first_call) return compile_before_first_call(func);
@@ -476,15 +581,20 @@ std::vector<Job> TieredTier::take_batch() {
   return batch;
 }
 
-Result<void> TieredTier::make_compiler(std::unique_ptr<jit::ModuleCompiler>& compiler,
-                                       bool interrupt, bool explicit_checks) {
+jit::CompileOptions TieredTier::compile_options(bool interrupt, bool explicit_checks) const {
   jit::CompileOptions options{config_.jit.features, config_.jit.opt_level, explicit_checks,
                               std::nullopt};
   options.input_limits = config_.jit.input_limits;
   options.interrupt = interrupt;
-  // Backtraces read the objects' line tables (debug_lines.h).
+  // Backtraces read the objects' line tables (debug_lines.h); the code cache writes them.
   options.keep_objects = true;
-  IRONCLAD_TRY_ASSIGN(compiler, jit::ModuleCompiler::create(options));
+  return options;
+}
+
+Result<void> TieredTier::make_compiler(std::unique_ptr<jit::ModuleCompiler>& compiler,
+                                       bool interrupt, bool explicit_checks) {
+  IRONCLAD_TRY_ASSIGN(compiler,
+                      jit::ModuleCompiler::create(compile_options(interrupt, explicit_checks)));
   return {};
 }
 
@@ -509,7 +619,7 @@ void TieredTier::compile_and_publish(const std::vector<Job>& jobs) {
     return;
   }
   const double ms = ms_since(start);
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   stats_.compile_ms += ms;
   ++stats_.batches;
   if (!code.ok()) {
@@ -533,6 +643,9 @@ void TieredTier::compile_and_publish(const std::vector<Job>& jobs) {
     ++stats_.functions_compiled;
     if (config_.on_published) config_.on_published(*state.instance->funcs[job.func_index]);
   }
+  // Published first: the program has its code before the file is written.
+  lock.unlock();
+  cache_batch(state, jobs, **code);
 }
 
 void TieredTier::deliver_notes() {

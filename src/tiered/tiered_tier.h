@@ -19,8 +19,11 @@
 namespace ironclad::tiered {
 
 struct TieredConfig {
-  // The JIT's features, verification set, emulation, bounds checks, notes and opt level.
-  // Its artifact options are not used (the code cache stores whole modules only).
+  // The JIT's features, verification set, emulation, bounds checks, notes and opt level, and
+  // its code cache: with artifact_cache_dir and artifact_key set, each batch compiled is
+  // written there (signed, counted against artifact_cache_limit), and an instance loads its
+  // module's cached batches at instantiation, before its first call (docs/tiering.md, "Code
+  // cache"). `artifacts` is not used (it holds whole modules).
   jit::JitConfig jit;
   // The interpreter's options (on_first_call is the tier's own and is overwritten).
   interp::InterpreterOptions interp;
@@ -54,7 +57,8 @@ struct TieredConfig {
   // published (interp::OsrMode::Eager; IRONCLAD_TIERED_OSR=eager).
   bool osr_eager = false;
   // Called on the compile thread after each function's machine code is published, in the
-  // order of publication (tests).
+  // order of publication (tests); for code loaded from the code cache, on the instantiating
+  // thread during instantiation.
   std::function<void(const runtime::FunctionInstance&)> on_published;
 };
 
@@ -64,6 +68,13 @@ struct TieredStats {
   uint64_t functions_compiled = 0;  // published machine code
   uint64_t functions_failed = 0;    // stay in the interpreter (a note says why)
   uint64_t batches = 0;
+  // The code cache (TieredConfig::jit.artifact_cache_dir): functions whose machine code was
+  // loaded from it at instantiation (never queued, never compiled), the batches that held it,
+  // and the batches this store wrote to it.
+  uint64_t functions_cached = 0;
+  uint64_t batches_loaded = 0;
+  uint64_t batches_written = 0;
+  double cache_load_ms = 0;  // wall time reading, linking and installing them (instantiation)
   // On-stack replacement (docs/tiering.md): loop entries compiled, and frames that left the
   // interpreter at one of them.
   uint64_t osr_compiled = 0;
