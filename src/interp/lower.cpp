@@ -69,9 +69,11 @@ Result<std::unique_ptr<FuncCode>> Lowerer::run() {
   const wasm::FuncType& type = module_.func_type(index);
   const wasm::FunctionBody& body = module_.body(index);
   fuel_ = store_.limits().counts_fuel();  // a fuel budget or a deadline
-  // A store with a fuel limit never runs machine code (src/tiered); one with a deadline does
-  // (interrupt mode), but its loops do not leave yet (docs/tiering.md, "What is left").
-  if (fuel_) osr_ = false;
+  // A store with a fuel limit never runs machine code (src/tiered). One with a deadline alone
+  // does (interrupt mode), and its loops may leave: the header spends the iteration's fuel
+  // (the deadline's clock) before h_loop_osr counts it, and the loop entry reads the
+  // store's interrupt flag (docs/tiering.md, "On-stack replacement").
+  if (store_.limits().fuel > 0) osr_ = false;
 
   code_->func = &func_;
   code_->instance = &inst_;

@@ -336,6 +336,10 @@ void TieredTier::request_osr(runtime::FunctionInstance& func, interp::OsrLoop& l
     return;
   }
   Job job{static_cast<InstanceState*>(func.instance->tier_state), func.func_index, &loop};
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++stats_.osr_requested;
+  }
   if (!config_.background) {
     compile_and_publish_osr(job, compilers_);
     deliver_notes();
