@@ -66,6 +66,11 @@ struct OsrHooks {
   std::function<Result<void>(runtime::FunctionInstance& func, const void* code, const Value* locals,
                              Value* results)>
       enter;
+  // Withdraws `loop`'s request when its compile has not started: the frame that made it has
+  // ended (the interpreter notices at its next look at any loop, and when a call from the
+  // host or a nested entry returns), so nothing would enter the code. True when withdrawn:
+  // the tier has set the loop back to Idle, and a later frame may ask again. Optional.
+  std::function<bool(runtime::FunctionInstance& func, OsrLoop& loop)> withdraw;
   bool eager = false;  // OsrMode::Eager
   bool enabled() const { return request && enter; }
   OsrMode mode() const { return !enabled() ? OsrMode::Off : eager ? OsrMode::Eager : OsrMode::On; }

@@ -90,6 +90,9 @@ class TieredTier final : public runtime::Tier {
                                         const Value* locals, Value* results) {
         return enter_osr(f, *static_cast<const OsrCode*>(code), locals, results);
       };
+      config_.interp.osr.withdraw = [this](runtime::FunctionInstance&, interp::OsrLoop& loop) {
+        return withdraw_osr(loop);
+      };
       config_.interp.osr.eager = config_.osr_eager;
     }
     held_ = config_.start_held;
@@ -145,6 +148,9 @@ class TieredTier final : public runtime::Tier {
   void request_osr(runtime::FunctionInstance& func, interp::OsrLoop& loop);
   Result<void> enter_osr(runtime::FunctionInstance& func, const OsrCode& code,
                          const Value* locals, Value* results);
+  // Drops `loop`'s job if the OSR thread has not taken it (its frame has ended) and sets the
+  // loop back to Idle, so that a later frame may ask again.
+  bool withdraw_osr(interp::OsrLoop& loop);
   // With the compilers of the thread that runs it (compilers_ on the store's thread without
   // background, osr_compilers_ on the OSR thread).
   void compile_and_publish_osr(const Job& job,
@@ -381,6 +387,18 @@ void TieredTier::osr_worker_loop() {
   }
   osr_compiling_ = false;
   idle_cv_.notify_all();
+}
+
+bool TieredTier::withdraw_osr(interp::OsrLoop& loop) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = std::find_if(osr_queue_.begin(), osr_queue_.end(),
+                         [&](const Job& job) { return job.osr == &loop; });
+  if (it == osr_queue_.end()) return false;  // compiling or compiled: published soon
+  osr_queue_.erase(it);
+  loop.state.store(interp::OsrLoop::Idle, std::memory_order_relaxed);
+  ++stats_.osr_withdrawn;
+  if (osr_queue_.empty()) idle_cv_.notify_all();
+  return true;
 }
 
 Result<void> TieredTier::enter_osr(runtime::FunctionInstance& func, const OsrCode& code,

@@ -332,5 +332,68 @@ TEST(TieredOsr, TheCompileThreadsCodeIsEnteredOncePublished) {
   EXPECT_EQ(s.osr_entries, 1u);
 }
 
+// A loop entry still queued when the frame that asked for it ends would be compiled for
+// nothing: the request is dropped (the compile thread held, so nothing has started it),
+// also for a frame a trap ended, and a later frame asks again and enters the code.
+TEST(TieredOsr, AQueuedLoopEntryWhoseFrameEndedIsDroppedAndAskedForAgain) {
+  TieredConfig c = sync_config();
+  c.background = true;
+  c.start_held = true;
+  OsrRun tiered(make_tiered_tier(std::move(c)));
+  OsrRun interp(interp::make_interpreter());
+  expect_same_results(tiered.call("ticking", {I32(300'000)}),
+                      interp.call("ticking", {I32(300'000)}));
+  // div_after traps at 200,000, past its request.
+  std::vector<Value> trapping{I32(0), I32(kLong), I32(200'000)};
+  expect_same_error(tiered.call("outer", trapping), interp.call("outer", trapping));
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_requested, 2u);
+  EXPECT_EQ(s.osr_withdrawn, 2u);
+  // The next frame asks again and, past its request, lets the compile threads go and waits
+  // for them in its host call, so it enters the code whatever the timing; only its own
+  // request is compiled. (Released earlier, the batch thread would compile `ticking` whole
+  // and the next call would run that from its start.)
+  tiered.on_tick = [&](uint32_t i) {
+    if (i != 150'000) return;
+    release_compiles(tiered.store.tier());
+    wait_for_compiles(tiered.store.tier());
+  };
+  expect_same_results(tiered.call("ticking", {I32(300'000)}),
+                      interp.call("ticking", {I32(300'000)}));
+  s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_requested, 3u);
+  EXPECT_EQ(s.osr_withdrawn, 2u);
+  EXPECT_EQ(s.osr_compiled, 1u);
+  EXPECT_EQ(s.osr_entries, 1u);
+}
+
+// Within one call: `ticking`'s frame asks and returns; its caller's loop notices at its next
+// look and drops the request, while its own request (made later, its frame still running)
+// stands until the call ends.
+TEST(TieredOsr, ARequestIsDroppedAtTheNextLookOnceItsFrameReturned) {
+  TieredConfig c = sync_config();
+  c.background = true;
+  c.start_held = true;
+  OsrRun tiered(make_tiered_tier(std::move(c)));
+  OsrRun interp(interp::make_interpreter());
+  std::vector<TieredStats> seen;
+  tiered.on_tick = [&](uint32_t i) {
+    // phases' loop: after its first look (iteration 1024), and after its own request.
+    if (i == 0x40000000u + 4096 || i == 0x40000000u + 100'000) seen.push_back(stats_of(tiered.store));
+  };
+  expect_same_results(tiered.call("phases", {I32(200'000)}),
+                      interp.call("phases", {I32(200'000)}));
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].osr_requested, 1u);  // ticking's
+  EXPECT_EQ(seen[0].osr_withdrawn, 1u);
+  EXPECT_EQ(seen[1].osr_requested, 2u);  // and phases'
+  EXPECT_EQ(seen[1].osr_withdrawn, 1u);
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_withdrawn, 2u);
+  release_compiles(tiered.store.tier());
+  wait_for_compiles(tiered.store.tier());
+  EXPECT_EQ(stats_of(tiered.store).osr_compiled, 0u);
+}
+
 }  // namespace
 }  // namespace ironclad::tiered::testing
