@@ -12,8 +12,10 @@ namespace {
 
 enum class OsrOutcome { Stay, Returned, Failed };
 
-// The frame's locals as Values, in order: params, then declared locals.
-std::vector<Value> frame_locals(const runtime::FunctionInstance& fi, const uint64_t* fp) {
+// The frame's state as Values, in order: params, declared locals, then the loop's operand
+// stack from the bottom.
+std::vector<Value> frame_state(const runtime::FunctionInstance& fi, const uint64_t* fp,
+                               const OsrLoop& loop) {
   const wasm::Module& m = *fi.instance->module;
   std::vector<Value> locals;
   uint32_t slot = 0;
@@ -24,6 +26,8 @@ std::vector<Value> frame_locals(const runtime::FunctionInstance& fi, const uint6
   for (ValType t : fi.type->params) add(t);
   for (const wasm::LocalRun& run : m.body(fi.func_index).locals)
     for (uint32_t i = 0; i < run.count; ++i) add(run.type);
+  slot = loop.stack_slot;
+  for (ValType t : loop.stack_types) add(t);
   return locals;
 }
 
@@ -54,7 +58,7 @@ std::vector<Value> frame_locals(const runtime::FunctionInstance& fi, const uint6
       return OsrOutcome::Stay;
     }
   }
-  std::vector<Value> locals = frame_locals(fi, fp);
+  std::vector<Value> locals = frame_state(fi, fp, loop);
   const wasm::FuncType& type = *fi.type;
   std::vector<Value> results;
   for (ValType t : type.results) results.push_back(Value::zero(t));

@@ -720,10 +720,13 @@ Result<void> Lowerer::lower_control(const wasm::Instr& in) {
         c.loop_start = w_.size();
         if (fuel_) emit(h_fuel);
         c.back_edge = w_.size();
-        if (osr_ && stack_.empty() && c.params.empty()) {
-          // A loop the frame may leave from: its locals are all the state there is.
+        if (osr_ && ctrls_.back().height == 0) {
+          // A loop the frame may leave from: its locals and the operand stack (all in their
+          // homes now, from locals_end_ on) are all the state there is (osr.h).
           auto loop = std::make_unique<OsrLoop>();
           loop->loop_offset = offset_;
+          for (const Operand& o : stack_) loop->stack_types.push_back(o.type);
+          loop->stack_slot = locals_end_;
           loop->request_at =
               osr_eager_ ? 1 : osr_request_iterations(module_.body(func_.func_index).size);
           emit(h_loop_osr);

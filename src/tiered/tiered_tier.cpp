@@ -27,7 +27,8 @@ namespace ironclad::tiered {
 namespace {
 
 // A loop entry's machine code (ModuleCompiler::compile_osr): entered like a function whose
-// params are all the locals of the function it was compiled from.
+// params are all the locals of the function it was compiled from, then the loop's operand
+// stack.
 struct OsrCode {
   jit::JitFunction fn;
   wasm::FuncType type;  // params: the function's locals; results: its results
@@ -449,6 +450,8 @@ void TieredTier::compile_and_publish_osr(const Job& job,
   for (ValType t : m.func_type(job.func_index).params) published.type.params.push_back(t);
   for (const wasm::LocalRun& run : m.body(job.func_index).locals)
     published.type.params.insert(published.type.params.end(), run.count, run.type);
+  published.type.params.insert(published.type.params.end(), job.osr->stack_types.begin(),
+                               job.osr->stack_types.end());
   published.type.results = m.func_type(job.func_index).results;
   state.osr_loops.push_back(job.osr);
   // Publication: the code and its type are written before the pointer that makes them
