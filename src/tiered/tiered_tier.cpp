@@ -31,7 +31,8 @@ namespace {
 // stack.
 struct OsrCode {
   jit::JitFunction fn;
-  wasm::FuncType type;  // params: the function's locals; results: its results
+  // params: the function's locals, then the loop's operand stack; results: its results
+  wasm::FuncType type;
 };
 
 // What generated code of one instance reads (jit::VmContext and what it points at), and the

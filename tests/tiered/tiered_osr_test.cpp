@@ -393,7 +393,8 @@ TEST(TieredOsr, ARequestIsDroppedAtTheNextLookOnceItsFrameReturned) {
   std::vector<TieredStats> seen;
   tiered.on_tick = [&](uint32_t i) {
     // phases' loop: after its first look (iteration 1024), and after its own request.
-    if (i == 0x40000000u + 4096 || i == 0x40000000u + 100'000) seen.push_back(stats_of(tiered.store));
+    if (i == 0x40000000u + 4096 || i == 0x40000000u + 100'000)
+      seen.push_back(stats_of(tiered.store));
   };
   expect_same_results(tiered.call("phases", {I32(200'000)}),
                       interp.call("phases", {I32(200'000)}));
