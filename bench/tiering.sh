@@ -9,7 +9,14 @@
 # timed runs then share (the tiered tier loads the batches earlier runs compiled,
 # docs/tiering.md "Code cache").
 #
-#   bench/tiering.sh BUILD_DIR [--runs N] [--dir HOST::GUEST] [--tiers T,T,...] WASM [ARGS...]
+#   bench/tiering.sh BUILD_DIR [--runs N] [--dir HOST::GUEST] [--timeout S] [--tiers LIST] \
+#                    WASM [ARGS...]
+#
+# --timeout S adds the rows interp+timeout, tiered+timeout and tiered-no-osr+timeout: the
+# same runs with `--timeout S`, a deadline on the call (the extension host's case: the tiered
+# tier compiles in interrupt mode, the interpreter counts fuel against the clock). --tiers
+# runs exactly the listed rows (comma-separated: the names above, jit-warm, tiered-warm, and
+# any of them with +timeout).
 #
 # Best of N runs (default 3) per tier. A measurement, never a test.
 set -eu
@@ -17,10 +24,12 @@ build=$1
 shift
 runs=3
 dirs=()
+timeout=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --dir) dirs+=(--dir "$2"); shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
     --tiers) IFS=, read -r -a chosen <<< "$2"; shift 2 ;;
     *) break ;;
   esac
@@ -33,13 +42,14 @@ trap 'rm -rf "$scratch"' EXIT
 here=$(cd "$(dirname "$0")" && pwd)
 tiers=(interp jit tiered tiered-no-osr)
 command -v node >/dev/null && [ ${#dirs[@]} -eq 0 ] && tiers+=(node)
+[ -n "$timeout" ] && tiers+=(interp+timeout tiered+timeout tiered-no-osr+timeout)
 [ -n "${chosen+x}" ] && tiers=("${chosen[@]}")
-printf '%-14s %10s %12s\n' tier "wall (s)" "peak (MiB)"
+printf '%-22s %10s %12s\n' tier "wall (s)" "peak (MiB)"
 for tier in "${tiers[@]}"; do
   best=""
   best_kib=0
   warm=""
-  case "$tier" in *-warm) warm=1 ;; esac
+  case "$tier" in *-warm*) warm=1 ;; esac
   rm -rf "$scratch/data"
   for ((i = -${warm:-0}; i < runs; i++)); do
     # Cold: a fresh data directory each run. Warm: the one the untimed run (i = -1) filled.
@@ -47,10 +57,12 @@ for tier in "${tiers[@]}"; do
     mkdir -p "$scratch/data"
     extra=()
     osr=1
-    run_tier=${tier%-warm}
-    case "$tier" in
-      tiered | tiered-warm) extra=(--show-tier) ;;
-      tiered-no-osr) extra=(--show-tier); osr=0; run_tier=tiered ;;
+    run_tier=${tier%+timeout}
+    [ "$run_tier" != "$tier" ] && extra+=(--timeout "$timeout")
+    run_tier=${run_tier%-warm}
+    case "$run_tier" in
+      tiered) extra+=(--show-tier) ;;
+      tiered-no-osr) extra+=(--show-tier); osr=0; run_tier=tiered ;;
     esac
     if [ "$tier" = node ]; then
       /usr/bin/time -f "%e %M" -o "$scratch/time" node --no-warnings \
@@ -64,9 +76,9 @@ for tier in "${tiers[@]}"; do
     [ "$i" -lt 0 ] && continue
     if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; best_kib=$kib; fi
   done
-  printf '%-14s %10s %12.0f   %s\n' "$tier" "$best" "$((best_kib / 1024))" \
+  printf '%-22s %10s %12.0f   %s\n' "$tier" "$best" "$((best_kib / 1024))" \
     "$(head -c 60 "$scratch/out" | head -1)"
   case "$tier" in
-    tiered*) grep "tier: tiered:" "$scratch/err" | sed 's/^/               /' || true ;;
+    tiered*) grep "tier: tiered:" "$scratch/err" | sed 's/^/                       /' || true ;;
   esac
 done

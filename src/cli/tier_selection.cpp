@@ -176,9 +176,12 @@ void print_tiering_stats(runtime::Tier& tier) {
                static_cast<unsigned long long>(stats.batches_written));
   std::fprintf(stderr,
                "ironclad: tier: tiered: on-stack replacement: %llu loop entries compiled "
-               "(%llu failed), %llu frames left the interpreter at a loop\n",
+               "(%llu failed, %llu of %llu requests dropped: their frame had ended), %llu "
+               "frames left the interpreter at a loop\n",
                static_cast<unsigned long long>(stats.osr_compiled),
                static_cast<unsigned long long>(stats.osr_failed),
+               static_cast<unsigned long long>(stats.osr_withdrawn),
+               static_cast<unsigned long long>(stats.osr_requested),
                static_cast<unsigned long long>(stats.osr_entries));
 }
 

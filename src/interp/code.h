@@ -114,6 +114,17 @@ struct Activation {
   const Word* host_call_ip = nullptr;
 };
 
+// A request for a loop entry (on-stack replacement, osr.h) not published yet, and the frame
+// that made it: while that frame lives the request stands; once it has ended, the request is
+// withdrawn if its compile has not started (withdraw_ended_osr_requests).
+struct OsrWait {
+  const Activation* act = nullptr;
+  const uint64_t* fp = nullptr;
+  const FuncCode* code = nullptr;
+  uint64_t iterations = 0;  // the frame's OSR counter when it asked
+  OsrLoop* loop = nullptr;
+};
+
 // Per-store execution state the handlers reach through `ctx`.
 struct ExecContext {
   runtime::Store* store = nullptr;
@@ -141,7 +152,15 @@ struct ExecContext {
   // src/tiered): it already names that tier's frames and those it called, innermost first,
   // and the interpreter appends its own frames below them.
   bool error_crossed_tier = false;
+  // Loop entries requested by frames of this interpreter and not yet published (OsrWait):
+  // at most one per loop, usually none.
+  std::vector<OsrWait> osr_waits;
 };
+
+// Withdraws the requests in ctx->osr_waits whose frame has ended and whose compile has not
+// started (OsrHooks::withdraw), and forgets those published or failed. On the store's thread,
+// at a frame's look at its loop (osr.h) and when a run of the interpreter returns.
+void withdraw_ended_osr_requests(ExecContext* ctx);
 
 // ---- Slot access ---------------------------------------------------------------------------
 // Frames are uint64_t arrays; values of other types are read and written through memcpy,

@@ -12,8 +12,10 @@ namespace {
 
 enum class OsrOutcome { Stay, Returned, Failed };
 
-// The frame's locals as Values, in order: params, then declared locals.
-std::vector<Value> frame_locals(const runtime::FunctionInstance& fi, const uint64_t* fp) {
+// The frame's state as Values, in order: params, declared locals, then the loop's operand
+// stack from the bottom.
+std::vector<Value> frame_state(const runtime::FunctionInstance& fi, const uint64_t* fp,
+                               const OsrLoop& loop) {
   const wasm::Module& m = *fi.instance->module;
   std::vector<Value> locals;
   uint32_t slot = 0;
@@ -24,6 +26,8 @@ std::vector<Value> frame_locals(const runtime::FunctionInstance& fi, const uint6
   for (ValType t : fi.type->params) add(t);
   for (const wasm::LocalRun& run : m.body(fi.func_index).locals)
     for (uint32_t i = 0; i < run.count; ++i) add(run.type);
+  slot = loop.stack_slot;
+  for (ValType t : loop.stack_types) add(t);
   return locals;
 }
 
@@ -37,6 +41,8 @@ std::vector<Value> frame_locals(const runtime::FunctionInstance& fi, const uint6
   const OsrHooks& hooks = ctx->interp->options().osr;
   Activation* const act = ctx->act_top;
   runtime::FunctionInstance& fi = *act->code->func;
+  // Requests of frames that have ended since (this one lives).
+  if (!ctx->osr_waits.empty()) withdraw_ended_osr_requests(ctx);
   const void* code = loop.code.load(std::memory_order_acquire);
   if (!code) {
     if (iterations < loop.request_at ||
@@ -45,9 +51,14 @@ std::vector<Value> frame_locals(const runtime::FunctionInstance& fi, const uint6
     loop.state.store(OsrLoop::Requested, std::memory_order_relaxed);
     hooks.request(fi, loop);  // a synchronous tier publishes before it returns
     code = loop.code.load(std::memory_order_acquire);
-    if (!code) return OsrOutcome::Stay;
+    if (!code) {
+      // Queued: it stands while this frame lives.
+      if (hooks.withdraw && loop.state.load(std::memory_order_relaxed) == OsrLoop::Requested)
+        ctx->osr_waits.push_back(OsrWait{act, fp, act->code, iterations, &loop});
+      return OsrOutcome::Stay;
+    }
   }
-  std::vector<Value> locals = frame_locals(fi, fp);
+  std::vector<Value> locals = frame_state(fi, fp, loop);
   const wasm::FuncType& type = *fi.type;
   std::vector<Value> results;
   for (ValType t : type.results) results.push_back(Value::zero(t));
@@ -76,7 +87,34 @@ std::vector<Value> frame_locals(const runtime::FunctionInstance& fi, const uint6
   return OsrOutcome::Returned;
 }
 
+// Whether the frame that made `w` still runs: its activation is still on the stack with the
+// same function and frame, and its OSR counter has not gone back (a frame of the same
+// function that has since taken its place started again from zero; one that has run past
+// the request is as good a taker of the code).
+bool frame_lives(const ExecContext* ctx, const OsrWait& w) {
+  return w.act <= ctx->act_top && w.act->code == w.code && w.act->fp == w.fp &&
+         w.fp[w.code->osr_counter_slot] >= w.iterations;
+}
+
 }  // namespace
+
+void withdraw_ended_osr_requests(ExecContext* ctx) {
+  const OsrHooks& hooks = ctx->interp->options().osr;
+  std::vector<OsrWait>& waits = ctx->osr_waits;
+  for (size_t i = 0; i < waits.size();) {
+    const OsrWait& w = waits[i];
+    const bool settled = w.loop->code.load(std::memory_order_acquire) != nullptr ||
+                         w.loop->state.load(std::memory_order_relaxed) != OsrLoop::Requested;
+    if (!settled && frame_lives(ctx, w)) {
+      ++i;
+      continue;
+    }
+    // Withdrawn, or already compiling (then it is published for the next frame that asks).
+    if (!settled) hooks.withdraw(*w.code->func, *w.loop);
+    waits[i] = waits.back();
+    waits.pop_back();
+  }
+}
 
 IRONCLAD_DEFINE_HANDLER(h_loop_osr) {
   add_heat(*static_cast<uint64_t*>(ip[1].ptr));

@@ -184,6 +184,8 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
   }
   ctx_.act_top = saved_top;
   ctx_.reentry_sp = saved_reentry;
+  // The frames of this run have ended: their loop entries still queued are not needed.
+  if (!ctx_.osr_waits.empty()) withdraw_ended_osr_requests(&ctx_);
   return out;
 }
 

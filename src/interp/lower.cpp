@@ -69,9 +69,11 @@ Result<std::unique_ptr<FuncCode>> Lowerer::run() {
   const wasm::FuncType& type = module_.func_type(index);
   const wasm::FunctionBody& body = module_.body(index);
   fuel_ = store_.limits().counts_fuel();  // a fuel budget or a deadline
-  // A store with a fuel limit never runs machine code (src/tiered); one with a deadline does
-  // (interrupt mode), but its loops do not leave yet (docs/tiering.md, "What is left").
-  if (fuel_) osr_ = false;
+  // A store with a fuel limit never runs machine code (src/tiered). One with a deadline alone
+  // does (interrupt mode), and its loops may leave: the header spends the iteration's fuel
+  // (the deadline's clock) before h_loop_osr counts it, and the loop entry reads the
+  // store's interrupt flag (docs/tiering.md, "On-stack replacement").
+  if (store_.limits().fuel > 0) osr_ = false;
 
   code_->func = &func_;
   code_->instance = &inst_;
@@ -718,10 +720,13 @@ Result<void> Lowerer::lower_control(const wasm::Instr& in) {
         c.loop_start = w_.size();
         if (fuel_) emit(h_fuel);
         c.back_edge = w_.size();
-        if (osr_ && stack_.empty() && c.params.empty()) {
-          // A loop the frame may leave from: its locals are all the state there is.
+        if (osr_ && ctrls_.back().height == 0) {
+          // A loop the frame may leave from: its locals and the operand stack (all in their
+          // homes now, from locals_end_ on) are all the state there is (osr.h).
           auto loop = std::make_unique<OsrLoop>();
           loop->loop_offset = offset_;
+          for (const Operand& o : stack_) loop->stack_types.push_back(o.type);
+          loop->stack_slot = locals_end_;
           loop->request_at =
               osr_eager_ ? 1 : osr_request_iterations(module_.body(func_.func_index).size);
           emit(h_loop_osr);

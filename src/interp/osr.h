@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "ironclad/error.h"
 #include "ironclad/value.h"
@@ -17,12 +18,19 @@
 
 namespace ironclad::interp {
 
-// A loop header a frame may leave from: a `loop` entered with an empty operand stack and no
-// params (then the locals are the frame's whole state). One per such loop of a lowered
-// function (FuncCode::osr_loops).
+// A loop header a frame may leave from: a `loop` whose innermost enclosing block (or the
+// function) was entered with an empty operand stack. The frame's state there is its locals
+// and the operand stack: the values pushed in that block before the loop, then the loop's
+// params, all in their slots (from stack_slot on, in order). The restriction keeps every
+// value the loop entry takes one that only the code through the loop uses (a value pushed
+// before an enclosing block would also reach that block's end by a branch around the loop).
+// One per such loop of a lowered function (FuncCode::osr_loops).
 struct OsrLoop {
   enum State : uint8_t { Idle, Requested, Failed };
   uint32_t loop_offset = 0;  // module offset of the `loop` instruction
+  // The operand stack at the header, bottom first (the loop's params last), from this slot.
+  std::vector<ValType> stack_types;
+  uint32_t stack_slot = 0;
   // The frame asks for the loop's code once its loops have run this many iterations
   // (osr_request_iterations).
   uint64_t request_at = 0;
@@ -61,11 +69,16 @@ struct OsrHooks {
   // Asks for `loop`'s code (once per loop, on the store's thread; may publish it at once).
   std::function<void(runtime::FunctionInstance&, OsrLoop&)> request;
   // Runs `code` (published in an OsrLoop of func) with the frame's locals (params then
-  // declared locals, in order) and writes func's results: the frame's call ends with them,
-  // or with the error.
+  // declared locals, in order) followed by the loop's operand stack (bottom first), and
+  // writes func's results: the frame's call ends with them, or with the error.
   std::function<Result<void>(runtime::FunctionInstance& func, const void* code, const Value* locals,
                              Value* results)>
       enter;
+  // Withdraws `loop`'s request when its compile has not started: the frame that made it has
+  // ended (the interpreter notices at its next look at any loop, and when a call from the
+  // host or a nested entry returns), so nothing would enter the code. True when withdrawn:
+  // the tier has set the loop back to Idle, and a later frame may ask again. Optional.
+  std::function<bool(runtime::FunctionInstance& func, OsrLoop& loop)> withdraw;
   bool eager = false;  // OsrMode::Eager
   bool enabled() const { return request && enter; }
   OsrMode mode() const { return !enabled() ? OsrMode::Off : eager ? OsrMode::Eager : OsrMode::On; }

@@ -294,18 +294,39 @@ Result<void> FunctionTranslator::translate() {
 }
 
 Result<void> FunctionTranslator::enter_osr_loop(const wasm::Instr& in) {
-  const Frame& loop = frames_.back();
-  if (!loop.params.empty() || loop.height != 0 || !stack_.empty())
-    return error_at(in, "on-stack replacement needs an empty operand stack and no loop params");
+  // The interpreter's rule (interp/osr.h): the values on the stack here were all pushed in
+  // the innermost enclosing block, so only code through the loop uses them, and the join's
+  // phis below dominate every use.
+  if (frames_.back().height != 0)
+    return error_at(in, "on-stack replacement needs the loop's enclosing block entered with an "
+                        "empty operand stack");
   llvm::IRBuilder<> eb(osr_entry_end_);
   eb.SetCurrentDebugLocation(b_.getCurrentDebugLocation());
   llvm::Value* slots = fn_->getArg(1);
-  for (size_t i = 0; i < locals_.size(); ++i) {
-    llvm::Value* at = eb.CreateConstInBoundsGEP1_64(eb.getInt8Ty(), slots, i * kSlotBytes);
-    eb.CreateStore(eb.CreateAlignedLoad(mt_.type_of(local_types_[i]), at, llvm::Align(16)),
+  auto slot = [&](size_t i) {
+    return eb.CreateConstInBoundsGEP1_64(eb.getInt8Ty(), slots, i * kSlotBytes);
+  };
+  for (size_t i = 0; i < locals_.size(); ++i)
+    eb.CreateStore(eb.CreateAlignedLoad(mt_.type_of(local_types_[i]), slot(i), llvm::Align(16)),
                    locals_[i]);
+  // The operand stack (the loop's params on top) after the locals, bottom first: the code
+  // before the loop and the entry meet in a block whose phis take the stack's place, then
+  // the loop opens as usual.
+  std::vector<llvm::Value*> entered;
+  for (size_t k = 0; k < stack_.size(); ++k)
+    entered.push_back(
+        eb.CreateAlignedLoad(stack_[k]->getType(), slot(locals_.size() + k), llvm::Align(16)));
+  auto* join = llvm::BasicBlock::Create(mt_.ctx, "osr.join", fn_);
+  llvm::BasicBlock* before = b_.GetInsertBlock();
+  b_.CreateBr(join);
+  eb.CreateBr(join);
+  b_.SetInsertPoint(join);
+  for (size_t k = 0; k < stack_.size(); ++k) {
+    llvm::PHINode* phi = b_.CreatePHI(stack_[k]->getType(), 2);
+    phi->addIncoming(stack_[k], before);
+    phi->addIncoming(entered[k], osr_entry_end_);
+    stack_[k] = phi;
   }
-  eb.CreateBr(loop.header);
   osr_entered_ = true;
   return {};
 }
@@ -584,9 +605,9 @@ Result<void> FunctionTranslator::visit_control(const wasm::Instr& in, bool& hand
     case Opcode::Block:
     case Opcode::Loop:
     case Opcode::If:
-      open_frame(in.op, in.block);
       if (osr_ && !osr_entered_ && in.op == Opcode::Loop && in.offset == osr_->loop_offset)
-        return enter_osr_loop(in);
+        IRONCLAD_TRY(enter_osr_loop(in));
+      open_frame(in.op, in.block);
       return {};
     case Opcode::Else: {
       Frame& f = frames_.back();

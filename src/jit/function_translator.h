@@ -53,10 +53,12 @@ struct ModuleTranslation {
 };
 
 // On-stack replacement (docs/tiering.md): a variant of a wasm function entered at one loop
-// header, `void osr(ctx, slots)`: slots hold every local (params, then declared locals) on
-// entry and the function's results on return. Its entry loads the locals and branches to the
-// header; the code before the loop is unreachable from it (LLVM drops it). Only a loop with
-// an empty operand stack at its `loop` and no params can be entered.
+// header, `void osr(ctx, slots)`: slots hold every local (params, then declared locals) and
+// then the operand stack at the `loop` (bottom first, the loop's params on top) on entry,
+// and the function's results on return. Its entry loads them and joins the code before the
+// loop just before the loop opens; that code is unreachable from it (LLVM drops it). Only a
+// loop whose innermost enclosing block (or the function) was entered with an empty operand
+// stack can be entered (interp/osr.h says why).
 struct OsrEntry {
   llvm::Function* function = nullptr;  // (ptr ctx, ptr slots) -> void
   uint32_t loop_offset = 0;            // module offset of the `loop` instruction
@@ -142,8 +144,9 @@ class FunctionTranslator {
   llvm::Value* global_address(uint32_t index);
   llvm::Value* entry_alloca(llvm::Type* type, uint64_t bytes);
   llvm::Value* zero_of(ValType t);
-  // OSR: at the target loop (just opened), the entry loads every local from the slots and
-  // branches to its header. An error when the loop cannot be entered so.
+  // OSR: at the target loop (before it opens), the entry loads every local and the operand
+  // stack from the slots and joins the code before the loop. An error when the loop cannot
+  // be entered so.
   Result<void> enter_osr_loop(const wasm::Instr& in);
 
   ModuleTranslation& mt_;

@@ -30,10 +30,12 @@ namespace ironclad::tiered {
 namespace {
 
 // A loop entry's machine code (ModuleCompiler::compile_osr): entered like a function whose
-// params are all the locals of the function it was compiled from.
+// params are all the locals of the function it was compiled from, then the loop's operand
+// stack.
 struct OsrCode {
   jit::JitFunction fn;
-  wasm::FuncType type;  // params: the function's locals; results: its results
+  // params: the function's locals, then the loop's operand stack; results: its results
+  wasm::FuncType type;
 };
 
 // What generated code of one instance reads (jit::VmContext and what it points at), and the
@@ -92,6 +94,9 @@ class TieredTier final : public runtime::Tier {
       config_.interp.osr.enter = [this](runtime::FunctionInstance& f, const void* code,
                                         const Value* locals, Value* results) {
         return enter_osr(f, *static_cast<const OsrCode*>(code), locals, results);
+      };
+      config_.interp.osr.withdraw = [this](runtime::FunctionInstance&, interp::OsrLoop& loop) {
+        return withdraw_osr(loop);
       };
       config_.interp.osr.eager = config_.osr_eager;
     }
@@ -152,6 +157,9 @@ class TieredTier final : public runtime::Tier {
   void request_osr(runtime::FunctionInstance& func, interp::OsrLoop& loop);
   Result<void> enter_osr(runtime::FunctionInstance& func, const OsrCode& code,
                          const Value* locals, Value* results);
+  // Drops `loop`'s job if the OSR thread has not taken it (its frame has ended) and sets the
+  // loop back to Idle, so that a later frame may ask again.
+  bool withdraw_osr(interp::OsrLoop& loop);
   // With the compilers of the thread that runs it (compilers_ on the store's thread without
   // background, osr_compilers_ on the OSR thread).
   void compile_and_publish_osr(const Job& job,
@@ -445,6 +453,10 @@ void TieredTier::request_osr(runtime::FunctionInstance& func, interp::OsrLoop& l
     return;
   }
   Job job{static_cast<InstanceState*>(func.instance->tier_state), func.func_index, &loop};
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++stats_.osr_requested;
+  }
   if (!config_.background) {
     compile_and_publish_osr(job, compilers_);
     deliver_notes();
@@ -486,6 +498,18 @@ void TieredTier::osr_worker_loop() {
   }
   osr_compiling_ = false;
   idle_cv_.notify_all();
+}
+
+bool TieredTier::withdraw_osr(interp::OsrLoop& loop) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = std::find_if(osr_queue_.begin(), osr_queue_.end(),
+                         [&](const Job& job) { return job.osr == &loop; });
+  if (it == osr_queue_.end()) return false;  // compiling or compiled: published soon
+  osr_queue_.erase(it);
+  loop.state.store(interp::OsrLoop::Idle, std::memory_order_relaxed);
+  ++stats_.osr_withdrawn;
+  if (osr_queue_.empty()) idle_cv_.notify_all();
+  return true;
 }
 
 Result<void> TieredTier::enter_osr(runtime::FunctionInstance& func, const OsrCode& code,
@@ -536,6 +560,8 @@ void TieredTier::compile_and_publish_osr(const Job& job,
   for (ValType t : m.func_type(job.func_index).params) published.type.params.push_back(t);
   for (const wasm::LocalRun& run : m.body(job.func_index).locals)
     published.type.params.insert(published.type.params.end(), run.count, run.type);
+  published.type.params.insert(published.type.params.end(), job.osr->stack_types.begin(),
+                               job.osr->stack_types.end());
   published.type.results = m.func_type(job.func_index).results;
   state.osr_loops.push_back(job.osr);
   // Publication: the code and its type are written before the pointer that makes them

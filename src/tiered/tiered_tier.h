@@ -77,6 +77,9 @@ struct TieredStats {
   double cache_load_ms = 0;  // wall time reading, linking and installing them (instantiation)
   // On-stack replacement (docs/tiering.md): loop entries compiled, and frames that left the
   // interpreter at one of them.
+  uint64_t osr_requested = 0;  // loop entries asked for (again after a withdrawal)
+  // Requests dropped before their compile started: the frame that asked had ended.
+  uint64_t osr_withdrawn = 0;
   uint64_t osr_compiled = 0;
   uint64_t osr_failed = 0;  // loops that stay interpreted (a note says why)
   uint64_t osr_entries = 0;

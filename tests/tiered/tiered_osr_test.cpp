@@ -20,14 +20,15 @@ using ironclad::testing::Harness;
 using ironclad::testing::I32;
 
 // tiered_osr.wat's function indices (0 is the env.tick import).
-constexpr uint32_t kOuter = 6, kStep = 8;
+constexpr uint32_t kOuter = 6, kStep = 8, kSpin = 12;
 
 // More iterations than the request threshold (interp/osr.h) many times over.
 constexpr uint32_t kLong = 3'000'000;
 
 // tiered_osr.wat in a store of `tier`; env.tick runs `on_tick` (if set) with its argument.
 struct OsrRun : Harness {
-  explicit OsrRun(std::unique_ptr<runtime::Tier> tier) : Harness("tiered_osr", std::move(tier)) {
+  explicit OsrRun(std::unique_ptr<runtime::Tier> tier, runtime::StoreLimits limits = {})
+      : Harness("tiered_osr", std::move(tier), limits) {
     linker.define_function(store, "env", "tick", wasm::FuncType{{ValType::I32}, {}},
                            [this](runtime::HostContext&, const Value* a, Value*) -> Result<void> {
                              if (on_tick) on_tick(a[0].i32);
@@ -108,18 +109,32 @@ TEST(TieredOsr, AShortLoopStaysInTheInterpreter) {
   EXPECT_EQ(stats_of(tiered.store).osr_entries, 0u);
 }
 
-// A loop entered with a value on the operand stack, or with params, keeps its frame in the
-// interpreter (what OSR supports, docs/tiering.md), and its results are right.
-TEST(TieredOsr, LoopsWithOperandsOrParamsAreNotReplaced) {
+// A loop entered with values on the operand stack, or with params (also inside a block with
+// a param), leaves the interpreter too: the stack's values of every type (signalling NaNs,
+// a v128, a null externref among them) carry over with the locals, bit for bit.
+TEST(TieredOsr, LoopsWithOperandsOrParamsLeaveTheInterpreter) {
   OsrRun tiered(make_tiered_tier(sync_config()));
   OsrRun interp(interp::make_interpreter());
-  for (const char* name : {"stack_loop", "param_loop"}) {
+  uint64_t entries = 0;
+  for (const char* name : {"stack_loop", "param_loop", "below", "params"}) {
     SCOPED_TRACE(name);
-    expect_same_results(tiered.call(name, {I32(100'000)}), interp.call(name, {I32(100'000)}));
+    expect_same_results(tiered.call(name, {I32(300'000)}), interp.call(name, {I32(300'000)}));
+    TieredStats s = stats_of(tiered.store);
+    EXPECT_EQ(s.osr_entries, ++entries);
+    EXPECT_EQ(s.osr_failed, 0u);
   }
+}
+
+// A loop with a value pushed before its enclosing block keeps its frame in the interpreter
+// (what OSR supports, interp/osr.h), and its results are right.
+TEST(TieredOsr, ALoopWithAValueBelowItsEnclosingBlockIsNotReplaced) {
+  OsrRun tiered(make_tiered_tier(sync_config()));
+  OsrRun interp(interp::make_interpreter());
+  for (uint32_t n : {0u, 300'000u})
+    expect_same_results(tiered.call("below_block", {I32(n)}),
+                        interp.call("below_block", {I32(n)}));
   TieredStats s = stats_of(tiered.store);
-  EXPECT_EQ(s.osr_compiled, 0u);
-  EXPECT_EQ(s.osr_failed, 0u);
+  EXPECT_EQ(s.osr_requested, 0u);
   EXPECT_EQ(s.osr_entries, 0u);
 }
 
@@ -229,27 +244,85 @@ TEST(TieredOsr, OffMeansTheFrameStaysInTheInterpreter) {
   EXPECT_EQ(stats_of(tiered.store).osr_compiled, 0u);
 }
 
-// A store with a fuel limit never runs machine code, and one with a call deadline (which
-// tiers up in interrupt mode) keeps its frames where they started: no loop entry, the
-// interpreter's results.
-TEST(TieredOsr, StoresWithFuelOrADeadlineKeepTheirFramesInTheInterpreter) {
+// A store with a fuel limit never runs machine code: its frames stay where they started, with
+// the interpreter's results.
+TEST(TieredOsr, AStoreWithFuelKeepsItsFramesInTheInterpreter) {
   runtime::StoreLimits fuel;
   fuel.fuel = 100'000'000;
+  OsrRun tiered(make_tiered_tier(sync_config()), fuel);
+  OsrRun interp(interp::make_interpreter());
+  expect_same_results(tiered.call("hash", {I32(kLong)}), interp.call("hash", {I32(kLong)}));
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_requested, 0u);
+  EXPECT_EQ(s.osr_compiled, 0u);
+  EXPECT_EQ(s.osr_entries, 0u);
+}
+
+// A store with a call deadline alone (the extension host's) tiers up in interrupt mode, and
+// its long loops leave the interpreter too: every value type carries over, the results are
+// the interpreter's. The loop header both spends the iteration against the deadline and
+// counts toward the request.
+TEST(TieredOsr, ALongLoopInADeadlineStoreLeavesTheInterpreter) {
   runtime::StoreLimits deadline;
   deadline.call_timeout = std::chrono::seconds(600);
-  for (const runtime::StoreLimits& limits : {fuel, deadline}) {
-    SCOPED_TRACE(limits.fuel ? "fuel" : "deadline");
-    Harness tiered("tiered_osr", make_tiered_tier(sync_config()), limits);
-    tiered.linker.define_function(tiered.store, "env", "tick", wasm::FuncType{{ValType::I32}, {}},
-                                  [](runtime::HostContext&, const Value*, Value*) -> Result<void> {
-                                    return {};
-                                  });
-    tiered.instantiate();
-    OsrRun interp(interp::make_interpreter());
-    expect_same_results(tiered.call("hash", {I32(kLong)}), interp.call("hash", {I32(kLong)}));
-    EXPECT_EQ(stats_of(tiered.store).osr_compiled, 0u);
-    EXPECT_EQ(stats_of(tiered.store).osr_entries, 0u);
-  }
+  OsrRun tiered(make_tiered_tier(sync_config()), deadline);
+  OsrRun interp(interp::make_interpreter());
+  expect_same_results(tiered.call("hash", {I32(kLong)}), interp.call("hash", {I32(kLong)}));
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_compiled, 1u);
+  EXPECT_EQ(s.osr_entries, 1u);
+  EXPECT_EQ(s.osr_failed, 0u);
+  // Nested loops and a trap in the replaced loop, as without a deadline.
+  expect_same_results(tiered.call("nested_inner", {I32(100), I32(1000)}),
+                      interp.call("nested_inner", {I32(100), I32(1000)}));
+  expect_same_error(tiered.call("oob_after", {I32(kLong)}), interp.call("oob_after", {I32(kLong)}));
+  EXPECT_EQ(stats_of(tiered.store).osr_entries, 3u);
+}
+
+// Timeout "deadline exceeded", with a backtrace whose innermost frame is `spin`'s.
+void expect_stopped_in_spin(const Result<std::vector<Value>>& r) {
+  ASSERT_FALSE(r.ok()) << "an endless loop returned";
+  EXPECT_EQ(r.error().kind, ErrorKind::Timeout) << r.error().describe();
+  EXPECT_EQ(r.error().message, "deadline exceeded: the call ran past its 0.200 s timeout");
+  ASSERT_EQ(r.error().backtrace.size(), 1u) << describe(r.error().backtrace);
+  EXPECT_EQ(r.error().backtrace.front().function_index, kSpin);
+}
+
+// An endless loop in a deadline store leaves the interpreter and is stopped at the deadline
+// in its loop entry (compiled in interrupt mode: its header reads the store's interrupt
+// flag), with the interpreter's error; the store serves the next call. Whatever the compile
+// takes, the frame enters the loop entry: the interpreter's first slice of the deadline's
+// counter outlasts the request, and an entry past the deadline stops at its first check.
+TEST(TieredOsr, AnEndlessLoopInItsLoopEntryStopsAtTheDeadline) {
+  runtime::StoreLimits deadline;
+  deadline.call_timeout = std::chrono::milliseconds(200);
+  OsrRun tiered(make_tiered_tier(sync_config()), deadline);
+  OsrRun interp(interp::make_interpreter(), deadline);
+  const auto start = std::chrono::steady_clock::now();
+  auto r = tiered.call("spin");
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
+  expect_stopped_in_spin(r);
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_compiled, 1u);
+  EXPECT_EQ(s.osr_entries, 1u);
+  expect_stopped_in_spin(interp.call("spin"));
+  expect_same_results(tiered.call("hash", {I32(1000)}), interp.call("hash", {I32(1000)}));
+}
+
+// A deadline that passes while the frame waits for its loop entry (the compile thread held)
+// stops it in the interpreter as before; the entry was asked for and never entered.
+TEST(TieredOsr, ADeadlinePassingWhileTheFrameWaitsForItsLoopEntryStopsIt) {
+  runtime::StoreLimits deadline;
+  deadline.call_timeout = std::chrono::milliseconds(200);
+  TieredConfig c = sync_config();
+  c.background = true;
+  c.start_held = true;
+  OsrRun tiered(make_tiered_tier(std::move(c)), deadline);
+  expect_stopped_in_spin(tiered.call("spin"));
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_requested, 1u);
+  EXPECT_EQ(s.osr_compiled, 0u);
+  EXPECT_EQ(s.osr_entries, 0u);
 }
 
 // With the compile thread: the request goes to the front of its queue, the frame keeps
@@ -271,6 +344,70 @@ TEST(TieredOsr, TheCompileThreadsCodeIsEnteredOncePublished) {
   TieredStats s = stats_of(tiered.store);
   EXPECT_EQ(s.osr_compiled, 1u);
   EXPECT_EQ(s.osr_entries, 1u);
+}
+
+// A loop entry still queued when the frame that asked for it ends would be compiled for
+// nothing: the request is dropped (the compile thread held, so nothing has started it),
+// also for a frame a trap ended, and a later frame asks again and enters the code.
+TEST(TieredOsr, AQueuedLoopEntryWhoseFrameEndedIsDroppedAndAskedForAgain) {
+  TieredConfig c = sync_config();
+  c.background = true;
+  c.start_held = true;
+  OsrRun tiered(make_tiered_tier(std::move(c)));
+  OsrRun interp(interp::make_interpreter());
+  expect_same_results(tiered.call("ticking", {I32(300'000)}),
+                      interp.call("ticking", {I32(300'000)}));
+  // div_after traps at 200,000, past its request.
+  std::vector<Value> trapping{I32(0), I32(kLong), I32(200'000)};
+  expect_same_error(tiered.call("outer", trapping), interp.call("outer", trapping));
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_requested, 2u);
+  EXPECT_EQ(s.osr_withdrawn, 2u);
+  // The next frame asks again and, past its request, lets the compile threads go and waits
+  // for them in its host call, so it enters the code whatever the timing; only its own
+  // request is compiled. (Released earlier, the batch thread would compile `ticking` whole
+  // and the next call would run that from its start.)
+  tiered.on_tick = [&](uint32_t i) {
+    if (i != 150'000) return;
+    release_compiles(tiered.store.tier());
+    wait_for_compiles(tiered.store.tier());
+  };
+  expect_same_results(tiered.call("ticking", {I32(300'000)}),
+                      interp.call("ticking", {I32(300'000)}));
+  s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_requested, 3u);
+  EXPECT_EQ(s.osr_withdrawn, 2u);
+  EXPECT_EQ(s.osr_compiled, 1u);
+  EXPECT_EQ(s.osr_entries, 1u);
+}
+
+// Within one call: `ticking`'s frame asks and returns; its caller's loop notices at its next
+// look and drops the request, while its own request (made later, its frame still running)
+// stands until the call ends.
+TEST(TieredOsr, ARequestIsDroppedAtTheNextLookOnceItsFrameReturned) {
+  TieredConfig c = sync_config();
+  c.background = true;
+  c.start_held = true;
+  OsrRun tiered(make_tiered_tier(std::move(c)));
+  OsrRun interp(interp::make_interpreter());
+  std::vector<TieredStats> seen;
+  tiered.on_tick = [&](uint32_t i) {
+    // phases' loop: after its first look (iteration 1024), and after its own request.
+    if (i == 0x40000000u + 4096 || i == 0x40000000u + 100'000)
+      seen.push_back(stats_of(tiered.store));
+  };
+  expect_same_results(tiered.call("phases", {I32(200'000)}),
+                      interp.call("phases", {I32(200'000)}));
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].osr_requested, 1u);  // ticking's
+  EXPECT_EQ(seen[0].osr_withdrawn, 1u);
+  EXPECT_EQ(seen[1].osr_requested, 2u);  // and phases'
+  EXPECT_EQ(seen[1].osr_withdrawn, 1u);
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_withdrawn, 2u);
+  release_compiles(tiered.store.tier());
+  wait_for_compiles(tiered.store.tier());
+  EXPECT_EQ(stats_of(tiered.store).osr_compiled, 0u);
 }
 
 }  // namespace
