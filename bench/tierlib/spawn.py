@@ -1,0 +1,58 @@
+"""One measured run of a child process: wall time from spawn to exit, from spawn to the first
+byte on its stdout, its peak RSS and CPU time from wait4 (the child's own rusage, not the
+sum over all children), its exit status and output."""
+import os
+import select
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class Run:
+    wall: float          # seconds, spawn to reaped
+    first: float | None  # seconds, spawn to the first byte on stdout (None: it wrote nothing)
+    rss_kib: int         # ru_maxrss of the child (KiB on Linux)
+    cpu: float           # user + system seconds of the child (all its threads)
+    status: int          # exit code, or -signal
+    stdout: bytes
+    stderr: str
+    timed_out: bool = False
+
+
+def spawn(argv, cwd=None, stdin_path=None, timeout=600.0, env=None):
+    """Runs argv to its end; stdout is read as it comes so the first byte is timed."""
+    with tempfile.TemporaryFile() as err:
+        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        try:
+            start = time.perf_counter()
+            proc = subprocess.Popen(argv, cwd=cwd, stdin=stdin, stdout=subprocess.PIPE,
+                                    stderr=err, env=env)
+        finally:
+            if stdin is not subprocess.DEVNULL:
+                stdin.close()
+        fd = proc.stdout.fileno()
+        chunks, first, timed_out = [], None, False
+        deadline = start + timeout
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                timed_out = True
+                proc.send_signal(signal.SIGKILL)
+                break
+            data = os.read(fd, 1 << 16)
+            if not data:
+                break
+            if first is None:
+                first = time.perf_counter() - start
+            chunks.append(data)
+        _, wstatus, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(wstatus)  # reaped here, not by Popen
+        proc.stdout.close()
+        err.seek(0)
+        return Run(wall, first, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
+                   proc.returncode, b"".join(chunks), err.read().decode("utf-8", "replace"),
+                   timed_out)
