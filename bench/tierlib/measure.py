@@ -12,12 +12,13 @@ from .spawn import spawn
 
 class Result:
     def __init__(self):
-        self.walls, self.firsts, self.cpus, self.rss = [], [], [], []
+        self.walls, self.firsts, self.cpus, self.rss, self.tails = [], [], [], [], []
         self.error = None
         self.tier = ""
 
-    def add(self, wall, first, cpu, rss):
+    def add(self, wall, first, cpu, rss, tail):
         self.walls.append(wall)
+        self.tails.append(tail)
         self.cpus.append(cpu)
         self.rss.append(rss)
         if first is not None:
@@ -31,14 +32,16 @@ class Result:
 
 
 def run_once(wl, engine, engines, scratch, timeout):
-    """One run of every step: (wall, first, cpu, peak rss KiB, transcript, error, tier)."""
+    """One run of every step: (wall, first, cpu, peak rss KiB, transcript, error, tier, tail),
+    tail: the seconds from the last byte of output to the exit, summed over the steps (what
+    the process did after the program's output: ending the store, waiting for compiles)."""
     work = tempfile.mkdtemp(prefix="work-", dir=scratch)
     wl.prepare(work)
     data_dir = None
     if engine != "native":
         data_dir, _ = engines.data_dir(engine, wl.name)
     wall = cpu = 0.0
-    first, rss, steps, tier, longest = None, 0, [], "", 0.0
+    first, rss, steps, tier, longest, tail = None, 0, [], "", 0.0, 0.0
     try:
         for step in wl.steps:
             if engine == "native":
@@ -50,10 +53,11 @@ def run_once(wl, engine, engines, scratch, timeout):
             stdin = os.path.join(work, step.stdin) if step.stdin else None
             r = spawn(argv, cwd=work, stdin_path=stdin, timeout=timeout, env=env)
             if r.timed_out:
-                return None, None, None, None, None, "timed out after %gs" % timeout, ""
+                return None, None, None, None, None, "timed out after %gs" % timeout, "", None
             if first is None and r.first is not None:
                 first = wall + r.first
             wall += r.wall
+            tail += r.wall - (r.last if r.last is not None else r.wall)
             cpu += r.cpu
             rss = max(rss, r.rss_kib)
             if step.capture:
@@ -64,12 +68,12 @@ def run_once(wl, engine, engines, scratch, timeout):
                 # What tiering did in the longest step (the one that matters).
                 tier, longest = engines.tier_summary(r), r.wall
             if status != 0 and not isinstance(status, int):
-                return None, None, None, None, None, "%s; %s" % (status, r.stderr.strip()[-200:]), ""
+                return None, None, None, None, None, "%s; %s" % (status, r.stderr.strip()[-200:]), "", None
             steps.append((step, status, r.stdout, work))
             if status != 0 and engine != "native":
                 err = [l for l in r.stderr.splitlines() if l.strip()]
                 tier = (err[-1] if err else "")[:200]
-        return wall, first, cpu, rss, workloads.transcript(steps), None, tier
+        return wall, first, cpu, rss, workloads.transcript(steps), None, tier, tail
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if data_dir:
@@ -92,7 +96,7 @@ def measure(wls, engine_names, engines, runs, limits, timeout, scratch, log):
     for wl in wls:
         ref = None
         if all(s.native and os.path.exists(s.native) for s in wl.steps):
-            wall, _, _, _, ref, err, _ = run_once(wl, "native", engines, scratch, timeout)
+            wall, _, _, _, ref, err, _, _ = run_once(wl, "native", engines, scratch, timeout)
             if err:
                 raise RuntimeError("%s: native run failed: %s" % (wl.name, err))
             native[wl.name] = wall
@@ -107,7 +111,8 @@ def measure(wls, engine_names, engines, runs, limits, timeout, scratch, log):
                 res = results[(wl.name, e)]
                 if res.error or rnd >= limits.get(e, runs):
                     continue
-                wall, first, cpu, rss, lines, err, tier = run_once(wl, e, engines, scratch, timeout)
+                wall, first, cpu, rss, lines, err, tier, tail = run_once(wl, e, engines, scratch,
+                                                                         timeout)
                 if err is None and ref is None:
                     ref = lines
                 diff = err or first_difference(ref, lines)
@@ -115,9 +120,9 @@ def measure(wls, engine_names, engines, runs, limits, timeout, scratch, log):
                     res.error = diff + ((" (%s)" % tier) if tier and not err else "")
                     log("  %s / %s: %s" % (wl.name, e, res.error))
                     continue
-                res.add(wall, first, cpu, rss)
+                res.add(wall, first, cpu, rss, tail)
                 res.tier = tier or res.tier
-                log("  %-34s %-11s round %d: wall %.3fs first %s rss %d MiB cpu %.2fs%s" % (
+                log("  %-34s %-11s round %d: wall %.3fs first %s rss %d MiB cpu %.2fs tail %.2fs%s" % (
                     wl.name[:34], e, rnd + 1, wall, "%.1fms" % (first * 1000) if first is not None
-                    else "-", rss // 1024, cpu, ("  [" + tier + "]") if tier else ""))
+                    else "-", rss // 1024, cpu, tail, ("  [" + tier + "]") if tier else ""))
     return results, native

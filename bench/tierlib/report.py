@@ -53,15 +53,17 @@ def table(wls, engine_names, results, metric, reference=None, native=None, notes
 
 
 def cpu_table(wls, engine_names, results):
-    """CPU time (user + system, every thread of the process), median of the runs: with
-    background compiles it is more than the wall time."""
-    lines = ["| workload | " + " | ".join("%s cpu s (median)" % e for e in engine_names) + " |",
+    """CPU time (user + system, every thread of the process) and the tail (seconds from the
+    program's last byte of output to the process's exit), medians of the runs: with background
+    compiles the CPU time is more than the program's, and the tail shows an exit waiting."""
+    lines = ["| workload | " + " | ".join("%s cpu s / tail s" % e for e in engine_names) + " |",
              "|---|" + "---|" * len(engine_names)]
     for wl in wls:
         row = [wl.name]
         for e in engine_names:
             r = results[(wl.name, e)]
             st = r.stats(r.cpus) if not r.error else None
-            row.append("%.2f" % st[1] if st else "n/a")
+            tl = r.stats(r.tails) if not r.error else None
+            row.append("%.2f / %.2f" % (st[1], tl[1]) if st else "n/a")
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 class Run:
     wall: float          # seconds, spawn to reaped
     first: float | None  # seconds, spawn to the first byte on stdout (None: it wrote nothing)
+    last: float | None   # seconds, spawn to the last byte on stdout
     rss_kib: int         # ru_maxrss of the child (KiB on Linux)
     cpu: float           # user + system seconds of the child (all its threads)
     status: int          # exit code, or -signal
@@ -34,7 +35,7 @@ def spawn(argv, cwd=None, stdin_path=None, timeout=600.0, env=None):
             if stdin is not subprocess.DEVNULL:
                 stdin.close()
         fd = proc.stdout.fileno()
-        chunks, first, timed_out = [], None, False
+        chunks, first, last, timed_out = [], None, None, False
         deadline = start + timeout
         while True:
             left = deadline - time.perf_counter()
@@ -45,14 +46,15 @@ def spawn(argv, cwd=None, stdin_path=None, timeout=600.0, env=None):
             data = os.read(fd, 1 << 16)
             if not data:
                 break
+            last = time.perf_counter() - start
             if first is None:
-                first = time.perf_counter() - start
+                first = last
             chunks.append(data)
         _, wstatus, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(wstatus)  # reaped here, not by Popen
         proc.stdout.close()
         err.seek(0)
-        return Run(wall, first, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
+        return Run(wall, first, last, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
                    proc.returncode, b"".join(chunks), err.read().decode("utf-8", "replace"),
                    timed_out)

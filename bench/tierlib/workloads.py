@@ -14,6 +14,7 @@ bench/run.sh builds them (rebuilt when the generator or source is newer); corpus
 are read from CORPUS_OUT (what `corpus/driver.py build` made: PROG/wasm, PROG/native).
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -133,7 +134,6 @@ def transcript(step_runs):
     for i, (step, status, out, work) in enumerate(step_runs, 1):
         lines.append("$ step %d: %s" % (i, " ".join(step.args)))
         lines.append("exit %s" % status)
-        import re
         for pattern, repl in step.normalize:
             out = re.sub(pattern.encode(), repl.encode(), out, flags=re.M)
         if step.capture:
