@@ -112,6 +112,7 @@ def main():
         " ".join(["bench/tierbench.py"] + sys.argv[1:]), started, before, after)
     text += report.table(wls, names, results, metric, reference, native if a.what == "totals" else None)
     if a.what == "first-output":
+        text += "\n" + report.first_cpu_table(wls, names, results)
         text += "\nWhole run, seconds:\n\n" + report.table(wls, names, results, "wall", notes_on=False)
     text += "\n" + report.cpu_table(wls, names, results)
     sys.stdout.write(text)

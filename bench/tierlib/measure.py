@@ -13,10 +13,14 @@ from .spawn import spawn
 class Result:
     def __init__(self):
         self.walls, self.firsts, self.cpus, self.rss, self.tails = [], [], [], [], []
+        self.first_cpus, self.first_waits = [], []
         self.error = None
         self.tier = ""
 
-    def add(self, wall, first, cpu, rss, tail):
+    def add(self, wall, first, cpu, rss, tail, first_sched=(None, None)):
+        if first_sched[0] is not None:
+            self.first_cpus.append(first_sched[0])
+            self.first_waits.append(first_sched[1])
         self.walls.append(wall)
         self.tails.append(tail)
         self.cpus.append(cpu)
@@ -42,6 +46,7 @@ def run_once(wl, engine, engines, scratch, timeout):
         data_dir, _ = engines.data_dir(engine, wl.name)
     wall = cpu = 0.0
     first, rss, steps, tier, longest, tail = None, 0, [], "", 0.0, 0.0
+    first_sched = (None, None)
     try:
         for step in wl.steps:
             if engine == "native":
@@ -53,9 +58,11 @@ def run_once(wl, engine, engines, scratch, timeout):
             stdin = os.path.join(work, step.stdin) if step.stdin else None
             r = spawn(argv, cwd=work, stdin_path=stdin, timeout=timeout, env=env)
             if r.timed_out:
-                return None, None, None, None, None, "timed out after %gs" % timeout, "", None
+                return None, None, None, None, None, "timed out after %gs" % timeout, "", None, (None, None)
             if first is None and r.first is not None:
                 first = wall + r.first
+                if not steps:
+                    first_sched = (r.first_cpu, r.first_wait)
             wall += r.wall
             tail += r.wall - (r.last if r.last is not None else r.wall)
             cpu += r.cpu
@@ -68,12 +75,12 @@ def run_once(wl, engine, engines, scratch, timeout):
                 # What tiering did in the longest step (the one that matters).
                 tier, longest = engines.tier_summary(r), r.wall
             if status != 0 and not isinstance(status, int):
-                return None, None, None, None, None, "%s; %s" % (status, r.stderr.strip()[-200:]), "", None
+                return None, None, None, None, None, "%s; %s" % (status, r.stderr.strip()[-200:]), "", None, (None, None)
             steps.append((step, status, r.stdout, work))
             if status != 0 and engine != "native":
                 err = [l for l in r.stderr.splitlines() if l.strip()]
                 tier = (err[-1] if err else "")[:200]
-        return wall, first, cpu, rss, workloads.transcript(steps), None, tier, tail
+        return wall, first, cpu, rss, workloads.transcript(steps), None, tier, tail, first_sched
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if data_dir:
@@ -96,7 +103,7 @@ def measure(wls, engine_names, engines, runs, limits, timeout, scratch, log):
     for wl in wls:
         ref = None
         if all(s.native and os.path.exists(s.native) for s in wl.steps):
-            wall, _, _, _, ref, err, _, _ = run_once(wl, "native", engines, scratch, timeout)
+            wall, _, _, _, ref, err, _, _, _ = run_once(wl, "native", engines, scratch, timeout)
             if err:
                 raise RuntimeError("%s: native run failed: %s" % (wl.name, err))
             native[wl.name] = wall
@@ -111,8 +118,8 @@ def measure(wls, engine_names, engines, runs, limits, timeout, scratch, log):
                 res = results[(wl.name, e)]
                 if res.error or rnd >= limits.get(e, runs):
                     continue
-                wall, first, cpu, rss, lines, err, tier, tail = run_once(wl, e, engines, scratch,
-                                                                         timeout)
+                wall, first, cpu, rss, lines, err, tier, tail, sched = run_once(
+                    wl, e, engines, scratch, timeout)
                 if err is None and ref is None:
                     ref = lines
                 diff = err or first_difference(ref, lines)
@@ -120,9 +127,11 @@ def measure(wls, engine_names, engines, runs, limits, timeout, scratch, log):
                     res.error = diff + ((" (%s)" % tier) if tier and not err else "")
                     log("  %s / %s: %s" % (wl.name, e, res.error))
                     continue
-                res.add(wall, first, cpu, rss, tail)
+                res.add(wall, first, cpu, rss, tail, sched)
                 res.tier = tier or res.tier
-                log("  %-34s %-11s round %d: wall %.3fs first %s rss %d MiB cpu %.2fs tail %.2fs%s" % (
+                log("  %-34s %-11s round %d: wall %.3fs first %s (cpu %s wait %s) rss %d MiB cpu %.2fs tail %.2fs%s" % (
                     wl.name[:34], e, rnd + 1, wall, "%.1fms" % (first * 1000) if first is not None
-                    else "-", rss // 1024, cpu, tail, ("  [" + tier + "]") if tier else ""))
+                    else "-", "%.1fms" % (sched[0] * 1000) if sched[0] is not None else "-",
+                    "%.1fms" % (sched[1] * 1000) if sched[1] is not None else "-",
+                    rss // 1024, cpu, tail, ("  [" + tier + "]") if tier else ""))
     return results, native

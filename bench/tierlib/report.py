@@ -67,3 +67,22 @@ def cpu_table(wls, engine_names, results):
             row.append("%.2f / %.2f" % (st[1], tl[1]) if st else "n/a")
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def first_cpu_table(wls, engine_names, results):
+    """At the first byte of output (the child stopped while read, bench/tierlib/spawn.py):
+    the process's time on a CPU, all threads, and its time runnable but waiting for a CPU
+    (the machine's load), from /proc/PID/task/*/schedstat; best / median ms."""
+    head = ["workload"] + ["%s CPU ms to first output" % e for e in engine_names] + \
+        ["%s run-queue wait ms" % e for e in engine_names]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for wl in wls:
+        cpu, wait = [], []
+        for e in engine_names:
+            r = results[(wl.name, e)]
+            a = r.stats(r.first_cpus) if not r.error else None
+            b = r.stats(r.first_waits) if not r.error else None
+            cpu.append("%.1f / %.1f" % (a[0] * 1000, a[1] * 1000) if a else "n/a")
+            wait.append("%.0f / %.0f" % (b[0] * 1000, b[1] * 1000) if b else "n/a")
+        lines.append("| " + " | ".join([wl.name] + cpu + wait) + " |")
+    return "\n".join(lines) + "\n"

@@ -15,12 +15,39 @@ class Run:
     wall: float          # seconds, spawn to reaped
     first: float | None  # seconds, spawn to the first byte on stdout (None: it wrote nothing)
     last: float | None   # seconds, spawn to the last byte on stdout
+    first_cpu: float | None   # at the first byte: seconds on a CPU, all threads (schedstat)
+    first_wait: float | None  # at the first byte: seconds runnable but waiting for a CPU
     rss_kib: int         # ru_maxrss of the child (KiB on Linux)
     cpu: float           # user + system seconds of the child (all its threads)
     status: int          # exit code, or -signal
     stdout: bytes
     stderr: str
     timed_out: bool = False
+
+
+def schedstat(pid):
+    """(seconds on a CPU, seconds waiting on a run queue), summed over the process's
+    threads: /proc/PID/task/*/schedstat, in nanoseconds."""
+    cpu = wait = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+            fields = f.read().split()
+        cpu, wait = cpu + int(fields[0]), wait + int(fields[1])
+    return cpu / 1e9, wait / 1e9
+
+
+def _stopped_schedstat(pid):
+    # Stop the child while its threads' times are read: it would go on with its work (and a
+    # compile thread with its batch) while this process reads. What it ran between its
+    # write and the stop (this process's wake-up latency) is counted: an upper bound.
+    try:
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            return schedstat(pid)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+    except OSError:
+        return None, None
 
 
 def spawn(argv, cwd=None, stdin_path=None, timeout=600.0, env=None):
@@ -36,6 +63,7 @@ def spawn(argv, cwd=None, stdin_path=None, timeout=600.0, env=None):
                 stdin.close()
         fd = proc.stdout.fileno()
         chunks, first, last, timed_out = [], None, None, False
+        first_cpu = first_wait = None
         deadline = start + timeout
         while True:
             left = deadline - time.perf_counter()
@@ -49,12 +77,13 @@ def spawn(argv, cwd=None, stdin_path=None, timeout=600.0, env=None):
             last = time.perf_counter() - start
             if first is None:
                 first = last
+                first_cpu, first_wait = _stopped_schedstat(proc.pid)
             chunks.append(data)
         _, wstatus, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(wstatus)  # reaped here, not by Popen
         proc.stdout.close()
         err.seek(0)
-        return Run(wall, first, last, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
+        return Run(wall, first, last, first_cpu, first_wait, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
                    proc.returncode, b"".join(chunks), err.read().decode("utf-8", "replace"),
                    timed_out)
