@@ -118,7 +118,7 @@ def parse(spec, corpus_out, sources, log=print):
                 raise RuntimeError("%s: no %s (corpus/driver.py build --programs %s --out %s)"
                                    % (spec, s.wasm, prog.name, corpus_out))
         label = prog.name + ("" if not only else " step " + ",".join(map(str, only)))
-        label += (" " + " ".join(steps[0].args)) if len(steps) == 1 else " (%d steps)" % len(steps)
+        label += (" " + " ".join(steps[0].args))[:40] if only else " (%d steps)" % len(steps)
 
         def prepare(work):
             driver.prepare_work(prog, work, sources, corpus_out)
