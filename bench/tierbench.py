@@ -4,7 +4,9 @@ whole-module JIT, the interpreter and node, side by side in one run, whole proce
 
   bench/tierbench.py first-output [options] [WORKLOAD...]
       time from spawn to the first byte on stdout, for programs that write a line at once:
-      the engine's work before the program's first instruction (plus process start).
+      the engine's work before the program's first instruction (plus process start);
+      also the process's CPU time and run-queue wait at that byte (schedstat, the child
+      stopped while they are read), which a loaded machine does not inflate.
       Default workloads: large:1 large:5500 large:20000 corpus:lua:1:quick corpus:sqlite:1:quick
       Default engines: tiered,jit-cold,jit-warm,interp,node
   bench/tierbench.py totals [options] [WORKLOAD...]
@@ -32,9 +34,10 @@ Options:
 Workload specs are described in bench/tierlib/workloads.py (large:N[:ROUNDS],
 bench:NAME[:ARGS], corpus:PROG[:STEP][:quick]); the engines in bench/tierlib/engines.py.
 Each cell is best / median of the runs (± the spread (max-min)/min), [the number of runs];
-the peak RSS is ru_maxrss of the child from wait4, the largest of its runs; every run's
-output (and, for the corpus, every file it wrote) must equal the native build's, else n/a
-with the first difference. Needs only what scripts/install-deps.sh installs. A measurement,
+the peak RSS is ru_maxrss of the child from wait4, the largest of its runs; the tail is the
+time from the last byte of output to the exit. Every run's output (and, for the corpus,
+every file it wrote) must equal the native build's (corpus) or the first run's (the
+others), else n/a with the first difference. Needs only what scripts/install-deps.sh installs. A measurement,
 never a test.
 """
 import argparse
