@@ -27,13 +27,18 @@ class Run:
 
 def schedstat(pid):
     """(seconds on a CPU, seconds waiting on a run queue), summed over the process's
-    threads: /proc/PID/task/*/schedstat, in nanoseconds."""
+    threads: /proc/PID/task/*/schedstat, in nanoseconds. Threads that have ended are not
+    listed there, so the CPU time is also taken from /proc/PID/stat (utime + stime of the
+    whole thread group, ended threads included, in clock ticks) when that is more."""
     cpu = wait = 0
     for tid in os.listdir("/proc/%d/task" % pid):
         with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
             fields = f.read().split()
         cpu, wait = cpu + int(fields[0]), wait + int(fields[1])
-    return cpu / 1e9, wait / 1e9
+    with open("/proc/%d/stat" % pid) as f:
+        stat = f.read().rsplit(")", 1)[1].split()
+    ticks = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")  # fields 14, 15
+    return max(cpu / 1e9, ticks), wait / 1e9
 
 
 def _stopped_schedstat(pid):
