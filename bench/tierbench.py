@@ -23,8 +23,8 @@ Options:
   --build DIR          where ironclad was built (default build): DIR/src/cli/ironclad
   --corpus DIR         corpus/driver.py's output (default DIR of --build + /corpus)
   --engines a,b        from tiered, tiered-warm, jit-cold, jit-warm, interp, node
-  --tiered-as TIER     the --tier the tiered engines pass (default tiered; `auto` once
-                       --tier auto means tiered)
+  --tiered-as TIER     the --tier the tiered engines pass (default tiered; `auto`, which
+                       is tiered since main 2e990f6, measures the default)
   --runs N             rounds (default 5; each engine once a round, order rotated)
   --limit ENGINE=K     ENGINE runs only the first K rounds (e.g. jit-cold=1: its first output
                        of a 3.6 MiB module is a minute of LLVM)

@@ -1,7 +1,7 @@
 """The engines measured side by side, as command lines.
 
   interp       ironclad run --tier interp
-  tiered       ironclad run --tier TIERED_AS --show-tier  (TIERED_AS: tiered; auto later)
+  tiered       ironclad run --tier TIERED_AS --show-tier  (TIERED_AS: tiered, or auto)
   tiered-warm  the same with one data directory kept across runs (a per-function code cache
                once there is one; today the same as tiered)
   jit-cold     ironclad run --tier jit, a fresh --data-dir each run: LLVM compiles the whole
