@@ -1,0 +1,77 @@
+"""The engines measured side by side, as command lines.
+
+  interp       ironclad run --tier interp
+  tiered       ironclad run --tier TIERED_AS --show-tier  (TIERED_AS: tiered, or auto)
+  tiered-warm  the same with one data directory kept across runs (a per-function code cache
+               once there is one; today the same as tiered)
+  jit-cold     ironclad run --tier jit, a fresh --data-dir each run: LLVM compiles the whole
+               module before the first instruction
+  jit-warm     ironclad run --tier jit, one --data-dir per program, filled by an untimed run
+               first: the code comes from the code cache, no compile
+  node         node --no-warnings --single-threaded-gc corpus/node_runner.mjs (node 20's
+               node:wasi, as bench/node_wasi_runner.mjs plus --dir preopens and the WASI exit
+               status on stderr; the flag is the corpus driver's: node 20 may crash in its
+               concurrent GC after large memory growth)
+
+Every ironclad engine but the two warm ones gets a fresh, empty --data-dir for each run.
+"""
+import os
+import re
+import shutil
+import tempfile
+
+ENGINES = ["tiered", "tiered-warm", "jit-cold", "jit-warm", "interp", "node"]
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NODE_RUNNER = os.path.join(os.path.dirname(HERE), "corpus", "node_runner.mjs")
+
+
+class Engines:
+    def __init__(self, ironclad, node, tiered_as, scratch, show_tier=True):
+        self.ironclad, self.node, self.tiered_as = ironclad, node, tiered_as
+        self.scratch = scratch
+        self.show_tier = show_tier
+        self.warm_dirs = {}
+
+    def is_warm(self, engine):
+        return engine.endswith("-warm")
+
+    def data_dir(self, engine, workload):
+        """A fresh directory, or the workload's kept one for a warm engine (and whether it
+        is new, so the caller runs the workload once untimed to fill it)."""
+        if self.is_warm(engine):
+            key = (engine, workload)
+            if key not in self.warm_dirs:
+                self.warm_dirs[key] = tempfile.mkdtemp(prefix="warm-", dir=self.scratch)
+                return self.warm_dirs[key], True
+            return self.warm_dirs[key], False
+        return tempfile.mkdtemp(prefix="cold-", dir=self.scratch), False
+
+    def release(self, engine, data_dir):
+        if not self.is_warm(engine):
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+    def argv(self, engine, wasm, args, work, data_dir):
+        dirs = ["--dir", work + "::."] if work else []
+        if engine == "node":
+            return [self.node, "--no-warnings", "--single-threaded-gc", NODE_RUNNER] + dirs + \
+                [wasm] + args
+        tier = {"interp": "interp", "jit-cold": "jit", "jit-warm": "jit"}.get(engine, self.tiered_as)
+        extra = ["--show-tier"] if engine.startswith("tiered") and self.show_tier else []
+        return [self.ironclad, "run", "--tier", tier, "--data-dir", data_dir] + extra + dirs + \
+            [wasm] + args
+
+    @staticmethod
+    def exit_status(engine, run):
+        """The program's exit status: node's runner reports it on stderr (node 20 may die
+        with SIGSEGV after the program has finished)."""
+        if engine == "node":
+            m = re.search(r"^corpus-node-exit: (\d+)$", run.stderr, re.M)
+            return int(m.group(1)) if m else "node failed (status %d)" % run.status
+        return run.status
+
+    @staticmethod
+    def tier_summary(run):
+        """What --show-tier printed (the lines after `tier: tiered:`), on one line."""
+        lines = [l[len("ironclad: tier: tiered: "):].strip() for l in run.stderr.splitlines()
+                 if l.startswith("ironclad: tier: tiered: ")]
+        return "; ".join(lines)[:400]
