@@ -29,10 +29,24 @@ bool ends_with(const char* name, const char* suffix) {
 }
 
 // The artifact cached at `path`; nullopt when there is no file to read (never written, or
-// evicted by another process sharing the directory: a plain miss). The file is read through
-// one descriptor: once open, another process's eviction (unlink) or rewrite (rename over it)
-// cannot change what is read, and writers only ever rename complete files into place.
+// evicted by another process sharing the directory: a plain miss).
 std::optional<Result<Artifact>> read_cached(const std::string& path, const ArtifactKey& key) {
+  std::optional<Result<std::vector<uint8_t>>> bytes = read_cache_file(path);
+  if (!bytes) return std::nullopt;
+  if (!bytes->ok()) return Result<Artifact>(std::move(*bytes).error());
+  return decode_artifact_file(**bytes, path, key);
+}
+
+// Marks a cache file as just used. The access time, not the modification time: an
+// artifact's mtime says when it was written, which stays true.
+void touch(const std::string& path) {
+  const timespec times[2] = {{0, UTIME_NOW}, {0, UTIME_OMIT}};  // atime now, mtime as is
+  ::utimensat(AT_FDCWD, path.c_str(), times, 0);                // gone meanwhile: nothing to mark
+}
+
+}  // namespace
+
+std::optional<Result<std::vector<uint8_t>>> read_cache_file(const std::string& path) {
   // O_NOATIME: only a hit marks the file used (touch below); a read that ends in a refusal
   // must not. The kernel allows it only to the file's owner (else EPERM: plain open).
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
@@ -46,22 +60,13 @@ std::optional<Result<Artifact>> read_cached(const std::string& path, const Artif
     if (n < 0) {
       Error e = Error::make(ErrorKind::Io, path + ": cannot read: " + std::strerror(errno));
       ::close(fd);
-      return Result<Artifact>(std::move(e));
+      return Result<std::vector<uint8_t>>(std::move(e));
     }
     bytes.insert(bytes.end(), chunk, chunk + n);
   }
   ::close(fd);
-  return decode_artifact_file(bytes, path, key);
+  return Result<std::vector<uint8_t>>(std::move(bytes));
 }
-
-// Marks a cache file as just used. The access time, not the modification time: an
-// artifact's mtime says when it was written, which stays true.
-void touch(const std::string& path) {
-  const timespec times[2] = {{0, UTIME_NOW}, {0, UTIME_OMIT}};  // atime now, mtime as is
-  ::utimensat(AT_FDCWD, path.c_str(), times, 0);                // gone meanwhile: nothing to mark
-}
-
-}  // namespace
 
 CacheEviction evict_artifact_cache(const std::string& dir, uint64_t limit,
                                    const std::string& keep) {

@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "ironclad/error.h"
 #include "jit/jit_tier.h"
@@ -21,6 +23,14 @@ namespace ironclad::jit {
 // and LLVM versions, so a different build or configuration never reads another's file.
 std::string artifact_cache_path(const std::string& dir, const wasm::Module& module,
                                 const CompileOptions& options);
+
+// The bytes of the cache file at `path`, read through one descriptor: once it is open,
+// another process's eviction (unlink) or rewrite (rename over it) cannot change what is read,
+// and writers only ever rename complete files into place. nullopt when there is no file (never
+// written, or evicted meanwhile: a plain miss); an Io error when it cannot be read. The
+// access time is left alone (O_NOATIME where the kernel allows it): only a hit marks a file
+// used.
+std::optional<Result<std::vector<uint8_t>>> read_cache_file(const std::string& path);
 
 // What one pass of evict_artifact_cache found and did.
 struct CacheEviction {

@@ -92,28 +92,6 @@ std::string stem_of(const std::string& dir, const wasm::Module& module,
   return path.substr(0, path.size() - std::strlen(".icwasm"));
 }
 
-// Reads a file through one descriptor (a rename over it or an unlink by another process
-// cannot change what is read once it is open); nullopt when it is gone.
-std::optional<Result<std::vector<uint8_t>>> read_whole(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::vector<uint8_t> bytes;
-  uint8_t chunk[65536];
-  ssize_t n;
-  while ((n = ::read(fd, chunk, sizeof chunk)) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Error e = Error::make(ErrorKind::Io, path + ": cannot read: " + std::strerror(errno));
-      ::close(fd);
-      return Result<std::vector<uint8_t>>(std::move(e));
-    }
-    bytes.insert(bytes.end(), chunk, chunk + n);
-  }
-  ::close(fd);
-  return Result<std::vector<uint8_t>>(std::move(bytes));
-}
-
 }  // namespace
 
 std::string batch_cache_path(const std::string& dir, const wasm::Module& module,
@@ -278,7 +256,7 @@ std::vector<CachedBatch> read_batches(const std::string& dir, const wasm::Module
   const jit::ModuleHash module_hash = jit::module_hash(module.bytes);
   for (const std::string& name : names) {
     const std::string path = dir + separator + name;
-    std::optional<Result<std::vector<uint8_t>>> bytes = read_whole(path);
+    std::optional<Result<std::vector<uint8_t>>> bytes = jit::read_cache_file(path);
     if (!bytes) continue;  // evicted by another process meanwhile
     Result<CachedBatch> batch = bytes->ok() ? decode_for(**bytes, module, module_hash, options, key)
                                             : Result<CachedBatch>(bytes->error());
