@@ -629,24 +629,33 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile(
                         partition_functions(wm, partition_count(wm, impl_->options.threads)));
 }
 
+namespace {
+
+// A function compile_functions or compile_osr may take: a defined function within the
+// per-function limit (the module-wide limits do not apply to a batch).
+Result<void> check_compilable(const wasm::Module& wm, uint32_t f, const JitInputLimits& limits) {
+  if (f < wm.num_imported_funcs || f >= wm.func_types.size())
+    return Error::make(ErrorKind::Usage,
+                       "jit: function " + std::to_string(f) + " is not a defined function");
+  const uint64_t size = wm.body(f).size;
+  if (size > limits.max_function_bytes)
+    return Error::make(ErrorKind::Exhausted,
+                       "jit: function " + std::to_string(f) + " has " + std::to_string(size) +
+                           " bytes of code, the JIT compiles at most " +
+                           std::to_string(limits.max_function_bytes) + " per function");
+  return {};
+}
+
+}  // namespace
+
 Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile_functions(
     std::shared_ptr<const wasm::Module> module, std::vector<uint32_t> funcs) {
   const wasm::Module& wm = *module;
   std::sort(funcs.begin(), funcs.end());
   funcs.erase(std::unique(funcs.begin(), funcs.end()), funcs.end());
   if (funcs.empty()) return Error::make(ErrorKind::Usage, "jit: no function to compile");
-  for (uint32_t f : funcs) {
-    if (f < wm.num_imported_funcs || f >= wm.func_types.size())
-      return Error::make(ErrorKind::Usage,
-                         "jit: function " + std::to_string(f) + " is not a defined function");
-    const uint64_t size = wm.body(f).size;
-    if (size > impl_->options.input_limits.max_function_bytes)
-      return Error::make(ErrorKind::Exhausted,
-                         "jit: function " + std::to_string(f) + " has " + std::to_string(size) +
-                             " bytes of code, the JIT compiles at most " +
-                             std::to_string(impl_->options.input_limits.max_function_bytes) +
-                             " per function");
-  }
+  for (uint32_t f : funcs)
+    IRONCLAD_TRY(check_compilable(wm, f, impl_->options.input_limits));
   std::vector<std::vector<uint32_t>> parts{funcs};
   return impl_->compile(std::move(module), funcs, std::move(parts));
 }
@@ -654,16 +663,7 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile_functions(
 Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile_osr(
     std::shared_ptr<const wasm::Module> module, uint32_t func, uint32_t loop_offset) {
   const wasm::Module& wm = *module;
-  if (func < wm.num_imported_funcs || func >= wm.func_types.size())
-    return Error::make(ErrorKind::Usage,
-                       "jit: function " + std::to_string(func) + " is not a defined function");
-  const uint64_t size = wm.body(func).size;
-  if (size > impl_->options.input_limits.max_function_bytes)
-    return Error::make(ErrorKind::Exhausted,
-                       "jit: function " + std::to_string(func) + " has " + std::to_string(size) +
-                           " bytes of code, the JIT compiles at most " +
-                           std::to_string(impl_->options.input_limits.max_function_bytes) +
-                           " per function");
+  IRONCLAD_TRY(check_compilable(wm, func, impl_->options.input_limits));
   OsrTarget target{func, loop_offset};
   return impl_->compile(std::move(module), {func}, {{}}, &target);
 }
