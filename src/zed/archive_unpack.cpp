@@ -1,7 +1,5 @@
 #include "zed/archive_unpack.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <locale.h>
 #include <sys/stat.h>
@@ -12,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "zed/archive_library.h"
 
 namespace ironclad::zed {
 namespace fs = std::filesystem;
@@ -52,13 +52,14 @@ std::string join(const std::vector<std::string>& parts, size_t count) {
 
 class Unpacker {
  public:
-  Unpacker(fs::path root, const UnpackLimits& limits) : root_(std::move(root)), limits_(limits) {}
+  Unpacker(const ArchiveLibrary& lib, fs::path root, const UnpackLimits& limits)
+      : lib_(lib), root_(std::move(root)), limits_(limits) {}
 
   // One entry at the read position of `archive`.
   Result<void> entry(archive* a, archive_entry* e) {
     if (++entries_ > limits_.max_entries)
       return unpack_error("the archive has more than " + std::to_string(limits_.max_entries) + " entries");
-    const char* raw_name = entry_string(archive_entry_pathname_utf8(e), archive_entry_pathname(e));
+    const char* raw_name = entry_string(lib_.entry_pathname_utf8(e), lib_.entry_pathname(e));
     if (!raw_name) return unpack_error("archive entry " + std::to_string(entries_) + " has no readable name");
     std::string name = raw_name;
     IRONCLAD_TRY_ASSIGN(auto parts, split_entry_name(name, "entry"));
@@ -66,14 +67,14 @@ class Unpacker {
     IRONCLAD_TRY(make_parents(name, parts));
     fs::path target = root_ / join(parts, parts.size());
 
-    if (const char* link = entry_string(archive_entry_hardlink_utf8(e), archive_entry_hardlink(e)))
+    if (const char* link = entry_string(lib_.entry_hardlink_utf8(e), lib_.entry_hardlink(e)))
       return hardlink(name, target, link);
-    mode_t type = archive_entry_filetype(e);
-    if (type == AE_IFDIR) return directory(name, target, archive_entry_perm(e));
+    mode_t type = lib_.entry_filetype(e);
+    if (type == AE_IFDIR) return directory(name, target, lib_.entry_perm(e));
     IRONCLAD_TRY(clear_leaf(name, target));
     if (type == AE_IFLNK)
-      return symlink(name, parts, target, entry_string(archive_entry_symlink_utf8(e), archive_entry_symlink(e)));
-    if (type == AE_IFREG) return file(a, name, target, archive_entry_perm(e));
+      return symlink(name, parts, target, entry_string(lib_.entry_symlink_utf8(e), lib_.entry_symlink(e)));
+    if (type == AE_IFREG) return file(a, name, target, lib_.entry_perm(e));
     return unpack_error("archive entry " + name + " is a device, fifo or socket; only files, directories and links are unpacked");
   }
 
@@ -197,10 +198,10 @@ class Unpacker {
       const void* block = nullptr;
       size_t size = 0;
       la_int64_t offset = 0;
-      int status = archive_read_data_block(a, &block, &size, &offset);
+      int status = lib_.read_data_block(a, &block, &size, &offset);
       if (status == ARCHIVE_EOF) break;
       if (status < ARCHIVE_WARN) {
-        const char* why = archive_error_string(a);
+        const char* why = lib_.error_string(a);
         return unpack_error(label + ": corrupt or truncated data: " + (why ? why : "unknown error"));
       }
       if (offset < 0) return unpack_error(label + ": negative data offset");
@@ -232,6 +233,7 @@ class Unpacker {
   }
 
  private:
+  const ArchiveLibrary& lib_;
   fs::path root_;
   UnpackLimits limits_;
   uint64_t entries_ = 0;
@@ -261,21 +263,26 @@ class Utf8ThreadLocale {
 };
 
 struct ArchiveReader {
-  Utf8ThreadLocale locale;  // constructed before the archive, destroyed after it
-  archive* a = archive_read_new();
+  explicit ArchiveReader(const ArchiveLibrary& library) : lib(library), a(lib.read_new()) {}
   ~ArchiveReader() {
-    if (a) archive_read_free(a);
+    if (a) lib.read_free(a);
   }
+  ArchiveReader(const ArchiveReader&) = delete;
+  ArchiveReader& operator=(const ArchiveReader&) = delete;
+
+  Utf8ThreadLocale locale;  // constructed before the archive, destroyed after it
+  const ArchiveLibrary& lib;
+  archive* a;
 };
 
-Error archive_failure(archive* a, const std::string& context) {
-  const char* why = archive_error_string(a);
+Error archive_failure(const ArchiveReader& reader, const std::string& context) {
+  const char* why = reader.lib.error_string(reader.a);
   return unpack_error(context + ": " + (why ? why : "unknown error"));
 }
 
-bool gzip_filter_used(archive* a) {
-  for (int i = 0; i < archive_filter_count(a); ++i)
-    if (archive_filter_code(a, i) == ARCHIVE_FILTER_GZIP) return true;
+bool gzip_filter_used(const ArchiveReader& reader) {
+  for (int i = 0; i < reader.lib.filter_count(reader.a); ++i)
+    if (reader.lib.filter_code(reader.a, i) == ARCHIVE_FILTER_GZIP) return true;
   return false;
 }
 
@@ -295,16 +302,18 @@ void remove_quietly(const fs::path& path) {
 
 Result<void> unpack_into(const fs::path& archive_file, ArchiveKind kind, const fs::path& staging,
                          const UnpackLimits& limits) {
-  ArchiveReader reader;
+  IRONCLAD_TRY_ASSIGN(const ArchiveLibrary* library, archive_library());
+  const ArchiveLibrary& lib = *library;
+  ArchiveReader reader(lib);
   if (!reader.a) return unpack_error("cannot create an archive reader");
   if (kind == ArchiveKind::GzipTar) {
-    archive_read_support_filter_gzip(reader.a);
-    archive_read_support_format_tar(reader.a);
-    archive_read_support_format_gnutar(reader.a);
+    lib.read_support_filter_gzip(reader.a);
+    lib.read_support_format_tar(reader.a);
+    lib.read_support_format_gnutar(reader.a);
   } else {
     // The seekable reader trusts the central directory (the zip's table of contents), as
     // unzip does; the streaming one would accept a zip whose directory is cut off.
-    archive_read_support_format_zip_seekable(reader.a);
+    lib.read_support_format_zip_seekable(reader.a);
   }
   const char* kind_name = kind == ArchiveKind::GzipTar ? "gzip-tar archive" : "zip archive";
   // A failure before the first entry is "not a ..." unless the file starts like one (gzip's
@@ -313,16 +322,16 @@ Result<void> unpack_into(const fs::path& archive_file, ArchiveKind kind, const f
   const std::string opening_failure =
       starts_with_magic(archive_file, kind == ArchiveKind::GzipTar ? "\x1f\x8b" : "PK") ? corrupt
                                                                                      : std::string("not a ") + kind_name;
-  if (archive_read_open_filename(reader.a, archive_file.c_str(), 64 * 1024) != ARCHIVE_OK)
-    return archive_failure(reader.a, opening_failure);
-  Unpacker unpacker(staging, limits);
+  if (lib.read_open_filename(reader.a, archive_file.c_str(), 64 * 1024) != ARCHIVE_OK)
+    return archive_failure(reader, opening_failure);
+  Unpacker unpacker(lib, staging, limits);
   bool first = true;
   for (;;) {
     archive_entry* entry = nullptr;
-    int status = archive_read_next_header(reader.a, &entry);
+    int status = lib.read_next_header(reader.a, &entry);
     if (status == ARCHIVE_EOF) break;
-    if (status < ARCHIVE_WARN) return archive_failure(reader.a, first ? opening_failure : corrupt);
-    if (first && kind == ArchiveKind::GzipTar && !gzip_filter_used(reader.a))
+    if (status < ARCHIVE_WARN) return archive_failure(reader, first ? opening_failure : corrupt);
+    if (first && kind == ArchiveKind::GzipTar && !gzip_filter_used(reader))
       return unpack_error("not a gzip-tar archive: the data is not gzip-compressed");
     first = false;
     IRONCLAD_TRY(unpacker.entry(reader.a, entry));
@@ -382,16 +391,18 @@ Result<void> unpack_archive(const fs::path& archive_file, ArchiveKind kind, cons
 }
 
 Result<void> gunzip_file(const fs::path& gzip_file, const fs::path& destination, const UnpackLimits& limits) {
-  ArchiveReader reader;
+  IRONCLAD_TRY_ASSIGN(const ArchiveLibrary* library, archive_library());
+  const ArchiveLibrary& lib = *library;
+  ArchiveReader reader(lib);
   if (!reader.a) return unpack_error("cannot create an archive reader");
-  archive_read_support_filter_gzip(reader.a);
-  archive_read_support_format_raw(reader.a);
-  if (archive_read_open_filename(reader.a, gzip_file.c_str(), 64 * 1024) != ARCHIVE_OK)
-    return archive_failure(reader.a, "not gzip data");
+  lib.read_support_filter_gzip(reader.a);
+  lib.read_support_format_raw(reader.a);
+  if (lib.read_open_filename(reader.a, gzip_file.c_str(), 64 * 1024) != ARCHIVE_OK)
+    return archive_failure(reader, "not gzip data");
   archive_entry* entry = nullptr;
-  int status = archive_read_next_header(reader.a, &entry);
-  if (status < ARCHIVE_WARN) return archive_failure(reader.a, "not gzip data");
-  if (status != ARCHIVE_EOF && !gzip_filter_used(reader.a)) return unpack_error("not gzip data");
+  int status = lib.read_next_header(reader.a, &entry);
+  if (status < ARCHIVE_WARN) return archive_failure(reader, "not gzip data");
+  if (status != ARCHIVE_EOF && !gzip_filter_used(reader)) return unpack_error("not gzip data");
 
   IRONCLAD_TRY_ASSIGN(auto staging, make_staging_path(destination, "gunzip", false));
   Result<void> result;
@@ -400,7 +411,7 @@ Result<void> gunzip_file(const fs::path& gzip_file, const fs::path& destination,
     result = unpack_error("cannot open " + staging.string() + ": " + errno_text());
   } else {
     if (status != ARCHIVE_EOF) {
-      Unpacker unpacker(staging.parent_path(), limits);
+      Unpacker unpacker(lib, staging.parent_path(), limits);
       result = unpacker.copy_data(reader.a, fd, "the gzip data");
     }
     if (result.ok() && ::fchmod(fd, 0644) != 0) result = unpack_error("cannot set permissions: " + errno_text());

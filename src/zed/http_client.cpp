@@ -6,7 +6,7 @@
 // curl_multi_perform, so a stalled server cannot block a reader past it.
 #include "zed/http_client.h"
 
-#include <curl/curl.h>
+#include "zed/curl_library.h"
 
 #include <algorithm>
 #include <cctype>
@@ -15,11 +15,6 @@
 
 namespace ironclad::zed {
 namespace {
-
-void ensure_curl_initialized() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 std::string trim(std::string s) {
   auto not_space = [](unsigned char c) { return !std::isspace(c); };
@@ -36,20 +31,19 @@ bool has_line_break(const std::string& s) {
 
 class CurlTransfer final : public HttpTransfer {
  public:
-  CurlTransfer(std::string url, TransferLimits limits)
-      : url_(std::move(url)), limits_(std::move(limits)) {}
+  CurlTransfer(const CurlLibrary& curl, std::string url, TransferLimits limits)
+      : curl_(curl), url_(std::move(url)), limits_(std::move(limits)) {}
 
   ~CurlTransfer() override {
-    if (multi_ && easy_) curl_multi_remove_handle(multi_, easy_);
-    if (easy_) curl_easy_cleanup(easy_);
-    if (multi_) curl_multi_cleanup(multi_);
-    if (header_list_) curl_slist_free_all(header_list_);
+    if (multi_ && easy_) curl_.multi_remove_handle(multi_, easy_);
+    if (easy_) curl_.easy_cleanup(easy_);
+    if (multi_) curl_.multi_cleanup(multi_);
+    if (header_list_) curl_.slist_free_all(header_list_);
   }
 
   Result<void> start(const HttpRequest& request) {
-    ensure_curl_initialized();
-    easy_ = curl_easy_init();
-    multi_ = curl_multi_init();
+    easy_ = curl_.easy_init();
+    multi_ = curl_.multi_init();
     if (!easy_ || !multi_) return fail_now("could not create a curl handle");
 
     for (const auto& [name, value] : request.headers) {
@@ -59,58 +53,58 @@ class CurlTransfer final : public HttpTransfer {
                                                  name + "'");
       // "Name;" is curl's way to send a header with an empty value.
       std::string line = value.empty() ? name + ";" : name + ": " + value;
-      header_list_ = curl_slist_append(header_list_, line.c_str());
+      header_list_ = curl_.slist_append(header_list_, line.c_str());
     }
 
-    curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
-    curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy_, CURLOPT_USERAGENT, limits_.user_agent.c_str());
-    curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(limits_.timeout.count()));
-    curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS,
+    curl_.easy_setopt(easy_, CURLOPT_URL, url_.c_str());
+    curl_.easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_.easy_setopt(easy_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_.easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
+    curl_.easy_setopt(easy_, CURLOPT_USERAGENT, limits_.user_agent.c_str());
+    curl_.easy_setopt(easy_, CURLOPT_TIMEOUT_MS, static_cast<long>(limits_.timeout.count()));
+    curl_.easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::min<int64_t>(limits_.timeout.count(), 30'000)));
-    curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE,
+    curl_.easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE,
                      static_cast<curl_off_t>(std::min<uint64_t>(limits_.max_body_bytes, INT64_MAX)));
-    if (header_list_) curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, header_list_);
+    if (header_list_) curl_.easy_setopt(easy_, CURLOPT_HTTPHEADER, header_list_);
     if (request.follow_redirects > 0) {
-      curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 1L);
-      curl_easy_setopt(easy_, CURLOPT_MAXREDIRS, static_cast<long>(request.follow_redirects));
+      curl_.easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, 1L);
+      curl_.easy_setopt(easy_, CURLOPT_MAXREDIRS, static_cast<long>(request.follow_redirects));
     }
     method_ = request.method;
     switch (request.method) {
       case HttpMethod::Get: break;
-      case HttpMethod::Head: curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L); break;
-      case HttpMethod::Post: curl_easy_setopt(easy_, CURLOPT_POST, 1L); break;
-      default: curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method_name(request.method)); break;
+      case HttpMethod::Head: curl_.easy_setopt(easy_, CURLOPT_NOBODY, 1L); break;
+      case HttpMethod::Post: curl_.easy_setopt(easy_, CURLOPT_POST, 1L); break;
+      default: curl_.easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method_name(request.method)); break;
     }
     if (request.body) {
       body_ = *request.body;
       // POSTFIELDS sends a body with any method (CUSTOMREQUEST keeps the method name).
-      curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_.size()));
-      curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, body_.empty() ? "" : reinterpret_cast<const char*>(body_.data()));
+      curl_.easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_.size()));
+      curl_.easy_setopt(easy_, CURLOPT_POSTFIELDS, body_.empty() ? "" : reinterpret_cast<const char*>(body_.data()));
       if (request.method == HttpMethod::Get || request.method == HttpMethod::Head)
-        curl_easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method_name(request.method));
+        curl_.easy_setopt(easy_, CURLOPT_CUSTOMREQUEST, method_name(request.method));
     } else if (request.method == HttpMethod::Post) {
-      curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(0));
-      curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, "");
+      curl_.easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(0));
+      curl_.easy_setopt(easy_, CURLOPT_POSTFIELDS, "");
     }
-    curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &CurlTransfer::on_body);
-    curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
-    curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &CurlTransfer::on_header);
-    curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
-    curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_buffer_);
+    curl_.easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &CurlTransfer::on_body);
+    curl_.easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+    curl_.easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &CurlTransfer::on_header);
+    curl_.easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+    curl_.easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_buffer_);
     error_buffer_[0] = '\0';
-    if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) return fail_now("could not start the transfer");
+    if (curl_.multi_add_handle(multi_, easy_) != CURLM_OK) return fail_now("could not start the transfer");
 
     // Run until the final response's headers are in: the first body byte, or the end.
     while (pending_.empty() && !done_) IRONCLAD_TRY(drive());
     if (failure_) return *failure_;
     long code = 0;
-    curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &code);
+    curl_.easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &code);
     status_ = static_cast<uint32_t>(code);
     char* effective = nullptr;
-    curl_easy_getinfo(easy_, CURLINFO_EFFECTIVE_URL, &effective);
+    curl_.easy_getinfo(easy_, CURLINFO_EFFECTIVE_URL, &effective);
     effective_url_ = effective ? effective : url_;
     return {};
   }
@@ -143,13 +137,13 @@ class CurlTransfer final : public HttpTransfer {
   // One step of the transfer: perform what is ready, wait for the socket when nothing is.
   Result<void> drive() {
     int running = 0;
-    if (curl_multi_perform(multi_, &running) != CURLM_OK) return fail_now("curl multi failure");
+    if (curl_.multi_perform(multi_, &running) != CURLM_OK) return fail_now("curl multi failure");
     int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+    while (CURLMsg* msg = curl_.multi_info_read(multi_, &queued)) {
       if (msg->msg == CURLMSG_DONE) finish(msg->data.result);
     }
     if (!done_ && pending_.empty() && running > 0) {
-      if (curl_multi_poll(multi_, nullptr, 0, 1000, nullptr) != CURLM_OK)
+      if (curl_.multi_poll(multi_, nullptr, 0, 1000, nullptr) != CURLM_OK)
         return fail_now("curl poll failure");
     } else if (!done_ && running == 0) {
       // curl finished without a DONE message: should not happen; end instead of spinning.
@@ -172,7 +166,7 @@ class CurlTransfer final : public HttpTransfer {
       why = "only http and https URLs are fetched" +
             (error_buffer_[0] ? std::string(" (") + error_buffer_ + ")" : std::string());
     } else {
-      why = error_buffer_[0] ? std::string(error_buffer_) : std::string(curl_easy_strerror(code));
+      why = error_buffer_[0] ? std::string(error_buffer_) : std::string(curl_.easy_strerror(code));
     }
     failure_ = Error::make(ErrorKind::Io, describe_request() + ": " + why);
   }
@@ -208,6 +202,7 @@ class CurlTransfer final : public HttpTransfer {
     return n;
   }
 
+  const CurlLibrary& curl_;
   std::string url_;
   TransferLimits limits_;
   HttpMethod method_ = HttpMethod::Get;
@@ -249,7 +244,8 @@ std::string status_text(uint32_t status, const std::string& reason) {
 Result<std::unique_ptr<HttpTransfer>> open_transfer(const HttpRequest& request,
                                                     const TransferLimits& limits) {
   if (request.url.empty()) return Error::make(ErrorKind::Usage, "fetch: the URL is empty");
-  auto transfer = std::make_unique<CurlTransfer>(request.url, limits);
+  IRONCLAD_TRY_ASSIGN(const CurlLibrary* curl, curl_library());
+  auto transfer = std::make_unique<CurlTransfer>(*curl, request.url, limits);
   IRONCLAD_TRY(transfer->start(request));
   return std::unique_ptr<HttpTransfer>(std::move(transfer));
 }

@@ -1,0 +1,36 @@
+// What an `ironclad` process loads before it runs anything: the libraries the dynamic
+// loader maps at start cost every run (docs/tiering.md, "Process start"). LLVM is linked
+// from its static components (only what the JIT uses), and libcurl and libarchive, which
+// bring some 35 libraries of their own, are opened only when a download needs them.
+#include <cstdlib>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "run_process.h"
+
+namespace ironclad::cli {
+namespace {
+
+using testing::fixture;
+using testing::run_ironclad;
+
+// glibc's dynamic loader names every library it loads on stderr under LD_DEBUG=libs.
+class LoadedLibraries : public ::testing::Test {
+ protected:
+  void SetUp() override { ::setenv("LD_DEBUG", "libs", 1); }
+  void TearDown() override { ::unsetenv("LD_DEBUG"); }
+};
+
+TEST_F(LoadedLibraries, RunningAProgramLoadsNeitherTheSharedLibLLVMNorTheDownloadLibraries) {
+  auto r = run_ironclad({"run", "--tier", "interp", fixture("wasi_args_env.wasm")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_NE(r.err.find("libstdc++"), std::string::npos)
+      << "LD_DEBUG=libs printed nothing; the check below would prove nothing:\n" << r.err;
+  EXPECT_EQ(r.err.find("libLLVM"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("libcurl"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("libarchive"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace ironclad::cli
