@@ -20,10 +20,18 @@
 
 namespace {
 
+char extension_dir[] = "/tmp/ironclad-fuzz-manifest-XXXXXX";
+
+void remove_extension_dir() {
+  std::error_code ec;
+  std::filesystem::remove_all(extension_dir, ec);
+}
+
+// One directory for the whole fuzzing run, removed when it ends normally.
 std::filesystem::path make_extension_dir() {
-  char pattern[] = "/tmp/ironclad-fuzz-manifest-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) std::abort();
-  std::filesystem::path dir = pattern;
+  if (mkdtemp(extension_dir) == nullptr) std::abort();
+  std::atexit(remove_extension_dir);
+  std::filesystem::path dir = extension_dir;
   std::ofstream(dir / "ext.wasm") << "";
   return dir;
 }

@@ -16,13 +16,27 @@ using namespace ironclad::cpu;
 
 namespace {
 
-std::string temp_dir(const char* tag) {
-  std::string dir = std::filesystem::temp_directory_path().string() + "/ironclad-cpu-test-" + tag +
-                    "-" + std::to_string(getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+// A fresh directory for one test, removed with its contents when the test ends (ctest runs
+// every test in a process of its own, so nothing later in the process still needs it).
+class TempDir {
+ public:
+  explicit TempDir(const char* tag)
+      : path_(std::filesystem::temp_directory_path().string() + "/ironclad-cpu-test-" + tag + "-" +
+              std::to_string(getpid())) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 }  // namespace
 
@@ -88,7 +102,8 @@ TEST(Host, CallersAffinityIsLeftAlone) {
 }
 
 TEST(Host, CacheRoundTripAndInvalidation) {
-  std::string dir = temp_dir("cache");
+  TempDir temp("cache");
+  const std::string& dir = temp.path();
   std::string path = dir + "/sub/cpu-probes";
   ProbeResults p;
   p.elapsed_ms = 1.5;
@@ -133,7 +148,8 @@ TEST(Host, CacheKeyNamesBootKernelMicrocodeAndCpus) {
 }
 
 TEST(Host, SecondDetectionUsesThisBootsCache) {
-  std::string dir = temp_dir("detect");
+  TempDir temp("detect");
+  const std::string& dir = temp.path();
   DetectOptions opt;
   opt.cache_path = dir + "/cpu-probes";
   CpuReport first = detect_host(opt);
@@ -213,7 +229,8 @@ TEST(Host, ProbeOfAMissingFeatureReturnsNo) {
 }
 
 TEST(Host, HostCpuIsComputedOnce) {
-  std::string dir = temp_dir("once");
+  TempDir temp("once");
+  const std::string& dir = temp.path();
   setenv("XDG_CACHE_HOME", dir.c_str(), 1);  // keep the test out of the user's cache
   const CpuReport& a = host_cpu();
   const CpuReport& b = host_cpu();
