@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "ironclad/error.h"
 
@@ -16,5 +18,8 @@ namespace ironclad::host {
 // it is not a regular file or holds more than `max_bytes`.
 Result<std::string> read_bounded_regular_file(const std::filesystem::path& file,
                                               size_t max_bytes);
+// The same, as bytes (a module).
+Result<std::vector<uint8_t>> read_bounded_regular_file_bytes(const std::filesystem::path& file,
+                                                             size_t max_bytes);
 
 }  // namespace ironclad::host

@@ -22,9 +22,8 @@ Result<LoadedExtension> load_extension_dir(const std::filesystem::path& dir) {
     return Error::make(ErrorKind::Io,
                        file + ": missing: a published Zed extension ships its compiled "
                               "extension.wasm next to extension.toml");
-  IRONCLAD_TRY_ASSIGN(std::string text,
-                      host::read_bounded_regular_file(ext.manifest.wasm, kMaxExtensionWasmBytes));
-  ext.bytes.assign(text.begin(), text.end());
+  IRONCLAD_TRY_ASSIGN(ext.bytes, host::read_bounded_regular_file_bytes(ext.manifest.wasm,
+                                                                       kMaxExtensionWasmBytes));
   if (is_core_module(ext.bytes))
     return Error::make(ErrorKind::Invalid,
                        file + ": a core WebAssembly module, not a component: Zed loads "
