@@ -10,6 +10,7 @@
 
 #include <unordered_map>
 
+#include "jit/llvm_backend.h"
 #include "jit/module_compiler.h"
 
 namespace ironclad::jit {
@@ -76,7 +77,7 @@ std::unique_ptr<DebugLines::State> read_objects(const CompiledModule& code) {
 
 }  // namespace
 
-std::vector<WasmPosition> wasm_frames_at(const CompiledModule& code, const FunctionCode& function,
+std::vector<WasmPosition> read_wasm_frames_at(const CompiledModule& code, const FunctionCode& function,
                                          uintptr_t address) {
   const std::vector<WasmPosition> unknown{{function.func_index, 0}};
   if (!code.debug_lines || address < function.begin || address >= function.end) return unknown;
