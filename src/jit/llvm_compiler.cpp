@@ -476,6 +476,8 @@ class LlvmModuleCompiler final : public LlvmCompiler {
                                                std::chrono::steady_clock::time_point start) override;
   const std::string& feature_string() const override { return feature_string_; }
 
+  // A CompiledModule of `module` carrying these options, before any code.
+  std::shared_ptr<CompiledModule> empty_result(std::shared_ptr<const wasm::Module> module) const;
   // `funcs`: the defined functions the objects hold (all of them for a whole module).
   Result<void> link_objects(const wasm::Module& wm, const std::vector<uint32_t>& funcs,
                             std::vector<std::string>& objects, CompiledModule& out);
@@ -574,17 +576,23 @@ Result<void> LlvmModuleCompiler::link_objects(const wasm::Module& wm,
   return {};
 }
 
+std::shared_ptr<CompiledModule> LlvmModuleCompiler::empty_result(
+    std::shared_ptr<const wasm::Module> module) const {
+  auto result = std::make_shared<CompiledModule>();
+  result->module = std::move(module);
+  result->compiled_for = options.features;
+  result->explicit_bounds_checks = options.explicit_bounds_checks;
+  result->fuel = options.fuel;
+  result->interrupt = options.interrupt && !options.fuel;
+  return result;
+}
+
 Result<std::shared_ptr<CompiledModule>> LlvmModuleCompiler::compile(
     std::shared_ptr<const wasm::Module> module, const std::vector<uint32_t>& funcs,
     std::vector<std::vector<uint32_t>> parts, const OsrTarget* osr) {
   auto start = std::chrono::steady_clock::now();
   const wasm::Module& wm = *module;
-  auto result = std::make_shared<CompiledModule>();
-  result->module = module;
-  result->compiled_for = options.features;
-  result->explicit_bounds_checks = options.explicit_bounds_checks;
-  result->fuel = options.fuel;
-  result->interrupt = options.interrupt && !options.fuel;
+  std::shared_ptr<CompiledModule> result = empty_result(module);
 
   std::vector<std::unique_ptr<llvm::TargetMachine>> tms;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -617,12 +625,7 @@ Result<std::shared_ptr<CompiledModule>> LlvmModuleCompiler::compile(
 Result<std::shared_ptr<CompiledModule>> LlvmModuleCompiler::link(
     std::shared_ptr<const wasm::Module> module, const std::vector<uint32_t>& funcs,
     std::vector<std::string> objects, std::chrono::steady_clock::time_point start) {
-  auto result = std::make_shared<CompiledModule>();
-  result->module = module;
-  result->compiled_for = options.features;
-  result->explicit_bounds_checks = options.explicit_bounds_checks;
-  result->fuel = options.fuel;
-  result->interrupt = options.interrupt && !options.fuel;
+  std::shared_ptr<CompiledModule> result = empty_result(module);
   result->partitions = static_cast<unsigned>(objects.size());
   IRONCLAD_TRY(link_objects(*module, funcs, objects, *result));
   result->objects = std::move(objects);

@@ -1,8 +1,5 @@
 #include "zed/archive_library.h"
 
-#include <mutex>
-#include <optional>
-
 #include "zed/system_library.h"
 
 namespace ironclad::zed {
@@ -40,12 +37,6 @@ Result<ArchiveLibrary> load_archive() {
 
 }  // namespace
 
-Result<const ArchiveLibrary*> archive_library() {
-  static std::once_flag once;
-  static std::optional<Result<ArchiveLibrary>> loaded;
-  std::call_once(once, [] { loaded.emplace(load_archive()); });
-  if (!loaded->ok()) return loaded->error();
-  return &loaded->value();
-}
+Result<const ArchiveLibrary*> archive_library() { return load_once(load_archive); }
 
 }  // namespace ironclad::zed

@@ -1,8 +1,5 @@
 #include "zed/curl_library.h"
 
-#include <mutex>
-#include <optional>
-
 #include "zed/system_library.h"
 
 namespace ironclad::zed {
@@ -39,12 +36,6 @@ Result<CurlLibrary> load_curl() {
 
 }  // namespace
 
-Result<const CurlLibrary*> curl_library() {
-  static std::once_flag once;
-  static std::optional<Result<CurlLibrary>> loaded;
-  std::call_once(once, [] { loaded.emplace(load_curl()); });
-  if (!loaded->ok()) return loaded->error();
-  return &loaded->value();
-}
+Result<const CurlLibrary*> curl_library() { return load_once(load_curl); }
 
 }  // namespace ironclad::zed

@@ -4,6 +4,7 @@
 // downloads of src/zed use them.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -35,5 +36,17 @@ class SystemLibrary {
   std::string soname_;
   std::string first_missing_;
 };
+
+// The table of functions `load` binds, loaded once per process (thread-safe) and kept, like
+// its library, until the process ends; a failure is kept too and returned to every caller.
+// One per Table type.
+template <typename Table>
+Result<const Table*> load_once(Result<Table> (*load)()) {
+  static std::once_flag once;
+  static std::optional<Result<Table>> loaded;
+  std::call_once(once, [load] { loaded.emplace(load()); });
+  if (!loaded->ok()) return loaded->error();
+  return &loaded->value();
+}
 
 }  // namespace ironclad::zed
