@@ -22,7 +22,8 @@ whole-module JIT, the interpreter and node, side by side in one run, whole proce
 Options:
   --build DIR          where ironclad was built (default build): DIR/src/cli/ironclad
   --corpus DIR         corpus/driver.py's output (default DIR of --build + /corpus)
-  --engines a,b        from tiered, tiered-warm, jit-cold, jit-warm, interp, node
+  --engines a,b        from tiered, tiered-warm, jit-cold, jit-warm, interp, node; an
+                       ironclad engine may carry environment settings: tiered+NAME=VALUE
   --tiered-as TIER     the --tier the tiered engines pass (default tiered; `auto`, which
                        is tiered since main 2e990f6, measures the default)
   --runs N             rounds (default 5; each engine once a round, order rotated)
@@ -83,7 +84,7 @@ def main():
     specs = a.workload or specs
     names = (a.engines or engine_list).split(",")
     for e in names:
-        if e not in engines_mod.ENGINES:
+        if not engines_mod.known(e):
             sys.exit("tierbench: unknown engine %s (known: %s)" % (e, ", ".join(engines_mod.ENGINES)))
     limits = {k: int(v) for k, v in (x.split("=", 1) for x in a.limit)}
     ironclad = os.path.abspath(os.path.join(a.build, "src", "cli", "ironclad"))

@@ -14,6 +14,10 @@
                concurrent GC after large memory growth)
 
 Every ironclad engine but the two warm ones gets a fresh, empty --data-dir for each run.
+
+A variant of an ironclad engine sets environment variables for its runs:
+`tiered+IRONCLAD_TIERED_HEAT=0+IRONCLAD_TIERED_OPT=2` is `tiered` with those two set (to
+compare settings side by side in one run).
 """
 import os
 import re
@@ -21,6 +25,28 @@ import shutil
 import tempfile
 
 ENGINES = ["tiered", "tiered-warm", "jit-cold", "jit-warm", "interp", "node"]
+
+
+def base(engine):
+    """The engine without its variant's settings: `tiered+X=1` is `tiered`."""
+    return engine.split("+", 1)[0]
+
+
+def variant_env(engine):
+    """The environment of a variant's runs (None: the harness's own)."""
+    settings = engine.split("+")[1:]
+    if not settings:
+        return None
+    env = dict(os.environ)
+    for s in settings:
+        k, _, v = s.partition("=")
+        env[k] = v
+    return env
+
+
+def known(engine):
+    return base(engine) in ENGINES and (base(engine) != "node" or engine == "node") and \
+        all("=" in s for s in engine.split("+")[1:])
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NODE_RUNNER = os.path.join(os.path.dirname(HERE), "corpus", "node_runner.mjs")
 
@@ -33,7 +59,7 @@ class Engines:
         self.warm_dirs = {}
 
     def is_warm(self, engine):
-        return engine.endswith("-warm")
+        return base(engine).endswith("-warm")
 
     def data_dir(self, engine, workload):
         """A fresh directory, or the workload's kept one for a warm engine (and whether it
@@ -52,6 +78,7 @@ class Engines:
 
     def argv(self, engine, wasm, args, work, data_dir):
         dirs = ["--dir", work + "::."] if work else []
+        engine = base(engine)
         if engine == "node":
             return [self.node, "--no-warnings", "--single-threaded-gc", NODE_RUNNER] + dirs + \
                 [wasm] + args

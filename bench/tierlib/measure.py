@@ -6,6 +6,7 @@ import shutil
 import statistics
 import tempfile
 
+from . import engines as engines_mod
 from . import workloads
 from .spawn import spawn
 
@@ -54,7 +55,7 @@ def run_once(wl, engine, engines, scratch, timeout):
             else:
                 argv = engines.argv(engine, step.wasm, step.args, work if wl.needs_dir else None,
                                     data_dir)
-                env = None if engine != "node" else dict(os.environ)
+                env = dict(os.environ) if engine == "node" else engines_mod.variant_env(engine)
             stdin = os.path.join(work, step.stdin) if step.stdin else None
             r = spawn(argv, cwd=work, stdin_path=stdin, timeout=timeout, env=env)
             if r.timed_out:

@@ -157,16 +157,21 @@ Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan) {
 
 void print_tiering_stats(runtime::Tier& tier) {
   tiered::TieredStats stats;
-  // The store's end would wait for the batch in progress anyway: count it.
-  tiered::stop_compiling(tier);
+  // What is finished now: a batch still compiling is counted as such, never waited for (the
+  // process does not wait for it either, run_recovery.cpp).
   if (!tiered::tiered_stats(tier, stats)) return;
   std::fprintf(stderr,
                "ironclad: tier: tiered: %llu functions called, %llu compiled in %llu batches "
-               "(%.1f ms of compiling), %llu stayed in the interpreter after "
+               "(%.1f ms of compiling), %llu functions compiling at exit, %llu waiting, "
+               "%llu never hot enough (heat below %llu), %llu stayed in the interpreter after "
                "a failed compile\n",
                static_cast<unsigned long long>(stats.functions_queued),
                static_cast<unsigned long long>(stats.functions_compiled),
                static_cast<unsigned long long>(stats.batches), stats.compile_ms,
+               static_cast<unsigned long long>(stats.functions_compiling),
+               static_cast<unsigned long long>(stats.functions_waiting),
+               static_cast<unsigned long long>(stats.functions_cold),
+               static_cast<unsigned long long>(stats.hot_at),
                static_cast<unsigned long long>(stats.functions_failed));
   std::fprintf(stderr,
                "ironclad: tier: tiered: code cache: %llu functions loaded (%llu batches, "
@@ -176,10 +181,11 @@ void print_tiering_stats(runtime::Tier& tier) {
                static_cast<unsigned long long>(stats.batches_written));
   std::fprintf(stderr,
                "ironclad: tier: tiered: on-stack replacement: %llu loop entries compiled "
-               "(%llu failed, %llu of %llu requests dropped: their frame had ended), %llu "
-               "frames left the interpreter at a loop\n",
+               "(%llu failed, %llu compiling at exit, %llu of %llu requests dropped: their "
+               "frame had ended), %llu frames left the interpreter at a loop\n",
                static_cast<unsigned long long>(stats.osr_compiled),
                static_cast<unsigned long long>(stats.osr_failed),
+               static_cast<unsigned long long>(stats.osr_compiling),
                static_cast<unsigned long long>(stats.osr_withdrawn),
                static_cast<unsigned long long>(stats.osr_requested),
                static_cast<unsigned long long>(stats.osr_entries));

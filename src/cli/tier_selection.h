@@ -60,8 +60,8 @@ Result<TierPlan> plan_tier(const TierRequest& request, std::FILE* warnings);
 Result<std::unique_ptr<runtime::Tier>> make_tier(const TierPlan& plan);
 
 // --show-tier with --tier tiered: what tiering did in `tier` (nothing for other tiers), on
-// stderr once the program has ended (it stops the tier's compiling after the batch in
-// progress, as the store's end would).
+// stderr once the program has ended: what is finished then, and what is still compiling (it
+// never waits for a batch in progress).
 void print_tiering_stats(runtime::Tier& tier);
 
 }  // namespace ironclad::cli

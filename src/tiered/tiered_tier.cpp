@@ -101,6 +101,7 @@ class TieredTier final : public runtime::Tier {
       config_.interp.osr.eager = config_.osr_eager;
     }
     held_ = config_.start_held;
+    batch_held_ = config_.hold_first_batch;
     interp_ = std::make_unique<interp::Interpreter>(config_.interp);
     // Invariant 4: never generate code the host has not verified it can run. Without that,
     // everything stays in the interpreter.
@@ -123,23 +124,32 @@ class TieredTier final : public runtime::Tier {
 
   TieredStats stats() {
     std::lock_guard<std::mutex> lock(mutex_);
-    return stats_;
+    TieredStats s = stats_;
+    s.functions_compiling = compiling_;
+    for (const Job& job : queue_) ++(is_hot(job) ? s.functions_waiting : s.functions_cold);
+    s.osr_compiling = (osr_compiling_ ? 1 : 0) + osr_queue_.size();
+    s.hot_at = config_.hot_at;
+    return s;
   }
   void wait_idle() {
     std::unique_lock<std::mutex> lock(mutex_);
+    // The compile thread may be asleep between two looks at the queue's heat.
+    work_cv_.notify_all();
     idle_cv_.wait(lock, [&] {
-      return ((queue_.empty() && osr_queue_.empty()) || stopping_) && !compiling_ &&
+      return ((!has_hot_job() && osr_queue_.empty()) || stopping_) && compiling_ == 0 &&
              !osr_compiling_;
     });
   }
   bool busy() {
     std::lock_guard<std::mutex> lock(mutex_);
-    return !stopping_ && (compiling_ || osr_compiling_ || !queue_.empty() || !osr_queue_.empty());
+    return !stopping_ &&
+           (compiling_ != 0 || osr_compiling_ || has_hot_job() || !osr_queue_.empty());
   }
   void release() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       held_ = false;
+      batch_held_ = false;
     }
     work_cv_.notify_all();
     osr_cv_.notify_all();
@@ -168,12 +178,22 @@ class TieredTier final : public runtime::Tier {
                         const jit::JitFunction& code, const Value* args, Value* results);
   bool explicit_bounds_checks_for(const runtime::Instance& instance);
   void worker_loop();
+  // A queued function hot enough to compile (TieredConfig::hot_at); mutex_ held for the queue.
+  bool is_hot(const Job& job) const {
+    return hot(interp::heat_of(*job.state->instance->funcs[job.func_index]));
+  }
+  // hot_at 1: every function called, also in its first call (before that call counts).
+  bool hot(uint64_t heat) const { return config_.hot_at <= 1 || heat >= config_.hot_at; }
+  bool has_hot_job() const {
+    return std::any_of(queue_.begin(), queue_.end(), [&](const Job& j) { return is_hot(j); });
+  }
   // The OSR thread: compiles loop entries only (osr_queue_), with compilers of its own, so
   // that a frame waiting for one never waits for a batch (LLVM cannot be interrupted).
   void osr_worker_loop();
   // Takes the next batch from the queue (mutex_ held): the hottest queued function, then
-  // the hottest other queued functions of its instance, up to the batch limits.
-  std::vector<Job> take_batch();
+  // the hottest other queued functions of its instance, up to the batch limits, all hot
+  // enough (TieredConfig::hot_at); empty when none is. `queued_heat`: the queue's total heat.
+  std::vector<Job> take_batch(uint64_t& queued_heat);
   // Compiles `jobs` (one instance's functions) and publishes their code; a batch that fails
   // is retried one function at a time, so one function the JIT cannot take keeps only
   // itself in the interpreter. Runs without mutex_ held.
@@ -223,7 +243,10 @@ class TieredTier final : public runtime::Tier {
   bool osr_compiling_ = false;
   std::thread osr_worker_;
   std::deque<Job> queue_;
-  bool compiling_ = false;
+  size_t compiling_ = 0;  // functions in the batch being compiled
+  // TieredConfig::hold_first_batch: the first batch is taken and held until release().
+  bool batch_held_ = false;
+  bool first_batch_taken_ = false;
   bool stopping_ = false;
   bool held_ = false;  // TieredConfig::start_held until release()
   std::thread worker_;
@@ -393,9 +416,13 @@ void TieredTier::on_first_call(runtime::FunctionInstance& func) {
     deliver_notes();
     return;
   }
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   if (stopping_) return;
   ++stats_.functions_queued;
+  // The compile thread is woken when it waits for work; while it holds colder functions it
+  // looks at the queue's heat every few milliseconds anyway, and a function just called
+  // once is not hot yet.
+  const bool wake = queue_.empty() || is_hot(job);
   queue_.push_back(job);
   if (!worker_.joinable()) {
     try {
@@ -410,7 +437,10 @@ void TieredTier::on_first_call(runtime::FunctionInstance& func) {
       return;
     }
   }
-  work_cv_.notify_one();
+  if (wake) work_cv_.notify_one();
+  // TieredConfig::hold_first_batch: a test's program goes on once its batch is in progress.
+  if (config_.hold_first_batch && is_hot(job))
+    idle_cv_.wait(lock, [&] { return first_batch_taken_ || stopping_; });
 }
 
 void TieredTier::stop_worker() {
@@ -429,20 +459,47 @@ void TieredTier::stop_worker() {
   idle_cv_.notify_all();
 }
 
+// How often the compile thread looks at the heat of a queue holding only functions below
+// TieredConfig::hot_at: at first every few milliseconds (a function that heats up waits at
+// most that long, against the hundreds of milliseconds of its compile), less often while the
+// queue's heat does not change (an idle program, an editor's extension between calls).
+constexpr std::chrono::milliseconds kFirstHeatPoll{5}, kLongestHeatPoll{1000};
+
 void TieredTier::worker_loop() {
   std::unique_lock<std::mutex> lock(mutex_);
+  std::chrono::milliseconds poll = kFirstHeatPoll;
+  uint64_t last_heat = ~uint64_t{0};
   for (;;) {
     work_cv_.wait(lock, [&] { return stopping_ || (!held_ && !queue_.empty()); });
     if (stopping_) break;
-    std::vector<Job> batch = take_batch();
-    compiling_ = true;
+    uint64_t queued_heat = 0;
+    std::vector<Job> batch = take_batch(queued_heat);
+    if (batch.empty()) {
+      // Everything queued is still cold.
+      poll = queued_heat == last_heat ? std::min(poll * 2, kLongestHeatPoll) : kFirstHeatPoll;
+      last_heat = queued_heat;
+      idle_cv_.notify_all();
+      work_cv_.wait_for(lock, poll);
+      continue;
+    }
+    poll = kFirstHeatPoll;
+    compiling_ = batch.size();
+    if (config_.on_batch_taken) {
+      lock.unlock();
+      config_.on_batch_taken(batch.size());
+      lock.lock();
+    }
+    first_batch_taken_ = true;
+    idle_cv_.notify_all();
+    work_cv_.wait(lock, [&] { return stopping_ || !batch_held_; });
+    if (stopping_) break;  // a held batch is dropped
     lock.unlock();
     compile_and_publish(batch);
     lock.lock();
-    compiling_ = false;
-    if (queue_.empty()) idle_cv_.notify_all();
+    compiling_ = 0;
+    idle_cv_.notify_all();
   }
-  compiling_ = false;
+  compiling_ = 0;
   idle_cv_.notify_all();
 }
 
@@ -570,22 +627,26 @@ void TieredTier::compile_and_publish_osr(const Job& job,
   ++stats_.osr_compiled;
 }
 
-std::vector<Job> TieredTier::take_batch() {
+std::vector<Job> TieredTier::take_batch(uint64_t& queued_heat) {
   // Heat is read now, as the store's thread keeps adding to it: a function called once at
   // start-up waits behind one that has since run a thousand calls or loop iterations.
   auto heat = [](const Job& j) { return interp::heat_of(*j.state->instance->funcs[j.func_index]); };
   std::vector<uint64_t> heats;
   heats.reserve(queue_.size());
   size_t hottest = 0;
+  queued_heat = 0;
   for (size_t i = 0; i < queue_.size(); ++i) {
     heats.push_back(heat(queue_[i]));
+    queued_heat += heats[i];
     if (heats[i] > heats[hottest]) hottest = i;
   }
-  // Its instance's queued functions, hottest first; equal heat in the order of first calls.
+  if (!hot(heats[hottest])) return {};
+  // Its instance's queued functions hot enough, hottest first; equal heat in the order of
+  // first calls.
   InstanceState* state = queue_[hottest].state;
   std::vector<size_t> candidates;
   for (size_t i = 0; i < queue_.size(); ++i)
-    if (queue_[i].state == state) candidates.push_back(i);
+    if (queue_[i].state == state && hot(heats[i])) candidates.push_back(i);
   std::sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
     return heats[a] != heats[b] ? heats[a] > heats[b] : a < b;
   });
@@ -759,8 +820,17 @@ TieredConfig tiered_config_for(jit::JitConfig jit) {
   config.osr_eager = osr && std::string_view(osr) == "eager";
   // IRONCLAD_TIERED_HOLD=1: nothing is compiled (start_held, never released): for tests of a
   // program that ends with compiles queued.
+  // =batch: the first batch is taken and held, uncompiled, until the end (hold_first_batch):
+  // for tests of a program that ends while a batch compiles.
   const char* hold = std::getenv("IRONCLAD_TIERED_HOLD");
   config.start_held = hold && std::string_view(hold) == "1";
+  config.hold_first_batch = hold && std::string_view(hold) == "batch";
+  // IRONCLAD_TIERED_HEAT=N: the heat at which a queued function compiles (hot_at; 1: all).
+  if (const char* heat = std::getenv("IRONCLAD_TIERED_HEAT"); heat && *heat) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(heat, &end, 10);
+    if (end && *end == '\0') config.hot_at = n == 0 ? 1 : n;
+  }
   return config;
 }
 

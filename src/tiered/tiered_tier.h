@@ -46,10 +46,25 @@ struct TieredConfig {
   uint64_t max_batch_bytes = 32 * 1024;
   // Which functions may be compiled (tests pin a mix of tiers); null: all.
   std::function<bool(const runtime::FunctionInstance&)> may_compile;
+  // A queued function is compiled once its heat (calls and loop iterations the interpreter
+  // ran, interp::heat_of) reaches this many: functions that run only a few times (start-up,
+  // initialisation) stay interpreted and cost no compile. 1: every function called. The
+  // compile thread looks at the queue's heat again every few milliseconds while it holds only
+  // colder functions (less often while nothing heats up). Measured on the corpus programs in
+  // docs/tiering.md ("Heat threshold"); IRONCLAD_TIERED_HEAT for the CLI.
+  uint64_t hot_at = kDefaultHotAt;
+  static constexpr uint64_t kDefaultHotAt = 1000;
   // The compile thread takes nothing from the queue until release_compiles(): functions
   // queue up and gather heat (for tests of the queue's order, and for an embedder that
   // wants its start-up undisturbed).
   bool start_held = false;
+  // Tests: the compile thread takes its first batch as soon as it is eligible (the store's
+  // thread waits at that function's first call until it has), then holds it, uncompiled,
+  // until release_compiles() or the store's end (which drops it): a batch in progress at a
+  // program's end, without timing (IRONCLAD_TIERED_HOLD=batch).
+  bool hold_first_batch = false;
+  // Called on the compile thread when it has taken a batch, before compiling it (tests).
+  std::function<void(size_t functions)> on_batch_taken;
   // On-stack replacement: a frame whose loop runs long leaves the interpreter for code
   // compiled with an entry at that loop (interp/osr.h). Off: frames stay where they started.
   bool osr = true;
@@ -68,6 +83,12 @@ struct TieredStats {
   uint64_t functions_compiled = 0;  // published machine code
   uint64_t functions_failed = 0;    // stay in the interpreter (a note says why)
   uint64_t batches = 0;
+  // Now: in the batch being compiled, queued and hot enough (TieredConfig::hot_at) but not
+  // taken yet, and queued below the threshold (they stay interpreted until they heat up).
+  uint64_t functions_compiling = 0;
+  uint64_t functions_waiting = 0;
+  uint64_t functions_cold = 0;
+  uint64_t hot_at = 0;  // the threshold (TieredConfig::hot_at)
   // The code cache (TieredConfig::jit.artifact_cache_dir): functions whose machine code was
   // loaded from it at instantiation (never queued, never compiled), the batches that held it,
   // and the batches this store wrote to it.
@@ -83,7 +104,8 @@ struct TieredStats {
   uint64_t osr_compiled = 0;
   uint64_t osr_failed = 0;  // loops that stay interpreted (a note says why)
   uint64_t osr_entries = 0;
-  double compile_ms = 0;  // wall time spent compiling (background thread or caller)
+  uint64_t osr_compiling = 0;  // now: loop entries being compiled or queued
+  double compile_ms = 0;  // wall time spent compiling (background thread or caller), finished
 };
 
 // The configuration of a tiered tier compiling as `jit` says, as the CLI and the extension
@@ -95,21 +117,21 @@ TieredConfig tiered_config_for(jit::JitConfig jit);
 
 std::unique_ptr<runtime::Tier> make_tiered_tier(TieredConfig config);
 
-// The statistics of `tier` in `out` when it is a tiered tier (else false).
+// The statistics of `tier` in `out` when it is a tiered tier (else false). Never waits for a
+// compile: a batch in progress counts in functions_compiling.
 bool tiered_stats(runtime::Tier& tier, TieredStats& out);
 
-// Waits until every function queued so far is compiled (or failed) and published (a tier
-// made with `start_held` must be released first). For tests and measurements; a no-op for
-// other tiers.
+// Waits until every function queued so far that is hot enough (TieredConfig::hot_at) is
+// compiled (or failed) and published (a tier made with `start_held` must be released first).
+// For tests and measurements; a no-op for other tiers.
 void wait_for_compiles(runtime::Tier& tier);
 
-// Lets the compile thread of a tiered tier made with `start_held` start. A no-op for other
-// tiers.
+// Lets the compile thread of a tiered tier made with `start_held` start (and compile the
+// batch held by `hold_first_batch`). A no-op for other tiers.
 void release_compiles(runtime::Tier& tier);
 
 // Stops compiling once the batch in progress is published (the queued functions stay in the
-// interpreter), as the store's end does: for a program that has ended, so that its
-// statistics count that batch. A no-op for other tiers.
+// interpreter), as the store's end does. A no-op for other tiers.
 void stop_compiling(runtime::Tier& tier);
 
 // True while a tiered tier has a batch or loop entry compiling or queued (false for other

@@ -107,6 +107,27 @@ TEST_F(CliJit, AProgramEndingWithCompilesQueuedExitsWithItsOutputAndStatus) {
   EXPECT_TRUE(contains(trapped.err, "trap: integer divide by zero")) << trapped.err;
 }
 
+// --show-tier counts what is finished at the program's end and says what is still compiling,
+// without waiting for it: here a batch held in progress forever (IRONCLAD_TIERED_HOLD=batch),
+// which a wait would never see end.
+TEST_F(CliJit, ShowTierCountsABatchInProgressWithoutWaitingForIt) {
+  auto reference = run_ironclad(
+      {"run", "--tier", "interp", "--invoke", "bits", fixture("clijit_scalar.wasm"), "10"});
+  ASSERT_EQ(reference.status, 0) << reference.err;
+  ::setenv("IRONCLAD_TIERED_HOLD", "batch", 1);
+  ::setenv("IRONCLAD_TIERED_HEAT", "1", 1);
+  auto held = run_ironclad(
+      {"run", "--show-tier", "--invoke", "bits", fixture("clijit_scalar.wasm"), "10"});
+  ::unsetenv("IRONCLAD_TIERED_HOLD");
+  ::unsetenv("IRONCLAD_TIERED_HEAT");
+  EXPECT_EQ(held.status, 0) << held.err;
+  EXPECT_EQ(held.out, reference.out);
+  EXPECT_TRUE(contains(held.err, "ironclad: tier: tiered: 1 functions called, 0 compiled in 0 "
+                                 "batches"))
+      << held.err;
+  EXPECT_TRUE(contains(held.err, "1 functions compiling at exit")) << held.err;
+}
+
 TEST_F(CliJit, JitUnderTheInterpreterPolicyIsAUsageError) {
   auto r = run_ironclad({"run", "--tier", "jit", "--policy", "interpreter", "--invoke", "bits",
                          fixture("clijit_scalar.wasm"), "10"});

@@ -3,6 +3,7 @@
 // counters and the order of publication (TieredConfig::on_published), never through timing:
 // the compile thread is held (TieredConfig::start_held) until the functions are queued and
 // hot.
+#include <atomic>
 #include <mutex>
 #include <vector>
 
@@ -118,6 +119,97 @@ TEST(TieredHeat, AHeldStoreEndsWithoutCompiling) {
   EXPECT_TRUE(tiered_stats(h.store.tier(), s));
   EXPECT_EQ(s.functions_queued, 2u);
   EXPECT_EQ(s.functions_compiled, 0u);
+}
+
+bool has_machine_code(Harness& h, uint32_t index) {
+  return std::atomic_ref<void*>(h.instance->funcs.at(index)->jit_code)
+             .load(std::memory_order_acquire) != nullptr;
+}
+
+// A queued function compiles once its heat reaches TieredConfig::hot_at, not before: init,
+// called once, never does; hot and run once enough calls and loop iterations have added up.
+TEST(TieredHeat, AFunctionCompilesOnlyOnceHotEnough) {
+  TieredConfig c = sync_config();
+  c.background = true;
+  c.start_held = true;
+  c.hot_at = 50;
+  Harness h("tiered_heat", make_tiered_tier(std::move(c)));
+  h.instantiate();
+  EXPECT_EQ(h.i32("init"), 7u);                 // heat 1
+  EXPECT_EQ(h.i32("run", {I32(10)}), 20u);      // run 12, hot 20
+  h.i32("spin", {I32(100)});                    // spin 102
+  release_compiles(h.store.tier());
+  wait_for_compiles(h.store.tier());
+  TieredStats s;
+  ASSERT_TRUE(tiered_stats(h.store.tier(), s));
+  EXPECT_EQ(s.functions_queued, 4u);
+  EXPECT_EQ(s.functions_compiled, 1u);
+  EXPECT_EQ(s.functions_cold, 3u);
+  EXPECT_EQ(s.functions_waiting, 0u);
+  EXPECT_EQ(s.hot_at, 50u);
+  EXPECT_TRUE(has_machine_code(h, kSpin));
+  EXPECT_FALSE(has_machine_code(h, kHot));
+  EXPECT_FALSE(has_machine_code(h, kRun));
+  EXPECT_FALSE(has_machine_code(h, kInit));
+  // hot reaches 20 + 2 * 20 = 60, run 12 + 22 = 34: hot compiles, run waits.
+  EXPECT_EQ(h.i32("run", {I32(20)}), 40u);
+  wait_for_compiles(h.store.tier());
+  ASSERT_TRUE(tiered_stats(h.store.tier(), s));
+  EXPECT_EQ(s.functions_compiled, 2u);
+  EXPECT_EQ(s.functions_cold, 2u);
+  EXPECT_TRUE(has_machine_code(h, kHot));
+  EXPECT_FALSE(has_machine_code(h, kRun));
+  EXPECT_FALSE(has_machine_code(h, kInit));
+  // Across the tiers, the same results.
+  EXPECT_EQ(h.i32("run", {I32(20)}), 40u);
+  EXPECT_EQ(h.i32("spin", {I32(100)}), h.i32("spin", {I32(100)}));
+  EXPECT_EQ(h.i32("init"), 7u);
+}
+
+// A batch being compiled counts as such in the statistics, which never wait for it (as
+// `ironclad run --show-tier` prints them at a program's end): the batch is held in progress
+// (TieredConfig::hold_first_batch) while they are read.
+TEST(TieredHeat, StatisticsCountABatchInProgressWithoutWaitingForIt) {
+  TieredConfig c = sync_config();
+  c.background = true;
+  c.hold_first_batch = true;
+  std::atomic<size_t> taken{0};
+  c.on_batch_taken = [&](size_t n) { taken += n; };
+  Harness h("tiered_heat", make_tiered_tier(std::move(c)));
+  h.instantiate();
+  EXPECT_EQ(h.i32("init"), 7u);  // returns once its batch is taken
+  EXPECT_EQ(taken.load(), 1u);
+  TieredStats s;
+  ASSERT_TRUE(tiered_stats(h.store.tier(), s));
+  EXPECT_EQ(s.functions_compiling, 1u);
+  EXPECT_EQ(s.functions_compiled, 0u);
+  EXPECT_EQ(s.batches, 0u);
+  EXPECT_TRUE(is_compiling(h.store.tier()));
+  EXPECT_FALSE(has_machine_code(h, kInit));
+  release_compiles(h.store.tier());
+  wait_for_compiles(h.store.tier());
+  ASSERT_TRUE(tiered_stats(h.store.tier(), s));
+  EXPECT_EQ(s.functions_compiling, 0u);
+  EXPECT_EQ(s.functions_compiled, 1u);
+  EXPECT_FALSE(is_compiling(h.store.tier()));
+  EXPECT_TRUE(has_machine_code(h, kInit));
+  EXPECT_EQ(h.i32("init"), 7u);
+}
+
+// A store ending with its batch held in progress drops it and ends at once.
+TEST(TieredHeat, AStoreEndingWithABatchHeldDropsIt) {
+  TieredConfig c = sync_config();
+  c.background = true;
+  c.hold_first_batch = true;
+  Harness h("tiered_heat", make_tiered_tier(std::move(c)));
+  h.instantiate();
+  EXPECT_EQ(h.i32("run", {I32(10)}), 20u);
+  stop_compiling(h.store.tier());
+  TieredStats s;
+  ASSERT_TRUE(tiered_stats(h.store.tier(), s));
+  EXPECT_EQ(s.functions_compiled, 0u);
+  EXPECT_FALSE(is_compiling(h.store.tier()));
+  EXPECT_EQ(h.i32("run", {I32(10)}), 20u);
 }
 
 }  // namespace
