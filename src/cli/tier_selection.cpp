@@ -173,6 +173,12 @@ void print_tiering_stats(runtime::Tier& tier) {
                static_cast<unsigned long long>(stats.functions_cold),
                static_cast<unsigned long long>(stats.hot_at),
                static_cast<unsigned long long>(stats.functions_failed));
+  if (stats.functions_first_tier != 0)
+    std::fprintf(stderr,
+                 "ironclad: tier: tiered: first tier: %llu functions compiled or loaded at it, "
+                 "%llu of them upgraded since\n",
+                 static_cast<unsigned long long>(stats.functions_first_tier),
+                 static_cast<unsigned long long>(stats.functions_upgraded));
   std::fprintf(stderr,
                "ironclad: tier: tiered: code cache: %llu functions loaded (%llu batches, "
                "%.1f ms), %llu batches written\n",

@@ -54,6 +54,9 @@ struct InstanceState {
   // loops, whose pointers are withdrawn when the instance ends.
   std::list<OsrCode> osr_code;
   std::vector<interp::OsrLoop*> osr_loops;
+  // Entries published again by an upgrade (never moved: a list; the first entries stay
+  // valid, a frame may still run their code).
+  std::list<jit::JitFunction> upgraded;
 };
 
 struct Job {
@@ -61,6 +64,16 @@ struct Job {
   uint32_t func_index = 0;
   interp::OsrLoop* osr = nullptr;  // an OSR job: the loop entry of func_index to compile
 };
+
+// A function published at the first tier, to recompile at the top level from `ready` on.
+struct Upgrade {
+  Job job;
+  std::chrono::steady_clock::time_point ready;
+};
+
+// What compiling at the first tier costs, to wait before upgrading a function loaded from the
+// code cache (whose first compile was not timed here): measured on Lua, -O0 (docs/tiering.md).
+constexpr double kFirstTierMsPerByte = 0.0045;
 
 double ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -136,8 +149,8 @@ class TieredTier final : public runtime::Tier {
     // The compile thread may be asleep between two looks at the queue's heat.
     work_cv_.notify_all();
     idle_cv_.wait(lock, [&] {
-      return ((!has_hot_job() && osr_queue_.empty()) || stopping_) && compiling_ == 0 &&
-             !osr_compiling_;
+      return ((!has_hot_job() && !has_ready_upgrade() && osr_queue_.empty()) || stopping_) &&
+             compiling_ == 0 && !osr_compiling_;
     });
   }
   bool busy() {
@@ -184,6 +197,11 @@ class TieredTier final : public runtime::Tier {
   }
   // hot_at 1: every function called, also in its first call (before that call counts).
   bool hot(uint64_t heat) const { return config_.hot_at <= 1 || heat >= config_.hot_at; }
+  bool has_ready_upgrade() const {
+    const auto now = std::chrono::steady_clock::now();
+    return std::any_of(upgrades_.begin(), upgrades_.end(),
+                       [&](const Upgrade& u) { return u.ready <= now; });
+  }
   bool has_hot_job() const {
     return std::any_of(queue_.begin(), queue_.end(), [&](const Job& j) { return is_hot(j); });
   }
@@ -197,11 +215,35 @@ class TieredTier final : public runtime::Tier {
   // Compiles `jobs` (one instance's functions) and publishes their code; a batch that fails
   // is retried one function at a time, so one function the JIT cannot take keeps only
   // itself in the interpreter. Runs without mutex_ held.
-  void compile_and_publish(const std::vector<Job>& jobs);
-  Result<std::shared_ptr<jit::CompiledModule>> compile(const std::vector<Job>& jobs);
-  jit::CompileOptions compile_options(bool interrupt, bool explicit_checks) const;
+  // `upgrade`: the jobs are first-tier functions recompiled at the top level (else, with two
+  // tiers, a batch compiles at the first tier).
+  void compile_and_publish(const std::vector<Job>& jobs, bool upgrade = false);
+  Result<std::shared_ptr<jit::CompiledModule>> compile(const std::vector<Job>& jobs,
+                                                       int opt_level);
+  jit::CompileOptions compile_options(bool interrupt, bool explicit_checks,
+                                      int opt_level) const;
+  jit::CompileOptions compile_options(bool interrupt, bool explicit_checks) const {
+    return compile_options(interrupt, explicit_checks, config_.jit.opt_level);
+  }
   Result<void> make_compiler(std::unique_ptr<jit::ModuleCompiler>& compiler, bool interrupt,
-                             bool explicit_checks);
+                             bool explicit_checks, int opt_level);
+  Result<void> make_compiler(std::unique_ptr<jit::ModuleCompiler>& compiler, bool interrupt,
+                             bool explicit_checks) {
+    return make_compiler(compiler, interrupt, explicit_checks, config_.jit.opt_level);
+  }
+  // A first tier below the top level (TieredConfig::first_opt_level): its cached batches
+  // are loaded in any mode.
+  bool has_first_tier() const {
+    return config_.first_opt_level >= 0 && config_.first_opt_level < config_.jit.opt_level;
+  }
+  // Two tiers: background batches compile first at first_opt_level, then at jit.opt_level
+  // (without background, everything compiles at jit.opt_level: deterministic, for tests).
+  bool two_tiers() const { return config_.background && has_first_tier(); }
+  // Starts the compile thread unless running (mutex_ held); false when it cannot start.
+  bool ensure_worker();
+  // The ready upgrades of one instance, hottest first, up to the batch limits (mutex_ held);
+  // `next`: when the first not yet ready one will be.
+  std::vector<Job> take_upgrades(std::chrono::steady_clock::time_point& next);
   // The code cache (batch_cache.h), on when the JIT config names a directory and a key.
   bool caches() const {
     return !config_.jit.artifact_cache_dir.empty() && config_.jit.artifact_key.has_value();
@@ -211,7 +253,11 @@ class TieredTier final : public runtime::Tier {
   void load_cached(InstanceState& state);
   // Writes a batch just compiled and published to the cache (on the compiling thread).
   void cache_batch(const InstanceState& state, const std::vector<Job>& jobs,
-                   const jit::CompiledModule& code);
+                   const jit::CompiledModule& code, int opt_level);
+  // Links, verifies, installs and publishes cached batches compiled at `opt_level`; returns
+  // the functions published and counts the batches in `loaded`.
+  uint64_t load_cached_at(InstanceState& state, int opt_level, uint64_t& loaded,
+                          std::vector<std::string>& problems);
   void note(std::string text);
   void deliver_notes();
 
@@ -222,9 +268,11 @@ class TieredTier final : public runtime::Tier {
   // used by the compiling thread only. Declared before the code space, whose code they own,
   // so they outlive it.
   std::unique_ptr<jit::ModuleCompiler> compilers_[2][2];
+  std::unique_ptr<jit::ModuleCompiler> first_compilers_[2][2];  // the first tier's
   std::unique_ptr<jit::ModuleCompiler> osr_compilers_[2][2];  // the OSR thread's
   // Link the code cache's batches, on the store's thread only (load_cached).
   std::unique_ptr<jit::ModuleCompiler> loader_compilers_[2][2];
+  std::unique_ptr<jit::ModuleCompiler> first_loader_compilers_[2][2];
   std::unique_ptr<jit::CodeSpace> code_space_;
 
   // Store-thread state of calls into machine code (as in the JIT tier): the running
@@ -243,6 +291,7 @@ class TieredTier final : public runtime::Tier {
   bool osr_compiling_ = false;
   std::thread osr_worker_;
   std::deque<Job> queue_;
+  std::deque<Upgrade> upgrades_;  // first-tier functions, in the order of publication
   size_t compiling_ = 0;  // functions in the batch being compiled
   // TieredConfig::hold_first_batch: the first batch is taken and held until release().
   bool batch_held_ = false;
@@ -284,13 +333,33 @@ Result<void> TieredTier::on_instantiate(runtime::Store& store, runtime::Instance
 
 void TieredTier::load_cached(InstanceState& state) {
   const auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> problems;
+  uint64_t loaded = 0;
+  // The top level first: a function cached at both levels runs its upgraded code.
+  uint64_t functions = load_cached_at(state, config_.jit.opt_level, loaded, problems);
+  if (has_first_tier())
+    functions += load_cached_at(state, config_.first_opt_level, loaded, problems);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_.functions_cached += functions;
+    stats_.batches_loaded += loaded;
+    stats_.cache_load_ms += ms_since(start);
+    for (std::string& p : problems) notes_.push_back(std::move(p));
+    if (!notes_.empty()) has_notes_ = true;
+  }
+  deliver_notes();
+}
+
+uint64_t TieredTier::load_cached_at(InstanceState& state, int opt_level, uint64_t& loaded,
+                                    std::vector<std::string>& problems) {
   runtime::Instance& instance = *state.instance;
   const wasm::Module& m = *instance.module;
-  std::vector<std::string> problems;
+  const bool first_tier = opt_level != config_.jit.opt_level;
   std::vector<CachedBatch> batches = read_batches(
-      config_.jit.artifact_cache_dir, m, compile_options(state.interrupt, state.explicit_checks),
+      config_.jit.artifact_cache_dir, m,
+      compile_options(state.interrupt, state.explicit_checks, opt_level),
       *config_.jit.artifact_key, problems);
-  uint64_t functions = 0, loaded = 0;
+  uint64_t functions = 0;
   for (CachedBatch& batch : batches) {
     // Nothing new in it (batches of other processes may overlap), or a function the
     // embedder keeps in the interpreter: not linked.
@@ -301,12 +370,13 @@ void TieredTier::load_cached(InstanceState& state) {
     }
     if (!adds || !allowed) continue;
     std::unique_ptr<jit::ModuleCompiler>& compiler =
-        loader_compilers_[state.interrupt][state.explicit_checks];
+        (first_tier ? first_loader_compilers_
+                    : loader_compilers_)[state.interrupt][state.explicit_checks];
     Result<std::shared_ptr<jit::CompiledModule>> code =
         Error::make(ErrorKind::Internal, "tiered: no compiler");
-    if (Result<void> made = compiler
-                                ? Result<void>{}
-                                : make_compiler(compiler, state.interrupt, state.explicit_checks);
+    if (Result<void> made =
+            compiler ? Result<void>{}
+                     : make_compiler(compiler, state.interrupt, state.explicit_checks, opt_level);
         !made.ok()) {
       code = std::move(made).error();
     } else {
@@ -333,27 +403,35 @@ void TieredTier::load_cached(InstanceState& state) {
           .store(&state.functions[defined], std::memory_order_release);
       ++functions;
       if (config_.on_published) config_.on_published(func);
+      if (first_tier && two_tiers()) {
+        // Upgraded once the program has run about as long as the first compile would have
+        // taken, times upgrade_wait.
+        const auto wait = std::chrono::duration<double, std::milli>(
+            config_.upgrade_wait * kFirstTierMsPerByte * m.body(f).size);
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_ || !ensure_worker()) continue;
+        upgrades_.push_back(
+            {Job{&state, f}, std::chrono::steady_clock::now() +
+                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait)});
+      }
+      if (first_tier) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++stats_.functions_first_tier;
+      }
     }
   }
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stats_.functions_cached += functions;
-    stats_.batches_loaded += loaded;
-    stats_.cache_load_ms += ms_since(start);
-    for (std::string& p : problems) notes_.push_back(std::move(p));
-    if (!notes_.empty()) has_notes_ = true;
-  }
-  deliver_notes();
+  return functions;
 }
 
 void TieredTier::cache_batch(const InstanceState& state, const std::vector<Job>& jobs,
-                             const jit::CompiledModule& code) {
+                             const jit::CompiledModule& code, int opt_level) {
   if (!caches() || code.objects.size() != 1) return;
   std::vector<uint32_t> funcs;
   for (const Job& job : jobs) funcs.push_back(job.func_index);
   std::sort(funcs.begin(), funcs.end());
   Result<std::string> written = write_batch(config_.jit.artifact_cache_dir, *state.instance->module,
-                                            compile_options(state.interrupt, state.explicit_checks),
+                                            compile_options(state.interrupt, state.explicit_checks,
+                                                            opt_level),
                                             funcs, code.objects.front(), *config_.jit.artifact_key,
                                             config_.jit.artifact_cache_limit);
   std::lock_guard<std::mutex> lock(mutex_);
@@ -424,23 +502,28 @@ void TieredTier::on_first_call(runtime::FunctionInstance& func) {
   // once is not hot yet.
   const bool wake = queue_.empty() || is_hot(job);
   queue_.push_back(job);
-  if (!worker_.joinable()) {
-    try {
-      worker_ = std::thread([this] { worker_loop(); });
-    } catch (const std::system_error& e) {
-      // No thread: the function stays in the interpreter.
-      queue_.clear();
-      notes_.push_back(std::string("tiered: cannot start the compile thread (") + e.what() +
-                       "): everything runs in the interpreter");
-      has_notes_ = true;
-      stopping_ = true;
-      return;
-    }
-  }
+  if (!ensure_worker()) return;
   if (wake) work_cv_.notify_one();
   // TieredConfig::hold_first_batch: a test's program goes on once its batch is in progress.
   if (config_.hold_first_batch && is_hot(job))
     idle_cv_.wait(lock, [&] { return first_batch_taken_ || stopping_; });
+}
+
+bool TieredTier::ensure_worker() {
+  if (worker_.joinable()) return true;
+  try {
+    worker_ = std::thread([this] { worker_loop(); });
+    return true;
+  } catch (const std::system_error& e) {
+    // No thread: the functions stay in the interpreter (or their first tier).
+    queue_.clear();
+    upgrades_.clear();
+    notes_.push_back(std::string("tiered: cannot start the compile thread (") + e.what() +
+                     "): everything runs in the interpreter");
+    has_notes_ = true;
+    stopping_ = true;
+    return false;
+  }
 }
 
 void TieredTier::stop_worker() {
@@ -448,6 +531,7 @@ void TieredTier::stop_worker() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
     queue_.clear();
+    upgrades_.clear();
     for (const Job& job : osr_queue_)
       job.osr->state.store(interp::OsrLoop::Failed, std::memory_order_relaxed);
     osr_queue_.clear();
@@ -470,16 +554,31 @@ void TieredTier::worker_loop() {
   std::chrono::milliseconds poll = kFirstHeatPoll;
   uint64_t last_heat = ~uint64_t{0};
   for (;;) {
-    work_cv_.wait(lock, [&] { return stopping_ || (!held_ && !queue_.empty()); });
+    work_cv_.wait(lock, [&] {
+      return stopping_ || (!held_ && (!queue_.empty() || !upgrades_.empty()));
+    });
     if (stopping_) break;
     uint64_t queued_heat = 0;
     std::vector<Job> batch = take_batch(queued_heat);
+    // Upgrades only when no function waits for its first compile.
+    bool upgrade = false;
+    auto next_upgrade = std::chrono::steady_clock::time_point::max();
+    if (batch.empty() && !upgrades_.empty()) {
+      batch = take_upgrades(next_upgrade);
+      upgrade = !batch.empty();
+    }
     if (batch.empty()) {
-      // Everything queued is still cold.
+      // Everything queued is still cold, and no upgrade is due yet.
       poll = queued_heat == last_heat ? std::min(poll * 2, kLongestHeatPoll) : kFirstHeatPoll;
       last_heat = queued_heat;
       idle_cv_.notify_all();
-      work_cv_.wait_for(lock, poll);
+      const auto now = std::chrono::steady_clock::now();
+      if (queue_.empty() && next_upgrade != std::chrono::steady_clock::time_point::max())
+        work_cv_.wait_until(lock, next_upgrade);
+      else if (next_upgrade != std::chrono::steady_clock::time_point::max())
+        work_cv_.wait_until(lock, std::min(now + poll, next_upgrade));
+      else
+        work_cv_.wait_for(lock, poll);
       continue;
     }
     poll = kFirstHeatPoll;
@@ -494,7 +593,7 @@ void TieredTier::worker_loop() {
     work_cv_.wait(lock, [&] { return stopping_ || !batch_held_; });
     if (stopping_) break;  // a held batch is dropped
     lock.unlock();
-    compile_and_publish(batch);
+    compile_and_publish(batch, upgrade);
     lock.lock();
     compiling_ = 0;
     idle_cv_.notify_all();
@@ -635,6 +734,7 @@ std::vector<Job> TieredTier::take_batch(uint64_t& queued_heat) {
   heats.reserve(queue_.size());
   size_t hottest = 0;
   queued_heat = 0;
+  if (queue_.empty()) return {};
   for (size_t i = 0; i < queue_.size(); ++i) {
     heats.push_back(heat(queue_[i]));
     queued_heat += heats[i];
@@ -668,9 +768,52 @@ std::vector<Job> TieredTier::take_batch(uint64_t& queued_heat) {
   return batch;
 }
 
-jit::CompileOptions TieredTier::compile_options(bool interrupt, bool explicit_checks) const {
-  jit::CompileOptions options{config_.jit.features, config_.jit.opt_level, explicit_checks,
-                              std::nullopt};
+std::vector<Job> TieredTier::take_upgrades(std::chrono::steady_clock::time_point& next) {
+  const auto now = std::chrono::steady_clock::now();
+  next = std::chrono::steady_clock::time_point::max();
+  // The ready ones of the instance of the first ready one, hottest (when first compiled)
+  // first.
+  std::vector<size_t> ready;
+  InstanceState* state = nullptr;
+  for (size_t i = 0; i < upgrades_.size(); ++i) {
+    const Upgrade& u = upgrades_[i];
+    if (u.ready > now) {
+      next = std::min(next, u.ready);
+      continue;
+    }
+    if (!state) state = u.job.state;
+    if (u.job.state == state) ready.push_back(i);
+  }
+  if (ready.empty()) return {};
+  auto heat = [&](size_t i) {
+    const Job& j = upgrades_[i].job;
+    return interp::heat_of(*j.state->instance->funcs[j.func_index]);
+  };
+  std::vector<uint64_t> heats(upgrades_.size());
+  for (size_t i : ready) heats[i] = heat(i);
+  std::sort(ready.begin(), ready.end(), [&](size_t a, size_t b) {
+    return heats[a] != heats[b] ? heats[a] > heats[b] : a < b;
+  });
+  const wasm::Module& m = *state->instance->module;
+  std::vector<Job> batch;
+  std::vector<size_t> taken;
+  uint64_t bytes = 0;
+  for (size_t i : ready) {
+    if (batch.size() >= config_.max_batch || (!batch.empty() && bytes >= config_.max_batch_bytes))
+      break;
+    batch.push_back(upgrades_[i].job);
+    taken.push_back(i);
+    bytes += m.body(upgrades_[i].job.func_index).size;
+  }
+  std::sort(taken.begin(), taken.end());
+  for (auto it = taken.rbegin(); it != taken.rend(); ++it)
+    upgrades_.erase(upgrades_.begin() + static_cast<std::ptrdiff_t>(*it));
+  return batch;
+}
+
+jit::CompileOptions TieredTier::compile_options(bool interrupt, bool explicit_checks,
+                                                int opt_level) const {
+  jit::CompileOptions options{config_.jit.features, opt_level, explicit_checks, std::nullopt};
   options.input_limits = config_.jit.input_limits;
   options.interrupt = interrupt;
   // Backtraces read the objects' line tables (debug_lines.h); the code cache writes them.
@@ -679,17 +822,20 @@ jit::CompileOptions TieredTier::compile_options(bool interrupt, bool explicit_ch
 }
 
 Result<void> TieredTier::make_compiler(std::unique_ptr<jit::ModuleCompiler>& compiler,
-                                       bool interrupt, bool explicit_checks) {
-  IRONCLAD_TRY_ASSIGN(compiler,
-                      jit::ModuleCompiler::create(compile_options(interrupt, explicit_checks)));
+                                       bool interrupt, bool explicit_checks, int opt_level) {
+  IRONCLAD_TRY_ASSIGN(compiler, jit::ModuleCompiler::create(
+                                    compile_options(interrupt, explicit_checks, opt_level)));
   return {};
 }
 
-Result<std::shared_ptr<jit::CompiledModule>> TieredTier::compile(const std::vector<Job>& jobs) {
+Result<std::shared_ptr<jit::CompiledModule>> TieredTier::compile(const std::vector<Job>& jobs,
+                                                                 int opt_level) {
   InstanceState& state = *jobs.front().state;
   std::unique_ptr<jit::ModuleCompiler>& compiler =
-      compilers_[state.interrupt][state.explicit_checks];
-  if (!compiler) IRONCLAD_TRY(make_compiler(compiler, state.interrupt, state.explicit_checks));
+      (opt_level == config_.jit.opt_level ? compilers_
+                                          : first_compilers_)[state.interrupt][state.explicit_checks];
+  if (!compiler)
+    IRONCLAD_TRY(make_compiler(compiler, state.interrupt, state.explicit_checks, opt_level));
   std::vector<uint32_t> funcs;
   for (const Job& j : jobs) funcs.push_back(j.func_index);
   IRONCLAD_TRY_ASSIGN(auto code, compiler->compile_functions(state.instance->module, funcs));
@@ -698,11 +844,13 @@ Result<std::shared_ptr<jit::CompiledModule>> TieredTier::compile(const std::vect
   return code;
 }
 
-void TieredTier::compile_and_publish(const std::vector<Job>& jobs) {
+void TieredTier::compile_and_publish(const std::vector<Job>& jobs, bool upgrade) {
   auto start = std::chrono::steady_clock::now();
-  Result<std::shared_ptr<jit::CompiledModule>> code = compile(jobs);
+  const bool first_tier = !upgrade && two_tiers();
+  const int opt_level = first_tier ? config_.first_opt_level : config_.jit.opt_level;
+  Result<std::shared_ptr<jit::CompiledModule>> code = compile(jobs, opt_level);
   if (!code.ok() && jobs.size() > 1) {
-    for (const Job& job : jobs) compile_and_publish({job});
+    for (const Job& job : jobs) compile_and_publish({job}, upgrade);
     return;
   }
   const double ms = ms_since(start);
@@ -710,29 +858,56 @@ void TieredTier::compile_and_publish(const std::vector<Job>& jobs) {
   stats_.compile_ms += ms;
   ++stats_.batches;
   if (!code.ok()) {
-    ++stats_.functions_failed;
     const runtime::Instance& instance = *jobs.front().state->instance;
-    notes_.push_back("tiered: " + instance.module->function_display_name(jobs.front().func_index) +
-                     " stays in the interpreter: " + code.error().message);
+    if (upgrade) {
+      // It keeps its first tier's code.
+      notes_.push_back("tiered: " +
+                       instance.module->function_display_name(jobs.front().func_index) +
+                       " keeps its first compile: " + code.error().message);
+    } else {
+      ++stats_.functions_failed;
+      notes_.push_back("tiered: " +
+                       instance.module->function_display_name(jobs.front().func_index) +
+                       " stays in the interpreter: " + code.error().message);
+    }
     has_notes_ = true;
     return;
   }
   InstanceState& state = *jobs.front().state;
   const wasm::Module& m = *state.instance->module;
+  // Rent or buy: the upgrade (about upgrade_wait times this compile) is due once the program
+  // has run that long with the first tier's code.
+  const auto ready = std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                         std::chrono::duration<double, std::milli>(config_.upgrade_wait * ms));
   for (const Job& job : jobs) {
     const uint32_t defined = job.func_index - m.num_imported_funcs;
     jit::EntryFn entry = (*code)->entries[defined];
     if (!entry) continue;
-    state.functions[defined] = jit::JitFunction{entry, &state.context.ctx};
-    // Publication: the entry is written before the pointer that makes it reachable.
+    jit::JitFunction* published = &state.functions[defined];
+    if (upgrade)
+      published = &state.upgraded.emplace_back(jit::JitFunction{entry, &state.context.ctx});
+    else
+      state.functions[defined] = jit::JitFunction{entry, &state.context.ctx};
+    // Publication: the entry is written before the pointer that makes it reachable. An
+    // upgrade's new entry replaces the first one for the next calls; a frame running the
+    // first one finishes in it.
     std::atomic_ref<void*>(state.instance->funcs[job.func_index]->jit_code)
-        .store(&state.functions[defined], std::memory_order_release);
-    ++stats_.functions_compiled;
+        .store(published, std::memory_order_release);
+    if (upgrade) {
+      ++stats_.functions_upgraded;
+    } else {
+      ++stats_.functions_compiled;
+      if (first_tier) {
+        ++stats_.functions_first_tier;
+        if (!stopping_) upgrades_.push_back({job, ready});
+      }
+    }
     if (config_.on_published) config_.on_published(*state.instance->funcs[job.func_index]);
   }
   // Published first: the program has its code before the file is written.
   lock.unlock();
-  cache_batch(state, jobs, **code);
+  cache_batch(state, jobs, **code, opt_level);
 }
 
 void TieredTier::deliver_notes() {
@@ -825,6 +1000,16 @@ TieredConfig tiered_config_for(jit::JitConfig jit) {
   const char* hold = std::getenv("IRONCLAD_TIERED_HOLD");
   config.start_held = hold && std::string_view(hold) == "1";
   config.hold_first_batch = hold && std::string_view(hold) == "batch";
+  // IRONCLAD_TIERED_OPT=0..3: the -O level of the batches (measurements of a faster tier).
+  if (const char* opt = std::getenv("IRONCLAD_TIERED_OPT");
+      opt && opt[0] >= '0' && opt[0] <= '3' && opt[1] == '\0')
+    config.jit.opt_level = opt[0] - '0';
+  // IRONCLAD_TIERED_FIRST_OPT=N: the first tier's -O level (first_opt_level; -1: one tier).
+  if (const char* first = std::getenv("IRONCLAD_TIERED_FIRST_OPT"); first && *first) {
+    char* end = nullptr;
+    const long n = std::strtol(first, &end, 10);
+    if (end && *end == '\0' && n >= -1 && n <= 3) config.first_opt_level = static_cast<int>(n);
+  }
   // IRONCLAD_TIERED_HEAT=N: the heat at which a queued function compiles (hot_at; 1: all).
   if (const char* heat = std::getenv("IRONCLAD_TIERED_HEAT"); heat && *heat) {
     char* end = nullptr;

@@ -58,6 +58,16 @@ struct TieredConfig {
   // queue up and gather heat (for tests of the queue's order, and for an embedder that
   // wants its start-up undisturbed).
   bool start_held = false;
+  // The first tier: with background compiles, batches are compiled at this -O level first (0:
+  // LLVM's fast instruction selection and register allocation, about 12x cheaper than -O2
+  // here), then recompiled at jit.opt_level and published again once the program has run
+  // upgrade_wait times as long as the first compile took since (rent or buy: the upgrade costs
+  // about that much), when no function waits for its first compile. The same policy,
+  // verification, emulation, cache (the -O level is in its key) for both. Negative or not
+  // below jit.opt_level: one tier at jit.opt_level (as without background, and for OSR's loop
+  // entries always). IRONCLAD_TIERED_FIRST_OPT=N (-1: one tier).
+  int first_opt_level = 0;
+  double upgrade_wait = 12;  // 0: at once (tests)
   // Tests: the compile thread takes its first batch as soon as it is eligible (the store's
   // thread waits at that function's first call until it has), then holds it, uncompiled,
   // until release_compiles() or the store's end (which drops it): a batch in progress at a
@@ -89,6 +99,10 @@ struct TieredStats {
   uint64_t functions_waiting = 0;
   uint64_t functions_cold = 0;
   uint64_t hot_at = 0;  // the threshold (TieredConfig::hot_at)
+  // The first tier (TieredConfig::first_opt_level): functions compiled at it, and those of
+  // them recompiled at the top level since (functions_compiled counts each function once).
+  uint64_t functions_first_tier = 0;
+  uint64_t functions_upgraded = 0;
   // The code cache (TieredConfig::jit.artifact_cache_dir): functions whose machine code was
   // loaded from it at instantiation (never queued, never compiled), the batches that held it,
   // and the batches this store wrote to it.

@@ -196,6 +196,61 @@ TEST(TieredHeat, StatisticsCountABatchInProgressWithoutWaitingForIt) {
   EXPECT_EQ(h.i32("init"), 7u);
 }
 
+// With two tiers, a function is compiled at the first tier's -O level, then, once due
+// (upgrade_wait 0: at once), at the top level and published again: its later calls run the
+// upgraded code, with the same results.
+TEST(TieredHeat, FirstTierFunctionsAreUpgradedAndPublishedAgain) {
+  std::mutex mutex;
+  std::vector<uint32_t> order;
+  TieredConfig c = sync_config();
+  c.background = true;
+  c.start_held = true;
+  c.first_opt_level = 0;
+  c.jit.opt_level = 2;
+  c.upgrade_wait = 0;
+  c.on_published = [&](const runtime::FunctionInstance& f) {
+    std::lock_guard<std::mutex> lock(mutex);
+    order.push_back(f.func_index);
+  };
+  Harness h("tiered_heat", make_tiered_tier(std::move(c)));
+  h.instantiate();
+  EXPECT_EQ(h.i32("run", {I32(10)}), 20u);
+  release_compiles(h.store.tier());
+  wait_for_compiles(h.store.tier());
+  TieredStats s;
+  ASSERT_TRUE(tiered_stats(h.store.tier(), s));
+  EXPECT_EQ(s.functions_compiled, 2u);
+  EXPECT_EQ(s.functions_first_tier, 2u);
+  EXPECT_EQ(s.functions_upgraded, 2u);
+  EXPECT_EQ(s.batches, 2u);  // one at each level
+  {
+    // Published twice each: hot (hotter) then run at -O0, then again at -O2.
+    std::lock_guard<std::mutex> lock(mutex);
+    EXPECT_EQ(order, (std::vector<uint32_t>{kHot, kRun, kHot, kRun}));
+  }
+  EXPECT_EQ(h.i32("run", {I32(1000)}), 2000u);
+  // Machine code only: the interpreter counted no more calls of them.
+  EXPECT_EQ(interp::heat_of(function(h, kHot)), 20u);
+}
+
+// One tier (first_opt_level at or above the top level): nothing is upgraded.
+TEST(TieredHeat, OneTierCompilesOnceAtTheTopLevel) {
+  TieredConfig c = sync_config();
+  c.background = true;
+  c.first_opt_level = -1;
+  c.upgrade_wait = 0;
+  Harness h("tiered_heat", make_tiered_tier(std::move(c)));
+  h.instantiate();
+  EXPECT_EQ(h.i32("run", {I32(10)}), 20u);
+  wait_for_compiles(h.store.tier());
+  TieredStats s;
+  ASSERT_TRUE(tiered_stats(h.store.tier(), s));
+  EXPECT_EQ(s.functions_compiled, 2u);
+  EXPECT_EQ(s.functions_first_tier, 0u);
+  EXPECT_EQ(s.functions_upgraded, 0u);
+  EXPECT_EQ(h.i32("run", {I32(1000)}), 2000u);
+}
+
 // A store ending with its batch held in progress drops it and ends at once.
 TEST(TieredHeat, AStoreEndingWithABatchHeldDropsIt) {
   TieredConfig c = sync_config();
