@@ -1010,6 +1010,12 @@ TieredConfig tiered_config_for(jit::JitConfig jit) {
     const long n = std::strtol(first, &end, 10);
     if (end && *end == '\0' && n >= -1 && n <= 3) config.first_opt_level = static_cast<int>(n);
   }
+  // IRONCLAD_TIERED_UPGRADE_WAIT=X: upgrade_wait (measurements).
+  if (const char* wait = std::getenv("IRONCLAD_TIERED_UPGRADE_WAIT"); wait && *wait) {
+    char* end = nullptr;
+    const double x = std::strtod(wait, &end);
+    if (end && *end == '\0' && x >= 0) config.upgrade_wait = x;
+  }
   // IRONCLAD_TIERED_HEAT=N: the heat at which a queued function compiles (hot_at; 1: all).
   if (const char* heat = std::getenv("IRONCLAD_TIERED_HEAT"); heat && *heat) {
     char* end = nullptr;
