@@ -1,7 +1,15 @@
 #include "wasm/validator.h"
 
+#include <algorithm>
+#include <atomic>
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -25,12 +33,15 @@ Error invalid(const std::string& what) { return Error::make(ErrorKind::Invalid, 
 
 class ModuleValidator {
  public:
-  ModuleValidator(const Module& m, std::string_view name) : m_(m), name_(name) {}
+  ModuleValidator(const Module& m, std::string_view name, unsigned threads)
+      : m_(m), name_(name), threads_(threads) {}
   Result<void> run();
 
  private:
   Result<void> check();
   Result<void> first_malformed_body() const;
+  Result<void> bodies();
+  Error located_body(Error e, uint32_t f) const;
 
  private:
   // "app.wasm: <where> at offset ...: what", or "app.wasm: <where>: what".
@@ -48,6 +59,7 @@ class ModuleValidator {
 
   const Module& m_;
   std::string_view name_;
+  unsigned threads_;
   std::vector<ValType> stack_;  // reused by const_expr
 };
 
@@ -264,22 +276,105 @@ Result<void> ModuleValidator::run() {
 Result<void> ModuleValidator::check() {
   IRONCLAD_TRY(module_fields());
   IRONCLAD_TRY(segments());
-  FunctionValidator fv(m_);
-  for (uint32_t f = m_.num_imported_funcs; f < m_.func_types.size(); ++f) {
-    if (auto r = fv.validate(f); !r.ok()) {
-      std::string where = "code section, function " + std::to_string(f);
-      auto it = m_.function_names.find(f);
-      if (it != m_.function_names.end()) where += " (" + it->second + ")";
-      return located(std::move(r).error(), where);
+  return bodies();
+}
+
+Error ModuleValidator::located_body(Error e, uint32_t f) const {
+  std::string where = "code section, function " + std::to_string(f);
+  auto it = m_.function_names.find(f);
+  if (it != m_.function_names.end()) where += " (" + it->second + ")";
+  return located(std::move(e), where);
+}
+
+// Every function body, on threads_ threads: each validates a run of consecutive functions
+// holding about the same number of code bytes, and stops at its first invalid function or
+// once another thread has found one at a lower index. The lowest failing index wins, so the
+// error is the one a serial pass gives.
+Result<void> ModuleValidator::bodies() {
+  const uint32_t first = m_.num_imported_funcs;
+  const uint32_t end = static_cast<uint32_t>(m_.func_types.size());
+  if (threads_ <= 1) {
+    FunctionValidator fv(m_);
+    for (uint32_t f = first; f < end; ++f) {
+      if (auto r = fv.validate(f); !r.ok()) return located_body(std::move(r).error(), f);
     }
+    return {};
+  }
+  uint64_t total = 0;
+  for (const FunctionBody& b : m_.bodies) total += b.size;
+  // Runs of functions [starts[t], starts[t + 1]).
+  std::vector<uint32_t> starts{first};
+  uint64_t seen = 0;
+  for (uint32_t f = first; f < end && starts.size() < threads_; ++f) {
+    seen += m_.body(f).size;
+    if (seen * threads_ >= total * starts.size() && f + 1 < end) starts.push_back(f + 1);
+  }
+  starts.push_back(end);
+  const size_t runs = starts.size() - 1;
+  struct Failure {
+    uint32_t func = UINT32_MAX;
+    std::optional<Error> error;
+  };
+  std::vector<Failure> failures(runs);
+  std::atomic<uint32_t> lowest_failure{UINT32_MAX};
+  auto validate_run = [&](size_t t) {
+    FunctionValidator fv(m_);
+    for (uint32_t f = starts[t]; f < starts[t + 1]; ++f) {
+      if (lowest_failure.load(std::memory_order_relaxed) < f) return;
+      if (auto r = fv.validate(f); !r.ok()) {
+        failures[t].func = f;
+        failures[t].error = std::move(r).error();
+        uint32_t seen_low = lowest_failure.load(std::memory_order_relaxed);
+        while (f < seen_low && !lowest_failure.compare_exchange_weak(seen_low, f)) {
+        }
+        return;
+      }
+    }
+  };
+  // A thread that cannot start leaves its run to this thread, after its own.
+  std::vector<std::thread> helpers;
+  std::vector<size_t> left_over;
+  for (size_t t = 1; t < runs; ++t) {
+    try {
+      helpers.emplace_back(validate_run, t);
+    } catch (const std::system_error&) {
+      left_over.push_back(t);
+    }
+  }
+  validate_run(0);
+  for (size_t t : left_over) validate_run(t);
+  for (std::thread& h : helpers) h.join();
+  for (Failure& failure : failures) {
+    if (failure.error) return located_body(std::move(*failure.error), failure.func);
   }
   return {};
 }
 
 }  // namespace
 
-Result<void> validate_module(const Module& m, std::string_view name_for_errors) {
-  ModuleValidator v(m, name_for_errors);
+unsigned body_validation_threads(const Module& m, unsigned requested) {
+  unsigned threads = requested;
+  if (threads == 0) {
+    uint64_t code_bytes = 0;
+    for (const FunctionBody& b : m.bodies) code_bytes += b.size;
+    if (code_bytes < kParallelValidationBytes) return 1;
+    threads = std::thread::hardware_concurrency();
+    if (const char* env = std::getenv("IRONCLAD_VALIDATION_THREADS")) {
+      unsigned n = 0;
+      auto [end, ec] = std::from_chars(env, env + std::strlen(env), n);
+      if (ec == std::errc() && *end == '\0' && n > 0) threads = n;
+    }
+  }
+  threads = std::min(threads, kMaxValidationThreads);
+  // No more threads than functions.
+  const size_t defined = m.bodies.size();
+  if (threads > defined) threads = static_cast<unsigned>(defined);
+  return std::max(threads, 1u);
+}
+
+Result<void> validate_module(const Module& m, std::string_view name_for_errors,
+                             const ValidateOptions& options) {
+  ModuleValidator v(m, name_for_errors, body_validation_threads(m, options.threads));
   return v.run();
 }
 
