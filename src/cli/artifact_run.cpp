@@ -12,25 +12,19 @@
 namespace ironclad::cli {
 namespace {
 
-bool starts_with_artifact_magic(const std::string& path) {
-  char head[8] = {};
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;  // load_module reports why
-  size_t n = std::fread(head, 1, sizeof head, f);
-  std::fclose(f);
-  return n == sizeof head && std::memcmp(head, "\x7fICWASM\n", sizeof head) == 0;
+bool starts_with_artifact_magic(const std::vector<uint8_t>& bytes) {
+  return bytes.size() >= 8 && std::memcmp(bytes.data(), "\x7fICWASM\n", 8) == 0;
 }
 
 }  // namespace
 
-Result<ModuleFile> load_module_file(const std::string& path, const std::filesystem::path& data_dir,
-                                    std::FILE* warnings) {
+Result<ModuleFile> load_module_file(const std::string& path, std::vector<uint8_t> bytes,
+                                    const std::filesystem::path& data_dir, std::FILE* warnings) {
   ModuleFile out;
-  if (!starts_with_artifact_magic(path)) {
-    IRONCLAD_TRY_ASSIGN(out.module, load_module(path));
+  if (!starts_with_artifact_magic(bytes)) {
+    IRONCLAD_TRY_ASSIGN(out.module, module_from_bytes(std::move(bytes), path));
     return out;
   }
-  IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(path));
   auto key = jit::load_or_create_artifact_key(data_dir / jit::kArtifactKeyFileName);
   std::string refusal = key.ok() ? std::string() : key.error().message;
   if (key.ok()) {

@@ -28,8 +28,9 @@ struct ModuleFile {
 // artifact signed elsewhere (another user, machine or data directory) or not at all, or any
 // artifact when there is no usable key, gives only its module, to compile, after a warning
 // on `warnings`. Whether signed code can run here is make_artifact_tier's question.
-Result<ModuleFile> load_module_file(const std::string& path, const std::filesystem::path& data_dir,
-                                    std::FILE* warnings);
+// `bytes` are the file's, already read (read_file_bytes).
+Result<ModuleFile> load_module_file(const std::string& path, std::vector<uint8_t> bytes,
+                                    const std::filesystem::path& data_dir, std::FILE* warnings);
 
 // The tier for an artifact: the interpreter when `--tier interp` was given (`tier_given`), else
 // the JIT with the artifact's code when it can run here (its features, versions), else the

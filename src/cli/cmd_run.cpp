@@ -20,11 +20,14 @@
 #include "component/loader.h"
 #include "host/crash_report.h"
 #include "runtime/runtime.h"
+#include "runtime/start_trace.h"
 #include "wasi/wasi.h"
 #include "wasm/module_file.h"
 
 namespace ironclad::cli {
 namespace {
+
+namespace start_trace = runtime::start_trace;
 
 constexpr const char* kRunExitStatusHelp =
     "Usage: ironclad run [OPTIONS] FILE.wasm [ARGS...]\n"
@@ -52,6 +55,7 @@ struct RunOptions {
   std::string data_dir;        // --data-dir: quarantine and crash reports of the JIT's recovery
   bool no_code_cache = false;  // --no-code-cache: always compile, keep nothing
   bool idempotent = false;     // --idempotent: the --invoke export may be repeated after a fault
+  bool show_start = false;     // --show-start: the phases before the first instruction
   std::vector<std::string> file_and_args;  // FILE then the program's arguments
 };
 
@@ -208,15 +212,17 @@ Result<int> run(const RunOptions& o) {
   runtime::StoreLimits limits;
   IRONCLAD_TRY_ASSIGN(limits.fuel, parse_fuel(o.fuel));
   IRONCLAD_TRY_ASSIGN(limits.call_timeout, parse_timeout(o.timeout));
+  start_trace::mark(start_trace::Phase::Options);
+  // The file is read once, whatever it holds.
+  IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(file));
+  start_trace::mark(start_trace::Phase::Read);
   // A component (WASI 0.2 command) runs on the recovery ladder in either tier.
-  {
-    IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(file));
-    if (component::is_component_binary(bytes)) return run_component(o, tier_plan, limits, bytes);
-  }
+  if (component::is_component_binary(bytes)) return run_component(o, tier_plan, limits, bytes);
   // A precompiled artifact (.icwasm) runs its own code, without the recovery ladder.
   const std::filesystem::path data_dir =
       o.data_dir.empty() ? host::default_data_dir() : std::filesystem::path(o.data_dir);
-  IRONCLAD_TRY_ASSIGN(ModuleFile loaded, load_module_file(file, data_dir, stderr));
+  IRONCLAD_TRY_ASSIGN(ModuleFile loaded,
+                      load_module_file(file, std::move(bytes), data_dir, stderr));
   std::shared_ptr<const wasm::Module> module = loaded.module;
   if (tier_plan.kind != TierKind::Interp && !loaded.artifact)
     return run_recovering_jit(o, tier_plan, limits, std::move(module));
@@ -333,6 +339,10 @@ void register_run_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--idempotent", o->idempotent,
                 "The --invoke export may be called again after a CPU fault even if it already "
                 "had visible effects (else only a call without effects is repeated)");
+  cmd->add_flag("--show-start", o->show_start,
+                "At exit, print on stderr the engine's phases from the process's start to the "
+                "program's first instruction (read, decode, validate, setup, instantiate, "
+                "first function), wall and CPU time each");
   cmd->footer(kRunExitStatusHelp);
   cmd->callback([cmd, o, &exit_status] {
     o->file_and_args = cmd->remaining();
@@ -351,6 +361,10 @@ void register_run_command(CLI::App& app, int& exit_status) {
       return;
     }
     auto status = run(*o);
+    if (o->show_start) {
+      std::fflush(stdout);
+      std::fputs(start_trace::report().c_str(), stderr);
+    }
     if (status.ok()) {
       exit_status = *status;
     } else {

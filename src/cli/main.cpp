@@ -5,8 +5,12 @@
 
 #include "cli/commands.h"
 #include "cli/run_recovery.h"
+#include "runtime/start_trace.h"
 
 int main(int argc, char** argv) {
+  // The phases of start-up are recorded (two clock reads each) and printed on request
+  // (`ironclad run --show-start`).
+  ironclad::runtime::start_trace::enable();
   CLI::App app{"ironclad: a WebAssembly engine that keeps its application alive on any CPU"};
   app.require_subcommand(1);
   int exit_status = 0;

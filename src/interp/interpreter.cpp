@@ -11,6 +11,7 @@
 #include "interp/handlers.h"
 #include "interp/lowerer.h"
 #include "interp/value_slots.h"
+#include "runtime/start_trace.h"
 
 namespace ironclad::interp {
 
@@ -119,6 +120,7 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
   if (ctx_.native_depth >= kMaxNativeDepth)
     return Error::make_trap(TrapKind::CallStackExhausted);
   IRONCLAD_TRY_ASSIGN(const FuncCode* code, code_for(func));
+  runtime::start_trace::mark(runtime::start_trace::Phase::FirstInstruction);
   add_heat(code->heat);
 
   // A sentinel marks the entry; the function's frame starts at reentry_sp, above whatever

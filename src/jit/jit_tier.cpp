@@ -15,6 +15,7 @@
 #include "jit/runtime_helpers.h"
 #include "jit/vm_context.h"
 #include "runtime/activation.h"
+#include "runtime/start_trace.h"
 
 namespace ironclad::jit {
 namespace {
@@ -195,6 +196,7 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   const int64_t calls_left_before = calls_left_;
   const uintptr_t stack_limit_before = stack_limit_;
   const uint64_t budget = store.limits().max_stack_bytes;
+  runtime::start_trace::mark(runtime::start_trace::Phase::FirstInstruction);
   ++calls_running_;
   Result<void> r = code_space_.call(*code, type, args, results, [&](runtime::Activation& act) {
     // The native stack: never below what the thread's stack allows (its reported bottom plus

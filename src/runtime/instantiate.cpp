@@ -8,6 +8,7 @@
 #include "runtime/import_matching.h"
 #include "runtime/runtime.h"
 #include "runtime/segment_ops.h"
+#include "runtime/start_trace.h"
 
 namespace ironclad::runtime {
 namespace {
@@ -88,6 +89,7 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
                                      const std::vector<Extern>& imports) {
   if (!module) return Error::make(ErrorKind::Usage, "instantiate: no module");
   if (!tier_) return Error::make(ErrorKind::Usage, "instantiate: the store has no tier");
+  start_trace::mark(start_trace::Phase::Setup);
   const wasm::Module& m = *module;
   IRONCLAD_TRY(check_shape(m));
   if (imports.size() != m.imports.size()) {
@@ -260,6 +262,7 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
     instance->data_dropped[s] = true;
   }
 
+  start_trace::mark(start_trace::Phase::Instantiate);
   if (m.start) IRONCLAD_TRY(tier_->call(*this, *instance->funcs[*m.start], nullptr, nullptr));
   return instance;
 }

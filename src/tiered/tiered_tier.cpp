@@ -24,6 +24,7 @@
 #include "jit/module_compiler.h"
 #include "jit/vm_context.h"
 #include "runtime/activation.h"
+#include "runtime/start_trace.h"
 #include "tiered/batch_cache.h"
 
 namespace ironclad::tiered {
@@ -931,6 +932,7 @@ Result<void> TieredTier::call_jit(runtime::Store& store, const wasm::FuncType& t
   const int64_t calls_left_before = calls_left_;
   const uintptr_t stack_limit_before = stack_limit_;
   const uint64_t budget = store.limits().max_stack_bytes;
+  runtime::start_trace::mark(runtime::start_trace::Phase::FirstInstruction);
   ++jit_calls_running_;
   Result<void> r = code_space_->call(code, type, args, results,
                                      [&](runtime::Activation& act) {
