@@ -119,8 +119,10 @@ TEST_F(CliJit, ShowTierCountsABatchInProgressWithoutWaitingForIt) {
   ASSERT_EQ(reference.status, 0) << reference.err;
   ::setenv("IRONCLAD_TIERED_HOLD", "batch", 1);
   ::setenv("IRONCLAD_TIERED_HEAT", "1", 1);
-  auto held = run_ironclad(
-      {"run", "--show-tier", "--invoke", "bits", fixture("clijit_scalar.wasm"), "10"});
+  // Without the code cache: a batch another test left in the shared test data directory
+  // would be linked before the first call, and nothing would compile.
+  auto held = run_ironclad({"run", "--show-tier", "--no-code-cache", "--invoke", "bits",
+                            fixture("clijit_scalar.wasm"), "10"});
   ::unsetenv("IRONCLAD_TIERED_HOLD");
   ::unsetenv("IRONCLAD_TIERED_HEAT");
   EXPECT_EQ(held.status, 0) << held.err;
