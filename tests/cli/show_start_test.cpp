@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../wasi/temp_dir.h"
+#include "invalid_module.h"
 #include "run_process.h"
 
 namespace ironclad::cli {
@@ -71,14 +72,8 @@ TEST(ShowStart, NothingWithoutTheFlag) {
 
 TEST(ShowStart, AnInvalidModuleShowsThePhasesItReached) {
   // Refused at validation: the phases up to decode, no instantiation, no first instruction.
-  // A function declared to return i32 whose body is empty: well-formed, invalid.
   wasi::testing::TempDir dir;
-  const unsigned char bytes[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // header
-                                 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f,        // type
-                                 0x03, 0x02, 0x01, 0x00,                          // func
-                                 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};             // code
-  std::ofstream(dir / "invalid.wasm", std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes), sizeof bytes);
+  testing::write_invalid_module(dir / "invalid.wasm");
   auto r = run_ironclad({"run", "--show-start", dir / "invalid.wasm"});
   EXPECT_EQ(r.status, 3) << r.err;
   std::vector<std::string> lines = start_lines(r.err);

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "../wasi/temp_dir.h"
+#include "invalid_module.h"
 #include "run_process.h"
 
 namespace ironclad::cli {
@@ -51,14 +52,8 @@ TEST(ValidateCommand, GarbageAndDirectoriesAreCleanErrors) {
 }
 
 TEST(ValidateCommand, InvalidModuleIsStatus3) {
-  // A function declared to return i32 whose body is empty: well-formed, invalid.
   TempDir dir;
-  const unsigned char bytes[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // header
-                                 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f,        // type
-                                 0x03, 0x02, 0x01, 0x00,                          // func
-                                 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};             // code
-  std::ofstream(dir / "invalid.wasm", std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes), sizeof bytes);
+  testing::write_invalid_module(dir / "invalid.wasm");
   for (const char* cmd : {"validate", "run"}) {
     auto r = run_ironclad({cmd, dir / "invalid.wasm"});
     EXPECT_EQ(r.status, 3) << cmd << ": " << r.err;
