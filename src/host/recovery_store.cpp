@@ -18,15 +18,22 @@ std::shared_ptr<RecoveryStore> RecoveryStore::open(const std::filesystem::path& 
         "across restarts: " +
         quarantine.error().message);
   }
-  if (crash_reports) {
-    auto crashes = CrashStore::open(data_dir, &warnings, crash_report_limit);
-    if (crashes.ok()) {
-      store->crashes_ = std::move(*crashes);
-    } else {
-      warnings.push_back("crash reports cannot be written: " + crashes.error().message);
-    }
-  }
+  store->data_dir_ = data_dir;
+  store->crash_reports_ = crash_reports;
+  store->crash_report_limit_ = crash_report_limit;
   return store;
+}
+
+CrashStore* RecoveryStore::crashes(std::vector<std::string>& warnings) {
+  if (!crash_reports_ || crashes_opened_) return crashes_.get();
+  crashes_opened_ = true;
+  auto opened = CrashStore::open(data_dir_, &warnings, crash_report_limit_);
+  if (opened.ok()) {
+    crashes_ = std::move(*opened);
+  } else {
+    warnings.push_back("crash reports cannot be written: " + opened.error().message);
+  }
+  return crashes_.get();
 }
 
 std::shared_ptr<RecoveryStore> RecoveryStore::none() {
@@ -71,7 +78,8 @@ void RecoveryStore::forget(const QuarantineKey& key, std::vector<std::string>& w
 std::optional<std::filesystem::path> RecoveryStore::write_limit_report(
     CrashReport& report, std::chrono::seconds interval, std::vector<std::string>& warnings) {
   std::lock_guard lock(mutex_);
-  if (!crashes_) return std::nullopt;
+  CrashStore* crashes = this->crashes(warnings);
+  if (!crashes) return std::nullopt;
   if (report.timestamp == 0) report.timestamp = static_cast<int64_t>(std::time(nullptr));
   const int64_t now = report.timestamp;
   // Recent: within the interval, and not in the future (a clock set back must not silence
@@ -82,7 +90,7 @@ std::optional<std::filesystem::path> RecoveryStore::write_limit_report(
   if (interval.count() > 0) {
     auto known = newest_limit_report_.find(report.fingerprint);
     if (known != newest_limit_report_.end() && recent(known->second)) return std::nullopt;
-    auto newest = crashes_->newest_of_group(report.fingerprint);
+    auto newest = crashes->newest_of_group(report.fingerprint);
     if (!newest.ok()) {
       warnings.push_back("the crash index could not be asked for recent limit reports: " +
                          newest.error().message);
@@ -91,7 +99,7 @@ std::optional<std::filesystem::path> RecoveryStore::write_limit_report(
       return std::nullopt;
     }
   }
-  auto written = crashes_->write(report);
+  auto written = crashes->write(report);
   if (!written.ok()) {
     warnings.push_back("the limit report could not be written: " + written.error().message);
     return std::nullopt;
@@ -138,21 +146,23 @@ std::vector<Incident> history_of(const std::vector<CrashReport>& reports, const 
 std::vector<Incident> RecoveryStore::history(const QuarantineKey& key, size_t limit,
                                              std::vector<std::string>& warnings) {
   std::lock_guard lock(mutex_);
-  if (!crashes_) return {};
-  auto reports = crashes_->of_module(key.module_hash);
+  CrashStore* crashes = this->crashes(warnings);
+  if (!crashes) return {};
+  auto reports = crashes->of_module(key.module_hash);
   if (!reports.ok()) {
     warnings.push_back("the crash reports could not be read for the incident history: " +
                        reports.error().message);
     return {};
   }
-  return history_of(*reports, key, limit, crashes_->dir());
+  return history_of(*reports, key, limit, crashes->dir());
 }
 
 std::optional<std::filesystem::path> RecoveryStore::write_report(
     CrashReport& report, std::vector<std::string>& warnings) {
   std::lock_guard lock(mutex_);
-  if (!crashes_) return std::nullopt;
-  auto written = crashes_->write(report);
+  CrashStore* crashes = this->crashes(warnings);
+  if (!crashes) return std::nullopt;
+  auto written = crashes->write(report);
   if (!written.ok()) {
     warnings.push_back("the crash report could not be written: " + written.error().message);
     return std::nullopt;
