@@ -245,6 +245,10 @@ class TieredTier final : public runtime::Tier {
   // The ready upgrades of one instance, hottest first, up to the batch limits (mutex_ held);
   // `next`: when the first not yet ready one will be.
   std::vector<Job> take_upgrades(std::chrono::steady_clock::time_point& next);
+  template <typename Entries, typename JobOf>
+  std::vector<Job> take_hottest(Entries& entries, std::vector<size_t> indices,
+                                const std::vector<uint64_t>& heats, const wasm::Module& m,
+                                JobOf job_of) const;
   // The code cache (batch_cache.h), on when the JIT config names a directory and a key.
   bool caches() const {
     return !config_.jit.artifact_cache_dir.empty() && config_.jit.artifact_key.has_value();
@@ -727,6 +731,34 @@ void TieredTier::compile_and_publish_osr(const Job& job,
   ++stats_.osr_compiled;
 }
 
+// The batch taken from `entries` (whose job_of(entry) are one instance's jobs): the entries at
+// `indices`, hottest first (`heats` by entry index; equal heat in index order), as many as
+// config_.max_batch and max_batch_bytes allow; the taken entries are removed from `entries`.
+template <typename Entries, typename JobOf>
+std::vector<Job> TieredTier::take_hottest(Entries& entries, std::vector<size_t> indices,
+                                          const std::vector<uint64_t>& heats,
+                                          const wasm::Module& m, JobOf job_of) const {
+  std::sort(indices.begin(), indices.end(), [&](size_t a, size_t b) {
+    return heats[a] != heats[b] ? heats[a] > heats[b] : a < b;
+  });
+  std::vector<Job> batch;
+  std::vector<size_t> taken;
+  uint64_t bytes = 0;
+  for (size_t i : indices) {
+    if (batch.size() >= config_.max_batch || (!batch.empty() && bytes >= config_.max_batch_bytes))
+      break;
+    const Job& job = job_of(entries[i]);
+    batch.push_back(job);
+    taken.push_back(i);
+    bytes += m.body(job.func_index).size;
+  }
+  // Erased from the back, so the indices still to erase stay valid.
+  std::sort(taken.begin(), taken.end());
+  for (auto it = taken.rbegin(); it != taken.rend(); ++it)
+    entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(*it));
+  return batch;
+}
+
 std::vector<Job> TieredTier::take_batch(uint64_t& queued_heat) {
   // Heat is read now, as the store's thread keeps adding to it: a function called once at
   // start-up waits behind one that has since run a thousand calls or loop iterations.
@@ -748,25 +780,8 @@ std::vector<Job> TieredTier::take_batch(uint64_t& queued_heat) {
   std::vector<size_t> candidates;
   for (size_t i = 0; i < queue_.size(); ++i)
     if (queue_[i].state == state && hot(heats[i])) candidates.push_back(i);
-  std::sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
-    return heats[a] != heats[b] ? heats[a] > heats[b] : a < b;
-  });
-  const wasm::Module& m = *state->instance->module;
-  std::vector<Job> batch;
-  std::vector<size_t> taken;
-  uint64_t bytes = 0;
-  for (size_t i : candidates) {
-    if (batch.size() >= config_.max_batch || (!batch.empty() && bytes >= config_.max_batch_bytes))
-      break;
-    batch.push_back(queue_[i]);
-    taken.push_back(i);
-    bytes += m.body(queue_[i].func_index).size;
-  }
-  // Erased from the back, so the indices still to erase stay valid.
-  std::sort(taken.begin(), taken.end());
-  for (auto it = taken.rbegin(); it != taken.rend(); ++it)
-    queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(*it));
-  return batch;
+  return take_hottest(queue_, std::move(candidates), heats, *state->instance->module,
+                      [](const Job& j) -> const Job& { return j; });
 }
 
 std::vector<Job> TieredTier::take_upgrades(std::chrono::steady_clock::time_point& next) {
@@ -792,24 +807,8 @@ std::vector<Job> TieredTier::take_upgrades(std::chrono::steady_clock::time_point
   };
   std::vector<uint64_t> heats(upgrades_.size());
   for (size_t i : ready) heats[i] = heat(i);
-  std::sort(ready.begin(), ready.end(), [&](size_t a, size_t b) {
-    return heats[a] != heats[b] ? heats[a] > heats[b] : a < b;
-  });
-  const wasm::Module& m = *state->instance->module;
-  std::vector<Job> batch;
-  std::vector<size_t> taken;
-  uint64_t bytes = 0;
-  for (size_t i : ready) {
-    if (batch.size() >= config_.max_batch || (!batch.empty() && bytes >= config_.max_batch_bytes))
-      break;
-    batch.push_back(upgrades_[i].job);
-    taken.push_back(i);
-    bytes += m.body(upgrades_[i].job.func_index).size;
-  }
-  std::sort(taken.begin(), taken.end());
-  for (auto it = taken.rbegin(); it != taken.rend(); ++it)
-    upgrades_.erase(upgrades_.begin() + static_cast<std::ptrdiff_t>(*it));
-  return batch;
+  return take_hottest(upgrades_, std::move(ready), heats, *state->instance->module,
+                      [](const Upgrade& u) -> const Job& { return u.job; });
 }
 
 jit::CompileOptions TieredTier::compile_options(bool interrupt, bool explicit_checks,
