@@ -161,12 +161,39 @@ struct Error {
   std::string describe() const { return std::string(to_string(kind)) + ": " + message; }
 };
 
+// An Error on the heap, copied deeply: what Result holds, so that a Result is a value (or
+// nothing, for Result<void>) and one pointer, returned in registers, instead of the ~400 bytes
+// of an Error that every call would construct, return through memory and destroy. Errors are
+// the rare path; the decoder and validator return a Result for every immediate they read.
+class ErrorBox {
+ public:
+  ErrorBox() = default;
+  explicit ErrorBox(Error error) : error_(new Error(std::move(error))) {}
+  ErrorBox(const ErrorBox& other) : error_(other.error_ ? new Error(*other.error_) : nullptr) {}
+  ErrorBox(ErrorBox&& other) noexcept : error_(std::exchange(other.error_, nullptr)) {}
+  ErrorBox& operator=(const ErrorBox& other) {
+    if (this != &other) *this = ErrorBox(other);
+    return *this;
+  }
+  ErrorBox& operator=(ErrorBox&& other) noexcept {
+    std::swap(error_, other.error_);
+    return *this;
+  }
+  ~ErrorBox() { delete error_; }
+
+  bool empty() const { return error_ == nullptr; }
+  Error& get() const { return *error_; }
+
+ private:
+  Error* error_ = nullptr;
+};
+
 // Result<T>: a value or an Error. (C++20 has no std::expected.)
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}
-  Result(Error error) : data_(std::move(error)) {}
+  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}
+  Result(Error error) : data_(std::in_place_index<1>, std::move(error)) {}
 
   bool ok() const { return data_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -179,12 +206,12 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  Error& error() & { return std::get<1>(data_); }
-  const Error& error() const& { return std::get<1>(data_); }
-  Error&& error() && { return std::get<1>(std::move(data_)); }
+  Error& error() & { return std::get<1>(data_).get(); }
+  const Error& error() const& { return std::get<1>(data_).get(); }
+  Error&& error() && { return std::move(std::get<1>(data_).get()); }
 
  private:
-  std::variant<T, Error> data_;
+  std::variant<T, ErrorBox> data_;
 };
 
 template <>
@@ -193,14 +220,14 @@ class [[nodiscard]] Result<void> {
   Result() = default;
   Result(Error error) : error_(std::move(error)) {}
 
-  bool ok() const { return !error_.has_value(); }
+  bool ok() const { return error_.empty(); }
   explicit operator bool() const { return ok(); }
-  Error& error() & { return *error_; }
-  const Error& error() const& { return *error_; }
-  Error&& error() && { return std::move(*error_); }
+  Error& error() & { return error_.get(); }
+  const Error& error() const& { return error_.get(); }
+  Error&& error() && { return std::move(error_.get()); }
 
  private:
-  std::optional<Error> error_;
+  ErrorBox error_;
 };
 
 }  // namespace ironclad
