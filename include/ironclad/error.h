@@ -179,12 +179,18 @@ class ErrorBox {
     std::swap(error_, other.error_);
     return *this;
   }
-  ~ErrorBox() { delete error_; }
+  // The check inline, the Error's destruction out of line: the success path is one compare.
+  ~ErrorBox() {
+    if (error_ != nullptr) [[unlikely]]
+      destroy(error_);
+  }
 
   bool empty() const { return error_ == nullptr; }
   Error& get() const { return *error_; }
 
  private:
+  [[gnu::noinline, gnu::cold]] static void destroy(Error* error) { delete error; }
+
   Error* error_ = nullptr;
 };
 
