@@ -143,8 +143,10 @@ Result<int> exit_status_of(Result<void> outcome) {
 
 // What a run on the recovery ladder takes from the command line, for a module or a component.
 RecoveringRunRequest recovering_request(const RunOptions& o, const TierPlan& plan,
-                                        runtime::StoreLimits limits, std::string tier) {
+                                        runtime::StoreLimits limits, std::string tier,
+                                        std::shared_future<OpenedRecoveryStore> store_opening) {
   RecoveringRunRequest request;
+  request.store_opening = std::move(store_opening);
   request.file = o.file_and_args.front();
   request.plan.tier = std::move(tier);
   request.plan.policy = o.tier.policy;
@@ -167,8 +169,10 @@ RecoveringRunRequest recovering_request(const RunOptions& o, const TierPlan& pla
 // module, with a crash report and the user told, instead of ending the run.
 Result<int> run_recovering_jit(const RunOptions& o, const TierPlan& plan,
                                runtime::StoreLimits limits,
-                               std::shared_ptr<const wasm::Module> module) {
-  RecoveringRunRequest request = recovering_request(o, plan, limits, o.tier.tier);
+                               std::shared_ptr<const wasm::Module> module,
+                               std::shared_future<OpenedRecoveryStore> store_opening) {
+  RecoveringRunRequest request =
+      recovering_request(o, plan, limits, o.tier.tier, std::move(store_opening));
   if (o.invoke) {
     // The export and its arguments are checked before anything runs, as without the JIT.
     const wasm::Export* e = module->find_export(*o.invoke);
@@ -191,7 +195,8 @@ Result<int> run_recovering_jit(const RunOptions& o, const TierPlan& plan,
 
 // A component: its wasi:cli/run export on the recovery ladder, in the tier asked for.
 Result<int> run_component(const RunOptions& o, const TierPlan& plan, runtime::StoreLimits limits,
-                          const std::vector<uint8_t>& bytes) {
+                          const std::vector<uint8_t>& bytes,
+                          std::shared_future<OpenedRecoveryStore> store_opening) {
   if (o.invoke)
     return Error::make(ErrorKind::Usage,
                        "--invoke is for core modules; a component runs its wasi:cli/run export");
@@ -199,7 +204,8 @@ Result<int> run_component(const RunOptions& o, const TierPlan& plan, runtime::St
       recovering_request(o, plan, limits,
                          plan.kind == TierKind::Jit      ? "jit"
                          : plan.kind == TierKind::Tiered ? "tiered"
-                                                         : "interp");
+                                                         : "interp",
+                         std::move(store_opening));
   auto status = run_recovering_component(request, bytes);
   if (!status.ok()) return exit_status_of(Result<void>(std::move(status).error()));
   return *status;
@@ -212,20 +218,26 @@ Result<int> run(const RunOptions& o) {
   runtime::StoreLimits limits;
   IRONCLAD_TRY_ASSIGN(limits.fuel, parse_fuel(o.fuel));
   IRONCLAD_TRY_ASSIGN(limits.call_timeout, parse_timeout(o.timeout));
+  const std::filesystem::path data_dir =
+      o.data_dir.empty() ? host::default_data_dir() : std::filesystem::path(o.data_dir);
+  // A run on the recovery ladder (any tier but the interpreter) opens its recovery store
+  // meanwhile.
+  std::shared_future<OpenedRecoveryStore> store_opening;
+  if (tier_plan.kind != TierKind::Interp)
+    store_opening = open_recovery_store_early(data_dir, crash_report_limit_from_env());
   start_trace::mark(start_trace::Phase::Options);
   // The file is read once, whatever it holds.
   IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(file));
   start_trace::mark(start_trace::Phase::Read);
   // A component (WASI 0.2 command) runs on the recovery ladder in either tier.
-  if (component::is_component_binary(bytes)) return run_component(o, tier_plan, limits, bytes);
+  if (component::is_component_binary(bytes))
+    return run_component(o, tier_plan, limits, bytes, std::move(store_opening));
   // A precompiled artifact (.icwasm) runs its own code, without the recovery ladder.
-  const std::filesystem::path data_dir =
-      o.data_dir.empty() ? host::default_data_dir() : std::filesystem::path(o.data_dir);
   IRONCLAD_TRY_ASSIGN(ModuleFile loaded,
                       load_module_file(file, std::move(bytes), data_dir, stderr));
   std::shared_ptr<const wasm::Module> module = loaded.module;
   if (tier_plan.kind != TierKind::Interp && !loaded.artifact)
-    return run_recovering_jit(o, tier_plan, limits, std::move(module));
+    return run_recovering_jit(o, tier_plan, limits, std::move(module), std::move(store_opening));
   IRONCLAD_TRY_ASSIGN(
       std::unique_ptr<runtime::Tier> tier,
       loaded.artifact ? make_artifact_tier(tier_plan, o.tier_given, file, loaded.artifact, stderr)

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <set>
+#include <system_error>
 
 #include "cli/ext_options.h"
 #include "cli/tier_selection.h"
@@ -61,6 +62,20 @@ struct TieringReport {
 
 bool compiles_left_running() { return compiles_left; }
 
+std::shared_future<OpenedRecoveryStore> open_recovery_store_early(
+    const std::filesystem::path& data_dir, std::optional<uint64_t> crash_report_limit) {
+  auto open = [data_dir, limit = crash_report_limit.value_or(host::kDefaultCrashReportLimit)] {
+    OpenedRecoveryStore out;
+    out.store = host::RecoveryStore::open(data_dir, /*crash_reports=*/true, out.warnings, limit);
+    return out;
+  };
+  try {
+    return std::async(std::launch::async, open).share();
+  } catch (const std::system_error&) {
+    return std::async(std::launch::deferred, open).share();
+  }
+}
+
 // The ladder's configuration for `ironclad run`; `effects` counts what the program did outside
 // itself across every fresh WASI context.
 host::RecoveryConfig recovery_config(const RecoveringRunRequest& request,
@@ -93,11 +108,12 @@ host::RecoveryConfig recovery_config(const RecoveringRunRequest& request,
   };
   // As without recovery: a reactor's _initialize runs before an --invoke export only.
   config.run_initialize = request.invoke.has_value();
-  std::vector<std::string> warnings;
-  config.store = host::RecoveryStore::open(
-      request.data_dir, /*crash_reports=*/true, warnings,
-      request.crash_report_limit.value_or(host::kDefaultCrashReportLimit));
-  print_warnings(warnings);
+  const OpenedRecoveryStore opened =
+      request.store_opening.valid()
+          ? request.store_opening.get()
+          : open_recovery_store_early(request.data_dir, request.crash_report_limit).get();
+  config.store = opened.store;
+  print_warnings(opened.warnings);
   // The command line's tier options were already resolved, and their warnings printed, by
   // plan_tier: the planner's copies of the same warnings would only repeat them.
   std::set<std::string> already_said;
