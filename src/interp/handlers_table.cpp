@@ -86,7 +86,8 @@ Result<std::vector<Ref>> element_items(const runtime::Instance& inst, uint32_t s
   std::vector<Ref> refs;
   if (inst.elem_dropped[seg]) return refs;
   const wasm::ElementSegment& es = inst.module->elements[seg];
-  refs.reserve(es.items.size());
+  refs.reserve(es.size());
+  for (uint32_t f : es.func_indices) refs.push_back(inst.funcs.at(f)->as_ref());
   for (size_t i = 0; i < es.items.size(); ++i) {
     IRONCLAD_TRY_ASSIGN(Value v, runtime::evaluate_const_expr(*inst.module, es.items[i],
                                                               es.elem_type, inst,

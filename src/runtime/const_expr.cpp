@@ -61,6 +61,12 @@ namespace const_expr_detail {
 
 Result<Value> evaluate(const wasm::Module& module, const wasm::ConstExpr& expr, ValType expected,
                        const Instance& instance) {
+  // An element segment's usual item, without a decoder; anything unusual takes the general
+  // path below (and its messages).
+  if (const std::optional<uint32_t> f = expr.ref_func_index();
+      f && expected == ValType::FuncRef && *f < instance.funcs.size() &&
+      instance.funcs[*f] != nullptr)
+    return Value::from_ref(ValType::FuncRef, instance.funcs[*f]->as_ref());
   ExprBytes eb;
   locate(module, expr, eb);
   wasm::BodyDecoder decoder(eb.bytes, eb.begin,

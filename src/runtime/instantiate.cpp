@@ -137,6 +137,8 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
   std::vector<std::unique_ptr<Memory>> new_memories;
   std::vector<std::unique_ptr<Global>> new_globals;
 
+  inst->funcs.reserve(m.func_types.size());
+  new_funcs.reserve(m.func_types.size() - m.num_imported_funcs);
   for (uint32_t i = m.num_imported_funcs; i < m.func_types.size(); ++i) {
     auto f = std::make_unique<FunctionInstance>();
     f->type_id = inst->type_ids[m.func_types[i]];
@@ -188,7 +190,13 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const wasm::Module> module,
   inst->elem_refs.resize(m.elements.size());
   for (size_t s = 0; s < m.elements.size(); ++s) {
     const wasm::ElementSegment& seg = m.elements[s];
-    inst->elem_refs[s].reserve(seg.items.size());
+    inst->elem_refs[s].reserve(seg.size());
+    for (uint32_t f : seg.func_indices) {
+      if (f >= inst->funcs.size())
+        return Error::make(ErrorKind::Invalid, "element segment " + std::to_string(s) +
+                                                   " names unknown function " + std::to_string(f));
+      inst->elem_refs[s].push_back(inst->funcs[f]->as_ref());
+    }
     for (size_t k = 0; k < seg.items.size(); ++k) {
       IRONCLAD_TRY_ASSIGN(
           Value v, evaluate_const_expr_described(m, seg.items[k], seg.elem_type, *inst, [&] {

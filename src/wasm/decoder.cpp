@@ -78,22 +78,23 @@ class ModuleDecoder {
     if (section_ != 0xFF) {
       prefix += section_name(section_);
       prefix += " section";
-      if (!item_.empty()) prefix += ", " + item_;
+      if (item_) prefix += std::string(", ") + item_ + " " + std::to_string(item_index_);
       prefix += " ";
     }
     e.message = prefix + e.message;
     return e;
   }
   void set_item(const char* what, uint32_t index) {
+    // Formatted only into an error's message: a module has tens of thousands of items.
     item_ = what;
-    item_ += ' ';
-    item_ += std::to_string(index);
+    item_index_ = index;
   }
 
   Module& m_;
   std::string_view name_;
   uint8_t section_ = 0xFF;  // the section being decoded, 0xFF outside any
-  std::string item_;        // the item being decoded in it, for messages
+  const char* item_ = nullptr;  // the item being decoded in it, for messages (or none)
+  uint32_t item_index_ = 0;
   uint32_t declared_funcs_ = 0;
   bool saw_function_section_ = false;
   bool saw_code_section_ = false;
@@ -142,7 +143,7 @@ Result<void> ModuleDecoder::run() {
     }
     Reader sr(m_.bytes, r.offset(), r.offset() + *size);
     section_ = id;
-    item_.clear();
+    item_ = nullptr;
     if (auto s = section(id, sr); !s.ok()) {
       return located(past_section_end(id, r.offset(), *size, std::move(s).error()));
     }
@@ -150,7 +151,7 @@ Result<void> ModuleDecoder::run() {
       return located(sr.error("section size mismatch (" + std::to_string(sr.remaining()) +
                               " bytes left unread)"));
     }
-    item_.clear();
+    item_ = nullptr;
     (void)r.skip(*size);
   }
   section_ = 0xFF;
@@ -455,23 +456,18 @@ Result<void> ModuleDecoder::elements(Reader& r) {
       }
     }
     IRONCLAD_TRY_ASSIGN(uint32_t items, count(r, "element"));
-    seg.items.reserve(items);  // bounded by count()
+    // Bounded by count().
+    if (exprs)
+      seg.items.reserve(items);
+    else
+      seg.func_indices.reserve(items);
     for (uint32_t j = 0; j < items; ++j) {
       if (exprs) {
         IRONCLAD_TRY_ASSIGN(ConstExpr e, const_expr(r));
         seg.items.push_back(std::move(e));
       } else {
-        // Kept as the equivalent `ref.func f` so every consumer sees one item form.
-        ConstExpr e;
-        e.offset = r.offset();
         IRONCLAD_TRY_ASSIGN(uint32_t f, r.u32());
-        e.bytes.push_back(0xD2);
-        do {
-          uint8_t b = f & 0x7F;
-          f >>= 7;
-          e.bytes.push_back(f ? (b | 0x80) : b);
-        } while (f);
-        seg.items.push_back(std::move(e));
+        seg.func_indices.push_back(f);
       }
     }
     m_.elements.push_back(std::move(seg));
@@ -593,6 +589,8 @@ void ModuleDecoder::compute_declared_func_refs() {
   for (const ElementSegment& seg : m_.elements) {
     scan(seg.offset);
     for (const ConstExpr& item : seg.items) scan(item);
+    for (uint32_t f : seg.func_indices)
+      if (f < num_funcs) m_.declared_func_refs[f] = true;
   }
   for (const DataSegment& seg : m_.data) scan(seg.offset);
   for (const Export& e : m_.exports) {

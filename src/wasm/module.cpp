@@ -1,5 +1,7 @@
 #include "wasm/module.h"
 
+#include <algorithm>
+
 namespace ironclad::wasm {
 
 std::string FuncType::to_string() const {
@@ -24,9 +26,19 @@ const char* to_string(ExternKind kind) {
   return "?";
 }
 
+std::optional<std::string_view> Module::function_name(uint32_t func_index) const {
+  auto it = std::lower_bound(
+      function_names.begin(), function_names.end(), func_index,
+      [](const FunctionName& n, uint32_t index) { return n.func_index < index; });
+  if (it == function_names.end() || it->func_index != func_index ||
+      uint64_t{it->offset} + it->size > bytes.size())
+    return std::nullopt;
+  return std::string_view(reinterpret_cast<const char*>(bytes.data()) + it->offset, it->size);
+}
+
 std::string Module::function_display_name(uint32_t func_index) const {
-  auto it = function_names.find(func_index);
-  if (it != function_names.end()) return it->second;
+  if (std::optional<std::string_view> name = function_name(func_index))
+    return std::string(*name);
   return "func[" + std::to_string(func_index) + "]";
 }
 

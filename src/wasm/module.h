@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -64,6 +65,21 @@ struct Export {
 struct ConstExpr {
   uint32_t offset = 0;  // of the first byte in the module
   std::vector<uint8_t> bytes;
+
+  // The function of a lone `ref.func f` (what element segments hold, one per table slot:
+  // tens of thousands in a large program), read without a decoder; nullopt for any other
+  // expression, which the general path decodes.
+  std::optional<uint32_t> ref_func_index() const {
+    if (bytes.size() < 2 || bytes.size() > 6 || bytes[0] != 0xD2) return std::nullopt;
+    uint32_t index = 0;
+    for (size_t i = 1; i < bytes.size(); ++i) {
+      const bool last = i + 1 == bytes.size();
+      if (((bytes[i] & 0x80) == 0) != last) return std::nullopt;
+      if (i == 5 && bytes[i] > 0x0F) return std::nullopt;  // past 32 bits
+      index |= uint32_t{bytes[i] & 0x7Fu} << (7 * (i - 1));
+    }
+    return index;
+  }
 };
 
 struct Global {
@@ -78,9 +94,13 @@ struct ElementSegment {
   ValType elem_type = ValType::FuncRef;
   uint32_t table_index = 0;  // Active
   ConstExpr offset;          // Active
-  // Each item is a constant expression (ref.func i, ref.null t, global.get g). Segments
-  // written as plain function indices are stored as `ref.func i` expressions too.
+  // Each item is a constant expression (ref.func i, ref.null t, global.get g)...
   std::vector<ConstExpr> items;
+  // ...or, for a segment written as plain function indices (what C and Rust toolchains emit
+  // for their function tables: tens of thousands of items), the functions, and `items` is
+  // empty: `ref.func i` each, without an expression of its own to allocate, decode and run.
+  std::vector<uint32_t> func_indices;
+  size_t size() const { return items.empty() ? func_indices.size() : items.size(); }
   uint32_t module_offset = 0;  // of the segment, for error messages
 };
 
@@ -138,7 +158,16 @@ struct Module {
   // From the `name` section, when present and well-formed (a bad name section is ignored,
   // as the spec allows).
   std::optional<std::string> module_name;
-  std::unordered_map<uint32_t, std::string> function_names;
+  // Function names: where each lies in `bytes` (no copy; a large program names tens of
+  // thousands of functions), sorted by function index. function_name() reads one.
+  struct FunctionName {
+    uint32_t func_index = 0;
+    uint32_t offset = 0;
+    uint32_t size = 0;
+  };
+  std::vector<FunctionName> function_names;
+  // The name section's name of a function, if it has one.
+  std::optional<std::string_view> function_name(uint32_t func_index) const;
 
   // Every function index that a `ref.func` may name: those in element segments, exports
   // and global initialisers (C.refs in the spec).

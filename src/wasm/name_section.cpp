@@ -2,7 +2,9 @@
 
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <algorithm>
+#include <span>
+#include <vector>
 
 #include "wasm/reader.h"
 
@@ -12,7 +14,7 @@ namespace ironclad::wasm {
 void read_name_section(Module& m, const CustomSection& s) {
   Reader r(m.bytes, s.offset, s.offset + s.size);
   std::optional<std::string> module_name;
-  std::unordered_map<uint32_t, std::string> names;
+  std::vector<Module::FunctionName> names;
   auto parse = [&]() -> Result<void> {
     int last_id = -1;
     while (!r.at_end()) {
@@ -28,8 +30,9 @@ void read_name_section(Module& m, const CustomSection& s) {
         IRONCLAD_TRY_ASSIGN(uint32_t n, sub.u32());
         for (uint32_t i = 0; i < n; ++i) {
           IRONCLAD_TRY_ASSIGN(uint32_t index, sub.u32());
-          IRONCLAD_TRY_ASSIGN(std::string name, sub.name());
-          names[index] = std::move(name);
+          IRONCLAD_TRY_ASSIGN(std::span<const uint8_t> name, sub.name_bytes());
+          names.push_back({index, static_cast<uint32_t>(name.data() - m.bytes.data()),
+                           static_cast<uint32_t>(name.size())});
         }
       } else {
         IRONCLAD_TRY(sub.skip(size));
@@ -40,8 +43,25 @@ void read_name_section(Module& m, const CustomSection& s) {
     return {};
   };
   if (parse().ok()) {
+    // The spec's name maps are in index order; any other order is sorted, and of an index
+    // named twice the last name counts.
+    // (Offsets grow along the section: the later of two names has the larger one.)
+    if (!std::is_sorted(names.begin(), names.end(), [](const auto& a, const auto& b) {
+          return a.func_index < b.func_index;
+        }))
+      std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) {
+        return a.func_index != b.func_index ? a.func_index < b.func_index : a.offset < b.offset;
+      });
+    std::vector<Module::FunctionName> unique;
+    unique.reserve(names.size());
+    for (const Module::FunctionName& n : names) {
+      if (!unique.empty() && unique.back().func_index == n.func_index)
+        unique.back() = n;
+      else
+        unique.push_back(n);
+    }
     m.module_name = std::move(module_name);
-    m.function_names = std::move(names);
+    m.function_names = std::move(unique);
   }
 }
 

@@ -130,11 +130,16 @@ Result<uint32_t> Reader::length() {
 }
 
 Result<std::string> Reader::name() {
+  IRONCLAD_TRY_ASSIGN(std::span<const uint8_t> s, name_bytes());
+  return std::string(reinterpret_cast<const char*>(s.data()), s.size());
+}
+
+Result<std::span<const uint8_t>> Reader::name_bytes() {
   IRONCLAD_TRY_ASSIGN(uint32_t n, length());
   uint32_t at = offset();
   IRONCLAD_TRY_ASSIGN(auto s, bytes(n));
   if (!is_valid_utf8(s)) return malformed_at(at, "malformed UTF-8 encoding");
-  return std::string(reinterpret_cast<const char*>(s.data()), s.size());
+  return s;
 }
 
 // Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.

@@ -88,6 +88,8 @@ class Reader {
   Result<uint32_t> length();
   // A vec(byte) that must be valid UTF-8 ("malformed UTF-8 encoding").
   Result<std::string> name();
+  // A name's bytes, checked as name() checks them, without a copy: a view into the module.
+  Result<std::span<const uint8_t>> name_bytes();
   // The next n bytes, which must all be there ("unexpected end" / "length out of bounds").
   Result<std::span<const uint8_t>> bytes(uint32_t n);
   Result<void> skip(uint32_t n);

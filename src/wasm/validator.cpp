@@ -86,6 +86,10 @@ Result<void> ModuleValidator::memory_limits(const Limits& l) const {
 // immutable global among the first `visible_globals`, leaving exactly one `expected`.
 Result<void> ModuleValidator::const_expr(const ConstExpr& e, ValType expected,
                                          size_t visible_globals) {
+  // An element segment's usual item, without a decoder (the decoder checked its encoding).
+  if (const std::optional<uint32_t> f = e.ref_func_index();
+      f && expected == ValType::FuncRef && *f < m_.func_types.size())
+    return {};
   stack_.clear();
   BodyDecoder d(e);
   Instr in;
@@ -229,6 +233,14 @@ Result<void> ModuleValidator::segments() {
         return located(std::move(r).error(), where);
       }
     }
+    for (size_t k = 0; k < seg.func_indices.size(); ++k) {
+      if (seg.func_indices[k] >= m_.func_types.size()) {
+        return located(invalid_at(seg.module_offset,
+                                  "unknown function " + std::to_string(seg.func_indices[k]) +
+                                      " (item " + std::to_string(k) + ")"),
+                       where);
+      }
+    }
   }
   for (size_t i = 0; i < m_.data.size(); ++i) {
     const DataSegment& seg = m_.data[i];
@@ -281,8 +293,8 @@ Result<void> ModuleValidator::check() {
 
 Error ModuleValidator::located_body(Error e, uint32_t f) const {
   std::string where = "code section, function " + std::to_string(f);
-  auto it = m_.function_names.find(f);
-  if (it != m_.function_names.end()) where += " (" + it->second + ")";
+  if (std::optional<std::string_view> name = m_.function_name(f))
+    where += " (" + std::string(*name) + ")";
   return located(std::move(e), where);
 }
 

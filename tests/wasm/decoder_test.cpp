@@ -92,7 +92,10 @@ TEST(Decoder, EverySection) {
   EXPECT_EQ(m.start, 2u);
   ASSERT_EQ(m.elements.size(), 5u);
   EXPECT_EQ(m.elements[0].mode, SegmentMode::Active);
-  EXPECT_EQ(m.elements[0].items[0].bytes, (Bytes{0xD2, 0x01}));  // index form kept as ref.func
+  // The index form keeps the functions only (each a `ref.func`).
+  EXPECT_TRUE(m.elements[0].items.empty());
+  EXPECT_EQ(m.elements[0].func_indices, (std::vector<uint32_t>{1}));
+  EXPECT_EQ(m.elements[0].size(), 1u);
   EXPECT_EQ(m.elements[1].mode, SegmentMode::Passive);
   EXPECT_EQ(m.elements[2].mode, SegmentMode::Declarative);
   EXPECT_EQ(m.elements[3].items.size(), 2u);
@@ -247,6 +250,23 @@ TEST(Decoder, MalformedNameSectionIsIgnored) {
   ASSERT_TRUE(m.ok()) << m.error().message;
   EXPECT_TRUE((*m)->function_names.empty());
   EXPECT_EQ((*m)->customs.size(), 1u);
+}
+
+// Names are read in place (no copies); a name map out of the spec's index order is still
+// used, sorted, and of an index named twice the later name counts.
+TEST(Decoder, FunctionNamesInAnyOrderTheLaterNameCounts) {
+  Bytes mod = one_func(func_type({}, {}), {0x0B});
+  Bytes names = section(
+      0, cat({name("name"), section(1, vec({cat({leb(2), name("b")}), cat({leb(0), name("zero")}),
+                                            cat({leb(2), name("two")})}))}));
+  mod.insert(mod.end(), names.begin(), names.end());
+  auto m = decode_module(mod, "m");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ((*m)->function_names.size(), 2u);
+  EXPECT_EQ((*m)->function_display_name(0), "zero");
+  EXPECT_EQ((*m)->function_display_name(2), "two");
+  EXPECT_EQ((*m)->function_display_name(1), "func[1]");
+  EXPECT_FALSE((*m)->function_name(1).has_value());
 }
 
 TEST(Decoder, ErrorsSayWhereAndWhat) {
