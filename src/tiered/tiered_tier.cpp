@@ -150,20 +150,14 @@ class TieredTier final : public runtime::Tier {
     // The compile thread may be asleep between two looks at the queue's heat.
     work_cv_.notify_all();
     idle_cv_.wait(lock, [&] {
-      return ((!has_hot_job() && !has_ready_upgrade() && osr_queue_.empty() &&
-               cache_loads_.empty()) ||
-              stopping_) &&
-             compiling_ == 0 && !osr_compiling_ && !cache_loading_;
+      return ((!has_hot_job() && !has_ready_upgrade() && osr_queue_.empty()) || stopping_) &&
+             compiling_ == 0 && !osr_compiling_;
     });
-  }
-  void wait_for_cache_loads() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    idle_cv_.wait(lock, [&] { return stopping_ || (cache_loads_.empty() && !cache_loading_); });
   }
   bool busy() {
     std::lock_guard<std::mutex> lock(mutex_);
-    return !stopping_ && (compiling_ != 0 || osr_compiling_ || has_hot_job() ||
-                          !osr_queue_.empty() || cache_loading_ || !cache_loads_.empty());
+    return !stopping_ &&
+           (compiling_ != 0 || osr_compiling_ || has_hot_job() || !osr_queue_.empty());
   }
   void release() {
     {
@@ -259,10 +253,8 @@ class TieredTier final : public runtime::Tier {
   bool caches() const {
     return !config_.jit.artifact_cache_dir.empty() && config_.jit.artifact_key.has_value();
   }
-  // Links, verifies, installs and publishes the cached batches of `state`'s module: with
-  // background compiles on the compile thread, first of all its work (the store's first
-  // instruction does not wait for LLVM to load and link them: ~40 ms); without, on the
-  // store's thread at instantiation, before any of its functions runs.
+  // Links, verifies, installs and publishes the cached batches of `state`'s module (on the
+  // store's thread, at instantiation, before any of its functions runs).
   void load_cached(InstanceState& state);
   // Writes a batch just compiled and published to the cache (on the compiling thread).
   void cache_batch(const InstanceState& state, const std::vector<Job>& jobs,
@@ -283,8 +275,7 @@ class TieredTier final : public runtime::Tier {
   std::unique_ptr<jit::ModuleCompiler> compilers_[2][2];
   std::unique_ptr<jit::ModuleCompiler> first_compilers_[2][2];  // the first tier's
   std::unique_ptr<jit::ModuleCompiler> osr_compilers_[2][2];  // the OSR thread's
-  // Link the code cache's batches (load_cached): on the compile thread only with background
-  // compiles, else on the store's thread only.
+  // Link the code cache's batches, on the store's thread only (load_cached).
   std::unique_ptr<jit::ModuleCompiler> loader_compilers_[2][2];
   std::unique_ptr<jit::ModuleCompiler> first_loader_compilers_[2][2];
   std::unique_ptr<jit::CodeSpace> code_space_;
@@ -305,10 +296,6 @@ class TieredTier final : public runtime::Tier {
   bool osr_compiling_ = false;
   std::thread osr_worker_;
   std::deque<Job> queue_;
-  // Instances whose cached batches the compile thread loads before anything else, and
-  // whether it is loading one now.
-  std::deque<InstanceState*> cache_loads_;
-  bool cache_loading_ = false;
   std::deque<Upgrade> upgrades_;  // first-tier functions, in the order of publication
   size_t compiling_ = 0;  // functions in the batch being compiled
   // TieredConfig::hold_first_batch: the first batch is taken and held until release().
@@ -345,17 +332,7 @@ Result<void> TieredTier::on_instantiate(runtime::Store& store, runtime::Instance
     state->compile_tried = std::make_unique<bool[]>(m.bodies.size());
   InstanceState& added = *state;
   instance.tier_state = state.release();
-  if (!caches()) return {};
-  if (config_.background) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) return {};
-    if (ensure_worker()) {
-      cache_loads_.push_back(&added);
-      work_cv_.notify_all();
-      return {};
-    }
-  }
-  load_cached(added);
+  if (caches()) load_cached(added);
   return {};
 }
 
@@ -375,8 +352,7 @@ void TieredTier::load_cached(InstanceState& state) {
     for (std::string& p : problems) notes_.push_back(std::move(p));
     if (!notes_.empty()) has_notes_ = true;
   }
-  // The compile thread's notes wait for the store's thread (on_note runs there only).
-  if (!config_.background) deliver_notes();
+  deliver_notes();
 }
 
 uint64_t TieredTier::load_cached_at(InstanceState& state, int opt_level, uint64_t& loaded,
@@ -478,8 +454,6 @@ void TieredTier::on_destroy(runtime::Instance& instance) {
   // Instances end only with their store: the compile thread stops (and is joined) at the
   // first, so nothing publishes into an instance being torn down.
   stop_worker();
-  // What the compile thread noted since the last call (a cached batch refused) is not lost.
-  deliver_notes();
   auto* state = static_cast<InstanceState*>(instance.tier_state);
   if (!state) return;
   for (interp::OsrLoop* loop : state->osr_loops)
@@ -563,7 +537,6 @@ void TieredTier::stop_worker() {
     stopping_ = true;
     queue_.clear();
     upgrades_.clear();
-    cache_loads_.clear();
     for (const Job& job : osr_queue_)
       job.osr->state.store(interp::OsrLoop::Failed, std::memory_order_relaxed);
     osr_queue_.clear();
@@ -586,23 +559,10 @@ void TieredTier::worker_loop() {
   std::chrono::milliseconds poll = kFirstHeatPoll;
   uint64_t last_heat = ~uint64_t{0};
   for (;;) {
-    // Cached code is loaded also while compiles are held (it compiles nothing).
     work_cv_.wait(lock, [&] {
-      return stopping_ || !cache_loads_.empty() ||
-             (!held_ && (!queue_.empty() || !upgrades_.empty()));
+      return stopping_ || (!held_ && (!queue_.empty() || !upgrades_.empty()));
     });
     if (stopping_) break;
-    if (!cache_loads_.empty()) {
-      InstanceState* state = cache_loads_.front();
-      cache_loads_.pop_front();
-      cache_loading_ = true;
-      lock.unlock();
-      load_cached(*state);
-      lock.lock();
-      cache_loading_ = false;
-      idle_cv_.notify_all();
-      continue;
-    }
     uint64_t queued_heat = 0;
     std::vector<Job> batch = take_batch(queued_heat);
     // Upgrades only when no function waits for its first compile.
@@ -807,11 +767,6 @@ std::vector<Job> TieredTier::take_batch(uint64_t& queued_heat) {
   heats.reserve(queue_.size());
   size_t hottest = 0;
   queued_heat = 0;
-  // Functions queued before the code cache published them (at their first calls, while the
-  // compile thread loaded it) need no compile.
-  std::erase_if(queue_, [](const Job& j) {
-    return published_code(*j.state->instance->funcs[j.func_index]) != nullptr;
-  });
   if (queue_.empty()) return {};
   for (size_t i = 0; i < queue_.size(); ++i) {
     heats.push_back(heat(queue_[i]));
@@ -997,7 +952,6 @@ Result<void> TieredTier::call_jit(runtime::Store& store, const wasm::FuncType& t
 
 Result<void> TieredTier::call(runtime::Store& store, runtime::FunctionInstance& func,
                               const Value* args, Value* results) {
-  if (config_.first_call_waits_for_cache && calls_running_ == 0) wait_for_cache_loads();
   deliver_notes();
   // Calls from the host and calls crossing between the tiers all come here: the outermost
   // begins the call's budget (its deadline), which the nested ones share.
@@ -1047,10 +1001,6 @@ TieredConfig tiered_config_for(jit::JitConfig jit) {
   const char* hold = std::getenv("IRONCLAD_TIERED_HOLD");
   config.start_held = hold && std::string_view(hold) == "1";
   config.hold_first_batch = hold && std::string_view(hold) == "batch";
-  // IRONCLAD_TIERED_CACHE=wait: each call from the host waits for the code cache's batches
-  // to be loaded (first_call_waits_for_cache): for tests of a run that loads them.
-  const char* cache = std::getenv("IRONCLAD_TIERED_CACHE");
-  config.first_call_waits_for_cache = cache && std::string_view(cache) == "wait";
   // IRONCLAD_TIERED_OPT=0..3: the -O level of the batches (measurements of a faster tier).
   if (const char* opt = std::getenv("IRONCLAD_TIERED_OPT");
       opt && opt[0] >= '0' && opt[0] <= '3' && opt[1] == '\0')

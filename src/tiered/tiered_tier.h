@@ -22,11 +22,8 @@ struct TieredConfig {
   // The JIT's features, verification set, emulation, bounds checks, notes and opt level, and
   // its code cache: with artifact_cache_dir and artifact_key set, each batch compiled is
   // written there (signed, counted against artifact_cache_limit), and an instance loads its
-  // module's cached batches: with background compiles on the compile thread before anything
-  // else it does (the first instruction does not wait for LLVM to load and link them; each
-  // function switches at its next call once published), without at instantiation, before
-  // its first call (docs/tiering.md, "Code cache"). `artifacts` is not used (it holds whole
-  // modules).
+  // module's cached batches at instantiation, before its first call (docs/tiering.md, "Code
+  // cache"). `artifacts` is not used (it holds whole modules).
   jit::JitConfig jit;
   // The interpreter's options (on_first_call is the tier's own and is overwritten).
   interp::InterpreterOptions interp;
@@ -76,10 +73,6 @@ struct TieredConfig {
   // until release_compiles() or the store's end (which drops it): a batch in progress at a
   // program's end, without timing (IRONCLAD_TIERED_HOLD=batch).
   bool hold_first_batch = false;
-  // Tests: a call from the host waits until the code cache's batches are loaded (with
-  // background compiles they load on the compile thread while the program starts), so that
-  // whether a run used them does not depend on timing (IRONCLAD_TIERED_CACHE=wait).
-  bool first_call_waits_for_cache = false;
   // Called on the compile thread when it has taken a batch, before compiling it (tests).
   std::function<void(size_t functions)> on_batch_taken;
   // On-stack replacement: a frame whose loop runs long leaves the interpreter for code
@@ -89,8 +82,8 @@ struct TieredConfig {
   // published (interp::OsrMode::Eager; IRONCLAD_TIERED_OSR=eager).
   bool osr_eager = false;
   // Called on the compile thread after each function's machine code is published, in the
-  // order of publication (tests); for code loaded from the code cache without background
-  // compiles, on the instantiating thread during instantiation.
+  // order of publication (tests); for code loaded from the code cache, on the instantiating
+  // thread during instantiation.
   std::function<void(const runtime::FunctionInstance&)> on_published;
 };
 
@@ -111,12 +104,12 @@ struct TieredStats {
   uint64_t functions_first_tier = 0;
   uint64_t functions_upgraded = 0;
   // The code cache (TieredConfig::jit.artifact_cache_dir): functions whose machine code was
-  // loaded from it (never compiled), the batches that held it, and the batches this store
-  // wrote to it.
+  // loaded from it at instantiation (never queued, never compiled), the batches that held it,
+  // and the batches this store wrote to it.
   uint64_t functions_cached = 0;
   uint64_t batches_loaded = 0;
   uint64_t batches_written = 0;
-  double cache_load_ms = 0;  // wall time reading, linking and installing them
+  double cache_load_ms = 0;  // wall time reading, linking and installing them (instantiation)
   // On-stack replacement (docs/tiering.md): loop entries compiled, and frames that left the
   // interpreter at one of them.
   uint64_t osr_requested = 0;  // loop entries asked for (again after a withdrawal)
@@ -142,9 +135,8 @@ std::unique_ptr<runtime::Tier> make_tiered_tier(TieredConfig config);
 // compile: a batch in progress counts in functions_compiling.
 bool tiered_stats(runtime::Tier& tier, TieredStats& out);
 
-// Waits until the code cache's batches are loaded and every function queued so far that is
-// hot enough (TieredConfig::hot_at) is compiled (or failed) and published (a tier made with
-// `start_held` must be released first, unless nothing hot is queued).
+// Waits until every function queued so far that is hot enough (TieredConfig::hot_at) is
+// compiled (or failed) and published (a tier made with `start_held` must be released first).
 // For tests and measurements; a no-op for other tiers.
 void wait_for_compiles(runtime::Tier& tier);
 

@@ -65,16 +65,7 @@ int32_t add_until_cached(const HostConfig& config, const fs::path& extension, bo
   return sum;
 }
 
-// The compile thread loads the cache while the extension starts; its first call waits for
-// that (IRONCLAD_TIERED_CACHE=wait), so that whether a host used the cache does not depend on
-// how soon its one call ends.
-class TieredCodeCache : public ::testing::Test {
- protected:
-  void SetUp() override { ::setenv("IRONCLAD_TIERED_CACHE", "wait", 1); }
-  void TearDown() override { ::unsetenv("IRONCLAD_TIERED_CACHE"); }
-};
-
-TEST_F(TieredCodeCache, ASecondHostLinksTheBatchesTheFirstCompiled) {
+TEST(TieredCodeCache, ASecondHostLinksTheBatchesTheFirstCompiled) {
   TempDir tmp;
   fs::path ext = make_extension(tmp.path(), "calc", "host_plain.wasm", "add = {}\n");
   fs::path data = tmp.path() / "data";
@@ -99,7 +90,7 @@ TEST_F(TieredCodeCache, ASecondHostLinksTheBatchesTheFirstCompiled) {
   EXPECT_NE(notes[0].message.find("refused"), std::string::npos) << notes[0].message;
 }
 
-TEST_F(TieredCodeCache, TurnedOffNothingIsKept) {
+TEST(TieredCodeCache, TurnedOffNothingIsKept) {
   TempDir tmp;
   fs::path ext = make_extension(tmp.path(), "calc", "host_plain.wasm", "add = {}\n");
   HostConfig config = tiered_config(tmp.path() / "data");

@@ -75,13 +75,6 @@ TieredConfig held(TieredConfig c) {
   return c;
 }
 
-// Instantiates a held store and waits for its compile thread to load the cache (it loads
-// while the store starts; held, it compiles nothing).
-void instantiate_and_load(Harness& h) {
-  h.instantiate();
-  wait_for_compiles(h.store.tier());
-}
-
 bool has_machine_code(Harness& h, uint32_t index) {
   return h.instance->funcs.at(index)->jit_code != nullptr;
 }
@@ -114,8 +107,8 @@ TEST(TieredCache, ASecondStoreRunsTheCachedCodeFromItsFirstCall) {
   TieredConfig c = held(cached_config(dir));
   c.on_published = [&](const runtime::FunctionInstance& f) { published.push_back(f.func_index); };
   Harness h("tiered_heat", make_tiered_tier(std::move(c)));
-  instantiate_and_load(h);
-  // Before any call: published from the cache.
+  h.instantiate();
+  // Right after instantiation, before any call: published from the cache.
   EXPECT_TRUE(has_machine_code(h, kRun));
   EXPECT_TRUE(has_machine_code(h, kHot));
   EXPECT_FALSE(has_machine_code(h, kInit));
@@ -163,7 +156,7 @@ TEST(TieredCache, BackgroundBatchesAreWrittenAndLaterStoresAddToThem) {
     EXPECT_EQ(stats_of(h).batches_written, 1u);
   }
   Harness h("tiered_heat", make_tiered_tier(held(cached_config(dir))));
-  instantiate_and_load(h);
+  h.instantiate();
   EXPECT_EQ(stats_of(h).functions_cached, 3u);
   EXPECT_TRUE(has_machine_code(h, kSpin));
   uint32_t expected = 0;
@@ -178,7 +171,7 @@ std::vector<std::string> load_damaged(const CacheDir& dir, uint8_t key_seed) {
   TieredConfig c = held(cached_config(dir, key_seed));
   c.jit.on_note = [&](const std::string& n) { notes.push_back(n); };
   Harness h("tiered_heat", make_tiered_tier(std::move(c)));
-  instantiate_and_load(h);
+  h.instantiate();
   EXPECT_FALSE(has_machine_code(h, kRun));
   EXPECT_FALSE(has_machine_code(h, kHot));
   EXPECT_EQ(stats_of(h).functions_cached, 0u);
@@ -286,9 +279,9 @@ TEST(TieredCache, OtherOptionsHaveEntriesOfTheirOwn) {
     std::vector<std::string> notes;
     c.jit.on_note = [&](const std::string& n) { notes.push_back(n); };
     Harness h("tiered_heat", make_tiered_tier(held(std::move(c))), limits);
-    instantiate_and_load(h);
-    EXPECT_EQ(h.i32("run", {I32(10)}), 20u);  // delivers the compile thread's notes
+    h.instantiate();
     EXPECT_TRUE(notes.empty()) << notes.front();
+    EXPECT_EQ(h.i32("run", {I32(10)}), 20u);
     return stats_of(h).functions_cached;
   };
   {
