@@ -16,6 +16,8 @@
 #include "cli/run_recovery.h"
 #include "cli/storage_limits.h"
 #include "cli/tier_selection.h"
+#include "jit/artifact_cache.h"
+#include "jit/llvm_backend.h"
 #include "tiered/tiered_tier.h"
 #include "component/loader.h"
 #include "host/crash_report.h"
@@ -229,6 +231,11 @@ Result<int> run(const RunOptions& o) {
   // The file is read once, whatever it holds.
   IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(file));
   start_trace::mark(start_trace::Phase::Read);
+  // Compiled code of this module in the cache is linked at instantiation: LLVM opens
+  // meanwhile, while the module is decoded and validated.
+  if (tier_plan.kind != TierKind::Interp && !o.no_code_cache &&
+      jit::has_cached_code((data_dir / "code-cache").string(), bytes))
+    jit::start_opening_llvm_backend();
   // A component (WASI 0.2 command) runs on the recovery ladder in either tier.
   if (component::is_component_binary(bytes))
     return run_component(o, tier_plan, limits, bytes, std::move(store_opening));

@@ -46,6 +46,21 @@ void touch(const std::string& path) {
 
 }  // namespace
 
+bool has_cached_code(const std::string& dir, std::span<const uint8_t> wasm_bytes) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return false;
+  const std::string prefix = to_hex(module_hash(wasm_bytes)) + "-";
+  bool found = false;
+  while (dirent* e = ::readdir(d)) {
+    if (std::strncmp(e->d_name, prefix.c_str(), prefix.size()) == 0) {
+      found = true;
+      break;
+    }
+  }
+  ::closedir(d);
+  return found;
+}
+
 std::optional<Result<std::vector<uint8_t>>> read_cache_file(const std::string& path) {
   // O_NOATIME: only a hit marks the file used (touch below); a read that ends in a refusal
   // must not. The kernel allows it only to the file's owner (else EPERM: plain open).

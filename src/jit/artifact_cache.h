@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ std::string artifact_cache_path(const std::string& dir, const wasm::Module& modu
 // access time is left alone (O_NOATIME where the kernel allows it): only a hit marks a file
 // used.
 std::optional<Result<std::vector<uint8_t>>> read_cache_file(const std::string& path);
+
+// True when `dir` holds compiled code of the module `wasm_bytes` (a whole-module artifact or
+// a tiered batch, for any options): its names start with the module's hash.
+bool has_cached_code(const std::string& dir, std::span<const uint8_t> wasm_bytes);
 
 // What one pass of evict_artifact_cache found and did.
 struct CacheEviction {

@@ -55,6 +55,12 @@ using LlvmBackendEntry = const LlvmBackend* (*)();
 // where this build made it.
 Result<const LlvmBackend*> llvm_backend();
 
+// Starts opening the backend on a thread of its own (once per process) for a caller that
+// will need it soon: a run whose module has compiled code in the cache links it at
+// instantiation, and opening LLVM (~35 ms) then overlaps with reading, decoding and
+// validating the module. llvm_backend() waits for it if it is still opening.
+void start_opening_llvm_backend();
+
 // Inside the backend: its implementations of the table's functions.
 Result<std::unique_ptr<LlvmCompiler>> create_llvm_compiler(const CompileOptions& options);
 std::vector<WasmPosition> read_wasm_frames_at(const CompiledModule& code,

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <system_error>
+#include <thread>
 
 #include "cpu/features.h"
 #include "jit/llvm_backend.h"
@@ -95,6 +97,18 @@ Result<const LlvmBackend*> llvm_backend() {
   static std::optional<Result<const LlvmBackend*>> opened;
   std::call_once(once, [] { opened.emplace(open_backend()); });
   return *opened;
+}
+
+void start_opening_llvm_backend() {
+  static std::once_flag started;
+  std::call_once(started, [] {
+    try {
+      // Joined at exit (a process ending with _Exit does not wait).
+      static std::jthread opener([] { (void)llvm_backend(); });
+    } catch (const std::system_error&) {
+      // No thread: the backend opens at its first use, as without this call.
+    }
+  });
 }
 
 std::vector<WasmPosition> wasm_frames_at(const CompiledModule& code, const FunctionCode& function,
