@@ -17,7 +17,9 @@ Every ironclad engine but the two warm ones gets a fresh, empty --data-dir for e
 
 A variant of an ironclad engine sets environment variables for its runs:
 `tiered+IRONCLAD_TIERED_HEAT=0+IRONCLAD_TIERED_OPT=2` is `tiered` with those two set (to
-compare settings side by side in one run).
+compare settings side by side in one run). The setting BINARY=PATH is not an environment
+variable: that variant runs the ironclad executable at PATH (another build, e.g. the last
+release, side by side with this one; its LLVM library must be next to it).
 """
 import os
 import re
@@ -40,8 +42,18 @@ def variant_env(engine):
     env = dict(os.environ)
     for s in settings:
         k, _, v = s.partition("=")
-        env[k] = v
+        if k != "BINARY":
+            env[k] = v
     return env
+
+
+def binary_of(engine, default):
+    """The ironclad executable of a variant: its BINARY= setting, else `default`."""
+    for s in engine.split("+")[1:]:
+        k, _, v = s.partition("=")
+        if k == "BINARY":
+            return v
+    return default
 
 
 def known(engine):
@@ -78,13 +90,14 @@ class Engines:
 
     def argv(self, engine, wasm, args, work, data_dir):
         dirs = ["--dir", work + "::."] if work else []
+        ironclad = binary_of(engine, self.ironclad)
         engine = base(engine)
         if engine == "node":
             return [self.node, "--no-warnings", "--single-threaded-gc", NODE_RUNNER] + dirs + \
                 [wasm] + args
         tier = {"interp": "interp", "jit-cold": "jit", "jit-warm": "jit"}.get(engine, self.tiered_as)
         extra = ["--show-tier"] if engine.startswith("tiered") and self.show_tier else []
-        return [self.ironclad, "run", "--tier", tier, "--data-dir", data_dir] + extra + dirs + \
+        return [ironclad, "run", "--tier", tier, "--data-dir", data_dir] + extra + dirs + \
             [wasm] + args
 
     @staticmethod
