@@ -214,6 +214,8 @@ Result<int> run_component(const RunOptions& o, const TierPlan& plan, runtime::St
 }
 
 Result<int> run(const RunOptions& o) {
+  // Declared first, destroyed last: see open_llvm_backend_early.
+  std::shared_future<void> llvm_opening;
   const std::string& file = o.file_and_args.front();
   // Command-line mistakes first: they are reported before the file is even read.
   IRONCLAD_TRY_ASSIGN(TierPlan tier_plan, plan_tier(o.tier, stderr));
@@ -231,11 +233,13 @@ Result<int> run(const RunOptions& o) {
   // The file is read once, whatever it holds.
   IRONCLAD_TRY_ASSIGN(std::vector<uint8_t> bytes, wasm::read_file_bytes(file));
   start_trace::mark(start_trace::Phase::Read);
-  // Compiled code of this module in the cache is linked at instantiation: LLVM opens
-  // meanwhile, while the module is decoded and validated.
+  // Compiled code of this module for this tier in the cache is linked at instantiation: LLVM
+  // opens meanwhile, while the module is decoded and validated. (Waited for at the end of
+  // this function, whatever happens in between.)
   if (tier_plan.kind != TierKind::Interp && !o.no_code_cache &&
-      jit::has_cached_code((data_dir / "code-cache").string(), bytes))
-    jit::start_opening_llvm_backend();
+      jit::has_cached_code((data_dir / "code-cache").string(), bytes,
+                           tier_plan.kind == TierKind::Jit ? ".icwasm" : ".icbatch"))
+    llvm_opening = jit::open_llvm_backend_early();
   // A component (WASI 0.2 command) runs on the recovery ladder in either tier.
   if (component::is_component_binary(bytes))
     return run_component(o, tier_plan, limits, bytes, std::move(store_opening));

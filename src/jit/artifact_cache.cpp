@@ -46,13 +46,15 @@ void touch(const std::string& path) {
 
 }  // namespace
 
-bool has_cached_code(const std::string& dir, std::span<const uint8_t> wasm_bytes) {
+bool has_cached_code(const std::string& dir, std::span<const uint8_t> wasm_bytes,
+                     std::string_view suffix) {
   DIR* d = ::opendir(dir.c_str());
   if (!d) return false;
   const std::string prefix = to_hex(module_hash(wasm_bytes)) + "-";
   bool found = false;
   while (dirent* e = ::readdir(d)) {
-    if (std::strncmp(e->d_name, prefix.c_str(), prefix.size()) == 0) {
+    const std::string_view name = e->d_name;
+    if (name.starts_with(prefix) && name.ends_with(suffix)) {
       found = true;
       break;
     }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ironclad/error.h"
@@ -33,9 +34,11 @@ std::string artifact_cache_path(const std::string& dir, const wasm::Module& modu
 // used.
 std::optional<Result<std::vector<uint8_t>>> read_cache_file(const std::string& path);
 
-// True when `dir` holds compiled code of the module `wasm_bytes` (a whole-module artifact or
-// a tiered batch, for any options): its names start with the module's hash.
-bool has_cached_code(const std::string& dir, std::span<const uint8_t> wasm_bytes);
+// True when `dir` holds compiled code of the module `wasm_bytes` in files named with
+// `suffix` (".icwasm": whole-module artifacts, ".icbatch": tiered batches), for any options:
+// their names start with the module's hash.
+bool has_cached_code(const std::string& dir, std::span<const uint8_t> wasm_bytes,
+                     std::string_view suffix);
 
 // What one pass of evict_artifact_cache found and did.
 struct CacheEviction {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <future>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -55,11 +56,13 @@ using LlvmBackendEntry = const LlvmBackend* (*)();
 // where this build made it.
 Result<const LlvmBackend*> llvm_backend();
 
-// Starts opening the backend on a thread of its own (once per process) for a caller that
-// will need it soon: a run whose module has compiled code in the cache links it at
-// instantiation, and opening LLVM (~35 ms) then overlaps with reading, decoding and
-// validating the module. llvm_backend() waits for it if it is still opening.
-void start_opening_llvm_backend();
+// Starts opening the backend on a thread of its own for a caller that will need it soon: a
+// run whose module has compiled code in the cache links it at instantiation, and opening
+// LLVM (~35 ms) then overlaps with reading, decoding and validating the module.
+// llvm_backend() waits for it if it is still opening. The caller keeps the future until the
+// process may exit (destroying it waits): exit() while the library's static constructors
+// run on that thread would crash. Not valid when no thread could start.
+std::shared_future<void> open_llvm_backend_early();
 
 // Inside the backend: its implementations of the table's functions.
 Result<std::unique_ptr<LlvmCompiler>> create_llvm_compiler(const CompileOptions& options);

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <system_error>
-#include <thread>
+#include <future>
 
 #include "cpu/features.h"
 #include "jit/llvm_backend.h"
@@ -99,16 +99,12 @@ Result<const LlvmBackend*> llvm_backend() {
   return *opened;
 }
 
-void start_opening_llvm_backend() {
-  static std::once_flag started;
-  std::call_once(started, [] {
-    try {
-      // Joined at exit (a process ending with _Exit does not wait).
-      static std::jthread opener([] { (void)llvm_backend(); });
-    } catch (const std::system_error&) {
-      // No thread: the backend opens at its first use, as without this call.
-    }
-  });
+std::shared_future<void> open_llvm_backend_early() {
+  try {
+    return std::async(std::launch::async, [] { (void)llvm_backend(); }).share();
+  } catch (const std::system_error&) {
+    return {};  // no thread: the backend opens at its first use
+  }
 }
 
 std::vector<WasmPosition> wasm_frames_at(const CompiledModule& code, const FunctionCode& function,

@@ -106,5 +106,20 @@ TEST_F(TieredCacheCli, ABackgroundRunLoadsTheCacheToo) {
   EXPECT_GE(cache_line(second.err).loaded, 1) << second.err;
 }
 
+// A run that finds its module's code cached opens LLVM on a thread while the module is
+// decoded (open_llvm_backend_early): a run that ends before it needs it (here at once, its
+// export unknown) still ends as it should, never in the middle of LLVM's start-up.
+TEST_F(TieredCacheCli, ARunEndingBeforeItsCachedCodeIsNeededEndsCleanly) {
+  TempDir dir;
+  int attempts = 0;
+  ASSERT_EQ(fill(dir, attempts).status, 0);
+  for (int i = 0; i < 5; ++i) {
+    ProcessResult r = run_ironclad({"run", "--tier", "tiered", "--data-dir", dir.path() + "/data",
+                                    "--invoke", "no_such_export", fixture("clijit_scalar.wasm")});
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find("unknown export"), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace ironclad::cli::testing
