@@ -59,9 +59,10 @@ Result<const LlvmBackend*> llvm_backend();
 // Starts opening the backend on a thread of its own for a caller that will need it soon: a
 // run whose module has compiled code in the cache links it at instantiation, and opening
 // LLVM (~35 ms) then overlaps with reading, decoding and validating the module.
-// llvm_backend() waits for it if it is still opening. The caller keeps the future until the
-// process may exit (destroying it waits): exit() while the library's static constructors
-// run on that thread would crash. Not valid when no thread could start.
+// llvm_backend() waits for it if it is still opening. The caller keeps the future for as long
+// as its process may still end (destroying it waits): a process that ends while the
+// library's static constructors run on that thread crashes. The engine itself never ends the
+// process. Not valid when no thread could start.
 std::shared_future<void> open_llvm_backend_early();
 
 // Inside the backend: its implementations of the table's functions.
