@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -38,6 +39,18 @@ class TempDir {
   std::string path_;
 };
 
+// Linux (5.16 on) lets a process use AMX's tile data only once it has asked for it
+// (arch_prctl(ARCH_REQ_XCOMP_PERM, XTILEDATA)); until then a tile instruction raises SIGILL
+// even where CPUID and XCR0 say yes. The engine never asks (it never emits AMX), so the
+// probes see what an unpermitted process sees. True when this process may use tile data.
+bool tile_data_permitted() {
+  constexpr int kArchGetXcompPerm = 0x1022;
+  constexpr int kXfeatureTileData = 18;
+  uint64_t permitted = 0;
+  if (syscall(SYS_arch_prctl, kArchGetXcompPerm, &permitted) != 0) return true;  // older kernel
+  return (permitted >> kXfeatureTileData) & 1;
+}
+
 }  // namespace
 
 TEST(Host, ProbesAgreeWithCpuidHere) {
@@ -54,11 +67,18 @@ TEST(Host, ProbesAgreeWithCpuidHere) {
   // run either; only under a hypervisor may a feature masked in CPUID still execute (a
   // hypervisor cannot trap instructions that need no XSAVE state). Such a feature is
   // reported, and never verified.
+  // AMX also needs the process's permission (tile_data_permitted).
   const bool hypervisor = (read_cpuid_here(0).get(1).ecx >> 31) & 1;
+  const bool tile_data = tile_data_permitted();
   for (const FeatureVerdict& v : r.features) {
     const std::string what = std::string(info(v.feature).llvm) + ": CPUID " + to_string(v.cpuid) +
                              ", XCR0 " + to_string(v.xcr0) + ", probe " + to_string(v.probe);
-    if (v.cpuid == Answer::Yes && v.xcr0 == Answer::Yes) {
+    const bool os_allows = info(v.feature).family != Family::Amx || tile_data;
+    if (v.cpuid == Answer::Yes && v.xcr0 == Answer::Yes && !os_allows) {
+      // Not permitted: it must not run, and must not be verified.
+      EXPECT_EQ(v.probe, Answer::No) << what << " (tile data not permitted)";
+      EXPECT_FALSE(v.verified) << what;
+    } else if (v.cpuid == Answer::Yes && v.xcr0 == Answer::Yes) {
       EXPECT_EQ(v.probe, Answer::Yes) << what;
     } else if (v.probe == Answer::Yes && hypervisor) {
       std::printf("masked by the hypervisor, yet executes: %s\n", what.c_str());
