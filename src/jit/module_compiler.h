@@ -38,6 +38,8 @@ std::optional<std::string> jit_input_refusal(const wasm::Module& module,
 
 struct CompileOptions {
   cpu::FeatureSet features;
+  // 0: no optimization (fast instruction selection); 1: the light pipeline (llvm_compiler.cpp);
+  // 2, 3: LLVM's -O2 and -O3.
   int opt_level = 2;
   bool explicit_bounds_checks = true;
   // The set the ISA verifier checks the machine code against; `features` when empty. Only

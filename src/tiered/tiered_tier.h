@@ -67,6 +67,8 @@ struct TieredConfig {
   // below jit.opt_level: one tier at jit.opt_level (as without background, and for OSR's loop
   // entries always). IRONCLAD_TIERED_FIRST_OPT=N (-1: one tier).
   int first_opt_level = 0;
+  // tiered_config_for's top tier (jit.opt_level): the light pipeline (module_compiler.h).
+  static constexpr int kTopOptLevel = 1;
   double upgrade_wait = 12;  // 0: at once (tests); IRONCLAD_TIERED_UPGRADE_WAIT
   // Tests: the compile thread takes its first batch as soon as it is eligible (the store's
   // thread waits at that function's first call until it has), then holds it, uncompiled,
