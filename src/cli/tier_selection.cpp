@@ -186,9 +186,10 @@ void print_tiering_stats(runtime::Tier& tier) {
                static_cast<unsigned long long>(stats.batches_loaded), stats.cache_load_ms,
                static_cast<unsigned long long>(stats.batches_written));
   std::fprintf(stderr,
-               "ironclad: tier: tiered: on-stack replacement: %llu loop entries compiled "
-               "(%llu failed, %llu compiling at exit, %llu of %llu requests dropped: their "
-               "frame had ended), %llu frames left the interpreter at a loop\n",
+               "ironclad: tier: tiered: on-stack replacement: %llu loop entries compiled in "
+               "%llu compiles (%llu failed, %llu compiling at exit, %llu of %llu requests "
+               "dropped: their frame had ended), %llu frames left the interpreter at a loop\n",
+               static_cast<unsigned long long>(stats.osr_loops_published),
                static_cast<unsigned long long>(stats.osr_compiled),
                static_cast<unsigned long long>(stats.osr_failed),
                static_cast<unsigned long long>(stats.osr_compiling),

@@ -44,6 +44,13 @@ uint64_t heat_of(const runtime::FunctionInstance& func) {
   return code ? std::atomic_ref<uint64_t>(code->heat).load(std::memory_order_relaxed) : 0;
 }
 
+std::vector<OsrLoop*> osr_loops_of(const runtime::FunctionInstance& func) {
+  std::vector<OsrLoop*> loops;
+  if (const auto* code = static_cast<const FuncCode*>(func.tier_code))
+    for (const std::unique_ptr<OsrLoop>& loop : code->osr_loops) loops.push_back(loop.get());
+  return loops;
+}
+
 std::unique_ptr<runtime::Tier> make_interpreter(InterpreterOptions options) {
   return std::make_unique<Interpreter>(options);
 }

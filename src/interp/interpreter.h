@@ -90,6 +90,11 @@ class Interpreter final : public runtime::Tier {
 // call. Any thread may read it once the function's first call has returned to it.
 uint64_t heat_of(const runtime::FunctionInstance& func);
 
+// The loops of `func`'s lowered code that a frame may leave for machine code (osr.h): none
+// before its first call. The list is fixed once lowered, so a thread that got one of them in
+// a request may read it.
+std::vector<OsrLoop*> osr_loops_of(const runtime::FunctionInstance& func);
+
 std::unique_ptr<runtime::Tier> make_interpreter(InterpreterOptions options = {});
 
 }  // namespace ironclad::interp

@@ -5,6 +5,7 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "jit/runtime_helpers.h"
@@ -64,8 +65,7 @@ llvm::FunctionCallee ModuleTranslation::helper(const char* name, llvm::Type* res
   return llvm.getOrInsertFunction(name, llvm::FunctionType::get(result, params, false));
 }
 
-FunctionTranslator::FunctionTranslator(ModuleTranslation& mt, uint32_t func_index,
-                                       const OsrEntry* osr)
+FunctionTranslator::FunctionTranslator(ModuleTranslation& mt, uint32_t func_index, OsrEntry* osr)
     : mt_(mt),
       func_index_(func_index),
       type_(mt.wasm.func_type(func_index)),
@@ -262,8 +262,16 @@ Result<void> FunctionTranslator::translate() {
     }
   }
   if (osr_) {
-    // The body up to the target loop is translated as usual into a block nothing branches
-    // to: reachable only through enclosing loops' back edges, else dropped by LLVM.
+    // The locals from slots 1.. (slot 0 says which loop). The body up to the target loops is
+    // translated as usual into a block nothing branches to: reachable only through enclosing
+    // loops' back edges, else dropped by LLVM.
+    llvm::Value* slots = fn_->getArg(1);
+    for (size_t i = 0; i < locals_.size(); ++i)
+      b_.CreateStore(b_.CreateAlignedLoad(
+                         mt_.type_of(local_types_[i]),
+                         b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), slots, (i + 1) * kSlotBytes),
+                         llvm::Align(16)),
+                     locals_[i]);
     osr_entry_end_ = b_.GetInsertBlock();
     b_.SetInsertPoint(llvm::BasicBlock::Create(mt_.ctx, "osr.before", fn_));
   }
@@ -282,13 +290,15 @@ Result<void> FunctionTranslator::translate() {
     IRONCLAD_TRY(decoder.next(in));
     IRONCLAD_TRY(visit(in));
   }
-  if (osr_ && !osr_entered_) {
+  if (osr_ && osr_cases_.empty()) {
     char where[96];
-    std::snprintf(where, sizeof where, "no reachable loop at offset 0x%x", osr_->loop_offset);
+    std::snprintf(where, sizeof where, "none of its %zu loops asked for can be entered",
+                  osr_->loop_offsets.size());
     return Error::make(ErrorKind::Internal, "jit: on-stack replacement in " +
                                                 mt_.wasm.function_display_name(func_index_) +
                                                 ": " + where);
   }
+  if (osr_) finish_osr_entry();
   keep_frames_at_helper_calls();
   return {};
 }
@@ -296,26 +306,23 @@ Result<void> FunctionTranslator::translate() {
 Result<void> FunctionTranslator::enter_osr_loop(const wasm::Instr& in) {
   // The interpreter's rule (interp/osr.h): the values on the stack here were all pushed in
   // the innermost enclosing block, so only code through the loop uses them, and the join's
-  // phis below dominate every use.
-  if (frames_.back().height != 0)
-    return error_at(in, "on-stack replacement needs the loop's enclosing block entered with an "
-                        "empty operand stack");
-  llvm::IRBuilder<> eb(osr_entry_end_);
+  // phis below dominate every use. A loop that breaks it (or is reached only in dead code)
+  // gets no entry: the interpreter never asks for it.
+  if (!reachable_ || frames_.back().height != 0) return {};
+  auto* entry = llvm::BasicBlock::Create(mt_.ctx, "osr.entry", fn_);
+  llvm::IRBuilder<> eb(entry);
   eb.SetCurrentDebugLocation(b_.getCurrentDebugLocation());
   llvm::Value* slots = fn_->getArg(1);
   auto slot = [&](size_t i) {
     return eb.CreateConstInBoundsGEP1_64(eb.getInt8Ty(), slots, i * kSlotBytes);
   };
-  for (size_t i = 0; i < locals_.size(); ++i)
-    eb.CreateStore(eb.CreateAlignedLoad(mt_.type_of(local_types_[i]), slot(i), llvm::Align(16)),
-                   locals_[i]);
-  // The operand stack (the loop's params on top) after the locals, bottom first: the code
-  // before the loop and the entry meet in a block whose phis take the stack's place, then
-  // the loop opens as usual.
+  // The operand stack (the loop's params on top) after the selector and the locals, bottom
+  // first: the code before the loop and the entry meet in a block whose phis take the
+  // stack's place, then the loop opens as usual.
   std::vector<llvm::Value*> entered;
   for (size_t k = 0; k < stack_.size(); ++k)
     entered.push_back(
-        eb.CreateAlignedLoad(stack_[k]->getType(), slot(locals_.size() + k), llvm::Align(16)));
+        eb.CreateAlignedLoad(stack_[k]->getType(), slot(1 + locals_.size() + k), llvm::Align(16)));
   auto* join = llvm::BasicBlock::Create(mt_.ctx, "osr.join", fn_);
   llvm::BasicBlock* before = b_.GetInsertBlock();
   b_.CreateBr(join);
@@ -324,11 +331,25 @@ Result<void> FunctionTranslator::enter_osr_loop(const wasm::Instr& in) {
   for (size_t k = 0; k < stack_.size(); ++k) {
     llvm::PHINode* phi = b_.CreatePHI(stack_[k]->getType(), 2);
     phi->addIncoming(stack_[k], before);
-    phi->addIncoming(entered[k], osr_entry_end_);
+    phi->addIncoming(entered[k], entry);
     stack_[k] = phi;
   }
-  osr_entered_ = true;
+  osr_cases_.emplace_back(in.offset, entry);
+  osr_->entered.push_back(in.offset);
   return {};
+}
+
+void FunctionTranslator::finish_osr_entry() {
+  // Slot 0 names the loop; any other value is a bug of the caller's, which traps.
+  llvm::IRBuilder<> eb(osr_entry_end_);
+  auto* bad = llvm::BasicBlock::Create(mt_.ctx, "osr.bad", fn_);
+  llvm::Value* which = eb.CreateAlignedLoad(eb.getInt32Ty(), fn_->getArg(1), llvm::Align(16));
+  llvm::SwitchInst* sw = eb.CreateSwitch(which, bad, static_cast<unsigned>(osr_cases_.size()));
+  for (const auto& [offset, block] : osr_cases_) sw->addCase(eb.getInt32(offset), block);
+  llvm::IRBuilder<> tb(bad);
+  mark_trap_site(
+      tb.CreateCall(llvm::Intrinsic::getDeclaration(&mt_.llvm, llvm::Intrinsic::trap, {}), {}));
+  tb.CreateUnreachable();
 }
 
 void FunctionTranslator::keep_frames_at_helper_calls() {
@@ -605,7 +626,9 @@ Result<void> FunctionTranslator::visit_control(const wasm::Instr& in, bool& hand
     case Opcode::Block:
     case Opcode::Loop:
     case Opcode::If:
-      if (osr_ && !osr_entered_ && in.op == Opcode::Loop && in.offset == osr_->loop_offset)
+      if (osr_ && in.op == Opcode::Loop &&
+          std::find(osr_->loop_offsets.begin(), osr_->loop_offsets.end(), in.offset) !=
+              osr_->loop_offsets.end())
         IRONCLAD_TRY(enter_osr_loop(in));
       open_frame(in.op, in.block);
       return {};

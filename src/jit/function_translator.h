@@ -52,22 +52,24 @@ struct ModuleTranslation {
                               std::initializer_list<llvm::Type*> params) const;
 };
 
-// On-stack replacement (docs/tiering.md): a variant of a wasm function entered at one loop
-// header, `void osr(ctx, slots)`: slots hold every local (params, then declared locals) and
-// then the operand stack at the `loop` (bottom first, the loop's params on top) on entry,
-// and the function's results on return. Its entry loads them and joins the code before the
-// loop just before the loop opens; that code is unreachable from it (LLVM drops it). Only a
-// loop whose innermost enclosing block (or the function) was entered with an empty operand
-// stack can be entered (interp/osr.h says why).
+// On-stack replacement (docs/tiering.md): a variant of a wasm function entered at any of
+// several loop headers, `void osr(ctx, slots)`: slot 0 holds the module offset of the loop to
+// enter (an i32), then come every local (params, then declared locals) and then the operand
+// stack at that `loop` (bottom first, the loop's params on top) on entry, and the function's
+// results from slot 0 on return. Its entry loads the locals, switches on the loop and joins
+// the code before each loop just before it opens; that code is unreachable from it (LLVM
+// drops it). Only a loop whose innermost enclosing block (or the function) was entered with
+// an empty operand stack can be entered (interp/osr.h says why): the others are left out.
 struct OsrEntry {
   llvm::Function* function = nullptr;  // (ptr ctx, ptr slots) -> void
-  uint32_t loop_offset = 0;            // module offset of the `loop` instruction
+  std::vector<uint32_t> loop_offsets;  // module offsets of the `loop` instructions wanted
+  std::vector<uint32_t> entered;       // translate(): those the variant can enter
 };
 
 class FunctionTranslator {
  public:
   // With `osr`, translates the OSR variant into osr->function instead of the function itself.
-  FunctionTranslator(ModuleTranslation& mt, uint32_t func_index, const OsrEntry* osr = nullptr);
+  FunctionTranslator(ModuleTranslation& mt, uint32_t func_index, OsrEntry* osr = nullptr);
   Result<void> translate();
 
   // For the numeric and SIMD translation units.
@@ -163,10 +165,12 @@ class FunctionTranslator {
   std::vector<Frame> frames_;
   bool reachable_ = true;
   uint32_t dead_blocks_ = 0;  // blocks opened inside unreachable code
-  const OsrEntry* osr_ = nullptr;
-  // OSR: the end of the entry's checks, where the branch to the target loop goes once found.
+  OsrEntry* osr_ = nullptr;
+  // OSR: the end of the entry's checks and locals' loads, where the switch to the loops goes
+  // once they are all found; the loops found, each with its entry block.
   llvm::BasicBlock* osr_entry_end_ = nullptr;
-  bool osr_entered_ = false;
+  std::vector<std::pair<uint32_t, llvm::BasicBlock*>> osr_cases_;
+  void finish_osr_entry();
 };
 
 // Numeric operators (numbers, comparisons, conversions): true if `in` was one.

@@ -275,6 +275,7 @@ Result<void> remove_debug_frame(std::string& object) {
 
 struct PartitionResult {
   std::string object;
+  std::vector<uint32_t> osr_entered;  // an OSR variant's loops (OsrEntry::entered)
   double translate_ms = 0, optimize_ms = 0, codegen_ms = 0;
 };
 
@@ -390,9 +391,10 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
     llvm::DISubprogram* sp = debug_function(osr->func);
     fn->setSubprogram(sp);
     mt.subprograms[osr->func] = sp;
-    OsrEntry entry{fn, osr->loop_offset};
+    OsrEntry entry{fn, osr->loop_offsets, {}};
     FunctionTranslator translator(mt, osr->func, &entry);
     IRONCLAD_TRY(translator.translate());
+    out.osr_entered = std::move(entry.entered);
     build_osr_entry(mt, fn, entry_symbol(osr->func));
   }
   for (uint32_t f : funcs) {
@@ -615,6 +617,7 @@ Result<std::shared_ptr<CompiledModule>> LlvmModuleCompiler::compile(
     result->critical_ms =
         std::max(result->critical_ms, part->translate_ms + part->optimize_ms + part->codegen_ms);
     objects.push_back(std::move(part->object));
+    if (osr) result->osr_loops = std::move(part->osr_entered);
   }
   result->partitions = static_cast<unsigned>(parts.size());
   IRONCLAD_TRY(link_objects(wm, funcs, objects, *result));

@@ -113,10 +113,10 @@ Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile_functions(
 }
 
 Result<std::shared_ptr<CompiledModule>> ModuleCompiler::compile_osr(
-    std::shared_ptr<const wasm::Module> module, uint32_t func, uint32_t loop_offset) {
+    std::shared_ptr<const wasm::Module> module, uint32_t func, std::vector<uint32_t> loop_offsets) {
   const wasm::Module& wm = *module;
   IRONCLAD_TRY(check_compilable(wm, func, impl_->options.input_limits));
-  OsrTarget target{func, loop_offset};
+  OsrTarget target{func, std::move(loop_offsets)};
   return impl_->llvm->compile(std::move(module), {func}, {{}}, &target);
 }
 

@@ -84,10 +84,10 @@ struct FunctionCode {
 
 struct DebugLines;  // debug_lines.h
 
-// The loop an OSR variant is entered at (ModuleCompiler::compile_osr).
+// The loops an OSR variant is entered at (ModuleCompiler::compile_osr).
 struct OsrTarget {
   uint32_t func = 0;
-  uint32_t loop_offset = 0;
+  std::vector<uint32_t> loop_offsets;
 };
 
 // One module's machine code. Lives as long as the ModuleCompiler that made it.
@@ -107,6 +107,8 @@ struct CompiledModule {
   // The objects' line tables, read on the first backtrace that needs them (debug_lines.h).
   std::shared_ptr<DebugLines> debug_lines;
   unsigned partitions = 0;
+  // compile_osr: the loops (module offsets of their `loop`) its entry can enter.
+  std::vector<uint32_t> osr_loops;
   // translate/optimize/codegen: CPU time of the partitions' threads, summed; link: JITLink
   // and symbol lookup; verify: the ISA verifier (both wall time); wall: all of compile().
   // critical: the slowest partition's CPU time plus link and verify, i.e. what compile()
@@ -132,14 +134,17 @@ class ModuleCompiler {
   // input_limits.max_function_bytes; the module-wide limits do not apply.
   Result<std::shared_ptr<CompiledModule>> compile_functions(
       std::shared_ptr<const wasm::Module> module, std::vector<uint32_t> funcs);
-  // On-stack replacement (docs/tiering.md): the variant of `func` entered at the loop whose
-  // `loop` instruction is at module offset `loop_offset`. CompiledModule::entries holds its
-  // entry at func's slot: `entry(ctx, slots)` takes every local of func (params, then the
-  // declared locals, one 16-byte slot each) and writes func's results over the first slots.
-  // Calls from it (also to func) go through FunctionInstances. An Error when that loop
-  // cannot be entered (operand stack not empty at it, loop params, not reachable).
+  // On-stack replacement (docs/tiering.md): one variant of `func` that can be entered at
+  // each loop of `loop_offsets` (module offsets of `loop` instructions) that allows it
+  // (CompiledModule::osr_loops lists them). CompiledModule::entries holds its entry at func's
+  // slot: `entry(ctx, slots)` takes the loop's offset in slot 0 (an i32), then every local
+  // of func (params, then the declared locals) and the loop's operand stack, one 16-byte
+  // slot each, and writes func's results over the first slots. Calls from it (also to func)
+  // go through FunctionInstances. An Error when none of the loops can be entered (operand
+  // stack not empty at it, not reachable).
   Result<std::shared_ptr<CompiledModule>> compile_osr(std::shared_ptr<const wasm::Module> module,
-                                                      uint32_t func, uint32_t loop_offset);
+                                                      uint32_t func,
+                                                      std::vector<uint32_t> loop_offsets);
   // Links objects that compile() made for the same module and options (read back from an
   // artifact): JITLink checks their structure, the ISA verifier every executable byte
   // against this compiler's feature set. A corrupt object is an Error.

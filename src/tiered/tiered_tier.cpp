@@ -35,7 +35,9 @@ namespace {
 // stack.
 struct OsrCode {
   jit::JitFunction fn;
-  // params: the function's locals, then the loop's operand stack; results: its results
+  uint32_t loop_offset = 0;  // which of the variant's loops (its first argument)
+  // params: the loop's offset (i32), the function's locals, then the loop's operand stack;
+  // results: its results
   wasm::FuncType type;
 };
 
@@ -680,14 +682,38 @@ Result<void> TieredTier::enter_osr(runtime::FunctionInstance& func, const OsrCod
     ++stats_.osr_entries;
   }
   auto* state = static_cast<InstanceState*>(func.instance->tier_state);
-  return call_jit(*state->context.ctx.store, code.type, code.fn, locals, results);
+  // The variant's first argument says which of its loops the frame is at.
+  std::vector<Value> args;
+  args.reserve(code.type.params.size());
+  args.push_back(Value::from_i32(code.loop_offset));
+  args.insert(args.end(), locals, locals + (code.type.params.size() - 1));
+  return call_jit(*state->context.ctx.store, code.type, code.fn, args.data(), results);
 }
 
 void TieredTier::compile_and_publish_osr(const Job& job,
                                          std::unique_ptr<jit::ModuleCompiler> (&compilers)[2][2]) {
+  // Published meanwhile by the compile of another of the function's loops.
+  if (job.osr->code.load(std::memory_order_acquire)) return;
   auto start = std::chrono::steady_clock::now();
   InstanceState& state = *job.state;
   const wasm::Module& m = *state.instance->module;
+  // One compile enters every loop of the function that has no code yet: a frame asks at
+  // whichever of its loops it happens to be in when it has run long enough, and a large
+  // function (an interpreter's dispatch loop) has several that its frames run; compiled one
+  // by one, each would cost the whole function's compile again.
+  std::vector<interp::OsrLoop*> loops;
+  std::vector<uint32_t> offsets;
+  for (interp::OsrLoop* loop : interp::osr_loops_of(*state.instance->funcs[job.func_index])) {
+    if (loop != job.osr && (loop->code.load(std::memory_order_acquire) ||
+                            loop->state.load(std::memory_order_relaxed) == interp::OsrLoop::Failed))
+      continue;
+    loops.push_back(loop);
+    offsets.push_back(loop->loop_offset);
+  }
+  if (std::find(loops.begin(), loops.end(), job.osr) == loops.end()) {
+    loops.push_back(job.osr);
+    offsets.push_back(job.osr->loop_offset);
+  }
   Result<std::shared_ptr<jit::CompiledModule>> code =
       Error::make(ErrorKind::Internal, "tiered: no compiler");
   std::unique_ptr<jit::ModuleCompiler>& compiler =
@@ -697,7 +723,7 @@ void TieredTier::compile_and_publish_osr(const Job& job,
   if (!made.ok()) {
     code = std::move(made).error();
   } else {
-    code = compiler->compile_osr(state.instance->module, job.func_index, job.osr->loop_offset);
+    code = compiler->compile_osr(state.instance->module, job.func_index, offsets);
     if (code.ok())
       if (Result<void> installed = code_space_->install(*code); !installed.ok())
         code = std::move(installed).error();
@@ -705,30 +731,44 @@ void TieredTier::compile_and_publish_osr(const Job& job,
   const double ms = ms_since(start);
   std::lock_guard<std::mutex> lock(mutex_);
   stats_.compile_ms += ms;
-  if (!code.ok()) {
+  auto fail = [&](interp::OsrLoop& loop, const std::string& why) {
     ++stats_.osr_failed;
-    job.osr->state.store(interp::OsrLoop::Failed, std::memory_order_relaxed);
+    loop.state.store(interp::OsrLoop::Failed, std::memory_order_relaxed);
     char where[32];
-    std::snprintf(where, sizeof where, " at offset 0x%x", job.osr->loop_offset);
+    std::snprintf(where, sizeof where, " at offset 0x%x", loop.loop_offset);
     notes_.push_back("tiered: the loop of " + m.function_display_name(job.func_index) + where +
-                     " stays in the interpreter: " + code.error().message);
+                     " stays in the interpreter: " + why);
     has_notes_ = true;
+  };
+  if (!code.ok()) {
+    fail(*job.osr, code.error().message);
     return;
   }
-  OsrCode& published = state.osr_code.emplace_back();
-  published.fn = jit::JitFunction{(*code)->entries[job.func_index - m.num_imported_funcs],
-                                  &state.context.ctx};
-  for (ValType t : m.func_type(job.func_index).params) published.type.params.push_back(t);
-  for (const wasm::LocalRun& run : m.body(job.func_index).locals)
-    published.type.params.insert(published.type.params.end(), run.count, run.type);
-  published.type.params.insert(published.type.params.end(), job.osr->stack_types.begin(),
-                               job.osr->stack_types.end());
-  published.type.results = m.func_type(job.func_index).results;
-  state.osr_loops.push_back(job.osr);
-  // Publication: the code and its type are written before the pointer that makes them
-  // reachable.
-  job.osr->code.store(&published, std::memory_order_release);
   ++stats_.osr_compiled;
+  for (interp::OsrLoop* loop : loops) {
+    const std::vector<uint32_t>& entered = (*code)->osr_loops;
+    if (std::find(entered.begin(), entered.end(), loop->loop_offset) == entered.end()) {
+      // The interpreter lowers a loop for OSR by the same rule the variant enters it by.
+      if (loop == job.osr) fail(*loop, "the compiled code cannot enter it");
+      continue;
+    }
+    OsrCode& published = state.osr_code.emplace_back();
+    published.fn = jit::JitFunction{(*code)->entries[job.func_index - m.num_imported_funcs],
+                                    &state.context.ctx};
+    published.loop_offset = loop->loop_offset;
+    published.type.params.push_back(ValType::I32);  // which loop
+    for (ValType t : m.func_type(job.func_index).params) published.type.params.push_back(t);
+    for (const wasm::LocalRun& run : m.body(job.func_index).locals)
+      published.type.params.insert(published.type.params.end(), run.count, run.type);
+    published.type.params.insert(published.type.params.end(), loop->stack_types.begin(),
+                                 loop->stack_types.end());
+    published.type.results = m.func_type(job.func_index).results;
+    state.osr_loops.push_back(loop);
+    ++stats_.osr_loops_published;
+    // Publication: the code and its type are written before the pointer that makes them
+    // reachable.
+    loop->code.store(&published, std::memory_order_release);
+  }
 }
 
 // The batch taken from `entries` (whose job_of(entry) are one instance's jobs): the entries at

@@ -117,8 +117,9 @@ struct TieredStats {
   uint64_t osr_requested = 0;  // loop entries asked for (again after a withdrawal)
   // Requests dropped before their compile started: the frame that asked had ended.
   uint64_t osr_withdrawn = 0;
-  uint64_t osr_compiled = 0;
-  uint64_t osr_failed = 0;  // loops that stay interpreted (a note says why)
+  uint64_t osr_compiled = 0;         // compiles of a function's loop entries
+  uint64_t osr_loops_published = 0;  // loops they entered (each of its loops one compile)
+  uint64_t osr_failed = 0;           // loops that stay interpreted (a note says why)
   uint64_t osr_entries = 0;
   uint64_t osr_compiling = 0;  // now: loop entries being compiled or queued
   double compile_ms = 0;  // wall time spent compiling (background thread or caller), finished

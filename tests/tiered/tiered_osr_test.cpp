@@ -346,6 +346,42 @@ TEST(TieredOsr, TheCompileThreadsCodeIsEnteredOncePublished) {
   EXPECT_EQ(s.osr_entries, 1u);
 }
 
+// A function's loop entries are compiled together: a frame that asks at one of its loops gets
+// an entry at every loop of the function, and a later frame running another of them enters
+// that without asking (a dispatch loop's function has several, each a compile of the whole
+// function otherwise).
+TEST(TieredOsr, OneCompileEntersEveryLoopOfTheFunction) {
+  TieredConfig c = sync_config();
+  c.background = true;
+  c.start_held = true;
+  c.hot_at = UINT64_MAX;  // no batch: every call of two_loops starts in the interpreter
+  OsrRun tiered(make_tiered_tier(std::move(c)));
+  OsrRun interp(interp::make_interpreter());
+  // The first frame asks at its first loop; past the request it lets the compile threads go
+  // and waits for them, then enters at that loop.
+  tiered.on_tick = [&](uint32_t i) {
+    if (i != 150'000) return;
+    release_compiles(tiered.store.tier());
+    wait_for_compiles(tiered.store.tier());
+  };
+  expect_same_results(tiered.call("two_loops", {I32(300'000), I32(1)}),
+                      interp.call("two_loops", {I32(300'000), I32(1)}));
+  TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_requested, 1u);
+  EXPECT_EQ(s.osr_compiled, 1u);
+  EXPECT_EQ(s.osr_loops_published, 2u);
+  EXPECT_EQ(s.osr_entries, 1u);
+  // The next frame spends its time in the second loop: it enters there, with nothing asked
+  // for or compiled again.
+  tiered.on_tick = nullptr;
+  expect_same_results(tiered.call("two_loops", {I32(1), I32(300'000)}),
+                      interp.call("two_loops", {I32(1), I32(300'000)}));
+  s = stats_of(tiered.store);
+  EXPECT_EQ(s.osr_requested, 1u);
+  EXPECT_EQ(s.osr_compiled, 1u);
+  EXPECT_EQ(s.osr_entries, 2u);
+}
+
 // A loop entry still queued when the frame that asked for it ends would be compiled for
 // nothing: the request is dropped (the compile thread held, so nothing has started it),
 // also for a frame a trap ended, and a later frame asks again and enters the code.
