@@ -49,12 +49,13 @@ inline constexpr uint64_t kOsrCheckInterval = 1024;
 // When a frame asks for its loop's code: once the time it spent in its loops is about what
 // the compile will cost (the rent-or-buy rule: a frame that ends right after the request
 // wasted at most as much again as it ran; a long one waits in the interpreter at most about
-// twice the compile, on a compile thread of its own). LLVM at -O2 compiles ~250 KB of wasm a
-// second here (~4 us a byte); a small loop body runs in 10-50 ns an iteration in the
-// interpreter: ~128 iterations per byte of the function's body, and at least
+// twice the compile, on a compile thread of its own). Loop entries compile at the tiered
+// tier's top level, the light -O1, ~500 KB of wasm a second here (~2 us a byte; -O2 is half
+// as fast); a small loop body runs in 10-50 ns an iteration in the interpreter: ~64
+// iterations per byte of the function's body, and at least
 // kOsrRequestIterations (a few hundred microseconds of a tiny loop) whatever its size.
 inline constexpr uint64_t kOsrRequestIterations = 16 * kOsrCheckInterval;
-inline constexpr uint64_t kOsrIterationsPerBodyByte = 128;
+inline constexpr uint64_t kOsrIterationsPerBodyByte = 64;
 inline uint64_t osr_request_iterations(uint64_t body_bytes) {
   const uint64_t by_size = body_bytes * kOsrIterationsPerBodyByte;
   return by_size > kOsrRequestIterations ? by_size : kOsrRequestIterations;
