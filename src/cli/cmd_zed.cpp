@@ -23,6 +23,7 @@
 #include "cli/terminal_text.h"
 #include "host/bounded_file.h"
 #include "ironclad/zed.h"
+#include "runtime/start_trace.h"
 #include "zed/json_call.h"
 #include "zed/network.h"
 #include "zed/worktree.h"
@@ -44,6 +45,7 @@ struct ZedOptions {
   std::string github_api;  // "" = NetworkOptions' default (https://api.github.com)
   std::string export_name;
   std::string args_json;
+  bool show_start = false;  // check --show-start: the engine's start before the first instruction
 };
 
 void add_common(CLI::App* cmd, ZedOptions& o) {
@@ -113,6 +115,10 @@ int run_check(const ZedOptions& o) {
   // What init-extension ran into (a memory.grow refused at the cap is no error of the call).
   std::printf("timeouts: %s\nmemory refusals: %s\n", describe_timeouts(status).c_str(),
               describe_memory_refusals(status).c_str());
+  if (o.show_start) {
+    std::fflush(stdout);
+    std::fputs(runtime::start_trace::report().c_str(), stderr);
+  }
   return exit_status::kOk;
 }
 
@@ -181,6 +187,9 @@ void register_zed_command(CLI::App& app, int& exit_status) {
       "Load, bind, instantiate and init an extension; print its id, API version, world "
       "and tier");
   add_common(check, *options);
+  check->add_flag("--show-start", options->show_start,
+                  "Print on stderr how long the host took from main to the extension's first "
+                  "instruction, by phase (as `ironclad run --show-start`)");
   check->callback([options, &exit_status] { exit_status = run_check(*options); });
 
   auto* lsp = zed->add_subcommand(

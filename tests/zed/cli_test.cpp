@@ -32,6 +32,26 @@ TEST(ZedCli, CheckPrintsIdApiVersionWorldAndTier) {
   EXPECT_NE(r.out.find("tier: interp\n"), std::string::npos) << r.out;
 }
 
+// --show-start: the host's start up to the extension's first instruction (issue 15 measures
+// it), on stderr after what check prints; without it, nothing of the kind.
+TEST(ZedCli, CheckShowStartReportsTheFirstInstruction) {
+  fs::path dir = find_shared("hurou927__vscode-graphql-jump");
+  if (dir.empty()) GTEST_SKIP() << "shared Zed extensions missing (../shared is not there)";
+  wasi::testing::TempDir data;
+  for (const char* tier : {"interp", "auto"}) {
+    auto r = run({IRONCLAD_BINARY, "zed", "check", dir.string(), "--tier", tier, "--data-dir",
+                  data.path(), "--show-start"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("id: graphql-jump\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("ironclad: start: instantiate "), std::string::npos) << tier << r.err;
+    EXPECT_NE(r.err.find("ironclad: start: first instruction at "), std::string::npos)
+        << tier << r.err;
+  }
+  auto quiet = run({IRONCLAD_BINARY, "zed", "check", dir.string(), "--tier", "interp",
+                    "--data-dir", data.path()});
+  EXPECT_EQ(quiet.err.find("ironclad: start:"), std::string::npos) << quiet.err;
+}
+
 TEST(ZedCli, LspCommandPrintsJsonOrTheExtensionsError) {
   fs::path good = find_shared("hurou927__vscode-graphql-jump");
   fs::path denied = find_shared("GeneaLabs__zed-phpcs-lsp");
