@@ -4,6 +4,7 @@
 
 #include "jit/debug_lines.h"
 #include "jit/fault_decoding.h"
+#include "jit/perf_map.h"
 #include "runtime/memory_registry.h"
 
 namespace ironclad::jit {
@@ -42,6 +43,7 @@ Result<void> CodeSpace::install(const std::shared_ptr<CompiledModule>& code) {
   }
   for (const FunctionCode& f : code->functions) functions_[f.begin] = {f, code};
   modules_.push_back(code);
+  add_to_perf_map(*code);
   return {};
 }
 
