@@ -41,7 +41,9 @@ constexpr char kMagic[8] = {'\x7f', 'I', 'C', 'W', 'A', 'S', 'M', '\n'};
 // 9: calls through a FunctionInstance read FunctionInstance::jit_code (no longer tier_code,
 // which a tiered store's interpreter now owns), and call the runtime when it is null.
 // 10: VmContext::interrupt and ironclad_jit_interrupt(ctx) (interrupt mode for deadlines).
-constexpr int kCodeAbi = 10;
+// 11: a call to a function of the same instance outside the compile reads
+// JitFunction::body and calls it directly when set.
+constexpr int kCodeAbi = 11;
 constexpr size_t kChecksumBytes = 16;
 constexpr size_t kMacBytes = sizeof(ArtifactMac);
 constexpr uint8_t kMaxOptLevel = 3;

@@ -564,7 +564,10 @@ void FunctionTranslator::emit_call(uint32_t func_index) {
     auto* fi = b_.CreateLoad(b_.getPtrTy(),
                              b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), funcs, func_index));
     fi->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(mt_.ctx, {}));
-    emit_call_through(fi, type);
+    if (mt_.wasm.is_imported_func(func_index) || !mt_.call_published_bodies)
+      emit_call_through(fi, type);
+    else
+      emit_call_published(fi, func_index);
     return;
   }
   std::vector<llvm::Value*> args{vmctx_};
@@ -579,6 +582,73 @@ void FunctionTranslator::emit_call(uint32_t func_index) {
   if (type.results.size() > 1)
     for (unsigned i = 0; i < type.results.size(); ++i)
       push(mt_.from_result_field(b_, b_.CreateExtractValue(r, {i}), type.results[i]));
+}
+
+// A function of this instance compiled apart (another batch of a tiered store): once its
+// machine code is published, its body is called directly, as a call inside a batch would
+// be (same instance, so this function's context; arguments and results in registers). A
+// tiered store publishes a function's code only with its body (JitFunction::body). Before
+// that, the runtime calls it (in the interpreter), arguments and results in slots.
+void FunctionTranslator::emit_call_published(llvm::Value* func_instance, uint32_t func_index) {
+  const wasm::FuncType& type = mt_.wasm.func_type(func_index);
+  llvm::Type* ptr = b_.getPtrTy();
+  FunctionInstanceLayout layout = function_instance_layout();
+  llvm::Value* code = b_.CreateLoad(
+      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), func_instance, layout.jit_code));
+  auto* direct = llvm::BasicBlock::Create(mt_.ctx, "call.body", fn_);
+  auto* runtime = llvm::BasicBlock::Create(mt_.ctx, "call.runtime", fn_);
+  auto* done = llvm::BasicBlock::Create(mt_.ctx, "call.joined", fn_);
+  llvm::MDBuilder md(mt_.ctx);
+  b_.CreateCondBr(b_.CreateICmpNE(code, llvm::ConstantPointerNull::get(b_.getPtrTy())), direct,
+                  runtime, md.createBranchWeights(16, 1));
+
+  const size_t base = stack_.size() - type.params.size();
+  const std::vector<llvm::Value*> params(stack_.begin() + static_cast<ptrdiff_t>(base),
+                                         stack_.end());
+  stack_.resize(base);
+  b_.SetInsertPoint(direct);
+  llvm::Value* body =
+      b_.CreateLoad(ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), code, kJitFunctionBody));
+  std::vector<llvm::Value*> args{vmctx_};
+  args.insert(args.end(), params.begin(), params.end());
+  llvm::CallInst* r = b_.CreateCall(mt_.signature(type), body, args);
+  // As a direct call (emit_call): every wasm call takes a frame; and each call site keeps
+  // its own location for backtraces.
+  r->setTailCallKind(llvm::CallInst::TCK_NoTail);
+  r->addFnAttr(llvm::Attribute::NoMerge);
+  std::vector<llvm::Value*> direct_results;
+  if (type.results.size() == 1) direct_results.push_back(r);
+  if (type.results.size() > 1)
+    for (unsigned i = 0; i < type.results.size(); ++i)
+      direct_results.push_back(
+          mt_.from_result_field(b_, b_.CreateExtractValue(r, {i}), type.results[i]));
+  llvm::BasicBlock* direct_end = b_.GetInsertBlock();
+  b_.CreateBr(done);
+
+  b_.SetInsertPoint(runtime);
+  const size_t n = std::max(type.params.size(), type.results.size());
+  llvm::Value* slots = entry_alloca(b_.getInt8Ty(), std::max<size_t>(n, 1) * kSlotBytes);
+  auto slot = [&](size_t i) {
+    return b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), slots, i * kSlotBytes);
+  };
+  for (size_t i = 0; i < params.size(); ++i)
+    b_.CreateAlignedStore(params[i], slot(i), llvm::Align(16));
+  auto helper = mt_.helper("ironclad_jit_call", b_.getVoidTy(), {ptr, ptr, ptr});
+  b_.CreateCall(helper, {vmctx_, func_instance, slots})->addFnAttr(llvm::Attribute::NoMerge);
+  std::vector<llvm::Value*> runtime_results;
+  for (size_t i = 0; i < type.results.size(); ++i)
+    runtime_results.push_back(
+        b_.CreateAlignedLoad(mt_.type_of(type.results[i]), slot(i), llvm::Align(16)));
+  llvm::BasicBlock* runtime_end = b_.GetInsertBlock();
+  b_.CreateBr(done);
+
+  b_.SetInsertPoint(done);
+  for (size_t i = 0; i < type.results.size(); ++i) {
+    llvm::PHINode* phi = b_.CreatePHI(runtime_results[i]->getType(), 2);
+    phi->addIncoming(direct_results[i], direct_end);
+    phi->addIncoming(runtime_results[i], runtime_end);
+    push(phi);
+  }
 }
 
 Result<void> FunctionTranslator::visit(const wasm::Instr& in) {

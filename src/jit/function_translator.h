@@ -37,6 +37,10 @@ struct ModuleTranslation {
   llvm::DIBuilder* debug = nullptr;
   llvm::DIFile* debug_file = nullptr;
   std::vector<llvm::DISubprogram*> subprograms{};
+  // Calls to functions of the instance outside the compile call their published body
+  // directly when there is one (FunctionTranslator::emit_call_published). Off at -O0, whose
+  // code is short-lived and cheap above all: the second path costs compile time there.
+  bool call_published_bodies = false;
 
   llvm::Type* type_of(ValType t) const;
   llvm::Type* results_type(const wasm::FuncType& ft) const;  // void, one type, or a struct
@@ -141,6 +145,7 @@ class FunctionTranslator {
   void emit_return(const std::vector<llvm::Value*>& values);
   void emit_call(uint32_t func_index);
   void emit_call_through(llvm::Value* func_instance, const wasm::FuncType& type);
+  void emit_call_published(llvm::Value* func_instance, uint32_t func_index);
   llvm::Value* indirect_callee(uint32_t table, llvm::Value* index, uint32_t type_index);
   llvm::Value* ctx_field(size_t offset, llvm::Type* type);
   llvm::Value* global_address(uint32_t index);

@@ -149,7 +149,7 @@ Result<void> JitTier::on_instantiate(runtime::Store& store, runtime::Instance& i
   state->context.fill(store, instance, checks, {&fuel_left_, &stack_limit_, &calls_left_});
   state->functions = std::make_unique<JitFunction[]>(m.bodies.size());
   for (size_t i = 0; i < m.bodies.size(); ++i) {
-    state->functions[i] = JitFunction{code->entries[i], &state->context.ctx};
+    state->functions[i] = JitFunction{code->entries[i], &state->context.ctx, code->bodies[i]};
     instance.funcs[m.num_imported_funcs + i]->jit_code = &state->functions[i];
   }
   instance.tier_state = state.release();

@@ -332,6 +332,7 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
                        options.explicit_bounds_checks,
                        options.fuel,
                        options.interrupt && !options.fuel};
+  mt.call_published_bodies = options.opt_level > 0;
   mt.functions.assign(wm.func_types.size(), nullptr);
   // Line tables only (what a backtrace needs: wasm offsets, inlined calls), no types or
   // variables. Debug info does not change the machine code, only adds .debug_* sections
@@ -572,9 +573,13 @@ Result<void> LlvmModuleCompiler::link_objects(const wasm::Module& wm,
   for (const auto& sym : symbols) {
     std::optional<uint32_t> index = function_of_symbol(sym.name);
     if (!index || sym.size == 0) continue;
-    out.functions.push_back(
-        {sym.address, sym.address + sym.size, *index, sym.name.rfind("wasm_e", 0) == 0});
+    const bool wrapper = sym.name.rfind("wasm_e", 0) == 0;
+    out.functions.push_back({sym.address, sym.address + sym.size, *index, wrapper});
   }
+  out.bodies.assign(wm.bodies.size(), nullptr);
+  for (const FunctionCode& fc : out.functions)
+    if (!fc.entry_wrapper && fc.func_index >= wm.num_imported_funcs)
+      out.bodies[fc.func_index - wm.num_imported_funcs] = reinterpret_cast<const void*>(fc.begin);
   IRONCLAD_TRY(
       verify_code(out.code, symbols, options.verify_against.value_or(options.features), wm, out));
   out.verify_ms = ms_since(start);
@@ -621,6 +626,8 @@ Result<std::shared_ptr<CompiledModule>> LlvmModuleCompiler::compile(
   }
   result->partitions = static_cast<unsigned>(parts.size());
   IRONCLAD_TRY(link_objects(wm, funcs, objects, *result));
+  // An OSR variant's wasm_f<N> takes slots, not the function's own signature.
+  if (osr) result->bodies.assign(result->bodies.size(), nullptr);
   result->critical_ms += result->link_ms + result->verify_ms;
   if (options.keep_objects) result->objects = std::move(objects);
   result->debug_lines = std::make_shared<DebugLines>();

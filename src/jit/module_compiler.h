@@ -94,6 +94,9 @@ struct OsrTarget {
 struct CompiledModule {
   std::shared_ptr<const wasm::Module> module;
   std::vector<EntryFn> entries;  // by defined-function index (function index - imports)
+  // wasm_f<N> itself by defined-function index (JitFunction::body), null where it has no
+  // code of its own; none for an OSR variant (its wasm_f<N> takes slots).
+  std::vector<const void*> bodies;
   cpu::FeatureSet compiled_for;  // invariant 4: the code may use exactly these features
   bool explicit_bounds_checks = true;
   bool fuel = false;                    // CompileOptions::fuel: the code counts fuel

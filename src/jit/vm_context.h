@@ -62,6 +62,11 @@ using EntryFn = void (*)(VmContext* ctx, uint8_t* slots);
 struct JitFunction {
   EntryFn entry = nullptr;
   VmContext* ctx = nullptr;
+  // The function itself (wasm_f<N>: (ctx, params...) -> results, the signature of
+  // ModuleTranslation::signature), or null. Code of the same instance compiled apart from it
+  // (a tiered store's other batches, loop entries) calls it directly with its own context,
+  // arguments and results in registers, instead of through `entry` and slots.
+  const void* body = nullptr;
 };
 
 // Where generated code finds the fields of a FunctionInstance it reads on a call fast path
@@ -81,5 +86,6 @@ inline FunctionInstanceLayout function_instance_layout() {
 }
 inline constexpr size_t kJitFunctionEntry = offsetof(JitFunction, entry);
 inline constexpr size_t kJitFunctionCtx = offsetof(JitFunction, ctx);
+inline constexpr size_t kJitFunctionBody = offsetof(JitFunction, body);
 
 }  // namespace ironclad::jit

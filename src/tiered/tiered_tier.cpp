@@ -403,9 +403,10 @@ uint64_t TieredTier::load_cached_at(InstanceState& state, int opt_level, uint64_
     ++loaded;
     for (uint32_t f : batch.funcs) {
       runtime::FunctionInstance& func = *instance.funcs[f];
-      if (published_code(func) != nullptr) continue;
       const uint32_t defined = f - m.num_imported_funcs;
-      state.functions[defined] = jit::JitFunction{(*code)->entries[defined], &state.context.ctx};
+      if (published_code(func) != nullptr || !(*code)->bodies[defined]) continue;
+      state.functions[defined] =
+          jit::JitFunction{(*code)->entries[defined], &state.context.ctx, (*code)->bodies[defined]};
       std::atomic_ref<void*>(func.jit_code)
           .store(&state.functions[defined], std::memory_order_release);
       ++functions;
@@ -923,12 +924,14 @@ void TieredTier::compile_and_publish(const std::vector<Job>& jobs, bool upgrade)
   for (const Job& job : jobs) {
     const uint32_t defined = job.func_index - m.num_imported_funcs;
     jit::EntryFn entry = (*code)->entries[defined];
-    if (!entry) continue;
+    // Machine code of other batches calls the body directly (JitFunction::body).
+    if (!entry || !(*code)->bodies[defined]) continue;
+    const jit::JitFunction fn{entry, &state.context.ctx, (*code)->bodies[defined]};
     jit::JitFunction* published = &state.functions[defined];
     if (upgrade)
-      published = &state.upgraded.emplace_back(jit::JitFunction{entry, &state.context.ctx});
+      published = &state.upgraded.emplace_back(fn);
     else
-      state.functions[defined] = jit::JitFunction{entry, &state.context.ctx};
+      state.functions[defined] = fn;
     // Publication: the entry is written before the pointer that makes it reachable. An
     // upgrade's new entry replaces the first one for the next calls; a frame running the
     // first one finishes in it.
