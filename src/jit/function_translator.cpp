@@ -508,8 +508,30 @@ llvm::Value* FunctionTranslator::indirect_callee(uint32_t table, llvm::Value* in
   return callee;
 }
 
-// Calls through a FunctionInstance (imports, call_indirect, and in a tiered store calls to
-// functions without published machine code): arguments and results travel in 16-byte slots.
+FunctionTranslator::CallPaths FunctionTranslator::branch_on_jit_code(llvm::Value* func_instance,
+                                                                   uint32_t published_weight) {
+  FunctionInstanceLayout layout = function_instance_layout();
+  CallPaths paths;
+  paths.code = b_.CreateLoad(
+      b_.getPtrTy(),
+      b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), func_instance, layout.jit_code));
+  paths.published = llvm::BasicBlock::Create(mt_.ctx, "call.jit", fn_);
+  paths.runtime = llvm::BasicBlock::Create(mt_.ctx, "call.runtime", fn_);
+  paths.done = llvm::BasicBlock::Create(mt_.ctx, "call.done", fn_);
+  llvm::MDBuilder md(mt_.ctx);
+  b_.CreateCondBr(b_.CreateICmpNE(paths.code, llvm::ConstantPointerNull::get(b_.getPtrTy())),
+                  paths.published, paths.runtime, md.createBranchWeights(published_weight, 1));
+  return paths;
+}
+
+void FunctionTranslator::call_runtime(llvm::Value* func_instance, llvm::Value* slots) {
+  llvm::Type* ptr = b_.getPtrTy();
+  auto callee = mt_.helper("ironclad_jit_call", b_.getVoidTy(), {ptr, ptr, ptr});
+  b_.CreateCall(callee, {vmctx_, func_instance, slots})->addFnAttr(llvm::Attribute::NoMerge);
+}
+
+// Calls through a FunctionInstance (imports, call_indirect, and in a tiered store's -O0 code
+// calls to functions of other batches): arguments and results travel in 16-byte slots.
 // A callee with machine code (jit_code set; host functions have none) is entered directly
 // through its entry wrapper with its own instance's context, as the runtime would; anything
 // else goes to the runtime, which calls the host function or the interpreter.
@@ -523,32 +545,23 @@ void FunctionTranslator::emit_call_through(llvm::Value* func_instance, const was
                           llvm::Align(16));
   stack_.resize(base);
   llvm::Type* ptr = b_.getPtrTy();
-  FunctionInstanceLayout layout = function_instance_layout();
-  llvm::Value* code = b_.CreateLoad(
-      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), func_instance, layout.jit_code));
-  auto* direct = llvm::BasicBlock::Create(mt_.ctx, "call.jit", fn_);
-  auto* runtime = llvm::BasicBlock::Create(mt_.ctx, "call.runtime", fn_);
-  auto* done = llvm::BasicBlock::Create(mt_.ctx, "call.done", fn_);
-  llvm::MDBuilder md(mt_.ctx);
-  b_.CreateCondBr(b_.CreateICmpNE(code, llvm::ConstantPointerNull::get(b_.getPtrTy())), direct,
-                  runtime, md.createBranchWeights(4, 1));
-  b_.SetInsertPoint(direct);
+  CallPaths paths = branch_on_jit_code(func_instance, 4);
+  b_.SetInsertPoint(paths.published);
   llvm::Value* entry = b_.CreateLoad(
-      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), code, kJitFunctionEntry));
-  llvm::Value* callee_ctx =
-      b_.CreateLoad(ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), code, kJitFunctionCtx));
+      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), paths.code, kJitFunctionEntry));
+  llvm::Value* callee_ctx = b_.CreateLoad(
+      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), paths.code, kJitFunctionCtx));
   auto* entry_type = llvm::FunctionType::get(b_.getVoidTy(), {ptr, ptr}, false);
   auto* call = b_.CreateCall(entry_type, entry, {callee_ctx, slots});
   call->setTailCallKind(llvm::CallInst::TCK_NoTail);
   // Without nomerge, branch folding merges the identical call sequences of different call
   // sites into one, whose location is line 0: a backtrace through it would name offset 0.
   call->addFnAttr(llvm::Attribute::NoMerge);
-  b_.CreateBr(done);
-  b_.SetInsertPoint(runtime);
-  auto callee = mt_.helper("ironclad_jit_call", b_.getVoidTy(), {ptr, ptr, ptr});
-  b_.CreateCall(callee, {vmctx_, func_instance, slots})->addFnAttr(llvm::Attribute::NoMerge);
-  b_.CreateBr(done);
-  b_.SetInsertPoint(done);
+  b_.CreateBr(paths.done);
+  b_.SetInsertPoint(paths.runtime);
+  call_runtime(func_instance, slots);
+  b_.CreateBr(paths.done);
+  b_.SetInsertPoint(paths.done);
   for (size_t i = 0; i < type.results.size(); ++i)
     push(b_.CreateAlignedLoad(mt_.type_of(type.results[i]),
                               b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), slots, i * kSlotBytes),
@@ -591,24 +604,16 @@ void FunctionTranslator::emit_call(uint32_t func_index) {
 // that, the runtime calls it (in the interpreter), arguments and results in slots.
 void FunctionTranslator::emit_call_published(llvm::Value* func_instance, uint32_t func_index) {
   const wasm::FuncType& type = mt_.wasm.func_type(func_index);
-  llvm::Type* ptr = b_.getPtrTy();
-  FunctionInstanceLayout layout = function_instance_layout();
-  llvm::Value* code = b_.CreateLoad(
-      ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), func_instance, layout.jit_code));
-  auto* direct = llvm::BasicBlock::Create(mt_.ctx, "call.body", fn_);
-  auto* runtime = llvm::BasicBlock::Create(mt_.ctx, "call.runtime", fn_);
-  auto* done = llvm::BasicBlock::Create(mt_.ctx, "call.joined", fn_);
-  llvm::MDBuilder md(mt_.ctx);
-  b_.CreateCondBr(b_.CreateICmpNE(code, llvm::ConstantPointerNull::get(b_.getPtrTy())), direct,
-                  runtime, md.createBranchWeights(16, 1));
-
+  CallPaths paths = branch_on_jit_code(func_instance, 16);
   const size_t base = stack_.size() - type.params.size();
   const std::vector<llvm::Value*> params(stack_.begin() + static_cast<ptrdiff_t>(base),
                                          stack_.end());
   stack_.resize(base);
-  b_.SetInsertPoint(direct);
-  llvm::Value* body =
-      b_.CreateLoad(ptr, b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), code, kJitFunctionBody));
+
+  b_.SetInsertPoint(paths.published);
+  llvm::Value* body = b_.CreateLoad(
+      b_.getPtrTy(),
+      b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), paths.code, kJitFunctionBody));
   std::vector<llvm::Value*> args{vmctx_};
   args.insert(args.end(), params.begin(), params.end());
   llvm::CallInst* r = b_.CreateCall(mt_.signature(type), body, args);
@@ -623,9 +628,9 @@ void FunctionTranslator::emit_call_published(llvm::Value* func_instance, uint32_
       direct_results.push_back(
           mt_.from_result_field(b_, b_.CreateExtractValue(r, {i}), type.results[i]));
   llvm::BasicBlock* direct_end = b_.GetInsertBlock();
-  b_.CreateBr(done);
+  b_.CreateBr(paths.done);
 
-  b_.SetInsertPoint(runtime);
+  b_.SetInsertPoint(paths.runtime);
   const size_t n = std::max(type.params.size(), type.results.size());
   llvm::Value* slots = entry_alloca(b_.getInt8Ty(), std::max<size_t>(n, 1) * kSlotBytes);
   auto slot = [&](size_t i) {
@@ -633,16 +638,15 @@ void FunctionTranslator::emit_call_published(llvm::Value* func_instance, uint32_
   };
   for (size_t i = 0; i < params.size(); ++i)
     b_.CreateAlignedStore(params[i], slot(i), llvm::Align(16));
-  auto helper = mt_.helper("ironclad_jit_call", b_.getVoidTy(), {ptr, ptr, ptr});
-  b_.CreateCall(helper, {vmctx_, func_instance, slots})->addFnAttr(llvm::Attribute::NoMerge);
+  call_runtime(func_instance, slots);
   std::vector<llvm::Value*> runtime_results;
   for (size_t i = 0; i < type.results.size(); ++i)
     runtime_results.push_back(
         b_.CreateAlignedLoad(mt_.type_of(type.results[i]), slot(i), llvm::Align(16)));
   llvm::BasicBlock* runtime_end = b_.GetInsertBlock();
-  b_.CreateBr(done);
+  b_.CreateBr(paths.done);
 
-  b_.SetInsertPoint(done);
+  b_.SetInsertPoint(paths.done);
   for (size_t i = 0; i < type.results.size(); ++i) {
     llvm::PHINode* phi = b_.CreatePHI(runtime_results[i]->getType(), 2);
     phi->addIncoming(direct_results[i], direct_end);

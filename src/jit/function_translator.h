@@ -144,6 +144,19 @@ class FunctionTranslator {
   void mark_trap_site(llvm::CallInst* call);
   void emit_return(const std::vector<llvm::Value*>& values);
   void emit_call(uint32_t func_index);
+  // The two ways of a call through a FunctionInstance: `published` once its jit_code is set
+  // (`code` holds it there, likely by published_weight to 1), `runtime` before; both are to
+  // end at `done`.
+  struct CallPaths {
+    llvm::Value* code = nullptr;
+    llvm::BasicBlock* published = nullptr;
+    llvm::BasicBlock* runtime = nullptr;
+    llvm::BasicBlock* done = nullptr;
+  };
+  CallPaths branch_on_jit_code(llvm::Value* func_instance, uint32_t published_weight);
+  // ironclad_jit_call: the runtime calls the function (host function, interpreter) with the
+  // arguments in `slots` and writes its results there.
+  void call_runtime(llvm::Value* func_instance, llvm::Value* slots);
   void emit_call_through(llvm::Value* func_instance, const wasm::FuncType& type);
   void emit_call_published(llvm::Value* func_instance, uint32_t func_index);
   llvm::Value* indirect_callee(uint32_t table, llvm::Value* index, uint32_t type_index);
