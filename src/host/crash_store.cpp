@@ -136,15 +136,25 @@ bool is_report_file_name(const std::string& name) {
          safe_id(name.substr(0, name.size() - kSuffix.size()));
 }
 
+// "<UTC second>-<microsecond of that second, 6 digits><6 random hex digits>": reports of one
+// second sort by when they were written (timestamps are whole seconds, and the index breaks
+// their ties by id: the eviction of the oldest report, the newest of a group), and two
+// processes writing in the same microsecond still get different ids.
 std::string new_report_id(int64_t timestamp) {
   std::string stamp = utc_time_text(timestamp, "%Y%m%dT%H%M%SZ");
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  // Written after its second (a slow writer): last of that second.
+  const long micros = now.tv_sec == timestamp ? now.tv_nsec / 1000
+                      : now.tv_sec > timestamp ? 999999
+                                               : 0;
   std::random_device device;
   uint64_t bits = (static_cast<uint64_t>(device()) << 32) ^ device() ^
                   (static_cast<uint64_t>(::getpid()) << 16);
-  char random[16];
-  std::snprintf(random, sizeof random, "%012llx",
-                static_cast<unsigned long long>(bits & 0xffffffffffffull));
-  return stamp + "-" + random;
+  char suffix[24];
+  std::snprintf(suffix, sizeof suffix, "%06ld%06llx", micros,
+                static_cast<unsigned long long>(bits & 0xffffffull));
+  return stamp + "-" + suffix;
 }
 
 // The fingerprint a report is grouped by: its own, or computed from its fields when a
