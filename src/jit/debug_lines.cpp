@@ -5,9 +5,12 @@
 #include "jit/debug_lines.h"
 
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
+#include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/Support/MemoryBuffer.h>
 
+#include <optional>
+#include <string>
 #include <unordered_map>
 
 #include "jit/llvm_backend.h"
@@ -31,6 +34,9 @@ void ignore(llvm::Error error) {
 }  // namespace
 
 struct DebugLines::State {
+  // Objects compiled again with line tables (CompileOptions::line_tables), which `objects`
+  // then parses instead of the code's own.
+  std::vector<std::unique_ptr<std::string>> recompiled;
   std::vector<std::unique_ptr<llvm::object::ObjectFile>> objects;
   std::vector<std::unique_ptr<llvm::DWARFContext>> dwarf;  // by object
   std::unordered_map<uint32_t, FunctionPlace> functions;
@@ -40,6 +46,58 @@ DebugLines::DebugLines() = default;
 DebugLines::~DebugLines() = default;
 
 namespace {
+
+bool has_line_table(const llvm::object::ObjectFile& object) {
+  for (const llvm::object::SectionRef& section : object.sections()) {
+    auto name = section.getName();
+    if (!name) {
+      ignore(name.takeError());
+      continue;
+    }
+    if (*name == ".debug_line") return true;
+  }
+  return false;
+}
+
+// The bytes of every section loaded into memory (code, constants), in order: what must be
+// equal for a line table of one object to describe the code of another.
+std::optional<std::vector<llvm::StringRef>> loaded_sections(
+    const llvm::object::ObjectFile& object) {
+  std::vector<llvm::StringRef> out;
+  for (const llvm::object::SectionRef& section : object.sections()) {
+    if (!(llvm::object::ELFSectionRef(section).getFlags() & llvm::ELF::SHF_ALLOC)) continue;
+    auto contents = section.getContents();
+    if (!contents) {
+      ignore(contents.takeError());
+      return std::nullopt;
+    }
+    out.push_back(*contents);
+  }
+  return out;
+}
+
+// `index`'s object compiled again with line tables, when its loaded sections are those of
+// `object` byte for byte (LLVM promises that debug info never changes the code; this checks
+// it), else null: its functions then have no positions.
+std::unique_ptr<llvm::object::ObjectFile> with_line_table(const CompiledModule& code, size_t index,
+                                                          const llvm::object::ObjectFile& object,
+                                                          DebugLines::State& state) {
+  if (!code.objects_with_lines) return nullptr;
+  Result<std::string> again = code.objects_with_lines(index);
+  if (!again.ok()) return nullptr;
+  auto bytes = std::make_unique<std::string>(std::move(*again));
+  auto copy = llvm::object::ObjectFile::createObjectFile(llvm::MemoryBufferRef(
+      llvm::StringRef(bytes->data(), bytes->size()), "partition" + std::to_string(index)));
+  if (!copy) {
+    ignore(copy.takeError());
+    return nullptr;
+  }
+  auto mine = loaded_sections(object);
+  auto theirs = loaded_sections(**copy);
+  if (!mine || !theirs || *mine != *theirs || !has_line_table(**copy)) return nullptr;
+  state.recompiled.push_back(std::move(bytes));
+  return std::move(*copy);
+}
 
 // Objects that do not parse (there are none: they linked) are left out; their functions then
 // have no positions.
@@ -52,6 +110,11 @@ std::unique_ptr<DebugLines::State> read_objects(const CompiledModule& code) {
     if (!object) {
       ignore(object.takeError());
       continue;
+    }
+    if (!has_line_table(**object)) {
+      auto copy = with_line_table(code, i, **object, *state);
+      if (!copy) continue;
+      *object = std::move(copy);
     }
     for (const llvm::object::SymbolRef& symbol : (*object)->symbols()) {
       auto name = symbol.getName();

@@ -4,8 +4,6 @@
 // the feature set and emits it as a relocatable object, each partition on its own thread;
 // then links the objects in a JITDylib of their own. Every llvm::Error is consumed here and
 // becomes an Error value (DESIGN.md invariant 1); no thread outlives compile().
-#include "jit/llvm_backend.h"
-
 #include <llvm/BinaryFormat/Dwarf.h>
 #include <llvm/ExecutionEngine/JITLink/JITLink.h>
 #include <llvm/ExecutionEngine/Orc/Core.h>
@@ -31,12 +29,15 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 
 #include "jit/debug_lines.h"
 #include "jit/function_translator.h"
+#include "jit/llvm_backend.h"
 #include "jit/object_check.h"
 #include "jit/partition.h"
 #include "jit/runtime_helpers.h"
@@ -336,18 +337,23 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
   mt.functions.assign(wm.func_types.size(), nullptr);
   // Line tables only (what a backtrace needs: wasm offsets, inlined calls), no types or
   // variables. Debug info does not change the machine code, only adds .debug_* sections
-  // that are never loaded into executable memory.
-  llvm_module.addModuleFlag(llvm::Module::Warning, "Debug Info Version",
-                            llvm::DEBUG_METADATA_VERSION);
-  llvm_module.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
-  llvm::DIBuilder debug(llvm_module);
-  mt.debug = &debug;
-  mt.debug_file = debug.createFile(wm.module_name.value_or("module.wasm"), "");
-  debug.createCompileUnit(llvm::dwarf::DW_LANG_C, mt.debug_file, "ironclad", options.opt_level > 0,
-                          "", 0, "", llvm::DICompileUnit::LineTablesOnly, 0, false, false,
-                          llvm::DICompileUnit::DebugNameTableKind::None);
-  llvm::DISubroutineType* debug_type = debug.createSubroutineType(debug.getOrCreateTypeArray({}));
-  mt.subprograms.assign(wm.func_types.size(), nullptr);
+  // that are never loaded into executable memory (debug_lines.cpp checks it where it
+  // compiles an object again to get them: CompileOptions::line_tables).
+  std::optional<llvm::DIBuilder> debug;
+  llvm::DISubroutineType* debug_type = nullptr;
+  if (options.line_tables) {
+    llvm_module.addModuleFlag(llvm::Module::Warning, "Debug Info Version",
+                              llvm::DEBUG_METADATA_VERSION);
+    llvm_module.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+    debug.emplace(llvm_module);
+    mt.debug = &*debug;
+    mt.debug_file = debug->createFile(wm.module_name.value_or("module.wasm"), "");
+    debug->createCompileUnit(llvm::dwarf::DW_LANG_C, mt.debug_file, "ironclad",
+                             options.opt_level > 0, "", 0, "", llvm::DICompileUnit::LineTablesOnly,
+                             0, false, false, llvm::DICompileUnit::DebugNameTableKind::None);
+    debug_type = debug->createSubroutineType(debug->getOrCreateTypeArray({}));
+    mt.subprograms.assign(wm.func_types.size(), nullptr);
+  }
   // Every defined function of the compile is declared; those of this partition get a body
   // below, the others stay declarations that JITLink resolves to another partition's object.
   // A function outside the compile (a batch of a tiered store) has no declaration: calls to
@@ -367,15 +373,20 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
     fn->addFnAttr("probe-stack", "inline-asm");
     mt.functions[f] = fn;
   }
-  auto debug_function = [&](uint32_t f) {
+  // Sets f's subprogram (none without line tables).
+  auto debug_function = [&](llvm::Function* fn, uint32_t f) {
+    if (!debug) return;
     // Named like the function's symbol, which is how debug_lines.cpp recovers the index of
     // a function inlined into another; line = the body's first instruction.
     const uint32_t first = wm.body(f).code_offset;
-    return debug.createFunction(mt.debug_file, function_symbol(f), "", mt.debug_file, first,
-                                debug_type, first, llvm::DINode::FlagZero,
-                                llvm::DISubprogram::SPFlagDefinition |
-                                    (options.opt_level > 0 ? llvm::DISubprogram::SPFlagOptimized
-                                                           : llvm::DISubprogram::SPFlagZero));
+    llvm::DISubprogram* sp =
+        debug->createFunction(mt.debug_file, function_symbol(f), "", mt.debug_file, first,
+                              debug_type, first, llvm::DINode::FlagZero,
+                              llvm::DISubprogram::SPFlagDefinition |
+                                  (options.opt_level > 0 ? llvm::DISubprogram::SPFlagOptimized
+                                                         : llvm::DISubprogram::SPFlagZero));
+    fn->setSubprogram(sp);
+    mt.subprograms[f] = sp;
   };
   if (osr) {
     // The OSR variant is wasm_f<N> of its own object (N itself is not declared: a call to N
@@ -389,9 +400,7 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
     fn->addFnAttr("frame-pointer", "all");
     fn->addFnAttr(llvm::Attribute::NoUnwind);
     fn->addFnAttr("probe-stack", "inline-asm");
-    llvm::DISubprogram* sp = debug_function(osr->func);
-    fn->setSubprogram(sp);
-    mt.subprograms[osr->func] = sp;
+    debug_function(fn, osr->func);
     OsrEntry entry{fn, osr->loop_offsets, {}};
     FunctionTranslator translator(mt, osr->func, &entry);
     IRONCLAD_TRY(translator.translate());
@@ -399,14 +408,12 @@ Result<PartitionResult> compile_partition(const wasm::Module& wm,
     build_osr_entry(mt, fn, entry_symbol(osr->func));
   }
   for (uint32_t f : funcs) {
-    llvm::DISubprogram* sp = debug_function(f);
-    mt.functions[f]->setSubprogram(sp);
-    mt.subprograms[f] = sp;
+    debug_function(mt.functions[f], f);
     FunctionTranslator translator(mt, f);
     IRONCLAD_TRY(translator.translate());
     build_entry(mt, mt.functions[f], wm.func_type(f), entry_symbol(f));
   }
-  debug.finalize();
+  if (debug) debug->finalize();
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(llvm_module, &os))
@@ -484,6 +491,10 @@ class LlvmModuleCompiler final : public LlvmCompiler {
 
   // A CompiledModule of `module` carrying these options, before any code.
   std::shared_ptr<CompiledModule> empty_result(std::shared_ptr<const wasm::Module> module) const;
+  // CompiledModule::objects_with_lines for objects compiled from these partitions.
+  std::function<Result<std::string>(size_t)> objects_with_lines(
+      std::shared_ptr<const wasm::Module> module, std::vector<uint32_t> declared,
+      std::vector<std::vector<uint32_t>> parts, const OsrTarget* osr) const;
   // `funcs`: the defined functions the objects hold (all of them for a whole module).
   Result<void> link_objects(const wasm::Module& wm, const std::vector<uint32_t>& funcs,
                             std::vector<std::string>& objects, CompiledModule& out);
@@ -597,6 +608,28 @@ std::shared_ptr<CompiledModule> LlvmModuleCompiler::empty_result(
   return result;
 }
 
+std::function<Result<std::string>(size_t)> LlvmModuleCompiler::objects_with_lines(
+    std::shared_ptr<const wasm::Module> module, std::vector<uint32_t> declared,
+    std::vector<std::vector<uint32_t>> parts, const OsrTarget* osr) const {
+  CompileOptions with_lines = options;
+  with_lines.line_tables = true;
+  std::optional<OsrTarget> osr_copy;
+  if (osr) osr_copy = *osr;
+  return [module = std::move(module), declared = std::move(declared), parts = std::move(parts),
+          osr = std::move(osr_copy), with_lines,
+          machine = machine](size_t index) mutable -> Result<std::string> {
+    if (index >= parts.size())
+      return Error::make(ErrorKind::Internal,
+                         "jit: no partition " + std::to_string(index) + " to compile again");
+    auto tm = machine.createTargetMachine();
+    if (!tm) return llvm_error("creating the target machine", tm.takeError());
+    Result<PartitionResult> part = compile_partition(*module, declared, parts[index], with_lines,
+                                                     std::move(*tm), osr ? &*osr : nullptr);
+    if (!part.ok()) return std::move(part).error();
+    return std::move(part->object);
+  };
+}
+
 Result<std::shared_ptr<CompiledModule>> LlvmModuleCompiler::compile(
     std::shared_ptr<const wasm::Module> module, const std::vector<uint32_t>& funcs,
     std::vector<std::vector<uint32_t>> parts, const OsrTarget* osr) {
@@ -629,7 +662,10 @@ Result<std::shared_ptr<CompiledModule>> LlvmModuleCompiler::compile(
   // An OSR variant's wasm_f<N> takes slots, not the function's own signature.
   if (osr) result->bodies.assign(result->bodies.size(), nullptr);
   result->critical_ms += result->link_ms + result->verify_ms;
-  if (options.keep_objects) result->objects = std::move(objects);
+  if (options.keep_objects) {
+    result->objects = std::move(objects);
+    result->objects_with_lines = objects_with_lines(module, declared, std::move(parts), osr);
+  }
   result->debug_lines = std::make_shared<DebugLines>();
   result->wall_ms = ms_since(start);
   return result;
@@ -641,6 +677,10 @@ Result<std::shared_ptr<CompiledModule>> LlvmModuleCompiler::link(
   std::shared_ptr<CompiledModule> result = empty_result(module);
   result->partitions = static_cast<unsigned>(objects.size());
   IRONCLAD_TRY(link_objects(*module, funcs, objects, *result));
+  // One object: all of `funcs`, as compile() and compile_functions() make it (an object of
+  // anything else compiles to other code, which debug_lines.cpp notices and keeps none).
+  if (objects.size() == 1)
+    result->objects_with_lines = objects_with_lines(module, funcs, {funcs}, nullptr);
   result->objects = std::move(objects);
   result->debug_lines = std::make_shared<DebugLines>();
   result->wall_ms = ms_since(start);

@@ -7,6 +7,7 @@
 // (artifact.h), so precompiled code is verified exactly like fresh code.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,12 @@ struct CompileOptions {
   bool interrupt = false;
   // compile() refuses (Exhausted) a module beyond these: jit_input_refusal.
   JitInputLimits input_limits{};
+  // False: the objects carry no line tables, which cost LLVM about 40% of an -O0 compile and
+  // 15% of a light -O1 one (SQLite, docs/jit.md "Backtraces"). The first backtrace that needs
+  // one compiles that object again with them, checks that its code is the same byte for byte,
+  // and reads the copy's (CompiledModule::objects_with_lines, debug_lines.h). For the tiered
+  // tier, whose compiles race the program and whose backtraces are rare.
+  bool line_tables = true;
 };
 
 // A contiguous piece of a module's machine code (one JITLink block of an executable section).
@@ -109,6 +116,10 @@ struct CompiledModule {
   std::vector<std::string> objects;
   // The objects' line tables, read on the first backtrace that needs them (debug_lines.h).
   std::shared_ptr<DebugLines> debug_lines;
+  // Compiles object `index` again from the same input and options, with line tables (for
+  // objects compiled without them, CompileOptions::line_tables); null where that input is
+  // not known (objects of several partitions read back from an artifact).
+  std::function<Result<std::string>(size_t index)> objects_with_lines;
   unsigned partitions = 0;
   // compile_osr: the loops (module offsets of their `loop`) its entry can enter.
   std::vector<uint32_t> osr_loops;

@@ -859,6 +859,9 @@ jit::CompileOptions TieredTier::compile_options(bool interrupt, bool explicit_ch
   options.interrupt = interrupt;
   // Backtraces read the objects' line tables (debug_lines.h); the code cache writes them.
   options.keep_objects = true;
+  // Compiled only for the rare backtrace that needs them, where LLVM spent 40% of a first-
+  // tier compile on them.
+  options.line_tables = false;
   return options;
 }
 
