@@ -6,6 +6,7 @@
 #include "interp/handler_macros.h"
 #include "interp/interpreter.h"
 #include "interp/value_slots.h"
+#include "runtime/value_buffer.h"
 
 namespace ironclad::interp {
 
@@ -153,19 +154,9 @@ namespace {
 [[gnu::noinline]] bool call_host(ExecContext* ctx, const Word* ip, uint64_t* fp,
                                  runtime::FunctionInstance* fi, uint32_t arg_base) {
   const wasm::FuncType& type = *fi->type;
-  constexpr size_t kInline = 16;
-  Value inline_args[kInline], inline_results[kInline];
-  std::vector<Value> heap_args, heap_results;
-  Value* args = inline_args;
-  Value* results = inline_results;
-  if (type.params.size() > kInline) {
-    heap_args.resize(type.params.size());
-    args = heap_args.data();
-  }
-  if (type.results.size() > kInline) {
-    heap_results.resize(type.results.size());
-    results = heap_results.data();
-  }
+  runtime::ValueBuffer arg_buffer(type.params.size()), result_buffer(type.results.size());
+  Value* args = arg_buffer.data();
+  Value* results = result_buffer.data();
   uint32_t slot = arg_base;
   for (size_t i = 0; i < type.params.size(); ++i) {
     args[i] = value_from_slots(type.params[i], fp + slot);
