@@ -152,9 +152,18 @@ Error CodeSpace::error_of(const runtime::Activation& act) const {
   return error;
 }
 
+void CodeSpace::enter_stack(void* stack_entry, runtime::Activation& act) {
+  const StackEntry& e = *static_cast<const StackEntry*>(stack_entry);
+  if (e.outermost) *e.outermost_entry = act.entry_frame;
+  if (e.budget != 0 && *e.outermost_entry > e.budget)
+    act.stack_limit = std::max(act.stack_limit, *e.outermost_entry - e.budget);
+  *e.stack_limit = act.stack_limit;
+}
+
 Result<void> CodeSpace::call(const JitFunction& fn, const wasm::FuncType& type, const Value* args,
                              Value* results,
-                             const std::function<void(runtime::Activation&)>& on_enter) const {
+                             void (*on_enter)(void* data, runtime::Activation& act),
+                             void* data) const {
   constexpr size_t kInline = 8;
   V128 inline_slots[kInline];
   std::vector<V128> heap_slots;
@@ -168,7 +177,7 @@ Result<void> CodeSpace::call(const JitFunction& fn, const wasm::FuncType& type, 
   auto* slot_bytes = reinterpret_cast<uint8_t*>(slots);
   runtime::Activation act;
   bool returned = runtime::enter_activation(act, [&] {
-    on_enter(act);
+    on_enter(data, act);
     fn.entry(fn.ctx, slot_bytes);
   });
   if (!returned) return error_of(act);

@@ -14,7 +14,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -46,12 +45,29 @@ class CodeSpace {
   // once per CompiledModule, before anything can run the code. Thread-safe.
   Result<void> install(const std::shared_ptr<CompiledModule>& code);
 
+  // What both tiers pass as `on_enter` (data: a StackEntry): the native stack is never
+  // below what the thread's stack allows (the activation's limit: its reported bottom plus a
+  // margin), nor more than `budget` bytes (StoreLimits::max_stack_bytes, 0: none) below where
+  // the outermost call entered; *stack_limit, what the code's VmContext::stack_limit points
+  // at, gets the result. The reported size is not trusted alone: under `ulimit -s unlimited`
+  // glibc reports 43 TB.
+  struct StackEntry {
+    uintptr_t* outermost_entry;
+    uintptr_t* stack_limit;
+    bool outermost;
+    uint64_t budget;
+  };
+  static void enter_stack(void* stack_entry, runtime::Activation& act);
+
   // Calls `fn`'s entry wrapper with `args` (exactly the type's params) inside an activation
-  // and writes the results. `on_enter` runs inside the activation before the code does: it
-  // sets what the code's VmContext::stack_limit points at from the activation's limit.
+  // and writes the results. `on_enter(data, activation)` runs inside the activation before
+  // the code does: it sets what the code's VmContext::stack_limit points at from the
+  // activation's limit. A function pointer, not a std::function: the tiered tier calls this
+  // at every crossing from the interpreter, where a std::function of a lambda with three
+  // captures was a heap allocation each time.
   Result<void> call(const JitFunction& fn, const wasm::FuncType& type, const Value* args,
-                    Value* results,
-                    const std::function<void(runtime::Activation&)>& on_enter) const;
+                    Value* results, void (*on_enter)(void* data, runtime::Activation& act),
+                    void* data) const;
 
   // The error of an activation that unwound out of code of this space: the trap, the host
   // function's error, or the decoded fault, each with the wasm frames of the code.

@@ -198,15 +198,9 @@ Result<void> JitTier::call(runtime::Store& store, runtime::FunctionInstance& fun
   const uint64_t budget = store.limits().max_stack_bytes;
   runtime::start_trace::mark(runtime::start_trace::Phase::FirstInstruction);
   ++calls_running_;
-  Result<void> r = code_space_.call(*code, type, args, results, [&](runtime::Activation& act) {
-    // The native stack: never below what the thread's stack allows (its reported bottom plus
-    // a margin), nor more than max_stack_bytes below where the outermost call entered. The
-    // reported size is not trusted alone: under `ulimit -s unlimited` glibc reports 43 TB.
-    if (outermost) outermost_entry_ = act.entry_frame;
-    if (budget != 0 && outermost_entry_ > budget)
-      act.stack_limit = std::max(act.stack_limit, outermost_entry_ - budget);
-    stack_limit_ = act.stack_limit;
-  });
+  CodeSpace::StackEntry stack{&outermost_entry_, &stack_limit_, outermost, budget};
+  Result<void> r =
+      code_space_.call(*code, type, args, results, &CodeSpace::enter_stack, &stack);
   --calls_running_;
   // A trap unwinds without the returns that give frames back.
   calls_left_ = calls_left_before;

@@ -979,16 +979,9 @@ Result<void> TieredTier::call_jit(runtime::Store& store, const wasm::FuncType& t
   const uint64_t budget = store.limits().max_stack_bytes;
   runtime::start_trace::mark(runtime::start_trace::Phase::FirstInstruction);
   ++jit_calls_running_;
-  Result<void> r = code_space_->call(code, type, args, results,
-                                     [&](runtime::Activation& act) {
-                                       // As the JIT tier: the native stack budget counts
-                                       // from where the outermost machine code entered.
-                                       if (outermost) outermost_entry_ = act.entry_frame;
-                                       if (budget != 0 && outermost_entry_ > budget)
-                                         act.stack_limit = std::max(
-                                             act.stack_limit, outermost_entry_ - budget);
-                                       stack_limit_ = act.stack_limit;
-                                     });
+  jit::CodeSpace::StackEntry stack{&outermost_entry_, &stack_limit_, outermost, budget};
+  Result<void> r = code_space_->call(code, type, args, results, &jit::CodeSpace::enter_stack,
+                                     &stack);
   --jit_calls_running_;
   // A trap unwinds without the returns that give frames back.
   calls_left_ = calls_left_before;
