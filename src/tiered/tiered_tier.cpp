@@ -248,7 +248,7 @@ class TieredTier final : public runtime::Tier {
   // `next`: when the first not yet ready one will be.
   std::vector<Job> take_upgrades(std::chrono::steady_clock::time_point& next);
   template <typename Entries, typename JobOf>
-  std::vector<Job> take_hottest(Entries& entries, std::vector<size_t> indices,
+  std::vector<Job> take_hottest(Entries& entries, std::vector<size_t> indices, uint64_t max_bytes,
                                 const std::vector<uint64_t>& heats, const wasm::Module& m,
                                 JobOf job_of) const;
   // The code cache (batch_cache.h), on when the JIT config names a directory and a key.
@@ -777,6 +777,7 @@ void TieredTier::compile_and_publish_osr(const Job& job,
 // config_.max_batch and max_batch_bytes allow; the taken entries are removed from `entries`.
 template <typename Entries, typename JobOf>
 std::vector<Job> TieredTier::take_hottest(Entries& entries, std::vector<size_t> indices,
+                                          uint64_t max_bytes,
                                           const std::vector<uint64_t>& heats,
                                           const wasm::Module& m, JobOf job_of) const {
   std::sort(indices.begin(), indices.end(), [&](size_t a, size_t b) {
@@ -786,7 +787,7 @@ std::vector<Job> TieredTier::take_hottest(Entries& entries, std::vector<size_t> 
   std::vector<size_t> taken;
   uint64_t bytes = 0;
   for (size_t i : indices) {
-    if (batch.size() >= config_.max_batch || (!batch.empty() && bytes >= config_.max_batch_bytes))
+    if (batch.size() >= config_.max_batch || (!batch.empty() && bytes >= max_bytes))
       break;
     const Job& job = job_of(entries[i]);
     batch.push_back(job);
@@ -821,7 +822,8 @@ std::vector<Job> TieredTier::take_batch(uint64_t& queued_heat) {
   std::vector<size_t> candidates;
   for (size_t i = 0; i < queue_.size(); ++i)
     if (queue_[i].state == state && hot(heats[i])) candidates.push_back(i);
-  return take_hottest(queue_, std::move(candidates), heats, *state->instance->module,
+  return take_hottest(queue_, std::move(candidates), config_.max_batch_bytes, heats,
+                      *state->instance->module,
                       [](const Job& j) -> const Job& { return j; });
 }
 
@@ -848,7 +850,8 @@ std::vector<Job> TieredTier::take_upgrades(std::chrono::steady_clock::time_point
   };
   std::vector<uint64_t> heats(upgrades_.size());
   for (size_t i : ready) heats[i] = heat(i);
-  return take_hottest(upgrades_, std::move(ready), heats, *state->instance->module,
+  return take_hottest(upgrades_, std::move(ready), config_.max_upgrade_batch_bytes, heats,
+                      *state->instance->module,
                       [](const Upgrade& u) -> const Job& { return u.job; });
 }
 
@@ -1059,6 +1062,12 @@ TieredConfig tiered_config_for(jit::JitConfig jit) {
     char* end = nullptr;
     const double x = std::strtod(wait, &end);
     if (end && *end == '\0' && x >= 0) config.upgrade_wait = x;
+  }
+  // IRONCLAD_TIERED_UPGRADE_BATCH=BYTES: max_upgrade_batch_bytes (measurements).
+  if (const char* bytes = std::getenv("IRONCLAD_TIERED_UPGRADE_BATCH"); bytes && *bytes) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(bytes, &end, 10);
+    if (end && *end == '\0' && n > 0) config.max_upgrade_batch_bytes = n;
   }
   // IRONCLAD_TIERED_HEAT=N: the heat at which a queued function compiles (hot_at; 1: all).
   if (const char* heat = std::getenv("IRONCLAD_TIERED_HEAT"); heat && *heat) {

@@ -44,6 +44,10 @@ struct TieredConfig {
   // its input, and a batch in progress delays both its functions and the store's end
   // (which waits for it).
   uint64_t max_batch_bytes = 32 * 1024;
+  // The same for a batch of upgrades (to jit.opt_level), whose compile costs several times a
+  // first-tier one per byte: the compile thread cannot take a newly hot function's first
+  // compile before the batch in progress is done. IRONCLAD_TIERED_UPGRADE_BATCH for the CLI.
+  uint64_t max_upgrade_batch_bytes = 32 * 1024;
   // Which functions may be compiled (tests pin a mix of tiers); null: all.
   std::function<bool(const runtime::FunctionInstance&)> may_compile;
   // A queued function is compiled once its heat (calls and loop iterations the interpreter
