@@ -154,16 +154,6 @@ namespace {
 [[gnu::noinline]] bool call_host(ExecContext* ctx, const Word* ip, uint64_t* fp,
                                  runtime::FunctionInstance* fi, uint32_t arg_base) {
   const wasm::FuncType& type = *fi->type;
-  runtime::ValueBuffer arg_buffer(type.params.size()), result_buffer(type.results.size());
-  Value* args = arg_buffer.data();
-  Value* results = result_buffer.data();
-  uint32_t slot = arg_base;
-  for (size_t i = 0; i < type.params.size(); ++i) {
-    args[i] = value_from_slots(type.params[i], fp + slot);
-    slot += slot_count(type.params[i]);
-  }
-  for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value::zero(type.results[i]);
-
   // A nested entry into wasm from this host function starts above the caller's frame.
   const Activation& caller = *ctx->act_top;
   uint64_t* saved_reentry = ctx->reentry_sp;
@@ -176,10 +166,45 @@ namespace {
   ctx->host_call_ip = other_tier ? nullptr : ip;
   Result<void> r;
   if (other_tier) {
-    r = ctx->store->tier().call(*ctx->store, *fi, args, results);
+    // Machine code takes the 16-byte slots of Tier::call_slots: the values go from this
+    // frame's slots to those and back, with no Value array in between (every call from the
+    // interpreter into machine code in a tiered store comes here).
+    constexpr size_t kSlotBytes = runtime::Tier::kSlotBytes;
+    runtime::SlotBuffer slots(std::max<size_t>(type.params.size(), type.results.size()));
+    uint32_t slot = arg_base;
+    for (size_t i = 0; i < type.params.size(); ++i) {
+      runtime::value_to_slot(value_from_slots(type.params[i], fp + slot),
+                             slots.data() + i * kSlotBytes);
+      slot += slot_count(type.params[i]);
+    }
+    r = ctx->store->tier().call_slots(*ctx->store, *fi, slots.data());
+    if (r.ok()) {
+      slot = arg_base;
+      for (size_t i = 0; i < type.results.size(); ++i) {
+        value_to_slots(runtime::value_of_slot(type.results[i], slots.data() + i * kSlotBytes),
+                       fp + slot);
+        slot += slot_count(type.results[i]);
+      }
+    }
   } else {
+    runtime::ValueBuffer arg_buffer(type.params.size()), result_buffer(type.results.size());
+    Value* args = arg_buffer.data();
+    Value* results = result_buffer.data();
+    uint32_t slot = arg_base;
+    for (size_t i = 0; i < type.params.size(); ++i) {
+      args[i] = value_from_slots(type.params[i], fp + slot);
+      slot += slot_count(type.params[i]);
+    }
+    for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value::zero(type.results[i]);
     runtime::HostContext hc{*ctx->store, caller.code->instance};
     r = fi->host(hc, args, results);
+    if (r.ok()) {
+      slot = arg_base;
+      for (size_t i = 0; i < type.results.size(); ++i) {
+        value_to_slots(results[i], fp + slot);
+        slot += slot_count(type.results[i]);
+      }
+    }
   }
   ctx->reentry_sp = saved_reentry;
   ctx->host_call_ip = saved_host_ip;
@@ -187,11 +212,6 @@ namespace {
     raise_error(ctx, ip, std::move(r).error());
     ctx->error_crossed_tier = other_tier;
     return false;
-  }
-  slot = arg_base;
-  for (size_t i = 0; i < type.results.size(); ++i) {
-    value_to_slots(results[i], fp + slot);
-    slot += slot_count(type.results[i]);
   }
   return true;
 }

@@ -12,6 +12,7 @@
 #include "interp/lowerer.h"
 #include "interp/value_slots.h"
 #include "runtime/start_trace.h"
+#include "runtime/value_buffer.h"
 
 namespace ironclad::interp {
 
@@ -106,6 +107,52 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
     runtime::HostContext hc{store, nullptr};
     return func.host(hc, args, results);
   }
+  const wasm::FuncType& type = *func.type;
+  return run(
+      store, func,
+      [&](uint64_t* fp) {
+        uint32_t slot = 0;
+        for (size_t i = 0; i < type.params.size(); ++i) {
+          value_to_slots(args[i], fp + slot);
+          slot += slot_count(type.params[i]);
+        }
+      },
+      [&](const uint64_t* fp) {
+        uint32_t slot = 0;
+        for (size_t i = 0; i < type.results.size(); ++i) {
+          results[i] = value_from_slots(type.results[i], fp + slot);
+          slot += slot_count(type.results[i]);
+        }
+      });
+}
+
+Result<void> Interpreter::call_slots(runtime::Store& store, runtime::FunctionInstance& func,
+                                     uint8_t* slots) {
+  if (func.is_host()) return Tier::call_slots(store, func, slots);
+  const wasm::FuncType& type = *func.type;
+  return run(
+      store, func,
+      [&](uint64_t* fp) {
+        uint32_t slot = 0;
+        for (size_t i = 0; i < type.params.size(); ++i) {
+          value_to_slots(runtime::value_of_slot(type.params[i], slots + i * kSlotBytes),
+                         fp + slot);
+          slot += slot_count(type.params[i]);
+        }
+      },
+      [&](const uint64_t* fp) {
+        uint32_t slot = 0;
+        for (size_t i = 0; i < type.results.size(); ++i) {
+          runtime::value_to_slot(value_from_slots(type.results[i], fp + slot),
+                                 slots + i * kSlotBytes);
+          slot += slot_count(type.results[i]);
+        }
+      });
+}
+
+template <typename PutArgs, typename TakeResults>
+Result<void> Interpreter::run(runtime::Store& store, runtime::FunctionInstance& func,
+                              PutArgs put_args, TakeResults take_results) {
   const bool outermost = ctx_.native_depth == 0;
   if (outermost) {
     ctx_.store = &store;
@@ -150,12 +197,7 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
   act->host_call_ip = nullptr;
   ctx_.act_top = act;
 
-  const wasm::FuncType& type = *func.type;
-  uint32_t slot = 0;
-  for (size_t i = 0; i < type.params.size(); ++i) {
-    value_to_slots(args[i], fp + slot);
-    slot += slot_count(type.params[i]);
-  }
+  put_args(fp);
 
   ++ctx_.native_depth;
   const Word* entry = code->words.data();
@@ -164,13 +206,7 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
 
   Result<void> out;
   switch (status) {
-    case Status::Done:
-      slot = 0;
-      for (size_t i = 0; i < type.results.size(); ++i) {
-        results[i] = value_from_slots(type.results[i], fp + slot);
-        slot += slot_count(type.results[i]);
-      }
-      break;
+    case Status::Done: take_results(fp); break;
     case Status::Trap: {
       Error e = Error::make_trap(ctx_.trap_kind);
       add_backtrace(e, ctx_.act_top, ctx_.trap_ip);

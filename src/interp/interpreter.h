@@ -66,6 +66,8 @@ class Interpreter final : public runtime::Tier {
   const char* name() const override { return "interp"; }
   Result<void> call(runtime::Store& store, runtime::FunctionInstance& func, const Value* args,
                     Value* results) override;
+  Result<void> call_slots(runtime::Store& store, runtime::FunctionInstance& func,
+                          uint8_t* slots) override;
   void on_destroy(runtime::Instance& instance) override;
 
   const InterpreterOptions& options() const { return options_; }
@@ -74,6 +76,11 @@ class Interpreter final : public runtime::Tier {
 
  private:
   Result<void> prepare_stacks(runtime::Store& store);
+  // call() and call_slots(): `put_args(fp)` writes the arguments into the frame at fp,
+  // `take_results(fp)` reads the results from it after a normal return.
+  template <typename PutArgs, typename TakeResults>
+  Result<void> run(runtime::Store& store, runtime::FunctionInstance& func, PutArgs put_args,
+                   TakeResults take_results);
   void add_backtrace(Error& error, const Activation* top, const Word* top_ip) const;
 
   InterpreterOptions options_;

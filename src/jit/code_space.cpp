@@ -6,6 +6,7 @@
 #include "jit/fault_decoding.h"
 #include "jit/perf_map.h"
 #include "runtime/memory_registry.h"
+#include "runtime/value_buffer.h"
 
 namespace ironclad::jit {
 
@@ -164,27 +165,25 @@ Result<void> CodeSpace::call(const JitFunction& fn, const wasm::FuncType& type, 
                              Value* results,
                              void (*on_enter)(void* data, runtime::Activation& act),
                              void* data) const {
-  constexpr size_t kInline = 8;
-  V128 inline_slots[kInline];
-  std::vector<V128> heap_slots;
-  const size_t n = std::max<size_t>({type.params.size(), type.results.size(), 1});
-  V128* slots = inline_slots;
-  if (n > kInline) {
-    heap_slots.resize(n);
-    slots = heap_slots.data();
-  }
-  for (size_t i = 0; i < type.params.size(); ++i) slots[i] = args[i].v128;
-  auto* slot_bytes = reinterpret_cast<uint8_t*>(slots);
+  runtime::SlotBuffer slots(std::max<size_t>({type.params.size(), type.results.size(), 1}));
+  for (size_t i = 0; i < type.params.size(); ++i)
+    runtime::value_to_slot(args[i], slots.data() + i * runtime::SlotBuffer::kSlotBytes);
+  IRONCLAD_TRY(call_slots(fn, slots.data(), on_enter, data));
+  for (size_t i = 0; i < type.results.size(); ++i)
+    results[i] =
+        runtime::value_of_slot(type.results[i], slots.data() + i * runtime::SlotBuffer::kSlotBytes);
+  return {};
+}
+
+Result<void> CodeSpace::call_slots(const JitFunction& fn, uint8_t* slots,
+                                   void (*on_enter)(void* data, runtime::Activation& act),
+                                   void* data) const {
   runtime::Activation act;
   bool returned = runtime::enter_activation(act, [&] {
     on_enter(data, act);
-    fn.entry(fn.ctx, slot_bytes);
+    fn.entry(fn.ctx, slots);
   });
   if (!returned) return error_of(act);
-  for (size_t i = 0; i < type.results.size(); ++i) {
-    results[i] = Value::zero(type.results[i]);
-    results[i].v128 = slots[i];
-  }
   return {};
 }
 

@@ -68,6 +68,11 @@ class CodeSpace {
   Result<void> call(const JitFunction& fn, const wasm::FuncType& type, const Value* args,
                     Value* results, void (*on_enter)(void* data, runtime::Activation& act),
                     void* data) const;
+  // The same with the arguments in `slots` and the results written over them
+  // (runtime::Tier::call_slots's layout, which is the entry wrapper's own).
+  Result<void> call_slots(const JitFunction& fn, uint8_t* slots,
+                          void (*on_enter)(void* data, runtime::Activation& act),
+                          void* data) const;
 
   // The error of an activation that unwound out of code of this space: the trap, the host
   // function's error, or the decoded fault, each with the wasm frames of the code.

@@ -26,36 +26,35 @@ template <TrapKind kKind>
   trap(kKind);
 }
 
-Value slot_to_value(ValType type, const uint8_t* slot) {
-  Value v = Value::zero(type);
-  std::memcpy(&v.v128, slot, kSlotBytes);
-  return v;
-}
-
-void value_to_slot(const Value& v, uint8_t* slot) { std::memcpy(slot, &v.v128, kSlotBytes); }
-
 // A host function, or a wasm function without machine code (in a tiered store: one that still
 // runs in the interpreter, called through the store's tier like a host function), called from
 // generated code. Its C++ objects (argument vectors, the call) all live in this frame, which
 // has returned before any unwinding.
+// Machine code's slots are the layout Tier::call_slots takes.
+static_assert(kSlotBytes == runtime::Tier::kSlotBytes);
+
 [[gnu::noinline]] bool call_with_values(VmContext* caller, FunctionInstance& func, uint8_t* slots,
                                         Error& error) {
-  const wasm::FuncType& type = *func.type;
-  // Machine code calls the interpreter (and host functions) this way at every crossing:
-  // no heap vectors (two per call were ~3% of SQLite's main thread in malloc and free).
-  runtime::ValueBuffer arg_buffer(type.params.size()), result_buffer(type.results.size());
-  Value* args = arg_buffer.data();
-  Value* results = result_buffer.data();
-  for (size_t i = 0; i < type.params.size(); ++i)
-    args[i] = slot_to_value(type.params[i], slots + i * kSlotBytes);
-  for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value::zero(type.results[i]);
   runtime::Store& store = *caller->store;
   Result<void> r;
   if (!func.is_host()) {
-    r = store.tier().call(store, func, args, results);
+    // The store's tier takes the slots as they are (the interpreter of a tiered store, at
+    // every call from machine code into a function without any).
+    r = store.tier().call_slots(store, func, slots);
   } else if (func.host) {
+    // Host functions take Values, on the stack (no heap vectors: two per call were ~3% of
+    // SQLite's main thread in malloc and free).
+    const wasm::FuncType& type = *func.type;
+    runtime::ValueBuffer args(type.params.size()), results(type.results.size());
+    for (size_t i = 0; i < type.params.size(); ++i)
+      args.data()[i] = runtime::value_of_slot(type.params[i], slots + i * kSlotBytes);
+    for (size_t i = 0; i < type.results.size(); ++i)
+      results.data()[i] = Value::zero(type.results[i]);
     runtime::HostContext hc{store, caller->instance};
-    r = func.host(hc, args, results);
+    r = func.host(hc, args.data(), results.data());
+    if (r.ok())
+      for (size_t i = 0; i < type.results.size(); ++i)
+        runtime::value_to_slot(results.data()[i], slots + i * kSlotBytes);
   } else {
     r = Error::make(ErrorKind::Usage, "host function without a body");
   }
@@ -63,8 +62,6 @@ void value_to_slot(const Value& v, uint8_t* slot) { std::memcpy(slot, &v.v128, k
     error = std::move(r).error();
     return false;
   }
-  for (size_t i = 0; i < type.results.size(); ++i)
-    value_to_slot(results[i], slots + i * kSlotBytes);
   return true;
 }
 

@@ -227,6 +227,12 @@ class Tier {
   // results. Traps, exits and host errors come back as Error values.
   virtual Result<void> call(Store& store, FunctionInstance& func, const Value* args,
                             Value* results) = 0;
+  // The same call with the arguments in `slots`, 16 bytes each (one per param, each value
+  // in its slot's low bytes as Value's union holds it: the JIT's layout), and the results
+  // written over the first slots: the calls between the tiers of a store, without a Value
+  // array each way. By default through call().
+  static constexpr size_t kSlotBytes = 16;
+  virtual Result<void> call_slots(Store& store, FunctionInstance& func, uint8_t* slots);
   // Called once per new instance, after allocation and before its segments are applied
   // and its start function runs (a place to prepare code). on_destroy follows for every
   // such instance when the store is destroyed.

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "runtime/runtime.h"
+#include "runtime/value_buffer.h"
 
 namespace ironclad::runtime {
 
@@ -109,6 +110,19 @@ Result<std::vector<Value>> Store::invoke(FunctionInstance& func, std::span<const
   if (!tier_) return Error::make(ErrorKind::Usage, "invoke: the store has no tier");
   IRONCLAD_TRY(tier_->call(*this, func, args.data(), results.data()));
   return results;
+}
+
+Result<void> Tier::call_slots(Store& store, FunctionInstance& func, uint8_t* slots) {
+  const wasm::FuncType& type = *func.type;
+  ValueBuffer args(type.params.size()), results(type.results.size());
+  for (size_t i = 0; i < type.params.size(); ++i)
+    args.data()[i] = value_of_slot(type.params[i], slots + i * kSlotBytes);
+  for (size_t i = 0; i < type.results.size(); ++i)
+    results.data()[i] = Value::zero(type.results[i]);
+  IRONCLAD_TRY(call(store, func, args.data(), results.data()));
+  for (size_t i = 0; i < type.results.size(); ++i)
+    value_to_slot(results.data()[i], slots + i * kSlotBytes);
+  return {};
 }
 
 }  // namespace ironclad::runtime

@@ -135,6 +135,8 @@ class TieredTier final : public runtime::Tier {
   const char* name() const override { return "tiered"; }
   Result<void> call(runtime::Store& store, runtime::FunctionInstance& func, const Value* args,
                     Value* results) override;
+  Result<void> call_slots(runtime::Store& store, runtime::FunctionInstance& func,
+                          uint8_t* slots) override;
   Result<void> on_instantiate(runtime::Store& store, runtime::Instance& instance) override;
   void on_destroy(runtime::Instance& instance) override;
 
@@ -192,6 +194,15 @@ class TieredTier final : public runtime::Tier {
                                std::unique_ptr<jit::ModuleCompiler> (&compilers)[2][2]);
   Result<void> call_jit(runtime::Store& store, const wasm::FuncType& type,
                         const jit::JitFunction& code, const Value* args, Value* results);
+  // call_jit's bookkeeping around `enter(stack_entry)`, a CodeSpace call that takes
+  // CodeSpace::enter_stack's data.
+  template <typename Enter>
+  Result<void> around_jit_call(runtime::Store& store, Enter enter);
+  // What call() and call_slots() share before they run the function: nullptr when `func`
+  // is to run in the interpreter, else its published machine code.
+  const jit::JitFunction* begin_call(runtime::Store& store, runtime::FunctionInstance& func);
+  // Delivers the notes and begins the budget of an outermost call.
+  void begin_budget(runtime::Store& store);
   bool explicit_bounds_checks_for(const runtime::Instance& instance);
   void worker_loop();
   // A queued function hot enough to compile (TieredConfig::hot_at); mutex_ held for the queue.
@@ -971,9 +982,18 @@ void TieredTier::deliver_notes() {
     for (const std::string& n : notes) config_.jit.on_note(n);
 }
 
-Result<void> TieredTier::call_jit(runtime::Store& store, const wasm::FuncType& type,
-                                  const jit::JitFunction& code, const Value* args,
-                                  Value* results) {
+// Counts a call in calls_running_ for as long as it runs, however it is left (a host
+// function's C++ exception included).
+struct RunningCall {
+  explicit RunningCall(unsigned& n) : n(n) { ++n; }
+  ~RunningCall() { --n; }
+  RunningCall(const RunningCall&) = delete;
+  RunningCall& operator=(const RunningCall&) = delete;
+  unsigned& n;
+};
+
+template <typename Enter>
+Result<void> TieredTier::around_jit_call(runtime::Store& store, Enter enter) {
   // Each call from the host gets the whole call depth; calls nested in it share it.
   const bool outermost = jit_calls_running_ == 0;
   if (outermost) calls_left_ = static_cast<int64_t>(store.limits().max_call_depth);
@@ -983,8 +1003,7 @@ Result<void> TieredTier::call_jit(runtime::Store& store, const wasm::FuncType& t
   runtime::start_trace::mark(runtime::start_trace::Phase::FirstInstruction);
   ++jit_calls_running_;
   jit::CodeSpace::StackEntry stack{&outermost_entry_, &stack_limit_, outermost, budget};
-  Result<void> r = code_space_->call(code, type, args, results, &jit::CodeSpace::enter_stack,
-                                     &stack);
+  Result<void> r = enter(&stack);
   --jit_calls_running_;
   // A trap unwinds without the returns that give frames back.
   calls_left_ = calls_left_before;
@@ -992,32 +1011,58 @@ Result<void> TieredTier::call_jit(runtime::Store& store, const wasm::FuncType& t
   return r;
 }
 
-Result<void> TieredTier::call(runtime::Store& store, runtime::FunctionInstance& func,
-                              const Value* args, Value* results) {
+Result<void> TieredTier::call_jit(runtime::Store& store, const wasm::FuncType& type,
+                                  const jit::JitFunction& code, const Value* args,
+                                  Value* results) {
+  return around_jit_call(store, [&](jit::CodeSpace::StackEntry* stack) {
+    return code_space_->call(code, type, args, results, &jit::CodeSpace::enter_stack, stack);
+  });
+}
+
+void TieredTier::begin_budget(runtime::Store& store) {
   deliver_notes();
   // Calls from the host and calls crossing between the tiers all come here: the outermost
   // begins the call's budget (its deadline), which the nested ones share.
   if (calls_running_ == 0 && store.limits().counts_fuel())
     store.call_budget().begin(store.limits().fuel, store.limits().call_timeout);
-  ++calls_running_;
-  struct Leave {
-    unsigned& n;
-    ~Leave() { --n; }
-  } leave{calls_running_};
-  if (func.is_host()) {
-    if (!func.host) return Error::make(ErrorKind::Usage, "host function without a body");
-    runtime::HostContext hc{store, nullptr};
-    return func.host(hc, args, results);
-  }
+}
+
+const jit::JitFunction* TieredTier::begin_call(runtime::Store& store,
+                                               runtime::FunctionInstance& func) {
+  begin_budget(store);
   void* code = published_code(func);
   if (!code && config_.compile_before_first_call) {
     compile_before_first_call(func);
     code = published_code(func);
   }
-  if (code)
-    return call_jit(store, *func.type, *static_cast<const jit::JitFunction*>(code), args,
-                    results);
-  return interp_->call(store, func, args, results);
+  return static_cast<const jit::JitFunction*>(code);
+}
+
+Result<void> TieredTier::call(runtime::Store& store, runtime::FunctionInstance& func,
+                              const Value* args, Value* results) {
+  if (func.is_host()) {
+    begin_budget(store);
+    if (!func.host) return Error::make(ErrorKind::Usage, "host function without a body");
+    runtime::HostContext hc{store, nullptr};
+    RunningCall running(calls_running_);
+    return func.host(hc, args, results);
+  }
+  const jit::JitFunction* code = begin_call(store, func);
+  RunningCall running(calls_running_);
+  return code ? call_jit(store, *func.type, *code, args, results)
+              : interp_->call(store, func, args, results);
+}
+
+Result<void> TieredTier::call_slots(runtime::Store& store, runtime::FunctionInstance& func,
+                                    uint8_t* slots) {
+  // A host function: through call(), with Values.
+  if (func.is_host()) return Tier::call_slots(store, func, slots);
+  const jit::JitFunction* code = begin_call(store, func);
+  RunningCall running(calls_running_);
+  if (!code) return interp_->call_slots(store, func, slots);
+  return around_jit_call(store, [&](jit::CodeSpace::StackEntry* stack) {
+    return code_space_->call_slots(*code, slots, &jit::CodeSpace::enter_stack, stack);
+  });
 }
 
 }  // namespace
