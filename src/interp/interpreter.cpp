@@ -107,23 +107,15 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
     runtime::HostContext hc{store, nullptr};
     return func.host(hc, args, results);
   }
+  // Through the slots the other tier's calls use: one path into the frame.
   const wasm::FuncType& type = *func.type;
-  return run(
-      store, func,
-      [&](uint64_t* fp) {
-        uint32_t slot = 0;
-        for (size_t i = 0; i < type.params.size(); ++i) {
-          value_to_slots(args[i], fp + slot);
-          slot += slot_count(type.params[i]);
-        }
-      },
-      [&](const uint64_t* fp) {
-        uint32_t slot = 0;
-        for (size_t i = 0; i < type.results.size(); ++i) {
-          results[i] = value_from_slots(type.results[i], fp + slot);
-          slot += slot_count(type.results[i]);
-        }
-      });
+  runtime::SlotBuffer slots(std::max(type.params.size(), type.results.size()));
+  for (size_t i = 0; i < type.params.size(); ++i)
+    runtime::value_to_slot(args[i], slots.data() + i * kSlotBytes);
+  IRONCLAD_TRY(call_slots(store, func, slots.data()));
+  for (size_t i = 0; i < type.results.size(); ++i)
+    results[i] = runtime::value_of_slot(type.results[i], slots.data() + i * kSlotBytes);
+  return {};
 }
 
 Result<void> Interpreter::call_slots(runtime::Store& store, runtime::FunctionInstance& func,
