@@ -91,6 +91,41 @@ TEST_P(TieredCalls, GiveTheInterpretersResults) {
   }
 }
 
+// A v128 and both kinds of reference cross between the tiers both ways (in the even and odd
+// mixes the caller, 12, and the callee, 11, run in different tiers), as arguments and as
+// results, bit for bit.
+TEST_P(TieredCalls, VectorsAndReferencesCrossUnchanged) {
+  Harness tiered("tiered_calls", make_tiered_tier(config_for(GetParam())));
+  tiered.instantiate();
+  V128 v;
+  for (int i = 0; i < 16; ++i) v.bytes[i] = static_cast<uint8_t>(0xF0 + i);
+  const Value extern_ref = Value::from_ref(ValType::ExternRef, Ref{0x5eed});
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    auto got = tiered.call("swap_all", {Value::from_v128(v), extern_ref, I32(0xdeadbeef)});
+    ASSERT_TRUE(got.ok()) << got.error().describe();
+    ASSERT_EQ(got->size(), 4u);
+    EXPECT_EQ((*got)[0].type, ValType::I32);
+    EXPECT_EQ((*got)[0].i32, 0xdeadbeefu);
+    EXPECT_EQ((*got)[1].type, ValType::FuncRef);
+    EXPECT_EQ((*got)[1].ref.bits, tiered.instance->get_export("even")->func->as_ref().bits);
+    EXPECT_EQ((*got)[2].type, ValType::ExternRef);
+    EXPECT_EQ((*got)[2].ref.bits, 0x5eedu);
+    EXPECT_EQ((*got)[3].type, ValType::V128);
+    EXPECT_TRUE((*got)[3].v128 == v);
+  }
+  const TieredStats s = stats_of(tiered.store);
+  EXPECT_EQ(s.functions_failed, 0u);
+  switch (GetParam()) {
+    case Mix::None: EXPECT_EQ(s.functions_compiled, 0u); break;
+    case Mix::All: EXPECT_EQ(s.functions_compiled, 2u); break;
+    case Mix::EvenIndices:  // swap_all, 12
+    case Mix::OddIndices:   // $swap, 11
+      EXPECT_EQ(s.functions_compiled, 1u);
+      break;
+  }
+}
+
 // A recursion without end ends in CallStackExhausted in every mix, as in either tier.
 TEST_P(TieredCalls, EndlessRecursionExhaustsTheCallStack) {
   Harness tiered("tiered_calls", make_tiered_tier(config_for(GetParam())));
