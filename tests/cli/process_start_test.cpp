@@ -33,6 +33,17 @@ TEST_F(LoadedLibraries, AnInterpretedRunLoadsNeitherLLVMNorTheDownloadLibraries)
   EXPECT_EQ(r.err.find("libarchive"), std::string::npos) << r.err;
 }
 
+// The tiered tier opens LLVM only once something warms up (a quarter of the heat threshold):
+// a program that runs briefly never loads it.
+TEST_F(LoadedLibraries, ATieredRunOfAShortProgramDoesNotOpenLLVM) {
+  auto r = run_ironclad(
+      {"run", "--tier", "tiered", "--no-code-cache", fixture("wasi_args_env.wasm")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_NE(r.err.find("libstdc++"), std::string::npos)
+      << "LD_DEBUG=libs printed nothing; the check below would prove nothing:\n" << r.err;
+  EXPECT_EQ(r.err.find("libironclad_llvm"), std::string::npos) << r.err;
+}
+
 TEST_F(LoadedLibraries, TheJitOpensItsLLVMBackendWhenItCompiles) {
   auto r = run_ironclad({"run", "--tier", "jit", "--no-code-cache", fixture("wasi_args_env.wasm")});
   ASSERT_EQ(r.status, 0) << r.err;
