@@ -121,30 +121,6 @@ Result<void> Interpreter::call(runtime::Store& store, runtime::FunctionInstance&
 Result<void> Interpreter::call_slots(runtime::Store& store, runtime::FunctionInstance& func,
                                      uint8_t* slots) {
   if (func.is_host()) return Tier::call_slots(store, func, slots);
-  const wasm::FuncType& type = *func.type;
-  return run(
-      store, func,
-      [&](uint64_t* fp) {
-        uint32_t slot = 0;
-        for (size_t i = 0; i < type.params.size(); ++i) {
-          value_to_slots(runtime::value_of_slot(type.params[i], slots + i * kSlotBytes),
-                         fp + slot);
-          slot += slot_count(type.params[i]);
-        }
-      },
-      [&](const uint64_t* fp) {
-        uint32_t slot = 0;
-        for (size_t i = 0; i < type.results.size(); ++i) {
-          runtime::value_to_slot(value_from_slots(type.results[i], fp + slot),
-                                 slots + i * kSlotBytes);
-          slot += slot_count(type.results[i]);
-        }
-      });
-}
-
-template <typename PutArgs, typename TakeResults>
-Result<void> Interpreter::run(runtime::Store& store, runtime::FunctionInstance& func,
-                              PutArgs put_args, TakeResults take_results) {
   const bool outermost = ctx_.native_depth == 0;
   if (outermost) {
     ctx_.store = &store;
@@ -189,7 +165,12 @@ Result<void> Interpreter::run(runtime::Store& store, runtime::FunctionInstance& 
   act->host_call_ip = nullptr;
   ctx_.act_top = act;
 
-  put_args(fp);
+  const wasm::FuncType& type = *func.type;
+  uint32_t slot = 0;
+  for (size_t i = 0; i < type.params.size(); ++i) {
+    value_to_slots(runtime::value_of_slot(type.params[i], slots + i * kSlotBytes), fp + slot);
+    slot += slot_count(type.params[i]);
+  }
 
   ++ctx_.native_depth;
   const Word* entry = code->words.data();
@@ -198,7 +179,14 @@ Result<void> Interpreter::run(runtime::Store& store, runtime::FunctionInstance& 
 
   Result<void> out;
   switch (status) {
-    case Status::Done: take_results(fp); break;
+    case Status::Done:
+      slot = 0;
+      for (size_t i = 0; i < type.results.size(); ++i) {
+        runtime::value_to_slot(value_from_slots(type.results[i], fp + slot),
+                               slots + i * kSlotBytes);
+        slot += slot_count(type.results[i]);
+      }
+      break;
     case Status::Trap: {
       Error e = Error::make_trap(ctx_.trap_kind);
       add_backtrace(e, ctx_.act_top, ctx_.trap_ip);

@@ -76,11 +76,6 @@ class Interpreter final : public runtime::Tier {
 
  private:
   Result<void> prepare_stacks(runtime::Store& store);
-  // call() and call_slots(): `put_args(fp)` writes the arguments into the frame at fp,
-  // `take_results(fp)` reads the results from it after a normal return.
-  template <typename PutArgs, typename TakeResults>
-  Result<void> run(runtime::Store& store, runtime::FunctionInstance& func, PutArgs put_args,
-                   TakeResults take_results);
   void add_backtrace(Error& error, const Activation* top, const Word* top_ip) const;
 
   InterpreterOptions options_;
