@@ -132,7 +132,7 @@ Error CodeSpace::fault_error_at(const runtime::Activation& act) const {
   return error;
 }
 
-Error CodeSpace::error_of(const runtime::Activation& act) const {
+Error CodeSpace::error_of(runtime::Activation& act) const {
   if (act.reason == runtime::UnwindReason::Fault) {
     Error error = is_unreachable_trap(act) ? Error::make_trap(TrapKind::Unreachable)
                                            : fault_error_at(act);

@@ -76,7 +76,7 @@ class CodeSpace {
 
   // The error of an activation that unwound out of code of this space: the trap, the host
   // function's error, or the decoded fault, each with the wasm frames of the code.
-  Error error_of(const runtime::Activation& act) const;
+  Error error_of(runtime::Activation& act) const;
 
   // Instructions CPU emulation patched so far.
   size_t emulated_instructions() const;

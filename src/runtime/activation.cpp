@@ -3,6 +3,7 @@
 #include "runtime/activation.h"
 
 #include <pthread.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -60,12 +61,13 @@ namespace detail {
 constinit thread_local Activation* innermost_activation __attribute__((tls_model("initial-exec"))) =
     nullptr;
 constinit thread_local uintptr_t thread_stack_low __attribute__((tls_model("initial-exec"))) = 0;
+constinit thread_local FaultRecord thread_fault_record __attribute__((tls_model("initial-exec")));
 
 void push_activation(Activation& act, void* entry_frame) noexcept {
   ensure_signal_stack();
   act.reason = UnwindReason::None;
   act.trap = TrapKind::None;
-  act.host_error.reset();
+  act.host_error = Result<void>();
   // The scalars only: a reused activation's registers and bytes are rewritten by the next
   // fault before anything reads them, and clearing ~600 bytes per call is measurable.
   act.fault.signo = 0;
@@ -75,6 +77,9 @@ void push_activation(Activation& act, void* entry_frame) noexcept {
   act.fault.code_size = 0;
   act.fault.frame_pointer = 0;
   act.fault.backtrace_size = 0;
+  // The registers are read only when a signal wrote them (fault_decoding.cpp: a zero rip
+  // means none), and the record is the thread's, so an earlier fault's must not show.
+  act.fault.gregs[REG_RIP] = 0;
   act.fault_code = nullptr;
   act.stack_limit = thread_stack_limit();
   act.entry_frame = reinterpret_cast<uintptr_t>(entry_frame);
@@ -92,6 +97,10 @@ void pop_activation(Activation& act) noexcept {
 }
 
 }  // namespace detail
+
+FaultRecord& this_thread_fault_record() noexcept {
+  return detail::thread_fault_record;
+}
 
 Activation* current_activation() {
   return detail::innermost_activation;
@@ -130,12 +139,12 @@ uintptr_t thread_stack_limit() {
   siglongjmp(act->entry, 1);
 }
 
-Error activation_error(const Activation& act) {
+Error activation_error(Activation& act) {
   switch (act.reason) {
     case UnwindReason::Trap:
       return Error::make_trap(act.trap);
     case UnwindReason::HostError:
-      if (act.host_error) return *act.host_error;
+      if (!act.host_error.ok()) return std::move(act.host_error).error();
       return Error::make(ErrorKind::Internal, "a host function failed without an error");
     case UnwindReason::Fault: {
       const FaultRecord& f = act.fault;

@@ -79,6 +79,14 @@ bool find_code_range(uintptr_t pc, CodeRange& out);
 
 enum class UnwindReason : uint8_t { None, Trap, HostError, Fault };
 
+// This thread's fault record, shared by all its activations. Only the innermost activation
+// runs code, so only it can fault or trap, and the record is read by the code that entered
+// that activation as soon as it has unwound, before anything else runs on the thread. One per
+// thread rather than ~500 bytes in every Activation: an activation is entered at every call
+// from the interpreter into machine code, and a recursion crossing the tiers stacks one per
+// call on the native stack.
+FaultRecord& this_thread_fault_record() noexcept;
+
 struct Activation {
   sigjmp_buf entry;
   Activation* previous = nullptr;
@@ -88,8 +96,14 @@ struct Activation {
   uintptr_t stack_limit = 0;
   UnwindReason reason = UnwindReason::None;
   TrapKind trap = TrapKind::None;
-  std::optional<Error> host_error;       // set before unwinding for UnwindReason::HostError
-  FaultRecord fault;                     // for UnwindReason::Fault, and for signal traps
+  // Set before unwinding for UnwindReason::HostError. A Result (one pointer, the Error on the
+  // heap), not the ~360-byte Error itself: an activation is entered at every call from the
+  // interpreter into machine code, and a recursion crossing the tiers stacks one per call.
+  Result<void> host_error;
+  // For UnwindReason::Fault, for signal traps and for the backtrace of a raised trap or host
+  // error: this thread's record (this_thread_fault_record), valid from the unwind until
+  // the next activation is entered.
+  FaultRecord& fault = this_thread_fault_record();
   const CodeInfo* fault_code = nullptr;  // the code the signal hit (Fault and signal traps)
   // enter_activation's frame: every frame of the call lies below it (the backtrace walk's
   // upper bound).
@@ -139,10 +153,12 @@ uintptr_t thread_stack_limit();
 inline constexpr size_t kStackSafetyMargin = 256 * 1024;
 
 // The error the runtime can describe by itself for an unwound activation: Trap -> the
-// trap, HostError -> the host function's error. A Fault is described by the tier (it
-// needs the instruction decoder); here it becomes a generic EngineFault naming the signal,
-// pc and address. None (not unwound) is an Internal error.
-Error activation_error(const Activation& act);
+// trap, HostError -> the host function's error, moved out of the activation (not copied: an
+// error crossing the tiers at every call of a deep recursion carries a backtrace that grows
+// at each crossing, and a copy at each made its way out quadratic). A Fault is described by
+// the tier (it needs the instruction decoder); here it becomes a generic EngineFault naming
+// the signal, pc and address. None (not unwound) is an Internal error.
+Error activation_error(Activation& act);
 
 namespace detail {
 // enter_activation's out-of-line halves: link `act` as this thread's innermost activation

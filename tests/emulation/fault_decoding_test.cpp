@@ -23,6 +23,9 @@ constexpr uintptr_t kPc = 0x7000'1000;
 
 runtime::Activation fault_at(int signo, const uint8_t* bytes, size_t size) {
   runtime::Activation act;
+  // The record is the thread's (shared by its activations): a fresh one, as a signal that
+  // captured no registers would leave it, not an earlier test's.
+  act.fault = runtime::FaultRecord{};
   act.reason = runtime::UnwindReason::Fault;
   act.fault.signo = signo;
   act.fault.pc = kPc;

@@ -47,7 +47,7 @@ TEST(Activation, RaiseHostErrorCarriesTheErrorOut) {
   });
   EXPECT_FALSE(returned);
   EXPECT_EQ(act.reason, UnwindReason::HostError);
-  ASSERT_TRUE(act.host_error.has_value());
+  ASSERT_FALSE(act.host_error.ok());
   Error e = activation_error(act);
   EXPECT_EQ(e.kind, ErrorKind::Io);
   EXPECT_EQ(e.message, "host function read_file: /x: no such file");
