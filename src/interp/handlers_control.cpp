@@ -148,12 +148,71 @@ namespace {
   return *code;
 }
 
+// Machine code takes the 16-byte slots of Tier::call_slots: the values go from the frame's
+// slots at fp[arg_base..] to those and back, with no Value array in between (every call from
+// the interpreter into machine code in a tiered store comes here). A function of its own,
+// apart from call_host_function's Value buffers: a recursion that crosses the tiers at every
+// call stacks one of these frames per crossing, and the native stack bounds its depth.
+[[gnu::noinline]] Result<void> call_other_tier(ExecContext* ctx, uint64_t* fp,
+                                               runtime::FunctionInstance* fi, uint32_t arg_base) {
+  const wasm::FuncType& type = *fi->type;
+  constexpr size_t kSlotBytes = runtime::Tier::kSlotBytes;
+  runtime::SlotBuffer slots(std::max<size_t>(type.params.size(), type.results.size()));
+  uint32_t slot = arg_base;
+  for (size_t i = 0; i < type.params.size(); ++i) {
+    runtime::value_to_slot(value_from_slots(type.params[i], fp + slot),
+                           slots.data() + i * kSlotBytes);
+    slot += slot_count(type.params[i]);
+  }
+  // Not IRONCLAD_TRY: the Result is passed on as it is, without an Error in this frame.
+  if (Result<void> r = ctx->store->tier().call_slots(*ctx->store, *fi, slots.data()); !r.ok())
+    return r;
+  slot = arg_base;
+  for (size_t i = 0; i < type.results.size(); ++i) {
+    value_to_slots(runtime::value_of_slot(type.results[i], slots.data() + i * kSlotBytes),
+                   fp + slot);
+    slot += slot_count(type.results[i]);
+  }
+  return {};
+}
+
+// A host function takes Values, on the stack (runtime/value_buffer.h).
+[[gnu::noinline]] Result<void> call_host_function(ExecContext* ctx, uint64_t* fp,
+                                                  runtime::FunctionInstance* fi,
+                                                  uint32_t arg_base) {
+  const wasm::FuncType& type = *fi->type;
+  runtime::ValueBuffer arg_buffer(type.params.size()), result_buffer(type.results.size());
+  Value* args = arg_buffer.data();
+  Value* results = result_buffer.data();
+  uint32_t slot = arg_base;
+  for (size_t i = 0; i < type.params.size(); ++i) {
+    args[i] = value_from_slots(type.params[i], fp + slot);
+    slot += slot_count(type.params[i]);
+  }
+  for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value::zero(type.results[i]);
+  runtime::HostContext hc{*ctx->store, ctx->act_top->code->instance};
+  IRONCLAD_TRY(fi->host(hc, args, results));
+  slot = arg_base;
+  for (size_t i = 0; i < type.results.size(); ++i) {
+    value_to_slots(results[i], fp + slot);
+    slot += slot_count(type.results[i]);
+  }
+  return {};
+}
+
+// Records the error of a call_host (out of line: the Error would take ~360 bytes of
+// call_host's frame, one per crossing on the native stack).
+[[gnu::noinline, gnu::cold]] void record_call_error(ExecContext* ctx, const Word* ip,
+                                                    Result<void> failed, bool other_tier) {
+  raise_error(ctx, ip, std::move(failed).error());
+  ctx->error_crossed_tier = other_tier;
+}
+
 // Calls a host function, or a wasm function that has machine code in a tiered store (through
 // the store's tier, which runs that code), with the arguments at fp[arg_base..] and writes
 // its results there. False (with the error recorded) when it fails.
 [[gnu::noinline]] bool call_host(ExecContext* ctx, const Word* ip, uint64_t* fp,
                                  runtime::FunctionInstance* fi, uint32_t arg_base) {
-  const wasm::FuncType& type = *fi->type;
   // A nested entry into wasm from this host function starts above the caller's frame.
   const Activation& caller = *ctx->act_top;
   uint64_t* saved_reentry = ctx->reentry_sp;
@@ -164,53 +223,12 @@ namespace {
   // stops at its entry and this frame's interpreter appends the rest (error_crossed_tier).
   const bool other_tier = !fi->is_host();
   ctx->host_call_ip = other_tier ? nullptr : ip;
-  Result<void> r;
-  if (other_tier) {
-    // Machine code takes the 16-byte slots of Tier::call_slots: the values go from this
-    // frame's slots to those and back, with no Value array in between (every call from the
-    // interpreter into machine code in a tiered store comes here).
-    constexpr size_t kSlotBytes = runtime::Tier::kSlotBytes;
-    runtime::SlotBuffer slots(std::max<size_t>(type.params.size(), type.results.size()));
-    uint32_t slot = arg_base;
-    for (size_t i = 0; i < type.params.size(); ++i) {
-      runtime::value_to_slot(value_from_slots(type.params[i], fp + slot),
-                             slots.data() + i * kSlotBytes);
-      slot += slot_count(type.params[i]);
-    }
-    r = ctx->store->tier().call_slots(*ctx->store, *fi, slots.data());
-    if (r.ok()) {
-      slot = arg_base;
-      for (size_t i = 0; i < type.results.size(); ++i) {
-        value_to_slots(runtime::value_of_slot(type.results[i], slots.data() + i * kSlotBytes),
-                       fp + slot);
-        slot += slot_count(type.results[i]);
-      }
-    }
-  } else {
-    runtime::ValueBuffer arg_buffer(type.params.size()), result_buffer(type.results.size());
-    Value* args = arg_buffer.data();
-    Value* results = result_buffer.data();
-    uint32_t slot = arg_base;
-    for (size_t i = 0; i < type.params.size(); ++i) {
-      args[i] = value_from_slots(type.params[i], fp + slot);
-      slot += slot_count(type.params[i]);
-    }
-    for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value::zero(type.results[i]);
-    runtime::HostContext hc{*ctx->store, caller.code->instance};
-    r = fi->host(hc, args, results);
-    if (r.ok()) {
-      slot = arg_base;
-      for (size_t i = 0; i < type.results.size(); ++i) {
-        value_to_slots(results[i], fp + slot);
-        slot += slot_count(type.results[i]);
-      }
-    }
-  }
+  Result<void> r = other_tier ? call_other_tier(ctx, fp, fi, arg_base)
+                              : call_host_function(ctx, fp, fi, arg_base);
   ctx->reentry_sp = saved_reentry;
   ctx->host_call_ip = saved_host_ip;
-  if (!r.ok()) {
-    raise_error(ctx, ip, std::move(r).error());
-    ctx->error_crossed_tier = other_tier;
+  if (!r.ok()) [[unlikely]] {
+    record_call_error(ctx, ip, std::move(r), other_tier);
     return false;
   }
   return true;

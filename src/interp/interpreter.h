@@ -75,8 +75,14 @@ class Interpreter final : public runtime::Tier {
   Result<const FuncCode*> code_for(runtime::FunctionInstance& func);
 
  private:
-  Result<void> prepare_stacks(runtime::Store& store);
+  // Out of line, as error_of_run below: call_slots's frame stays small.
+  [[gnu::noinline]] Result<void> prepare_stacks(runtime::Store& store);
+  [[gnu::noinline]] Result<const FuncCode*> lower_first_use(runtime::FunctionInstance& func);
   void add_backtrace(Error& error, const Activation* top, const Word* top_ip) const;
+  // The error a run of the handlers ended with (Status::Trap or Status::Error). Out of line
+  // and cold: call_slots's own frame stays small, one per nested entry on the native stack
+  // (a recursion that crosses the tiers at every call nests an entry per crossing).
+  [[gnu::noinline, gnu::cold]] Result<void> error_of_run(Status status);
 
   InterpreterOptions options_;
   ExecContext ctx_;

@@ -33,41 +33,36 @@ template <TrapKind kKind>
 // Machine code's slots are the layout Tier::call_slots takes.
 static_assert(kSlotBytes == runtime::Tier::kSlotBytes);
 
-[[gnu::noinline]] bool call_with_values(VmContext* caller, FunctionInstance& func, uint8_t* slots,
-                                        Error& error) {
+// A host function takes Values, on the stack (no heap vectors: two per call were ~3% of
+// SQLite's main thread in malloc and free). A function of its own, so that the calls into the
+// interpreter (call_function's other slow path) do not carry these buffers in their frames.
+[[gnu::noinline]] Result<void> call_host_with_values(VmContext* caller, FunctionInstance& func,
+                                                     uint8_t* slots) {
+  if (!func.host) return Error::make(ErrorKind::Usage, "host function without a body");
   runtime::Store& store = *caller->store;
-  Result<void> r;
-  if (!func.is_host()) {
-    // The store's tier takes the slots as they are (the interpreter of a tiered store, at
-    // every call from machine code into a function without any).
-    r = store.tier().call_slots(store, func, slots);
-  } else if (func.host) {
-    // Host functions take Values, on the stack (no heap vectors: two per call were ~3% of
-    // SQLite's main thread in malloc and free).
-    const wasm::FuncType& type = *func.type;
-    runtime::ValueBuffer args(type.params.size()), results(type.results.size());
-    for (size_t i = 0; i < type.params.size(); ++i)
-      args.data()[i] = runtime::value_of_slot(type.params[i], slots + i * kSlotBytes);
-    for (size_t i = 0; i < type.results.size(); ++i)
-      results.data()[i] = Value::zero(type.results[i]);
-    runtime::HostContext hc{store, caller->instance};
-    r = func.host(hc, args.data(), results.data());
-    if (r.ok())
-      for (size_t i = 0; i < type.results.size(); ++i)
-        runtime::value_to_slot(results.data()[i], slots + i * kSlotBytes);
-  } else {
-    r = Error::make(ErrorKind::Usage, "host function without a body");
-  }
-  if (!r.ok()) {
-    error = std::move(r).error();
-    return false;
-  }
-  return true;
+  const wasm::FuncType& type = *func.type;
+  runtime::ValueBuffer args(type.params.size()), results(type.results.size());
+  for (size_t i = 0; i < type.params.size(); ++i)
+    args.data()[i] = runtime::value_of_slot(type.params[i], slots + i * kSlotBytes);
+  for (size_t i = 0; i < type.results.size(); ++i) results.data()[i] = Value::zero(type.results[i]);
+  runtime::HostContext hc{store, caller->instance};
+  IRONCLAD_TRY(func.host(hc, args.data(), results.data()));
+  for (size_t i = 0; i < type.results.size(); ++i)
+    runtime::value_to_slot(results.data()[i], slots + i * kSlotBytes);
+  return {};
 }
 
 // Moves the host error into the activation and unwinds; `error` lives in the caller's
 // frame, which the unwinding skips, so it is moved out first.
 [[noreturn]] [[gnu::noinline]] void unwind_host_error(Error& error) {
+  runtime::raise_host_error(std::move(error));
+}
+
+// The same for an error held by a Result: the Error is moved out of its heap box, the box
+// freed, then the error unwinds (the caller's Result is left empty, owning nothing).
+[[noreturn]] [[gnu::noinline]] void unwind_host_result(Result<void>& result) {
+  Error error = std::move(result).error();
+  result = Result<void>();
   runtime::raise_host_error(std::move(error));
 }
 
@@ -91,11 +86,16 @@ void charge_bulk(VmContext* ctx, uint64_t bytes) {
 
 }  // namespace
 
-bool call_function(VmContext* caller, FunctionInstance& func, uint8_t* slots, Error& error) {
-  auto* code = static_cast<JitFunction*>(func.jit_code);
-  if (func.is_host() || !code) return call_with_values(caller, func, slots, error);
-  code->entry(code->ctx, slots);
-  return true;
+Result<void> call_function(VmContext* caller, FunctionInstance& func, uint8_t* slots) {
+  if (func.is_host()) return call_host_with_values(caller, func, slots);
+  if (auto* code = static_cast<JitFunction*>(func.jit_code)) {
+    code->entry(code->ctx, slots);
+    return {};
+  }
+  // The store's tier takes the slots as they are (the interpreter of a tiered store, at
+  // every call from machine code into a function without any).
+  runtime::Store& store = *caller->store;
+  return store.tier().call_slots(store, func, slots);
 }
 
 }  // namespace ironclad::jit
@@ -127,10 +127,10 @@ void ironclad_jit_interrupt(VmContext* ctx) {
 }
 
 void ironclad_jit_call(VmContext* ctx, FunctionInstance* func, uint8_t* slots) {
-  // Not a C++ object with a destructor in sight of the unwinding: Error is moved out by
-  // unwind_host_error before siglongjmp, leaving an empty shell.
-  ironclad::Error error;
-  if (!jit::call_function(ctx, *func, slots, error)) jit::unwind_host_error(error);
+  // Not a C++ object owning memory in sight of the unwinding: the error is moved out of the
+  // Result and its box freed by unwind_host_result before siglongjmp.
+  ironclad::Result<void> result = jit::call_function(ctx, *func, slots);
+  if (!result.ok()) jit::unwind_host_result(result);
 }
 
 uint32_t ironclad_jit_memory_grow(VmContext* ctx, uint32_t delta) {

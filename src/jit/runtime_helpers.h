@@ -30,11 +30,11 @@ std::string trap_helper_name(TrapKind kind);
 
 // Runs `func` with arguments in slots, writing its results there: its machine code when it
 // has some, else a host function, else (a tiered store's function that has no machine code
-// yet) the store's tier, as a nested call. Returns false with `error` set when a host
-// function or the nested call failed (the caller decides how to unwind); traps in compiled
-// code unwind past it.
-bool call_function(VmContext* caller, runtime::FunctionInstance& func, uint8_t* slots,
-                   Error& error);
+// yet) the store's tier, as a nested call. Returns the error of a host function or of the
+// nested call (the caller decides how to unwind); traps in compiled code unwind past it.
+// A Result (one pointer), not an Error in the caller's frame: a recursion whose calls cross
+// between the tiers stacks one of these frames per crossing.
+Result<void> call_function(VmContext* caller, runtime::FunctionInstance& func, uint8_t* slots);
 
 }  // namespace ironclad::jit
 
