@@ -11,6 +11,7 @@
 #include "interp/handlers.h"
 #include "interp/lowerer.h"
 #include "interp/value_slots.h"
+#include "runtime/activation.h"
 #include "runtime/start_trace.h"
 #include "runtime/value_buffer.h"
 
@@ -20,9 +21,34 @@ namespace {
 
 // Value-stack size in slots (64 MiB of address space; pages are touched only when used).
 constexpr size_t kStackSlots = size_t{8} << 20;
-// Host -> wasm -> host -> ... nesting uses the native stack (host functions are native
-// code), so it is bounded well below what an 8 MiB thread stack can hold.
-constexpr uint32_t kMaxNativeDepth = 200;
+// Nested entries (host -> wasm -> host -> ..., and in a tiered store machine code -> the
+// interpreter -> machine code at every call that crosses the tiers) use the native stack.
+// They are bounded by what is left of it: an entry traps (CallStackExhausted) when fewer than
+// kEntryStackReserve bytes remain above the thread's limit for generated code
+// (runtime::thread_stack_limit, which itself keeps a margin for host functions and signal
+// delivery), as machine code traps at that limit. A count would be the wrong bound: a
+// recursion that alternates tiers at every call crossed 200 entries at 400 wasm frames,
+// where either tier alone allows max_call_depth (10,000). Where the stack's bounds cannot
+// be read, a count stands in.
+constexpr uintptr_t kEntryStackReserve = 64 * 1024;
+constexpr uint32_t kMaxNativeDepthUnknownStack = 200;
+
+// call_slots's errors, out of line: an Error is ~360 bytes, and each one built in call_slots
+// itself would sit in its frame, one frame per nested entry on the native stack.
+[[gnu::noinline, gnu::cold]] Result<void> stack_exhausted() {
+  return Error::make_trap(TrapKind::CallStackExhausted);
+}
+[[gnu::noinline, gnu::cold]] Result<void> error_of(Result<const FuncCode*> failed) {
+  return std::move(failed).error();
+}
+
+// True when the calling thread's native stack cannot take another nested entry.
+bool native_stack_exhausted(uint32_t native_depth) {
+  const uintptr_t limit = runtime::thread_stack_limit();
+  if (limit == 0) return native_depth >= kMaxNativeDepthUnknownStack;
+  const auto sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  return sp < limit + kEntryStackReserve;
+}
 
 }  // namespace
 
@@ -63,6 +89,10 @@ void Interpreter::on_destroy(runtime::Instance&) {
 
 Result<const FuncCode*> Interpreter::code_for(runtime::FunctionInstance& func) {
   if (func.tier_code) return static_cast<const FuncCode*>(func.tier_code);
+  return lower_first_use(func);
+}
+
+Result<const FuncCode*> Interpreter::lower_first_use(runtime::FunctionInstance& func) {
   if (!ctx_.store) return Error::make(ErrorKind::Internal, "interpreter: lowering without a store");
   IRONCLAD_TRY_ASSIGN(std::unique_ptr<FuncCode> code,
                       lower_function(*ctx_.store, func, options_.optimize, options_.count_loops,
@@ -124,7 +154,7 @@ Result<void> Interpreter::call_slots(runtime::Store& store, runtime::FunctionIns
   const bool outermost = ctx_.native_depth == 0;
   if (outermost) {
     ctx_.store = &store;
-    IRONCLAD_TRY(prepare_stacks(store));
+    if (Result<void> prepared = prepare_stacks(store); !prepared.ok()) return prepared;
     ctx_.act_top = activations_.data();
     ctx_.reentry_sp = stack_.get();
     ctx_.host_call_ip = nullptr;
@@ -139,9 +169,10 @@ Result<void> Interpreter::call_slots(runtime::Store& store, runtime::FunctionIns
       store.call_budget().refill(ctx_.fuel);
     }
   }
-  if (ctx_.native_depth >= kMaxNativeDepth)
-    return Error::make_trap(TrapKind::CallStackExhausted);
-  IRONCLAD_TRY_ASSIGN(const FuncCode* code, code_for(func));
+  if (native_stack_exhausted(ctx_.native_depth)) return stack_exhausted();
+  Result<const FuncCode*> lowered = code_for(func);
+  if (!lowered.ok()) return error_of(std::move(lowered));
+  const FuncCode* code = *lowered;
   runtime::start_trace::mark(runtime::start_trace::Phase::FirstInstruction);
   add_heat(code->heat);
 
@@ -153,7 +184,7 @@ Result<void> Interpreter::call_slots(runtime::Store& store, runtime::FunctionIns
   // The depth limit counts wasm frames: an entry sentinel does not count against it.
   Activation* sentinel = saved_top + 1;
   if (sentinel + 1 >= ctx_.act_limit || fp + code->frame_slots > ctx_.stack_limit)
-    return Error::make_trap(TrapKind::CallStackExhausted);
+    return stack_exhausted();
   sentinel->code = &sentinel_code();
   sentinel->fp = fp;
   sentinel->ret_ip = nullptr;
@@ -187,31 +218,32 @@ Result<void> Interpreter::call_slots(runtime::Store& store, runtime::FunctionIns
         slot += slot_count(type.results[i]);
       }
       break;
-    case Status::Trap: {
-      Error e = Error::make_trap(ctx_.trap_kind);
-      add_backtrace(e, ctx_.act_top, ctx_.trap_ip);
-      out = std::move(e);
-      break;
-    }
-    case Status::Error: {
-      Error e = ctx_.error ? std::move(*ctx_.error)
-                           : Error::make(ErrorKind::Internal, "interpreter: lost error");
-      ctx_.error.reset();
-      // A trap, and a call stopped at its deadline: where the deadline found the code is
-      // what a limit report shows (the JIT's Timeout errors name it too).
-      const bool wants_frames = e.kind == ErrorKind::Trap || e.kind == ErrorKind::Timeout;
-      if ((wants_frames && e.backtrace.empty()) || ctx_.error_crossed_tier)
-        add_backtrace(e, ctx_.act_top, ctx_.trap_ip);
-      ctx_.error_crossed_tier = false;
-      out = std::move(e);
-      break;
-    }
+    case Status::Trap:
+    case Status::Error: out = error_of_run(status); break;
   }
   ctx_.act_top = saved_top;
   ctx_.reentry_sp = saved_reentry;
   // The frames of this run have ended: their loop entries still queued are not needed.
   if (!ctx_.osr_waits.empty()) withdraw_ended_osr_requests(&ctx_);
   return out;
+}
+
+Result<void> Interpreter::error_of_run(Status status) {
+  if (status == Status::Trap) {
+    Error e = Error::make_trap(ctx_.trap_kind);
+    add_backtrace(e, ctx_.act_top, ctx_.trap_ip);
+    return e;
+  }
+  Error e = ctx_.error ? std::move(*ctx_.error)
+                       : Error::make(ErrorKind::Internal, "interpreter: lost error");
+  ctx_.error.reset();
+  // A trap, and a call stopped at its deadline: where the deadline found the code is
+  // what a limit report shows (the JIT's Timeout errors name it too).
+  const bool wants_frames = e.kind == ErrorKind::Trap || e.kind == ErrorKind::Timeout;
+  if ((wants_frames && e.backtrace.empty()) || ctx_.error_crossed_tier)
+    add_backtrace(e, ctx_.act_top, ctx_.trap_ip);
+  ctx_.error_crossed_tier = false;
+  return e;
 }
 
 // Walks the activations from the innermost outwards. Each frame's position is the

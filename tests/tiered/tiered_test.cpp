@@ -2,6 +2,8 @@
 // code in both directions give the interpreter's results, traps and backtraces; functions
 // move to machine code at their next call once compiled (on the calling thread or in the
 // background); what stays in the interpreter (fuel, functions not allowed to compile).
+#include <pthread.h>
+
 #include <atomic>
 #include <bit>
 #include <chrono>
@@ -89,6 +91,74 @@ TEST_P(TieredCalls, GiveTheInterpretersResults) {
     case Mix::EvenIndices: EXPECT_EQ(s.functions_compiled, 5u); break;
     case Mix::OddIndices: EXPECT_EQ(s.functions_compiled, 4u); break;
   }
+}
+
+// Runs `body` on a new thread whose native stack is `bytes` long, and waits for it.
+void run_with_stack(size_t bytes, const std::function<void()>& body) {
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, bytes), 0);
+  pthread_t thread;
+  auto start = [](void* arg) -> void* {
+    (*static_cast<const std::function<void()>*>(arg))();
+    return nullptr;
+  };
+  ASSERT_EQ(pthread_create(&thread, &attr, start, const_cast<std::function<void()>*>(&body)), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+}
+
+// A recursion whose caller and callee run in different tiers at every call (even and odd
+// under EvenIndices / OddIndices: one compiled, the other interpreted) goes as deep as the
+// interpreter alone lets it and stops at the same depth limit with the same trap, given the
+// native stack for it: each crossing nests an entry on the native stack, and the entries
+// are bounded by the stack left, not by a count (a count of 200 stopped it at 400 frames).
+// The thread's stack is chosen here (64 MiB) so that the expectation holds in sanitizer
+// builds too, whose frames are several times larger.
+TEST_P(TieredCalls, RecursionAcrossTheTiersReachesTheInterpretersDepth) {
+  run_with_stack(64u << 20, [&] {
+    Harness tiered("tiered_calls", make_tiered_tier(config_for(GetParam())));
+    Harness interp("tiered_calls", interp::make_interpreter());
+    tiered.instantiate();
+    interp.instantiate();
+    // Twice: the first call of each function runs in the interpreter (and compiles it).
+    for (int round = 0; round < 2; ++round) {
+      SCOPED_TRACE("round " + std::to_string(round));
+      for (uint32_t n : {2000u, 9990u}) {
+        auto want = interp.call("even", {I32(n)});
+        auto got = tiered.call("even", {I32(n)});
+        ASSERT_TRUE(want.ok()) << want.error().describe();
+        ASSERT_TRUE(got.ok()) << n << ": " << got.error().describe();
+        EXPECT_EQ((*got)[0].i32, (*want)[0].i32) << n;
+      }
+      // Past the limit (max_call_depth, 10,000 wasm frames): the same trap in both.
+      auto want = interp.call("even", {I32(10050)});
+      auto got = tiered.call("even", {I32(10050)});
+      ASSERT_FALSE(want.ok());
+      ASSERT_FALSE(got.ok());
+      EXPECT_EQ(want.error().trap, TrapKind::CallStackExhausted);
+      EXPECT_EQ(got.error().trap, TrapKind::CallStackExhausted) << got.error().describe();
+    }
+  });
+}
+
+// On a small native stack the same recursion runs out of native stack before the depth
+// limit: a CallStackExhausted trap, not a crash, and the store goes on working.
+TEST_P(TieredCalls, RecursionAcrossTheTiersOnASmallStackTrapsCleanly) {
+  run_with_stack(1u << 20, [&] {
+    Harness tiered("tiered_calls", make_tiered_tier(config_for(GetParam())));
+    tiered.instantiate();
+    for (int round = 0; round < 2; ++round) {
+      SCOPED_TRACE("round " + std::to_string(round));
+      auto got = tiered.call("even", {I32(9990)});
+      if (GetParam() == Mix::EvenIndices || GetParam() == Mix::OddIndices) {
+        ASSERT_FALSE(got.ok());
+        EXPECT_EQ(got.error().kind, ErrorKind::Trap) << got.error().describe();
+        EXPECT_EQ(got.error().trap, TrapKind::CallStackExhausted) << got.error().describe();
+      }
+      EXPECT_EQ(tiered.i32("even", {I32(10)}), 1u);
+    }
+  });
 }
 
 // A v128 and both kinds of reference cross between the tiers both ways (in the even and odd
