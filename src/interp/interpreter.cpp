@@ -42,8 +42,12 @@ constexpr uint32_t kMaxNativeDepthUnknownStack = 200;
   return std::move(failed).error();
 }
 
-// True when the calling thread's native stack cannot take another nested entry.
+// True when the calling thread's native stack cannot take another nested entry. The
+// outermost entry is never refused: interpreted frames live in the interpreter's own stack,
+// so an embedder's thread with a small native stack (or one already deep in its own calls)
+// can still run wasm in the interpreter, as before nested entries were bounded by the stack.
 bool native_stack_exhausted(uint32_t native_depth) {
+  if (native_depth == 0) return false;
   const uintptr_t limit = runtime::thread_stack_limit();
   if (limit == 0) return native_depth >= kMaxNativeDepthUnknownStack;
   const auto sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));

@@ -161,6 +161,33 @@ TEST_P(TieredCalls, RecursionAcrossTheTiersOnASmallStackTrapsCleanly) {
   });
 }
 
+// Uses `bytes` of native stack, then runs `body` below them.
+[[gnu::noinline]] void with_stack_used(size_t bytes, const std::function<void()>& body) {
+  char used[4096];
+  asm volatile("" : : "r"(used) : "memory");  // the array is kept, and so is this frame
+  if (bytes > sizeof used)
+    with_stack_used(bytes - sizeof used, body);
+  else
+    body();
+  asm volatile("" : : "r"(used) : "memory");
+}
+
+// The interpreter's outermost entry needs no native stack of its own beyond its few frames:
+// a thread with a small stack, most of it already used by the embedder's own calls, still
+// runs wasm in the interpreter (only entries nested in machine code or host functions are
+// bounded by the stack left).
+TEST(TieredCalls, AnEmbeddersThreadWithLittleStackLeftStillRunsTheInterpreter) {
+  run_with_stack(256u << 10, [&] {
+    Harness interp("tiered_calls", interp::make_interpreter());
+    interp.instantiate();
+    with_stack_used(150u << 10, [&] {
+      auto got = interp.call("even", {I32(300)});
+      ASSERT_TRUE(got.ok()) << got.error().describe();
+      EXPECT_EQ((*got)[0].i32, 1u);
+    });
+  });
+}
+
 // A v128 and both kinds of reference cross between the tiers both ways (in the even and odd
 // mixes the caller, 12, and the callee, 11, run in different tiers), as arguments and as
 // results, bit for bit.
