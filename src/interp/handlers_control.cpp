@@ -1,7 +1,10 @@
 // Handlers for control flow, calls, locals/constants moves, select and globals, plus the
 // out-of-line trap and error exits every handler shares.
+#include <alloca.h>
+
 #include <atomic>
 #include <cstring>
+#include <vector>
 
 #include "interp/handler_macros.h"
 #include "interp/interpreter.h"
@@ -157,20 +160,29 @@ namespace {
                                                runtime::FunctionInstance* fi, uint32_t arg_base) {
   const wasm::FuncType& type = *fi->type;
   constexpr size_t kSlotBytes = runtime::Tier::kSlotBytes;
-  runtime::SlotBuffer slots(std::max<size_t>(type.params.size(), type.results.size()));
+  // Exactly the slots this call needs, on the stack (alloca, 16-byte aligned): one or two for
+  // most calls, where a fixed inline buffer would take its whole size in every crossing's
+  // frame or go to the heap past it. A type with very many values uses the heap.
+  constexpr size_t kMaxStackSlots = 64;
+  const size_t count = std::max<size_t>(type.params.size(), type.results.size());
+  std::vector<uint8_t> heap;
+  uint8_t* slots = nullptr;
+  if (count <= kMaxStackSlots) {
+    slots = static_cast<uint8_t*>(alloca(std::max<size_t>(count, 1) * kSlotBytes));
+  } else {
+    heap.resize(count * kSlotBytes);
+    slots = heap.data();
+  }
   uint32_t slot = arg_base;
   for (size_t i = 0; i < type.params.size(); ++i) {
-    runtime::value_to_slot(value_from_slots(type.params[i], fp + slot),
-                           slots.data() + i * kSlotBytes);
+    runtime::value_to_slot(value_from_slots(type.params[i], fp + slot), slots + i * kSlotBytes);
     slot += slot_count(type.params[i]);
   }
   // Not IRONCLAD_TRY: the Result is passed on as it is, without an Error in this frame.
-  if (Result<void> r = ctx->store->tier().call_slots(*ctx->store, *fi, slots.data()); !r.ok())
-    return r;
+  if (Result<void> r = ctx->store->tier().call_slots(*ctx->store, *fi, slots); !r.ok()) return r;
   slot = arg_base;
   for (size_t i = 0; i < type.results.size(); ++i) {
-    value_to_slots(runtime::value_of_slot(type.results[i], slots.data() + i * kSlotBytes),
-                   fp + slot);
+    value_to_slots(runtime::value_of_slot(type.results[i], slots + i * kSlotBytes), fp + slot);
     slot += slot_count(type.results[i]);
   }
   return {};

@@ -42,12 +42,10 @@ class ValueBuffer {
 };
 
 // The 16-byte slots of one call (Tier::call_slots): `count` of them, uninitialized, on the
-// caller's stack up to kInline, else on the heap. Eight inline: each crossing between the
-// tiers has one of these in a frame on the native stack, and few functions take or return
-// more than eight values.
+// caller's stack up to kInline, else on the heap.
 class SlotBuffer {
  public:
-  static constexpr size_t kInline = 8;
+  static constexpr size_t kInline = 16;
   static constexpr size_t kSlotBytes = 16;
 
   explicit SlotBuffer(size_t count) {
